@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { validatorFor } from "../schema.ts";
 import { isBeginningOfTime, parseDateTime } from "./datetime.ts";
-import { addDuration, type Duration, durationMs, isInfinite, isZero, parseDuration, ZERO_DURATION } from "./duration.ts";
+import {
+  addDuration,
+  type Duration,
+  durationMs,
+  isInfinite,
+  isZero,
+  parseDuration,
+  ZERO_DURATION,
+} from "./duration.ts";
 
 const d = (parts: Partial<Duration>): Duration => ({ ...ZERO_DURATION, ...parts });
 const utc = (s: string) => new Date(s);
@@ -88,7 +96,9 @@ describe("addDuration is calendar-aware in UTC", () => {
   });
 
   it("reaches years 1..99 without the 1900 offset of Date.UTC", () => {
-    expect(addDuration(parseDateTime("0001-01-01"), parseDuration("P1Y")).toISOString()).toBe("0002-01-01T00:00:00.000Z");
+    expect(addDuration(parseDateTime("0001-01-01"), parseDuration("P1Y")).toISOString()).toBe(
+      "0002-01-01T00:00:00.000Z",
+    );
   });
 
   it("throws a RangeError past the last representable date", () => {

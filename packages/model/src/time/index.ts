@@ -1,5 +1,7 @@
 // Time rules of the canonical model: durations, interval resolution, payload sub-intervals and
 // event status (User_Guide.md §7.3, §7.4). Pure functions of values.
+
+export { isBeginningOfTime, parseDateTime } from "./datetime.ts";
 export {
   addDuration,
   type Duration,
@@ -10,7 +12,6 @@ export {
   parseDuration,
   ZERO_DURATION,
 } from "./duration.ts";
-export { isBeginningOfTime, parseDateTime } from "./datetime.ts";
 export {
   DEFAULT_HORIZON_MS,
   MAX_RESOLVED_INTERVALS,

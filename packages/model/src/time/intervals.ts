@@ -2,7 +2,16 @@
 // Timing", §7.4 "Variable duration intervals").
 import type { Interval, IntervalPeriod, ValuesMap } from "../types.ts";
 import { isBeginningOfTime, parseDateTime } from "./datetime.ts";
-import { addDuration, type Duration, durationMs, INFINITE_YEARS, isInfinite, isZero, parseDuration, ZERO_DURATION } from "./duration.ts";
+import {
+  addDuration,
+  type Duration,
+  durationMs,
+  INFINITE_YEARS,
+  isInfinite,
+  isZero,
+  parseDuration,
+  ZERO_DURATION,
+} from "./duration.ts";
 
 /** What the time rules read of an event; Event and EventRequest both qualify. */
 export interface TimedEvent {
@@ -109,8 +118,8 @@ export function buildTimeline(event: TimedEvent, now: Date, pick?: RandomizeOffs
     prevEnd = end;
     return { id: iv.id, start, end, payloads: iv.payloads, position };
   });
-  const start = Math.min(...base.map((b) => b.start));
-  const baseEnd = Math.max(...base.map((b) => b.end));
+  const start = base.reduce((min, b) => Math.min(min, b.start), Number.POSITIVE_INFINITY);
+  const baseEnd = base.reduce((max, b) => Math.max(max, b.end), Number.NEGATIVE_INFINITY);
   const timeline: Timeline = { base, start, baseEnd, end: baseEnd, cycle: 0, infinite };
   const ed = event.duration ? parseDuration(event.duration) : undefined;
   if (ed && !ed.negative && !isZero(ed)) {
@@ -146,11 +155,20 @@ export function intervalsIn(t: Timeline, from: number, to: number): ResolvedInte
     const shift = cycle * t.cycle;
     const start = b.start + shift;
     const end = Math.min(b.end + shift, t.end);
-    if (start >= t.end || end <= from || (cycle > 0 && start >= to)) return;
+    // Cut by event.duration: dropped once nothing of it is left (a zero-length one at the end stays).
+    const cut = start > t.end || (start === t.end && b.end + shift > start);
+    if (cut || end <= from || (cycle > 0 && start >= to)) return;
     if (out.length >= MAX_RESOLVED_INTERVALS) {
       throw new RangeError(`event resolves to more than ${MAX_RESOLVED_INTERVALS} intervals; pass a nearer horizon`);
     }
-    out.push({ id: b.id, start: new Date(start), end: new Date(end), payloads: b.payloads, index: cycle * n + b.position, cycle });
+    out.push({
+      id: b.id,
+      start: new Date(start),
+      end: new Date(end),
+      payloads: b.payloads,
+      index: cycle * n + b.position,
+      cycle,
+    });
   };
   for (const b of t.base) emit(b, 0);
   if (t.cycle <= 0) return out;

@@ -1,7 +1,14 @@
 // An event's lifespan and where a moment falls in it (User_Guide.md §7.3 intervalPeriod.duration:
 // "The lifespan of an event ...", "An event ... whose intervals have all transpired is effectively
 // 'inactive'"; openadr3.yaml GET /events `active`: "ignore events that have transpired").
-import { buildTimeline, eventAnchor, intervalsIn, type RandomizeOffset, type ResolvedInterval, type TimedEvent } from "./intervals.ts";
+import {
+  buildTimeline,
+  eventAnchor,
+  intervalsIn,
+  type RandomizeOffset,
+  type ResolvedInterval,
+  type TimedEvent,
+} from "./intervals.ts";
 import { valuesAt } from "./payloads.ts";
 
 export interface EventSpan {
@@ -70,7 +77,11 @@ export function intervalAt(
   let best: ResolvedInterval | undefined;
   for (const i of intervalsIn(t, ms, ms + 1)) {
     if (i.start.getTime() > ms || i.end.getTime() <= ms) continue;
-    if (!best || i.start.getTime() > best.start.getTime() || (i.start.getTime() === best.start.getTime() && i.index > best.index)) {
+    if (
+      !best ||
+      i.start.getTime() > best.start.getTime() ||
+      (i.start.getTime() === best.start.getTime() && i.index > best.index)
+    ) {
       best = i;
     }
   }
