@@ -3,20 +3,25 @@ import type { components } from "./generated/openadr3.ts";
 
 type S = components["schemas"];
 
-export type Program = S["program"];
+// The generated server-side schemas are intersections that openapi-typescript spoils with
+// lower-case discriminator values; the canonical objects are spelled out here from their parts.
+type Meta<T extends string> = S["objectMetadata"] & { objectType: T };
+type Request<K extends keyof S> = Omit<S[K], "objectType">;
+
 export type ProgramRequest = S["programRequest"];
-export type Event = S["event"];
+export type Program = Meta<"PROGRAM"> & ProgramRequest;
 export type EventRequest = S["eventRequest"];
-export type Report = S["report"];
+export type Event = Meta<"EVENT"> & EventRequest;
 export type ReportRequest = S["reportRequest"];
-export type Subscription = S["subscription"];
+export type Report = Meta<"REPORT"> & ReportRequest & { clientID: string };
 export type SubscriptionRequest = S["subscriptionRequest"];
-export type Ven = S["ven"];
-export type BlVenRequest = S["BlVenRequest"];
-export type VenVenRequest = S["VenVenRequest"];
-export type Resource = S["resource"];
-export type BlResourceRequest = S["BlResourceRequest"];
-export type VenResourceRequest = S["VenResourceRequest"];
+export type Subscription = Meta<"SUBSCRIPTION"> & SubscriptionRequest & { clientID: string };
+export type BlVenRequest = Request<"BlVenRequest">;
+export type VenVenRequest = Request<"VenVenRequest">;
+export type Ven = Meta<"VEN"> & BlVenRequest;
+export type BlResourceRequest = Request<"BlResourceRequest">;
+export type VenResourceRequest = Request<"VenResourceRequest">;
+export type Resource = Meta<"RESOURCE"> & BlResourceRequest;
 export type Interval = S["interval"];
 export type IntervalPeriod = S["intervalPeriod"];
 export type ValuesMap = S["valuesMap"];
@@ -31,7 +36,7 @@ export type AuthError = S["authError"];
 export type ClientCredentialResponse = S["clientCredentialResponse"];
 
 /** The six object types addressable through the API (openadr3.yaml objectTypes). */
-export type ObjectType = S["objectTypes"];
+export type ObjectType = "PROGRAM" | "EVENT" | "REPORT" | "SUBSCRIPTION" | "VEN" | "RESOURCE";
 export const OBJECT_TYPES: readonly ObjectType[] = ["PROGRAM", "EVENT", "REPORT", "SUBSCRIPTION", "VEN", "RESOURCE"];
 
 export type Operation = "CREATE" | "UPDATE" | "DELETE";

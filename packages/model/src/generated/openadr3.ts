@@ -692,7 +692,7 @@ export interface components {
              * @description A list of programDescriptions
              * @default null
              */
-            programDescriptions: {
+            programDescriptions?: {
                 /**
                  * Format: uri
                  * @description A human or machine readable program description
@@ -704,17 +704,17 @@ export interface components {
              * @description A list of payloadDescriptors.
              * @default null
              */
-            payloadDescriptors: (components["schemas"]["eventPayloadDescriptor"] | components["schemas"]["reportPayloadDescriptor"])[] | null;
+            payloadDescriptors?: (components["schemas"]["eventPayloadDescriptor"] | components["schemas"]["reportPayloadDescriptor"])[] | null;
             /**
              * @description A list of valuesMap objects describing attributes.
              * @default null
              */
-            attributes: components["schemas"]["valuesMap"][] | null;
+            attributes?: components["schemas"]["valuesMap"][] | null;
             /**
              * @description A list of targets.
              * @default null
              */
-            targets: components["schemas"]["target"][] | null;
+            targets?: components["schemas"]["target"][] | null;
         };
         /** @description Server provided representation of report */
         report: components["schemas"]["objectMetadata"] & components["schemas"]["reportRequest"] & {
@@ -735,12 +735,12 @@ export interface components {
              * @default null
              * @example Battery_usage_04112023
              */
-            reportName: string | null;
+            reportName?: string | null;
             /**
              * @description A list of reportPayloadDescriptors.
              * @default null
              */
-            payloadDescriptors: components["schemas"]["reportPayloadDescriptor"][] | null;
+            payloadDescriptors?: components["schemas"]["reportPayloadDescriptor"][] | null;
             /** @description A list of objects containing report data for a set of resources. */
             resources: {
                 resourceName: components["schemas"]["resourceName"];
@@ -768,29 +768,29 @@ export interface components {
              * @default null
              * @example price event 11-18-2022
              */
-            eventName: string | null;
+            eventName?: string | null;
             duration?: components["schemas"]["duration"];
             /**
              * @description Relative priority of event. A lower number is a higher priority.
              * @default null
              * @example 0
              */
-            priority: number | null;
+            priority?: number | null;
             /**
              * @description A list of targets.
              * @default null
              */
-            targets: components["schemas"]["target"][] | null;
+            targets?: components["schemas"]["target"][] | null;
             /**
              * @description A list of reportDescriptor objects. Used to request reports from VEN.
              * @default null
              */
-            reportDescriptors: components["schemas"]["reportDescriptor"][] | null;
+            reportDescriptors?: components["schemas"]["reportDescriptor"][] | null;
             /**
              * @description A list of payloadDescriptor objects.
              * @default null
              */
-            payloadDescriptors: components["schemas"]["eventPayloadDescriptor"][] | null;
+            payloadDescriptors?: components["schemas"]["eventPayloadDescriptor"][] | null;
             intervalPeriod?: components["schemas"]["intervalPeriod"];
             /** @description A list of interval objects. */
             intervals?: components["schemas"]["interval"][];
@@ -832,13 +832,13 @@ export interface components {
                  * @default null
                  * @example NCEJGI9E8ER9802UT9HUG
                  */
-                bearerToken: string | null;
+                bearerToken?: string | null;
             }[];
             /**
              * @description A list of target objects. Used by server to filter notifications.
              * @default null
              */
-            targets: components["schemas"]["target"][] | null;
+            targets?: components["schemas"]["target"][] | null;
         };
         /** @description Server provided representation of ven */
         ven: components["schemas"]["objectMetadata"] & components["schemas"]["BlVenRequest"] & {
@@ -861,13 +861,13 @@ export interface components {
              * @description A list of targets.
              * @default null          -
              */
-            targets: components["schemas"]["target"][] | null;
+            targets?: components["schemas"]["target"][] | null;
             venName: components["schemas"]["venName"];
             /**
              * @description A list of valuesMap objects describing attributes.
              * @default null
              */
-            attributes: components["schemas"]["valuesMap"][] | null;
+            attributes?: components["schemas"]["valuesMap"][] | null;
         };
         /** @description VEN provided representation of ven. */
         VenVenRequest: {
@@ -881,7 +881,7 @@ export interface components {
              * @description A list of valuesMap objects describing attributes.
              * @default null
              */
-            attributes: components["schemas"]["valuesMap"][] | null;
+            attributes?: components["schemas"]["valuesMap"][] | null;
         };
         /** @description Server provided representation of resource */
         resource: components["schemas"]["objectMetadata"] & components["schemas"]["BlResourceRequest"] & {
@@ -904,14 +904,14 @@ export interface components {
              * @description A list of targets.
              * @default null
              */
-            targets: components["schemas"]["target"][] | null;
+            targets?: components["schemas"]["target"][] | null;
             resourceName: components["schemas"]["resourceName"];
             venID: components["schemas"]["objectID"];
             /**
              * @description A list of valuesMap objects describing attributes.
              * @default null
              */
-            attributes: components["schemas"]["valuesMap"][] | null;
+            attributes?: components["schemas"]["valuesMap"][] | null;
         };
         /** @description Business Logic provided representation of ven resource. */
         VenResourceRequest: {
@@ -926,7 +926,7 @@ export interface components {
              * @description A list of valuesMap objects describing attributes.
              * @default null
              */
-            attributes: components["schemas"]["valuesMap"][] | null;
+            attributes?: components["schemas"]["valuesMap"][] | null;
         };
         /** @description metadata common to all addressable objects. Values provided by VTN on object creation. */
         objectMetadata: {
@@ -1021,7 +1021,7 @@ export interface components {
              * @default null
              * @example USD
              */
-            currency: string | null;
+            currency?: string | null;
         };
         /**
          * @description Contextual information used to interpret report payload values.
@@ -1049,14 +1049,14 @@ export interface components {
              * @default null
              * @example 0
              */
-            accuracy: number | null;
+            accuracy?: number | null;
             /**
              * Format: int32
              * @description A quantification of the confidence in a set of payload values.
              * @default null
              * @example 100
              */
-            confidence: number | null;
+            confidence?: number | null;
         };
         /** @description An object that may be used to request a report from a VEN. */
         reportDescriptor: {
@@ -1073,14 +1073,14 @@ export interface components {
              * @description A list of targets.
              * @default null
              */
-            targets: components["schemas"]["target"][] | null;
+            targets?: components["schemas"]["target"][] | null;
             /**
              * @description True if report should aggregate results from all targeted resources.
              *     False if report includes results for each resource.
              * @default false
              * @example false
              */
-            aggregate: boolean;
+            aggregate?: boolean;
             /**
              * Format: int32
              * @description The interval on which to generate a report.
@@ -1088,7 +1088,7 @@ export interface components {
              * @default -1
              * @example -1
              */
-            startInterval: number;
+            startInterval?: number;
             /**
              * Format: int32
              * @description The number of intervals to include in a report.
@@ -1096,14 +1096,14 @@ export interface components {
              * @default -1
              * @example -1
              */
-            numIntervals: number;
+            numIntervals?: number;
             /**
              * @description True indicates report on intervals preceding startInterval.
              *     False indicates report on intervals following startInterval (e.g. forecast).
              * @default true
              * @example true
              */
-            historical: boolean;
+            historical?: boolean;
             /**
              * Format: int32
              * @description Number of intervals that elapse between reports.
@@ -1111,7 +1111,7 @@ export interface components {
              * @default -1
              * @example -1
              */
-            frequency: number;
+            frequency?: number;
             /**
              * Format: int32
              * @description Number of times to repeat report.
@@ -1120,14 +1120,14 @@ export interface components {
              * @default 1
              * @example 1
              */
-            repeat: number;
+            repeat?: number;
             /**
              * @description Indicates VEN report interval options. See User Guide.
              * @default INTERVALS
              * @example INTERVALS
              * @enum {string}
              */
-            reportIntervals: "INTERVALS" | "SUB_INTERVALS" | "OPEN_INTERVALS";
+            reportIntervals?: "INTERVALS" | "SUB_INTERVALS" | "OPEN_INTERVALS";
         };
         /**
          * @description URL safe VTN assigned object ID.
@@ -1192,7 +1192,7 @@ export interface components {
              * @description A list of targets.
              * @default null
              */
-            targets: components["schemas"]["target"][] | null;
+            targets?: components["schemas"]["target"][] | null;
         };
         /**
          * @description Types of objects addressable through API.
@@ -1302,7 +1302,7 @@ export interface components {
              * @default about:blank
              * @example https://zalando.github.io/problem/constraint-violation
              */
-            type: string;
+            type?: string;
             /**
              * @description A short, summary of the problem type. Written in english and readable
              *     for engineers (usually not suited for non technical stakeholders and

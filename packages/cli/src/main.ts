@@ -1,0 +1,32 @@
+// gridlink: the one command.
+import { parseArgs, UsageError } from "./args.ts";
+import { CLIENTS_USAGE, runClients } from "./clients.ts";
+import { runVtn } from "./vtn.ts";
+
+const USAGE = `usage:
+gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info]
+${CLIENTS_USAGE}
+
+Environment: GRIDLINK_PORT, GRIDLINK_HOST, GRIDLINK_DATA_DIR, GRIDLINK_CONFIG, GRIDLINK_LOG_LEVEL, ... (docs/configuration.md)`;
+
+const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = {
+  vtn: runVtn,
+  clients: runClients,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const cmd = args.positional[0];
+  if (!cmd || args.flags.help || cmd === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) throw new UsageError(`unknown command "${cmd}"\n${USAGE}`);
+  await run(args);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`gridlink: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,113 @@
+// Clients of the built-in token issuer: BL, VEN and admin clients with scrypt-hashed secrets.
+// A secret is shown once, when the client is created, and never stored or logged in clear.
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+import type { Role } from "../core/principal.ts";
+import type { AnyDb } from "../store/kysely-store.ts";
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
+
+export interface ClientRecord {
+  clientId: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+const ROLES: readonly Role[] = ["bl", "ven", "admin"];
+
+async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(secret, salt, 32);
+  return `scrypt$${salt.toString("base64url")}$${hash.toString("base64url")}`;
+}
+
+async function secretMatches(secret: string, stored: string): Promise<boolean> {
+  const [scheme, salt, hash] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !hash) return false;
+  const expected = Buffer.from(hash, "base64url");
+  const actual = await scrypt(secret, Buffer.from(salt, "base64url"), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+// A fixed hash to compare against when the client id is unknown, so timing does not tell.
+const DUMMY_HASH = "scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+export class ClientRegistry {
+  constructor(private readonly db: AnyDb) {}
+
+  async add(opts: { role: Role; name: string; clientId?: string; clientSecret?: string }): Promise<ClientCredentials> {
+    if (!ROLES.includes(opts.role)) throw new Error(`unknown role "${opts.role}"; use one of ${ROLES.join(", ")}`);
+    if (!/^[\w.-]{1,64}$/.test(opts.name)) throw new Error(`client name "${opts.name}": use 1-64 letters, digits, . _ -`);
+    const clientId = opts.clientId ?? `${opts.role}-${opts.name}-${randomBytes(4).toString("hex")}`;
+    const clientSecret = opts.clientSecret ?? randomBytes(24).toString("base64url");
+    const existing = await this.db.selectFrom("clients").select("client_id").where("name", "=", opts.name).executeTakeFirst();
+    if (existing) throw new Error(`a client named "${opts.name}" already exists (${existing.client_id})`);
+    await this.db
+      .insertInto("clients")
+      .values({
+        client_id: clientId,
+        name: opts.name,
+        role: opts.role,
+        secret_hash: await hashSecret(clientSecret),
+        created_at: new Date().toISOString(),
+        disabled: 0,
+      })
+      .execute();
+    return { clientId, clientSecret };
+  }
+
+  /** The client if id and secret match and it is enabled; undefined otherwise. */
+  async authenticate(clientId: string, secret: string): Promise<ClientRecord | undefined> {
+    const row = await this.db.selectFrom("clients").selectAll().where("client_id", "=", clientId).executeTakeFirst();
+    const ok = await secretMatches(secret, row?.secret_hash ?? DUMMY_HASH);
+    if (!row || !ok || row.disabled) return undefined;
+    return toRecord(row);
+  }
+
+  async list(): Promise<ClientRecord[]> {
+    const rows = await this.db.selectFrom("clients").selectAll().orderBy("created_at").execute();
+    return rows.map(toRecord);
+  }
+
+  async get(clientId: string): Promise<ClientRecord | undefined> {
+    const row = await this.db.selectFrom("clients").selectAll().where("client_id", "=", clientId).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async setDisabled(clientId: string, disabled: boolean): Promise<boolean> {
+    const r = await this.db
+      .updateTable("clients")
+      .set({ disabled: disabled ? 1 : 0 })
+      .where("client_id", "=", clientId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async remove(clientId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom("clients").where("client_id", "=", clientId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async count(): Promise<number> {
+    const r = await this.db.selectFrom("clients").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a clients row
+function toRecord(row: any): ClientRecord {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at,
+    disabled: Boolean(row.disabled),
+  };
+}

@@ -1,0 +1,156 @@
+// Access tokens. Built-in mode: HS256 JWTs signed with a key created at first start and kept in
+// the data dir (mode 0600). External mode: tokens of an OAuth2/OIDC issuer, checked against its
+// JWKS, with configurable claims for the client id and the role.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Scope } from "@gridlink/model";
+import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { Unauthorized } from "../core/errors.ts";
+import { type Principal, ROLE_SCOPES, type Role } from "../core/principal.ts";
+
+const ALL_SCOPES = new Set<Scope>([
+  "read_all",
+  "read_targets",
+  "read_ven_objects",
+  "write_programs",
+  "write_events",
+  "write_reports",
+  "write_subscriptions",
+  "write_vens",
+]);
+
+export interface ExternalAuthConfig {
+  jwksUrl: string;
+  issuer: string;
+  audience?: string;
+  /** Claim naming the client (Definition.md §VEN created object privacy); default `sub`. */
+  clientIdClaim: string;
+  /** Claim holding the role ("bl", "ven", "admin") or a list containing one; default `role`. */
+  roleClaim: string;
+  /** Maps claim values onto roles, e.g. {"openadr-bl": "bl"}. */
+  roleMap: Record<string, Role>;
+  tokenUrl?: string;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+const ISSUER = "gridlink";
+const AUDIENCE = "gridlink-vtn";
+
+/** Scopes of a token: those it names that we know, or else the role's defaults. */
+function scopesOf(payload: JWTPayload, role: Role): Set<Scope> {
+  const raw = payload.scope ?? payload.scp;
+  const names = typeof raw === "string" ? raw.split(" ") : Array.isArray(raw) ? raw.map(String) : undefined;
+  if (!names) return new Set(ROLE_SCOPES[role]);
+  return new Set(names.filter((s): s is Scope => ALL_SCOPES.has(s as Scope)));
+}
+
+/** Caches verified tokens until they expire: the polling path then verifies each token once. */
+class VerifiedCache {
+  private readonly map = new Map<string, { p: Principal; exp: number }>();
+  get(token: string): Principal | undefined {
+    const e = this.map.get(token);
+    if (!e) return undefined;
+    if (e.exp <= Date.now()) {
+      this.map.delete(token);
+      return undefined;
+    }
+    return e.p;
+  }
+  set(token: string, p: Principal, expSeconds: number | undefined): void {
+    if (this.map.size >= 20_000) this.map.clear();
+    this.map.set(token, { p, exp: (expSeconds ?? Date.now() / 1000 + 60) * 1000 });
+  }
+}
+
+function failure(err: unknown): Unauthorized {
+  const code = (err as { code?: string }).code;
+  if (code === "ERR_JWT_EXPIRED") return new Unauthorized("the access token has expired; fetch a new one from /auth/token");
+  if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") return new Unauthorized("the access token signature is not valid");
+  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") return new Unauthorized(`the access token is not for this VTN: ${(err as Error).message}`);
+  return new Unauthorized("the access token is malformed");
+}
+
+export class BuiltinIssuer implements TokenVerifier {
+  private readonly cache = new VerifiedCache();
+
+  private constructor(
+    private readonly key: Uint8Array,
+    readonly ttlSeconds: number,
+  ) {}
+
+  /** Loads the signing key from `dataDir`, creating it on first start. */
+  static open(dataDir: string, ttlSeconds: number): BuiltinIssuer {
+    const file = join(dataDir, "jwt-signing-key");
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    return new BuiltinIssuer(Buffer.from(readFileSync(file, "utf8").trim(), "base64url"), ttlSeconds);
+  }
+
+  async issue(clientId: string, role: Role, scopes: readonly Scope[]): Promise<string> {
+    return new SignJWT({ role, scope: scopes.join(" ") })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(clientId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setJti(randomBytes(8).toString("hex"))
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const hit = this.cache.get(token);
+    if (hit) return hit;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] }));
+    } catch (err) {
+      throw failure(err);
+    }
+    const role = payload.role as Role;
+    if (!payload.sub || !(role in ROLE_SCOPES)) throw new Unauthorized("the access token names no client or role");
+    const p: Principal = { clientId: payload.sub, role, scopes: scopesOf(payload, role) };
+    this.cache.set(token, p, payload.exp);
+    return p;
+  }
+}
+
+export class ExternalVerifier implements TokenVerifier {
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  private readonly cache = new VerifiedCache();
+
+  constructor(private readonly cfg: ExternalAuthConfig) {
+    this.jwks = createRemoteJWKSet(new URL(cfg.jwksUrl));
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const hit = this.cache.get(token);
+    if (hit) return hit;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.cfg.issuer, audience: this.cfg.audience }));
+    } catch (err) {
+      throw failure(err);
+    }
+    const clientId = payload[this.cfg.clientIdClaim];
+    if (typeof clientId !== "string" || clientId === "")
+      throw new Unauthorized(`the access token has no "${this.cfg.clientIdClaim}" claim`);
+    const role = this.roleOf(payload[this.cfg.roleClaim]);
+    if (!role) throw new Unauthorized(`the access token's "${this.cfg.roleClaim}" claim maps to no gridlink role`);
+    const p: Principal = { clientId, role, scopes: scopesOf(payload, role) };
+    this.cache.set(token, p, payload.exp);
+    return p;
+  }
+
+  private roleOf(claim: unknown): Role | undefined {
+    const values = Array.isArray(claim) ? claim.map(String) : typeof claim === "string" ? [claim] : [];
+    for (const v of values) {
+      const mapped = this.cfg.roleMap[v] ?? (v in ROLE_SCOPES ? (v as Role) : undefined);
+      if (mapped) return mapped;
+    }
+    return undefined;
+  }
+}

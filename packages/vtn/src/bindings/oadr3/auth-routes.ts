@@ -1,0 +1,71 @@
+// /auth/server and /auth/token (openadr3.yaml; Definition.md §Token endpoint discovery).
+// The token endpoint is the OAuth2 client credentials grant (RFC 6749 §4.4), answering
+// `authError` bodies; with an external issuer it answers 501 and /auth/server points there.
+import type { Scope } from "@gridlink/model";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { ClientRegistry } from "../../auth/clients.ts";
+import type { BuiltinIssuer } from "../../auth/tokens.ts";
+import { ROLE_SCOPES } from "../../core/principal.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import { sendProblem } from "./problem.ts";
+
+export interface AuthRouteOptions {
+  issuer?: BuiltinIssuer;
+  clients: ClientRegistry;
+  tokenUrl: string;
+  tokenRateLimitPerMinute: number;
+}
+
+function authError(reply: FastifyReply, status: number, error: string, description: string) {
+  return reply.code(status).header("cache-control", "no-store").send({ error, error_description: description });
+}
+
+export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
+  const limiter = new RateLimiter(opts.tokenRateLimitPerMinute, 60_000);
+
+  app.get("/auth/server", { config: { public: true } }, () => ({ tokenURL: opts.tokenUrl }));
+
+  app.post("/auth/token", { config: { public: true } }, async (req, reply) => {
+    const issuer = opts.issuer;
+    if (!issuer)
+      return sendProblem(reply, 501, "Not Implemented", `this VTN uses an external token issuer: ${opts.tokenUrl}`, req.url);
+    if (!limiter.take(req.ip)) {
+      reply.header("retry-after", String(limiter.retryAfterSeconds(req.ip)));
+      return authError(reply, 429, "invalid_request", "too many token requests from this address; retry later");
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    let clientId = body.client_id;
+    let secret = body.client_secret;
+    // RFC 6749 §2.3.1: credentials may come in an HTTP Basic header instead of the body.
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? "");
+    if (basic) {
+      const [id, ...rest] = Buffer.from(basic[1], "base64").toString("utf8").split(":");
+      clientId = decodeURIComponent(id);
+      secret = decodeURIComponent(rest.join(":"));
+    }
+    if (body.grant_type === undefined) return authError(reply, 400, "invalid_request", "grant_type is missing");
+    if (body.grant_type !== "client_credentials")
+      return authError(reply, 400, "unsupported_grant_type", "only grant_type=client_credentials is supported");
+    if (typeof clientId !== "string" || clientId === "") return authError(reply, 400, "invalid_request", "client_id is missing");
+    if (typeof secret !== "string" || secret === "") return authError(reply, 400, "invalid_request", "client_secret is missing");
+    if (clientId.length > 4096 || secret.length > 4096) return authError(reply, 400, "invalid_request", "client_id or client_secret too long");
+    const client = await opts.clients.authenticate(clientId, secret);
+    if (!client) return authError(reply, 401, "invalid_client", "unknown client_id or wrong client_secret");
+    const allowed = ROLE_SCOPES[client.role];
+    let scopes: readonly Scope[] = allowed;
+    if (typeof body.scope === "string" && body.scope.trim() !== "") {
+      const asked = body.scope.trim().split(/\s+/);
+      const bad = asked.filter((s) => !allowed.includes(s as Scope));
+      if (bad.length > 0)
+        return authError(reply, 400, "invalid_scope", `scope ${bad.join(" ")} is not granted to a ${client.role} client`);
+      scopes = asked as Scope[];
+    }
+    const token = await issuer.issue(client.clientId, client.role, scopes);
+    return reply.header("cache-control", "no-store").send({
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: issuer.ttlSeconds,
+      scope: scopes.join(" "),
+    });
+  });
+}

@@ -1,0 +1,53 @@
+// The OpenADR 3.1.0 REST binding, mounted at /openadr3/3.1.0.
+import type { FastifyInstance } from "fastify";
+import type { ClientRegistry } from "../../auth/clients.ts";
+import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
+import { Unauthorized } from "../../core/errors.ts";
+import type { Core } from "../../core/index.ts";
+import { authRoutes } from "./auth-routes.ts";
+import { objectRoutes } from "./objects.ts";
+import { openApiRoutes } from "./openapi.ts";
+import { sendProblem } from "./problem.ts";
+import { RateLimiter } from "./rate-limit.ts";
+
+export const OADR31_PREFIX = "/openadr3/3.1.0";
+
+export interface Oadr3Options {
+  core: Core;
+  verifier: TokenVerifier;
+  issuer?: BuiltinIssuer;
+  clients: ClientRegistry;
+  baseUrl: string;
+  tokenUrl: string;
+  tokenRateLimitPerMinute: number;
+  clientRateLimitPerSecond: number;
+}
+
+/** Bearer-token authentication on every route not marked public (Definition.md §Bearer tokens). */
+async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
+  const limiter = new RateLimiter(opts.clientRateLimitPerSecond, 1000);
+  app.addHook("onRequest", async (req, reply) => {
+    if ((req.routeOptions.config as { public?: boolean }).public) return;
+    const h = req.headers.authorization;
+    if (!h) throw new Unauthorized("send Authorization: Bearer <token>; get a token from POST /auth/token");
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (!m) throw new Unauthorized("the Authorization header must be Bearer <token>");
+    req.principal = await opts.verifier.verify(m[1]);
+    if (!limiter.take(req.principal.clientId)) {
+      reply.header("retry-after", "1");
+      return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second", req.url);
+    }
+  });
+}
+
+export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
+  await authenticate(app, opts);
+  await app.register(authRoutes, {
+    issuer: opts.issuer,
+    clients: opts.clients,
+    tokenUrl: opts.tokenUrl,
+    tokenRateLimitPerMinute: opts.tokenRateLimitPerMinute,
+  });
+  await app.register(openApiRoutes, { baseUrl: opts.baseUrl });
+  await app.register(objectRoutes, { core: opts.core });
+}

@@ -1,0 +1,134 @@
+// One typed configuration, read from a JSON file, GRIDLINK_* environment variables and flags
+// (later ones win), validated at start with a message per wrong value.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ExternalAuthConfig } from "./auth/tokens.ts";
+import type { Role } from "./core/principal.ts";
+
+export interface VtnConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Public base URL, used in /auth/server and the OpenAPI servers list; derived when empty. */
+  publicUrl: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  tokenTtlSeconds: number;
+  bodyLimitBytes: number;
+  jsonDepthLimit: number;
+  /** Token requests per minute per remote address (brute-force guard). */
+  tokenRateLimitPerMinute: number;
+  /** API requests per second per client (0 = unlimited). */
+  clientRateLimitPerSecond: number;
+  /** Create demo clients (and their ven objects) on first start of an empty data dir. */
+  demo: boolean;
+  sqliteSync: "normal" | "full";
+  auth: { mode: "builtin" } | ({ mode: "external" } & ExternalAuthConfig);
+}
+
+export const DEFAULTS: VtnConfig = {
+  host: "127.0.0.1",
+  port: 8080,
+  dataDir: "./data",
+  publicUrl: "",
+  logLevel: "info",
+  tokenTtlSeconds: 3600,
+  bodyLimitBytes: 1024 * 1024,
+  jsonDepthLimit: 32,
+  tokenRateLimitPerMinute: 60,
+  clientRateLimitPerSecond: 0,
+  demo: true,
+  sqliteSync: "normal",
+  auth: { mode: "builtin" },
+};
+
+const ENV: Record<string, keyof VtnConfig> = {
+  GRIDLINK_HOST: "host",
+  GRIDLINK_PORT: "port",
+  GRIDLINK_DATA_DIR: "dataDir",
+  GRIDLINK_PUBLIC_URL: "publicUrl",
+  GRIDLINK_LOG_LEVEL: "logLevel",
+  GRIDLINK_TOKEN_TTL: "tokenTtlSeconds",
+  GRIDLINK_BODY_LIMIT: "bodyLimitBytes",
+  GRIDLINK_JSON_DEPTH_LIMIT: "jsonDepthLimit",
+  GRIDLINK_TOKEN_RATE_LIMIT: "tokenRateLimitPerMinute",
+  GRIDLINK_CLIENT_RATE_LIMIT: "clientRateLimitPerSecond",
+  GRIDLINK_DEMO: "demo",
+  GRIDLINK_SQLITE_SYNC: "sqliteSync",
+};
+
+export class ConfigError extends Error {}
+
+function coerce(key: keyof VtnConfig, value: unknown, source: string): unknown {
+  const want = typeof DEFAULTS[key];
+  if (want === "number") {
+    const n = typeof value === "number" ? value : Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: ${key} must be a whole number ≥ 0, got "${value}"`);
+    return n;
+  }
+  if (want === "boolean") {
+    if (typeof value === "boolean") return value;
+    if (value === "true" || value === "1") return true;
+    if (value === "false" || value === "0") return false;
+    throw new ConfigError(`${source}: ${key} must be true or false, got "${value}"`);
+  }
+  return value;
+}
+
+function external(env: NodeJS.ProcessEnv): VtnConfig["auth"] | undefined {
+  if (!env.GRIDLINK_JWKS_URL) return undefined;
+  if (!env.GRIDLINK_JWT_ISSUER) throw new ConfigError("GRIDLINK_JWKS_URL is set: also set GRIDLINK_JWT_ISSUER");
+  let roleMap: Record<string, Role> = {};
+  if (env.GRIDLINK_ROLE_MAP) {
+    try {
+      roleMap = JSON.parse(env.GRIDLINK_ROLE_MAP);
+    } catch {
+      throw new ConfigError('GRIDLINK_ROLE_MAP must be JSON, e.g. {"openadr-bl":"bl","openadr-ven":"ven"}');
+    }
+  }
+  return {
+    mode: "external",
+    jwksUrl: env.GRIDLINK_JWKS_URL,
+    issuer: env.GRIDLINK_JWT_ISSUER,
+    audience: env.GRIDLINK_JWT_AUDIENCE,
+    clientIdClaim: env.GRIDLINK_CLIENT_ID_CLAIM ?? "sub",
+    roleClaim: env.GRIDLINK_ROLE_CLAIM ?? "role",
+    roleMap,
+    tokenUrl: env.GRIDLINK_TOKEN_URL,
+  };
+}
+
+/** Merges defaults < config file < environment < explicit overrides (flags), then validates. */
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<VtnConfig> } = {}): VtnConfig {
+  const env = opts.env ?? process.env;
+  const cfg: Record<string, unknown> = { ...DEFAULTS };
+  const file = opts.file ?? env.GRIDLINK_CONFIG;
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+    }
+    for (const [k, v] of Object.entries(parsed)) {
+      if (!(k in DEFAULTS)) throw new ConfigError(`config file ${file}: unknown key "${k}"; known: ${Object.keys(DEFAULTS).join(", ")}`);
+      cfg[k] = k === "auth" ? v : coerce(k as keyof VtnConfig, v, file);
+    }
+  }
+  for (const [name, key] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v !== undefined && v !== "") cfg[key] = coerce(key, v, name);
+  }
+  const ext = external(env);
+  if (ext) cfg.auth = ext;
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) cfg[k] = coerce(k as keyof VtnConfig, v, "flag");
+  const c = cfg as unknown as VtnConfig;
+  if (c.port > 65535) throw new ConfigError(`port must be 0-65535, got ${c.port}`);
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(c.logLevel))
+    throw new ConfigError(`logLevel must be one of fatal, error, warn, info, debug, trace, silent; got "${c.logLevel}"`);
+  if (c.sqliteSync !== "normal" && c.sqliteSync !== "full")
+    throw new ConfigError(`sqliteSync must be normal or full, got "${c.sqliteSync}"`);
+  if (c.tokenTtlSeconds < 30) throw new ConfigError("tokenTtlSeconds must be at least 30");
+  c.dataDir = resolve(c.dataDir);
+  return c;
+}

@@ -1,0 +1,61 @@
+// What every core service needs, and the rules they share: scope checks, validation against the
+// spec schemas, VTN-owned metadata, paging.
+import { randomUUID } from "node:crypto";
+import { type ObjectType, type Scope, validate } from "@gridlink/model";
+import type { Store } from "../store/types.ts";
+import { Forbidden, Invalid } from "./errors.ts";
+import type { Principal } from "./principal.ts";
+
+export interface CoreDeps {
+  store: Store;
+  now(): Date;
+  newId(): string;
+}
+
+export function defaultDeps(store: Store): CoreDeps {
+  return { store, now: () => new Date(), newId: () => randomUUID() };
+}
+
+/** 403 unless the principal holds one of `scopes` (openadr3.yaml security of each operation). */
+export function requireScope(p: Principal, ...scopes: Scope[]): void {
+  if (!scopes.some((s) => p.scopes.has(s)))
+    throw new Forbidden(`this operation needs scope ${scopes.join(" or ")}; the token has ${[...p.scopes].join(" ") || "none"}`);
+}
+
+// Definition.md §POST and PUT: the VTN ignores these in request bodies.
+const VTN_OWNED = ["id", "createdDateTime", "modificationDateTime", "objectType"] as const;
+
+/** A copy of a request body without VTN-owned fields (and `extra` ones), validated against `schema`. */
+export function checkedBody<T>(schema: string, body: unknown, extra: readonly string[] = []): T {
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new Invalid("body", "must be a JSON object");
+  const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const k of VTN_OWNED) delete copy[k];
+  for (const k of extra) delete copy[k];
+  const errors = validate(schema, copy);
+  if (errors.length > 0) throw new Invalid(errors[0].path, errors[0].message);
+  return copy as T;
+}
+
+export interface Metadata<T extends ObjectType = ObjectType> {
+  id: string;
+  createdDateTime: string;
+  modificationDateTime: string;
+  objectType: T;
+}
+
+/** Metadata for a new object, or for a replacement of `existing` (Definition.md §Object Metadata). */
+export function metadata<T extends ObjectType>(deps: CoreDeps, objectType: T, existing?: Metadata): Metadata<T> {
+  const now = deps.now().toISOString();
+  return {
+    id: existing?.id ?? deps.newId(),
+    createdDateTime: existing?.createdDateTime ?? now,
+    modificationDateTime: now,
+    objectType,
+  };
+}
+
+export interface Page {
+  skip: number;
+  limit: number;
+}

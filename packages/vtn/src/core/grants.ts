@@ -1,0 +1,62 @@
+// Targeting as access control (Definition.md §Object Privacy, "program and event objects -
+// targeting"): a VEN may read a targeted program or event only through targets that BL granted
+// to its ven object or that ven's resources.
+import { effectiveTargets, hideTargets } from "@gridlink/model";
+import type { Store, TargetFilter } from "../store/types.ts";
+import type { Principal } from "./principal.ts";
+import { readsAll } from "./principal.ts";
+
+export interface Visibility {
+  filter?: TargetFilter;
+  /** For VENs: the targets they may see in responses (target hiding); undefined for BL. */
+  allowed?: ReadonlySet<string>;
+}
+
+/** Granted targets per VEN client, cached until a ven or resource changes. */
+export class Grants {
+  private readonly cache = new Map<string, Promise<Set<string>>>();
+
+  constructor(private readonly store: Store) {
+    store.afterCommit((changes) => {
+      if (changes.some((c) => c.kind === "VEN" || c.kind === "RESOURCE")) this.cache.clear();
+    });
+  }
+
+  of(clientId: string): Promise<Set<string>> {
+    let g = this.cache.get(clientId);
+    if (!g) {
+      g = this.store.grantedTargets(clientId);
+      if (this.cache.size > 50_000) this.cache.clear();
+      this.cache.set(clientId, g);
+      g.catch(() => this.cache.delete(clientId));
+    }
+    return g;
+  }
+
+  /**
+   * Which programs/events `p` may list when it asks with `requested` targets.
+   * BL: the targets are a plain filter. VEN: untargeted objects are public; targeted ones need a
+   * target in (requested ∩ granted); with no requested targets, all granted ones count
+   * (docs/targets.md). Requested targets always filter: untargeted objects are then left out.
+   */
+  async visibility(p: Principal, requested: readonly string[] | undefined): Promise<Visibility> {
+    const asked = requested && requested.length > 0 ? requested : undefined;
+    if (readsAll(p)) return asked ? { filter: { anyOf: asked, includeUntargeted: false } } : {};
+    const allowed = effectiveTargets(asked, await this.of(p.clientId));
+    return { filter: { anyOf: [...allowed], includeUntargeted: !asked }, allowed };
+  }
+}
+
+/** Target hiding for a program or event shown to a VEN. */
+export function shown<T extends { targets?: string[] | null }>(o: T, v: Visibility): T {
+  if (!v.allowed || !o.targets) return o;
+  return { ...o, targets: hideTargets(o.targets, v.allowed) };
+}
+
+/** Whether one program or event is visible under `v`. */
+export function visibleUnder(o: { targets?: string[] | null }, v: Visibility): boolean {
+  if (!v.filter) return true;
+  const t = o.targets ?? [];
+  if (t.length === 0) return v.filter.includeUntargeted;
+  return t.some((x) => v.filter?.anyOf.includes(x));
+}

@@ -1,0 +1,41 @@
+// The transport-independent core: one service per object type, each enforcing scopes and
+// object privacy for every binding.
+import type { Store } from "../store/types.ts";
+import { type CoreDeps, defaultDeps } from "./context.ts";
+import { Events } from "./events.ts";
+import { Grants } from "./grants.ts";
+import { Programs } from "./programs.ts";
+import { Reports } from "./reports.ts";
+import { Resources } from "./resources.ts";
+import { Subscriptions } from "./subscriptions.ts";
+import { Vens } from "./vens.ts";
+
+export interface Core {
+  deps: CoreDeps;
+  grants: Grants;
+  programs: Programs;
+  events: Events;
+  reports: Reports;
+  subscriptions: Subscriptions;
+  vens: Vens;
+  resources: Resources;
+}
+
+export function createCore(store: Store, overrides: Partial<CoreDeps> = {}): Core {
+  const deps = { ...defaultDeps(store), ...overrides };
+  const grants = new Grants(store);
+  return {
+    deps,
+    grants,
+    programs: new Programs(deps, grants),
+    events: new Events(deps, grants),
+    reports: new Reports(deps, grants),
+    subscriptions: new Subscriptions(deps, grants),
+    vens: new Vens(deps),
+    resources: new Resources(deps),
+  };
+}
+
+export * from "./errors.ts";
+export * from "./principal.ts";
+export type { CoreDeps } from "./context.ts";

@@ -1,0 +1,134 @@
+// Assembles a VTN: store, core, token issuer, and the bindings on one Fastify server.
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import formbody from "@fastify/formbody";
+import Fastify, { type FastifyInstance } from "fastify";
+import { ClientRegistry } from "./auth/clients.ts";
+import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
+import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
+import { problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
+import { DEFAULTS, type VtnConfig } from "./config.ts";
+import { type Core, createCore } from "./core/index.ts";
+import type { Principal } from "./core/principal.ts";
+import { type DemoCredentials, seedDemo } from "./demo.ts";
+import { parseJsonLimited } from "./json.ts";
+import { openSqliteStore } from "./store/sqlite/index.ts";
+import type { Store } from "./store/types.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface Vtn {
+  app: FastifyInstance;
+  core: Core;
+  store: Store;
+  clients: ClientRegistry;
+  issuer?: BuiltinIssuer;
+  config: VtnConfig;
+  /** Demo credentials when they were created by this start (first start of an empty data dir). */
+  demo?: DemoCredentials;
+  /** Starts listening; resolves to the OpenADR 3.1.0 base URL. */
+  listen(): Promise<string>;
+  /** The OpenADR 3.1.0 base URL (after listen). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> {
+  const config: VtnConfig = { ...DEFAULTS, ...partial };
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = await openSqliteStore({ file: join(config.dataDir, "gridlink.sqlite"), sync: config.sqliteSync });
+  const core = createCore(store);
+  const clients = new ClientRegistry(store.db as never);
+  let issuer: BuiltinIssuer | undefined;
+  let verifier: TokenVerifier;
+  if (config.auth.mode === "external") verifier = new ExternalVerifier(config.auth);
+  else verifier = issuer = BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds);
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ["req.headers.authorization", "req.headers.cookie"], censor: "[redacted]" },
+    },
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorateRequest("principal", undefined);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    try {
+      done(null, parseJsonLimited(body as string, config.jsonDepthLimit));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  app.setErrorHandler(problemHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, 404, "Not Found", `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`, req.url),
+  );
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+
+  app.get("/health", () => ({ status: "ok" }));
+  app.get("/ready", async (_req, reply) => {
+    const ok = await store.ready();
+    return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "store unreachable" });
+  });
+  app.get("/", (_req, reply) => reply.redirect(`${OADR31_PREFIX}/docs`));
+
+  let baseUrl = config.publicUrl ? `${config.publicUrl.replace(/\/$/, "")}${OADR31_PREFIX}` : "";
+  const external = config.auth.mode === "external" ? config.auth : undefined;
+  await app.register(oadr3Binding, {
+    prefix: OADR31_PREFIX,
+    core,
+    verifier,
+    issuer,
+    clients,
+    get baseUrl() {
+      return baseUrl || `http://${config.host}:${config.port}${OADR31_PREFIX}`;
+    },
+    get tokenUrl() {
+      return external?.tokenUrl ?? `${baseUrl || `http://${config.host}:${config.port}${OADR31_PREFIX}`}/auth/token`;
+    },
+    tokenRateLimitPerMinute: config.tokenRateLimitPerMinute,
+    clientRateLimitPerSecond: config.clientRateLimitPerSecond,
+  });
+
+  const demo = config.demo && !external ? await seedDemo(config.dataDir, clients, core) : undefined;
+
+  return {
+    app,
+    core,
+    store,
+    clients,
+    issuer,
+    config,
+    demo,
+    get url() {
+      return baseUrl;
+    },
+    async listen() {
+      const addr = await app.listen({ host: config.host, port: config.port });
+      const port = new URL(addr).port;
+      if (!config.publicUrl) {
+        const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+        baseUrl = `http://${host}:${port}${OADR31_PREFIX}`;
+      }
+      return baseUrl;
+    },
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

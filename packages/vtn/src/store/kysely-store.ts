@@ -1,0 +1,216 @@
+// The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Objects are kept as JSON
+// text with indexed columns beside them (tables.ts); targets live in their own indexed table.
+import { type Kysely, type Transaction, sql } from "kysely";
+import { Conflict } from "../core/errors.ts";
+import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
+import type {
+  Change,
+  ChangeListener,
+  Derived,
+  Kind,
+  ListQuery,
+  ObjectStore,
+  ObjectsByKind,
+  Store,
+  StoreTx,
+} from "./types.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: tables are described at run time by tables.ts
+export type AnyDb = Kysely<any>;
+
+export interface DialectHooks {
+  dialect: "sqlite" | "postgres";
+  /** Whether a driver error is a unique-constraint violation. */
+  isUniqueViolation(err: unknown): boolean;
+  close(): Promise<void>;
+}
+
+class Reader implements ObjectStore {
+  constructor(protected readonly q: AnyDb) {}
+
+  async list<K extends Kind>(kind: K, lq: ListQuery): Promise<ObjectsByKind[K][]> {
+    const { table } = TABLES[kind];
+    let query = this.q.selectFrom(table).select("body");
+    for (const [key, col] of Object.entries(FILTER_COLUMNS)) {
+      const v = lq[key as keyof typeof FILTER_COLUMNS];
+      if (v !== undefined) query = query.where(col, "=", v);
+    }
+    if (lq.targets) {
+      const { anyOf, includeUntargeted } = lq.targets;
+      if (anyOf.length === 0 && !includeUntargeted) return [];
+      query = query.where((eb) => {
+        const ors = [];
+        if (includeUntargeted) ors.push(eb("has_targets", "=", 0));
+        if (anyOf.length > 0)
+          ors.push(
+            eb(
+              "id",
+              "in",
+              eb
+                .selectFrom("targets")
+                .select("object_id")
+                .where("kind", "=", kind)
+                .where("target", "in", [...anyOf]),
+            ),
+          );
+        return eb.or(ors);
+      });
+    }
+    if (lq.objects && lq.objects.length > 0) {
+      const objs = lq.objects;
+      query = query.where((eb) => eb.or(objs.map((o) => eb("objects", "like", `%|${o}|%`))));
+    }
+    if (lq.activeAt !== undefined) {
+      const at = lq.activeAt;
+      query = query.where((eb) => eb.or([eb("ends_at", "is", null), eb("ends_at", ">", at)]));
+    }
+    const rows = await query.orderBy("seq").limit(lq.limit).offset(lq.skip).execute();
+    return rows.map((r) => JSON.parse(r.body as string));
+  }
+
+  async get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined> {
+    const row = await this.q.selectFrom(TABLES[kind].table).select("body").where("id", "=", id).executeTakeFirst();
+    return row ? JSON.parse(row.body as string) : undefined;
+  }
+
+  async grantedTargets(clientId: string): Promise<Set<string>> {
+    const rows = await this.q
+      .selectFrom("targets")
+      .select("target")
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb("kind", "=", "VEN"),
+            eb("object_id", "in", eb.selectFrom("vens").select("id").where("client_id", "=", clientId)),
+          ]),
+          eb.and([
+            eb("kind", "=", "RESOURCE"),
+            eb("object_id", "in", eb.selectFrom("resources").select("id").where("client_id", "=", clientId)),
+          ]),
+        ]),
+      )
+      .execute();
+    return new Set(rows.map((r) => r.target as string));
+  }
+
+  async nameTaken(kind: "PROGRAM" | "VEN", name: string, exceptId?: string): Promise<boolean> {
+    let q = this.q.selectFrom(TABLES[kind].table).select("id").where("name", "=", name);
+    if (exceptId) q = q.where("id", "!=", exceptId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  async resourceNameTaken(venId: string, name: string, exceptId?: string): Promise<boolean> {
+    let q = this.q.selectFrom("resources").select("id").where("ven_id", "=", venId).where("name", "=", name);
+    if (exceptId) q = q.where("id", "!=", exceptId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+}
+
+class Writer extends Reader implements StoreTx {
+  readonly changes: Change[] = [];
+
+  constructor(
+    private readonly trx: Transaction<unknown> & AnyDb,
+    private readonly hooks: DialectHooks,
+  ) {
+    super(trx);
+  }
+
+  get db(): unknown {
+    return this.trx;
+  }
+
+  private row<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived) {
+    const t = targetsOf(o as { targets?: string[] | null });
+    return { id: o.id, body: JSON.stringify(o), has_targets: t.length > 0 ? 1 : 0, ...TABLES[kind].columns(o, d) };
+  }
+
+  private async writeTargets(kind: Kind, o: { id: string; targets?: readonly string[] | null }): Promise<void> {
+    await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", o.id).execute();
+    const t = [...new Set(targetsOf(o))];
+    if (t.length > 0)
+      await this.trx
+        .insertInto("targets")
+        .values(t.map((target) => ({ kind, object_id: o.id, target })))
+        .execute();
+  }
+
+  private async guard<T>(kind: Kind, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (this.hooks.isUniqueViolation(err)) throw new Conflict(`a ${kind.toLowerCase()} with this name already exists`);
+      throw err;
+    }
+  }
+
+  async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    await this.guard(kind, () => this.trx.insertInto(TABLES[kind].table).values(this.row(kind, o, d)).execute());
+    await this.writeTargets(kind, o as { id: string; targets?: string[] | null });
+  }
+
+  async update<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    const { id: _id, ...values } = this.row(kind, o, d);
+    await this.guard(kind, () => this.trx.updateTable(TABLES[kind].table).set(values).where("id", "=", o.id).execute());
+    await this.writeTargets(kind, o as { id: string; targets?: string[] | null });
+  }
+
+  async remove(kind: Kind, id: string): Promise<void> {
+    await this.trx.deleteFrom(TABLES[kind].table).where("id", "=", id).execute();
+    await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", id).execute();
+  }
+
+  changed(change: Change): void {
+    this.changes.push(change);
+  }
+}
+
+export class KyselyStore extends Reader implements Store {
+  private readonly listeners: ChangeListener[] = [];
+  private readonly commitHooks: Array<(changes: readonly Change[]) => void> = [];
+
+  constructor(
+    readonly db: AnyDb,
+    private readonly hooks: DialectHooks,
+  ) {
+    super(db);
+  }
+
+  get dialect() {
+    return this.hooks.dialect;
+  }
+
+  async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let changes: readonly Change[] = [];
+    const result = await this.db.transaction().execute(async (trx) => {
+      const tx = new Writer(trx as Transaction<unknown> & AnyDb, this.hooks);
+      const r = await fn(tx);
+      if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
+      changes = tx.changes;
+      return r;
+    });
+    if (changes.length > 0) for (const h of this.commitHooks) h(changes);
+    return result;
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  afterCommit(hook: (changes: readonly Change[]) => void): void {
+    this.commitHooks.push(hook);
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.hooks.close();
+  }
+}

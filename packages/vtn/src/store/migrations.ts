@@ -1,0 +1,92 @@
+// Schema migrations, run at start. Written once with Kysely's schema builder for every dialect;
+// the only dialect difference is the auto-increment sequence column.
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+
+type Dialect = "sqlite" | "postgres";
+
+function objectTable(db: Kysely<unknown>, dialect: Dialect, name: string) {
+  let t = db.schema.createTable(name);
+  t =
+    dialect === "sqlite"
+      ? t.addColumn("seq", "integer", (c) => c.primaryKey().autoIncrement())
+      : t.addColumn("seq", "bigserial", (c) => c.primaryKey());
+  return t
+    .addColumn("id", "text", (c) => c.notNull().unique())
+    .addColumn("body", "text", (c) => c.notNull())
+    .addColumn("has_targets", "integer", (c) => c.notNull().defaultTo(0));
+}
+
+function initial(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await objectTable(db, dialect, "programs").addColumn("name", "text", (c) => c.notNull().unique()).execute();
+      await objectTable(db, dialect, "events")
+        .addColumn("program_id", "text", (c) => c.notNull())
+        .addColumn("ends_at", "bigint")
+        .execute();
+      await db.schema.createIndex("events_program").on("events").columns(["program_id", "seq"]).execute();
+      await objectTable(db, dialect, "reports")
+        .addColumn("program_id", "text")
+        .addColumn("event_id", "text", (c) => c.notNull())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("client_name", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("reports_event").on("reports").columns(["event_id", "seq"]).execute();
+      await db.schema.createIndex("reports_client").on("reports").columns(["client_id", "seq"]).execute();
+      await db.schema.createIndex("reports_program").on("reports").columns(["program_id", "seq"]).execute();
+      await objectTable(db, dialect, "subscriptions")
+        .addColumn("program_id", "text")
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("client_name", "text", (c) => c.notNull())
+        .addColumn("objects", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("subscriptions_client").on("subscriptions").columns(["client_id", "seq"]).execute();
+      await objectTable(db, dialect, "vens")
+        .addColumn("name", "text", (c) => c.notNull().unique())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("vens_client").on("vens").columns(["client_id", "seq"]).execute();
+      await objectTable(db, dialect, "resources")
+        .addColumn("ven_id", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addUniqueConstraint("resources_ven_name", ["ven_id", "name"])
+        .execute();
+      await db.schema.createIndex("resources_client").on("resources").columns(["client_id", "seq"]).execute();
+      // Targets of every object, for indexed target filters (Definition.md §Response Filtering).
+      await db.schema
+        .createTable("targets")
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("object_id", "text", (c) => c.notNull())
+        .addColumn("target", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("targets_lookup").on("targets").columns(["kind", "target", "object_id"]).execute();
+      await db.schema.createIndex("targets_object").on("targets").columns(["kind", "object_id"]).execute();
+      // Clients of the built-in token issuer (auth/clients.ts).
+      await db.schema
+        .createTable("clients")
+        .addColumn("client_id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull().unique())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("secret_hash", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      void sql;
+    },
+  };
+}
+
+/** Later migrations append here with the next number; never edit a released one. */
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return { "0001-initial": initial(dialect) };
+}
+
+export async function migrate(db: Kysely<unknown>, dialect: Dialect, extra: Record<string, Migration> = {}): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => ({ ...migrationsFor(dialect), ...extra }) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`database migration ${failed ?? ""} failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,33 @@
+// The embedded default: SQLite via better-sqlite3 in WAL mode. A commit is in the WAL before the
+// API answers, so an acknowledged write survives kill -9 of the process (synchronous=NORMAL);
+// set `sync: "full"` to survive power loss as well, at the cost of an fsync per commit.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { Kysely, type Migration, SqliteDialect } from "kysely";
+import { type AnyDb, KyselyStore } from "../kysely-store.ts";
+import { migrate } from "../migrations.ts";
+
+export interface SqliteOptions {
+  file: string;
+  sync?: "normal" | "full";
+  migrations?: Record<string, Migration>;
+}
+
+export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore> {
+  if (opts.file !== ":memory:") mkdirSync(dirname(opts.file), { recursive: true });
+  const database = new Database(opts.file);
+  database.pragma("journal_mode = WAL");
+  database.pragma(`synchronous = ${opts.sync === "full" ? "FULL" : "NORMAL"}`);
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  const db: AnyDb = new Kysely({ dialect: new SqliteDialect({ database }) });
+  await migrate(db, "sqlite", opts.migrations);
+  return new KyselyStore(db, {
+    dialect: "sqlite",
+    isUniqueViolation: (err) =>
+      typeof (err as { code?: unknown })?.code === "string" &&
+      (err as { code: string }).code.startsWith("SQLITE_CONSTRAINT_UNIQUE"),
+    close: () => db.destroy(),
+  });
+}
