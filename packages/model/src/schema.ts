@@ -52,6 +52,9 @@ function jsonSchemaComponents(): Json {
     for (const v of Object.values(node)) strip(v);
   };
   strip(schemas);
+  // - the User Guide itself writes starts as "0001-01-01" and "0001-01-01T00:00:00" (§7.3), which
+  //   RFC 3339 date-time rejects: accept a date, or a date-time with or without an offset.
+  schemas.dateTime.format = "oadr-date-time";
   // Known spec traps (DESIGN.md, docs/deviations.md):
   // - clients often omit eventPayloadDescriptor.objectType / reportPayloadDescriptor.objectType.
   for (const name of ["eventPayloadDescriptor", "reportPayloadDescriptor"]) {
@@ -68,6 +71,9 @@ function jsonSchemaComponents(): Json {
   return schemas;
 }
 
+const OADR_DATE_TIME =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$/;
+
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
@@ -75,6 +81,7 @@ function ajvInstance(): Ajv {
   if (ajv) return ajv;
   ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false });
   addFormats(ajv);
+  ajv.addFormat("oadr-date-time", OADR_DATE_TIME);
   ajv.addSchema({ $id: "oadr3", components: { schemas: jsonSchemaComponents() } });
   return ajv;
 }
