@@ -1,6 +1,7 @@
 // Schema migrations, run at start. Written once with Kysely's schema builder for every dialect;
 // the only dialect difference is the auto-increment sequence column.
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { notifyOutboxMigration } from "../notify/schema.ts";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -79,7 +80,7 @@ function initial(dialect: Dialect): Migration {
 
 /** Later migrations append here with the next number; never edit a released one. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return { "0001-initial": initial(dialect) };
+  return { "0001-initial": initial(dialect), "0002-notify-outbox": notifyOutboxMigration(dialect) };
 }
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, extra: Record<string, Migration> = {}): Promise<void> {

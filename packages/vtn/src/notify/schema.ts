@@ -1,0 +1,105 @@
+// The notifier's tables (a migration registered in store/migrations.ts as 0002-notify-outbox).
+//
+// notify_changes: one row per object change, written inside the change's own transaction (the
+//   transactional outbox). Fan-out turns it into deliveries page by page, keeping its progress in
+//   sub_cursor / ven_cursor, so a restart resumes a half-done fan-out where it stopped.
+// notify_deliveries: one row per webhook callback (subscription x callbackUrl) and one per page of
+//   MQTT topics; its state is PENDING, DELIVERED or DEAD (dead letter).
+// notify_client_roles: whether a subscribing client reads all objects (BL) or is a VEN, recorded
+//   when it writes a subscription, so privacy holds for clients of an external token issuer too.
+import type { Kysely, Migration } from "kysely";
+
+type Dialect = "sqlite" | "postgres";
+
+export function notifyOutboxMigration(dialect: Dialect): Migration {
+  const seq = dialect === "sqlite" ? "integer" : "bigserial";
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("notify_changes")
+        .addColumn("seq", seq, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("id", "text", (c) => c.notNull().unique())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("operation", "text", (c) => c.notNull())
+        .addColumn("object_id", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("sub_cursor", "bigint", (c) => c.notNull().defaultTo(0))
+        .addColumn("ven_cursor", "bigint", (c) => c.notNull().defaultTo(0))
+        .addColumn("done", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex("notify_changes_todo").on("notify_changes").columns(["done", "seq"]).execute();
+      await db.schema
+        .createTable("notify_deliveries")
+        .addColumn("seq", seq, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("id", "text", (c) => c.notNull().unique())
+        .addColumn("change_seq", "bigint", (c) => c.notNull())
+        .addColumn("channel", "text", (c) => c.notNull())
+        .addColumn("endpoint", "text", (c) => c.notNull())
+        .addColumn("target", "text", (c) => c.notNull())
+        .addColumn("bearer", "text")
+        .addColumn("subscription_id", "text")
+        .addColumn("client_id", "text")
+        .addColumn("shown_targets", "text")
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("claimed", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("next_at", "bigint", (c) => c.notNull())
+        .addColumn("last_status", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("notify_deliveries_due")
+        .on("notify_deliveries")
+        .columns(["state", "claimed", "next_at", "seq"])
+        .execute();
+      await db.schema
+        .createIndex("notify_deliveries_client")
+        .on("notify_deliveries")
+        .columns(["client_id", "seq"])
+        .execute();
+      await db.schema
+        .createIndex("notify_deliveries_change")
+        .on("notify_deliveries")
+        .columns(["change_seq"])
+        .execute();
+      await db.schema
+        .createTable("notify_client_roles")
+        .addColumn("client_id", "text", (c) => c.primaryKey())
+        .addColumn("reads_all", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+export type Channel = "WEBHOOK" | "MQTT";
+export type DeliveryState = "PENDING" | "DELIVERED" | "DEAD";
+
+/** A notify_deliveries row as the store returns it. */
+export interface DeliveryRow {
+  seq: number;
+  id: string;
+  change_seq: number;
+  channel: Channel;
+  endpoint: string;
+  /** WEBHOOK: the callback URL; MQTT: JSON [[topic, shownTargets|null], ...]. */
+  target: string;
+  bearer: string | null;
+  subscription_id: string | null;
+  client_id: string | null;
+  /** JSON array of the targets the subscriber may see, when target hiding changed them; else null. */
+  shown_targets: string | null;
+  state: DeliveryState;
+  claimed: number;
+  attempts: number;
+  next_at: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type NewDelivery = Omit<DeliveryRow, "seq" | "claimed" | "attempts" | "last_status" | "last_error" | "updated_at">;
