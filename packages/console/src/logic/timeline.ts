@@ -1,0 +1,174 @@
+// Events laid out on a time axis: one lane per program or per target, each event's intervals as
+// blocks (resolved by the model's time rules, User_Guide.md §7.3-7.4) carrying their payload values.
+import { resolveIntervals } from "../../../model/src/time/index.ts";
+import type { Event, Program } from "../../../model/src/types.ts";
+import { formatValue } from "./values.ts";
+
+export type GroupBy = "program" | "target";
+
+export interface Block {
+  eventId: string;
+  intervalId: number;
+  start: number;
+  end: number;
+  /** The interval's payloads as text, e.g. "PRICE 0.25 EUR/KWH". */
+  label: string;
+  /** The first numeric value of the first payload, for shading; undefined if none. */
+  value?: number;
+  payloadType?: string;
+  /** 0..1 within the range of its payload type in view, for shading. */
+  level: number;
+}
+
+export interface EventRow {
+  event: Event;
+  /** Sub-row inside the lane so that events overlapping in time do not cover each other. */
+  row: number;
+  blocks: Block[];
+}
+
+export interface Lane {
+  key: string;
+  label: string;
+  rows: number;
+  events: EventRow[];
+}
+
+export interface Window {
+  from: number;
+  to: number;
+}
+
+export const UNTARGETED = "(untargeted: every VEN in the program)";
+
+function payloadLabel(e: Event, type: string, values: readonly unknown[]): string {
+  const d = e.payloadDescriptors?.find((x) => x.payloadType === type);
+  const unit = [d?.currency, d?.units].filter(Boolean).join("/");
+  return `${type} ${values.map(formatValue).join(" ")}${unit ? ` ${unit}` : ""}`;
+}
+
+/** The blocks of one event inside the window (repetitions by event.duration included). */
+export function eventBlocks(e: Event, w: Window, now: Date): Block[] {
+  let resolved: ReturnType<typeof resolveIntervals>;
+  try {
+    resolved = resolveIntervals(e, { now, horizon: new Date(w.to) });
+  } catch {
+    return []; // an event the time rules cannot place is listed, not drawn
+  }
+  const out: Block[] = [];
+  for (const iv of resolved) {
+    const start = iv.start.getTime();
+    const end = iv.end.getTime();
+    if (end <= w.from || start >= w.to) continue;
+    const first = iv.payloads[0];
+    const num = first?.values.find((v) => typeof v === "number") as number | undefined;
+    out.push({
+      eventId: e.id,
+      intervalId: iv.id,
+      start,
+      end,
+      label: iv.payloads.map((p) => payloadLabel(e, p.type, p.values)).join(", "),
+      value: num,
+      payloadType: first?.type,
+      level: 0.5,
+    });
+  }
+  return out;
+}
+
+/** Events grouped into lanes, overlapping events of a lane on separate rows, blocks shaded per payload type. */
+export function layoutLanes(
+  events: readonly Event[],
+  programs: readonly Program[],
+  by: GroupBy,
+  w: Window,
+  now: Date,
+): Lane[] {
+  const lanes = new Map<string, Lane>();
+  const lane = (key: string, label: string) => {
+    const found = lanes.get(key);
+    if (found) return found;
+    const l: Lane = { key, label, rows: 1, events: [] };
+    lanes.set(key, l);
+    return l;
+  };
+  if (by === "program") for (const p of programs) lane(p.id, p.programName);
+  const all: Block[] = [];
+  for (const e of events) {
+    const blocks = eventBlocks(e, w, now);
+    all.push(...blocks);
+    const keys =
+      by === "program"
+        ? [[e.programID, programs.find((p) => p.id === e.programID)?.programName ?? e.programID]]
+        : e.targets?.length
+          ? e.targets.map((t) => [`t:${t}`, t])
+          : [["t:", UNTARGETED]];
+    for (const [key, label] of keys) lane(key, label).events.push({ event: e, row: 0, blocks });
+  }
+  shade(all);
+  for (const l of lanes.values()) l.rows = stack(l.events);
+  return [...lanes.values()].sort((a, b) =>
+    a.key === "t:" ? 1 : b.key === "t:" ? -1 : a.label.localeCompare(b.label),
+  );
+}
+
+/** Assigns rows greedily by start so that events in one row do not overlap; returns the row count. */
+function stack(rows: EventRow[]): number {
+  const span = (r: EventRow) =>
+    r.blocks.length === 0
+      ? [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]
+      : [Math.min(...r.blocks.map((b) => b.start)), Math.max(...r.blocks.map((b) => b.end))];
+  rows.sort((a, b) => span(a)[0] - span(b)[0]);
+  const ends: number[] = [];
+  for (const r of rows) {
+    const [s, e] = span(r);
+    let i = ends.findIndex((end) => end <= s);
+    if (i < 0) i = ends.push(e) - 1;
+    else ends[i] = e;
+    r.row = i;
+  }
+  return Math.max(1, ends.length);
+}
+
+function shade(blocks: Block[]): void {
+  const ranges = new Map<string, [number, number]>();
+  for (const b of blocks) {
+    if (b.value === undefined || !b.payloadType) continue;
+    const r = ranges.get(b.payloadType) ?? [b.value, b.value];
+    ranges.set(b.payloadType, [Math.min(r[0], b.value), Math.max(r[1], b.value)]);
+  }
+  for (const b of blocks) {
+    const r = b.payloadType ? ranges.get(b.payloadType) : undefined;
+    if (!r || b.value === undefined) continue;
+    b.level = r[1] === r[0] ? 0.5 : (b.value - r[0]) / (r[1] - r[0]);
+  }
+}
+
+const STEPS = [15, 30, 60, 120, 180, 360, 720, 1440, 2880].map((m) => m * 60_000);
+
+/** Tick instants for an axis over the window: about `target` of them, on local whole steps. */
+export function ticks(w: Window, target = 8): number[] {
+  const span = w.to - w.from;
+  const step = STEPS.find((s) => span / s <= target) ?? STEPS[STEPS.length - 1];
+  const first = new Date(w.from);
+  if (step >= 86_400_000) first.setHours(0, 0, 0, 0);
+  else first.setMinutes(0, 0, 0);
+  const out: number[] = [];
+  for (let t = first.getTime(); t <= w.to; t += step) if (t >= w.from) out.push(t);
+  return out;
+}
+
+/** A window fitting every event's finite blocks, padded; undefined if none are placeable. */
+export function fitWindow(events: readonly Event[], now: Date): Window | undefined {
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  const far = { from: now.getTime() - 365 * 86_400_000, to: now.getTime() + 365 * 86_400_000 };
+  for (const e of events)
+    for (const b of eventBlocks(e, far, now)) {
+      from = Math.min(from, b.start);
+      to = Math.max(to, Math.min(b.end, far.to));
+    }
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
+  const pad = Math.max((to - from) * 0.05, 15 * 60_000);
+  return { from: from - pad, to: to + pad };
+}
