@@ -121,7 +121,7 @@ describe("the event editor's form", () => {
     expect(request).toEqual({
       ...req,
       payloadDescriptors: [
-        ...req.payloadDescriptors!,
+        ...(req.payloadDescriptors ?? []),
         { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "ALERT_OTHER" },
       ],
     });
