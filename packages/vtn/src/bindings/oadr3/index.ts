@@ -45,7 +45,10 @@ export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
   await app.register(authRoutes, {
     issuer: opts.issuer,
     clients: opts.clients,
-    tokenUrl: opts.tokenUrl,
+    // A getter: the URL is known only once the server listens (port 0 in tests).
+    get tokenUrl() {
+      return opts.tokenUrl;
+    },
     tokenRateLimitPerMinute: opts.tokenRateLimitPerMinute,
   });
   await app.register(openApiRoutes, { baseUrl: opts.baseUrl });
