@@ -1,0 +1,35 @@
+// @gridlink/ven: the OpenADR 3.1 client SDK (depends on @gridlink/model only).
+
+export {
+  BlClient,
+  type ClientOptions,
+  type EventQuery,
+  type ProgramQuery,
+  type ReportQuery,
+  type ResourceQuery,
+  type Role,
+  type SubscriptionQuery,
+  VenClient,
+  type VenQuery,
+} from "./clients.ts";
+export { type CollectionSpec, encodeId, PAGE_SIZE, type Page, Reader, Writer } from "./collections.ts";
+export * from "./errors.ts";
+export {
+  camelKey,
+  camelKeys,
+  NotificationFormatError,
+  type NotificationOperation,
+  type ParsedNotification,
+  parseNotification,
+} from "./notification.ts";
+export { BlNotifiers, VenNotifiers } from "./notifiers.ts";
+export { refreshMarginMs, type Token, type TokenOptions, TokenSource } from "./tokens.ts";
+export {
+  type ApiRequest,
+  type Authorizer,
+  type Exchange,
+  type Method,
+  Transport,
+  type TransportOptions,
+} from "./transport.ts";
+export { type WebhookRoute, WebhookServer, type WebhookServerOptions } from "./webhook.ts";
