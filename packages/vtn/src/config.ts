@@ -23,6 +23,43 @@ export interface VtnConfig {
   demo: boolean;
   sqliteSync: "normal" | "full";
   auth: { mode: "builtin" } | ({ mode: "external" } & ExternalAuthConfig);
+  // Notifications (docs/notifications.md).
+  /** Accept http:// callback URLs (development only; Definition.md §Webhooks requires https). */
+  webhookAllowHttp: boolean;
+  /** Accept callback URLs on loopback/private/reserved addresses (development and tests only). */
+  webhookAllowPrivate: boolean;
+  /** Timeout of one webhook request (and of the echo check), ms. */
+  webhookTimeoutMs: number;
+  /** Attempts per notification before it becomes a dead letter. */
+  webhookMaxAttempts: number;
+  /** First retry delay, ms; doubled after each failure, with jitter. */
+  webhookRetryBaseMs: number;
+  /** Longest retry delay, ms. */
+  webhookRetryMaxMs: number;
+  /** Webhook requests in flight at once, all receivers together. */
+  webhookConcurrency: number;
+  /** Webhook requests in flight at once to one receiver (scheme://host:port). */
+  webhookConcurrencyPerEndpoint: number;
+  /** MQTT notifier: "embedded" broker (aedes), an "external" broker at mqttUrl, or "none". */
+  mqttBroker: "embedded" | "external" | "none";
+  /** Embedded broker address; host "" = the VTN's host. Port 0 = any free port. */
+  mqttHost: string;
+  mqttPort: number;
+  /** External broker URL for the VTN's publisher, e.g. mqtt://user:pass@broker:1883. */
+  mqttUrl: string;
+  /** URIs advertised in GET /notifiers, comma-separated; "" = derived from the broker address. */
+  mqttPublicUrls: string;
+  /** How clients authenticate to the broker (openadr3.yaml mqttNotifierAuthentication*). */
+  mqttAuth: "OAUTH2_BEARER_TOKEN" | "ANONYMOUS";
+  /** The username clients send with OAUTH2_BEARER_TOKEN: "{clientID}" or a literal string. */
+  mqttUsername: string;
+  /** Publish with the MQTT retain flag (notifier doc §16.1: MAY). */
+  mqttRetain: boolean;
+  /** PEM files for an mqtts:// embedded broker; both empty = plain TCP. */
+  mqttTlsCert: string;
+  mqttTlsKey: string;
+  /** Hours delivered notifications stay listed before they are pruned (dead letters stay). */
+  notifyRetentionHours: number;
 }
 
 export const DEFAULTS: VtnConfig = {
@@ -39,6 +76,25 @@ export const DEFAULTS: VtnConfig = {
   demo: true,
   sqliteSync: "normal",
   auth: { mode: "builtin" },
+  webhookAllowHttp: false,
+  webhookAllowPrivate: false,
+  webhookTimeoutMs: 10_000,
+  webhookMaxAttempts: 10,
+  webhookRetryBaseMs: 1000,
+  webhookRetryMaxMs: 300_000,
+  webhookConcurrency: 256,
+  webhookConcurrencyPerEndpoint: 8,
+  mqttBroker: "embedded",
+  mqttHost: "",
+  mqttPort: 1883,
+  mqttUrl: "",
+  mqttPublicUrls: "",
+  mqttAuth: "OAUTH2_BEARER_TOKEN",
+  mqttUsername: "{clientID}",
+  mqttRetain: false,
+  mqttTlsCert: "",
+  mqttTlsKey: "",
+  notifyRetentionHours: 24,
 };
 
 const ENV: Record<string, keyof VtnConfig> = {
@@ -54,6 +110,25 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_CLIENT_RATE_LIMIT: "clientRateLimitPerSecond",
   GRIDLINK_DEMO: "demo",
   GRIDLINK_SQLITE_SYNC: "sqliteSync",
+  GRIDLINK_WEBHOOK_ALLOW_HTTP: "webhookAllowHttp",
+  GRIDLINK_WEBHOOK_ALLOW_PRIVATE: "webhookAllowPrivate",
+  GRIDLINK_WEBHOOK_TIMEOUT_MS: "webhookTimeoutMs",
+  GRIDLINK_WEBHOOK_MAX_ATTEMPTS: "webhookMaxAttempts",
+  GRIDLINK_WEBHOOK_RETRY_BASE_MS: "webhookRetryBaseMs",
+  GRIDLINK_WEBHOOK_RETRY_MAX_MS: "webhookRetryMaxMs",
+  GRIDLINK_WEBHOOK_CONCURRENCY: "webhookConcurrency",
+  GRIDLINK_WEBHOOK_CONCURRENCY_PER_ENDPOINT: "webhookConcurrencyPerEndpoint",
+  GRIDLINK_MQTT_BROKER: "mqttBroker",
+  GRIDLINK_MQTT_HOST: "mqttHost",
+  GRIDLINK_MQTT_PORT: "mqttPort",
+  GRIDLINK_MQTT_URL: "mqttUrl",
+  GRIDLINK_MQTT_PUBLIC_URLS: "mqttPublicUrls",
+  GRIDLINK_MQTT_AUTH: "mqttAuth",
+  GRIDLINK_MQTT_USERNAME: "mqttUsername",
+  GRIDLINK_MQTT_RETAIN: "mqttRetain",
+  GRIDLINK_MQTT_TLS_CERT: "mqttTlsCert",
+  GRIDLINK_MQTT_TLS_KEY: "mqttTlsKey",
+  GRIDLINK_NOTIFY_RETENTION_HOURS: "notifyRetentionHours",
 };
 
 export class ConfigError extends Error {}
@@ -129,6 +204,24 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
   if (c.sqliteSync !== "normal" && c.sqliteSync !== "full")
     throw new ConfigError(`sqliteSync must be normal or full, got "${c.sqliteSync}"`);
   if (c.tokenTtlSeconds < 30) throw new ConfigError("tokenTtlSeconds must be at least 30");
+  checkNotify(c);
   c.dataDir = resolve(c.dataDir);
   return c;
+}
+
+/** The notification settings' own rules (docs/notifications.md). */
+function checkNotify(c: VtnConfig): void {
+  if (!["embedded", "external", "none"].includes(c.mqttBroker))
+    throw new ConfigError(`mqttBroker must be embedded, external or none; got "${c.mqttBroker}"`);
+  if (c.mqttBroker === "external" && !/^mqtts?:\/\//.test(c.mqttUrl))
+    throw new ConfigError(`mqttBroker is external: set mqttUrl to the broker, e.g. mqtt://broker:1883 (got "${c.mqttUrl}")`);
+  if (!["OAUTH2_BEARER_TOKEN", "ANONYMOUS"].includes(c.mqttAuth))
+    throw new ConfigError(`mqttAuth must be OAUTH2_BEARER_TOKEN or ANONYMOUS; got "${c.mqttAuth}"`);
+  if (c.mqttPort > 65535) throw new ConfigError(`mqttPort must be 0-65535, got ${c.mqttPort}`);
+  if (Boolean(c.mqttTlsCert) !== Boolean(c.mqttTlsKey)) throw new ConfigError("set both mqttTlsCert and mqttTlsKey, or neither");
+  if (c.webhookMaxAttempts < 1) throw new ConfigError("webhookMaxAttempts must be at least 1");
+  if (c.webhookTimeoutMs < 100) throw new ConfigError("webhookTimeoutMs must be at least 100");
+  if (c.webhookConcurrency < 1 || c.webhookConcurrencyPerEndpoint < 1)
+    throw new ConfigError("webhookConcurrency and webhookConcurrencyPerEndpoint must be at least 1");
+  if (c.webhookRetryMaxMs < c.webhookRetryBaseMs) throw new ConfigError("webhookRetryMaxMs must be ≥ webhookRetryBaseMs");
 }

@@ -14,8 +14,11 @@ export interface SubscriptionQuery extends Page {
   objects?: string[];
 }
 
-/** Checks a subscription before it is stored (the notifier plugs the webhook echo check in here). */
-export type SubscriptionCheck = (s: Subscription) => Promise<void>;
+/**
+ * Checks a subscription before it is stored (the notifier plugs the webhook echo check in here);
+ * `p` is who writes it.
+ */
+export type SubscriptionCheck = (s: Subscription, p: Principal) => Promise<void>;
 
 export class Subscriptions {
   private readonly checks: SubscriptionCheck[] = [];
@@ -51,7 +54,7 @@ export class Subscriptions {
     const req = checkedBody<SubscriptionRequest>("subscriptionRequest", body, ["clientID"]);
     await this.checkProgram(p, req.programID);
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION"), ...req, clientID: p.clientId };
-    for (const c of this.checks) await c(o);
+    for (const c of this.checks) await c(o, p);
     return this.deps.store.write(async (tx) => {
       await tx.insert("SUBSCRIPTION", o);
       tx.changed({ kind: "SUBSCRIPTION", operation: "CREATE", object: o });
@@ -65,7 +68,7 @@ export class Subscriptions {
     const old = owned(p, await this.deps.store.get("SUBSCRIPTION", id), "subscription", id);
     await this.checkProgram(p, req.programID);
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION", old), ...req, clientID: old.clientID };
-    for (const c of this.checks) await c(o);
+    for (const c of this.checks) await c(o, p);
     return this.deps.store.write(async (tx) => {
       owned(p, await tx.get("SUBSCRIPTION", id), "subscription", id);
       await tx.update("SUBSCRIPTION", o);
