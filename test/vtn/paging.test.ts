@@ -20,7 +20,7 @@ describe("paging with skip and limit", () => {
     const post = async (token: string, path: string, body: unknown) => {
       const res = await t.call(token, "POST", path, body);
       if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      (created[path] ??= []).push(res.body.id);
+      created[path] = [...(created[path] ?? []), res.body.id];
       return res.body.id as string;
     };
     // 55 programs: more than one default page.
