@@ -6,3 +6,4 @@ export { OADR31_PREFIX } from "./bindings/oadr3/index.ts";
 export type { DemoCredentials } from "./demo.ts";
 export type { Store, Change, StoreTx } from "./store/types.ts";
 export type { Core } from "./core/index.ts";
+export { ROLE_SCOPES, type Principal, type Role } from "./core/principal.ts";

@@ -4,7 +4,8 @@ import { type Event, type EventRequest, eventSpan } from "@gridlink/model";
 import type { Derived } from "../store/types.ts";
 import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
 import { NotFound } from "./errors.ts";
-import { type Grants, shown, visibleUnder } from "./grants.ts";
+import { cacheKey, type Grants, shown, visibleUnder } from "./grants.ts";
+import type { ReadCache } from "./read-cache.ts";
 import type { Principal } from "./principal.ts";
 
 export interface EventQuery extends Page {
@@ -23,19 +24,27 @@ export class Events {
   constructor(
     private readonly deps: CoreDeps,
     private readonly grants: Grants,
+    private readonly cache: ReadCache,
   ) {}
 
-  async list(p: Principal, q: EventQuery): Promise<Event[]> {
+  async list(p: Principal, q: EventQuery): Promise<readonly Event[]> {
     requireScope(p, "read_all", "read_targets");
     const v = await this.grants.visibility(p, q.targets);
-    const rows = await this.deps.store.list("EVENT", {
-      programId: q.programID,
-      targets: v.filter,
-      activeAt: q.active ? this.deps.now().getTime() : undefined,
-      skip: q.skip,
-      limit: q.limit,
+    const now = this.deps.now().getTime();
+    const key = cacheKey(v, [q.programID, q.active === true, q.skip, q.limit]);
+    return this.cache.get("EVENT", key, now, async () => {
+      const rows = await this.deps.store.list("EVENT", {
+        programId: q.programID,
+        targets: v.filter,
+        activeAt: q.active ? now : undefined,
+        skip: q.skip,
+        limit: q.limit,
+      });
+      // An active-only answer goes stale when the first of its events ends.
+      let expires = Number.POSITIVE_INFINITY;
+      if (q.active) for (const e of rows) expires = Math.min(expires, derived(e).endsAt ?? expires);
+      return { value: rows.map((o) => shown(o, v)), expires };
     });
-    return rows.map((o) => shown(o, v));
   }
 
   async get(p: Principal, id: string): Promise<Event> {

@@ -60,3 +60,13 @@ export function visibleUnder(o: { targets?: string[] | null }, v: Visibility): b
   if (t.length === 0) return v.filter.includeUntargeted;
   return t.some((x) => v.filter?.anyOf.includes(x));
 }
+
+/** A cache key for a list answer: the query's own parameters plus everything visibility adds. */
+export function cacheKey(v: Visibility, params: readonly unknown[]): string {
+  const f = v.filter;
+  return JSON.stringify([
+    params,
+    f ? [[...f.anyOf].sort(), f.includeUntargeted] : null,
+    v.allowed ? [...v.allowed].sort() : null,
+  ]);
+}

@@ -5,6 +5,7 @@ import { type CoreDeps, defaultDeps } from "./context.ts";
 import { Events } from "./events.ts";
 import { Grants } from "./grants.ts";
 import { Programs } from "./programs.ts";
+import { ReadCache } from "./read-cache.ts";
 import { Reports } from "./reports.ts";
 import { Resources } from "./resources.ts";
 import { Subscriptions } from "./subscriptions.ts";
@@ -24,11 +25,12 @@ export interface Core {
 export function createCore(store: Store, overrides: Partial<CoreDeps> = {}): Core {
   const deps = { ...defaultDeps(store), ...overrides };
   const grants = new Grants(store);
+  const cache = new ReadCache(store);
   return {
     deps,
     grants,
-    programs: new Programs(deps, grants),
-    events: new Events(deps, grants),
+    programs: new Programs(deps, grants, cache),
+    events: new Events(deps, grants, cache),
     reports: new Reports(deps, grants),
     subscriptions: new Subscriptions(deps, grants),
     vens: new Vens(deps),

@@ -2,7 +2,8 @@
 import type { Program, ProgramRequest } from "@gridlink/model";
 import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
 import { Conflict, NotFound } from "./errors.ts";
-import { type Grants, shown, visibleUnder } from "./grants.ts";
+import { cacheKey, type Grants, shown, visibleUnder } from "./grants.ts";
+import type { ReadCache } from "./read-cache.ts";
 import type { Principal } from "./principal.ts";
 
 export interface ProgramQuery extends Page {
@@ -13,13 +14,16 @@ export class Programs {
   constructor(
     private readonly deps: CoreDeps,
     private readonly grants: Grants,
+    private readonly cache: ReadCache,
   ) {}
 
-  async list(p: Principal, q: ProgramQuery): Promise<Program[]> {
+  async list(p: Principal, q: ProgramQuery): Promise<readonly Program[]> {
     requireScope(p, "read_all", "read_targets");
     const v = await this.grants.visibility(p, q.targets);
-    const rows = await this.deps.store.list("PROGRAM", { targets: v.filter, skip: q.skip, limit: q.limit });
-    return rows.map((o) => shown(o, v));
+    return this.cache.get("PROGRAM", cacheKey(v, [q.skip, q.limit]), this.deps.now().getTime(), async () => {
+      const rows = await this.deps.store.list("PROGRAM", { targets: v.filter, skip: q.skip, limit: q.limit });
+      return { value: rows.map((o) => shown(o, v)) };
+    });
   }
 
   async get(p: Principal, id: string): Promise<Program> {

@@ -125,8 +125,8 @@ class Writer extends Reader implements StoreTx {
     return { id: o.id, body: JSON.stringify(o), has_targets: t.length > 0 ? 1 : 0, ...TABLES[kind].columns(o, d) };
   }
 
-  private async writeTargets(kind: Kind, o: { id: string; targets?: readonly string[] | null }): Promise<void> {
-    await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", o.id).execute();
+  private async writeTargets(kind: Kind, o: { id: string; targets?: readonly string[] | null }, fresh: boolean): Promise<void> {
+    if (!fresh) await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", o.id).execute();
     const t = [...new Set(targetsOf(o))];
     if (t.length > 0)
       await this.trx
@@ -146,13 +146,13 @@ class Writer extends Reader implements StoreTx {
 
   async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
     await this.guard(kind, () => this.trx.insertInto(TABLES[kind].table).values(this.row(kind, o, d)).execute());
-    await this.writeTargets(kind, o as { id: string; targets?: string[] | null });
+    await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, true);
   }
 
   async update<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
     const { id: _id, ...values } = this.row(kind, o, d);
     await this.guard(kind, () => this.trx.updateTable(TABLES[kind].table).set(values).where("id", "=", o.id).execute());
-    await this.writeTargets(kind, o as { id: string; targets?: string[] | null });
+    await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, false);
   }
 
   async remove(kind: Kind, id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 // The six object collections of openadr3.yaml: GET list, POST, GET one, PUT, DELETE each.
 // Thin: parse the query, take the principal, call one core service, render.
 import { OBJECT_TYPES } from "@gridlink/model";
@@ -7,8 +8,20 @@ import type { Page } from "../../core/context.ts";
 import type { Principal } from "../../core/principal.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
 
+const serializedCache = new WeakMap<readonly unknown[], { body: string; etag: string }>();
+
+function serialized(result: readonly unknown[]): { body: string; etag: string } {
+  let s = serializedCache.get(result);
+  if (!s) {
+    const body = JSON.stringify(result);
+    s = { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+    serializedCache.set(result, s);
+  }
+  return s;
+}
+
 interface Service {
-  list(p: Principal, q: Page): Promise<unknown[]>;
+  list(p: Principal, q: Page): Promise<readonly unknown[]>;
   get(p: Principal, id: string): Promise<unknown>;
   create(p: Principal, body: unknown): Promise<unknown>;
   update(p: Principal, id: string, body: unknown): Promise<unknown>;
@@ -75,9 +88,15 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core }) {
   for (const c of COLLECTIONS) {
     const svc = c.service(opts.core);
     const one = `${c.path}/:${c.param}`;
-    app.get(c.path, (req) => {
+    app.get(c.path, async (req, reply) => {
       const q = req.query as Raw;
-      return svc.list(principalOf(req), { ...c.filters(q), ...page(q) });
+      const result = await svc.list(principalOf(req), { ...c.filters(q), ...page(q) });
+      if (!Object.isFrozen(result)) return result;
+      // A shared, cached answer: serialize it once and let pollers revalidate with its ETag.
+      const { body, etag } = serialized(result);
+      reply.header("etag", etag).type("application/json; charset=utf-8");
+      if (req.headers["if-none-match"] === etag) return reply.code(304).send();
+      return reply.send(body);
     });
     app.post(c.path, async (req, reply) => {
       const created = await svc.create(principalOf(req), req.body);

@@ -21,7 +21,7 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
   database.pragma(`synchronous = ${opts.sync === "full" ? "FULL" : "NORMAL"}`);
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  const db: AnyDb = new Kysely({ dialect: new SqliteDialect({ database }) });
+  const db: AnyDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrate(db, "sqlite", opts.migrations);
   return new KyselyStore(db, {
     dialect: "sqlite",
@@ -29,5 +29,29 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
       typeof (err as { code?: unknown })?.code === "string" &&
       (err as { code: string }).code.startsWith("SQLITE_CONSTRAINT_UNIQUE"),
     close: () => db.destroy(),
+  });
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running our small queries, so keep
+ * the prepared statements by SQL text (the set of distinct queries is small and fixed).
+ */
+function withStatementCache(database: Database.Database): Database.Database {
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (source: string) => {
+    let st = statements.get(source);
+    if (!st) {
+      st = database.prepare(source);
+      if (statements.size > 2000) statements.clear();
+      statements.set(source, st);
+    }
+    return st;
+  };
+  return new Proxy(database, {
+    get(target, prop, receiver) {
+      if (prop === "prepare") return prepare;
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
   });
 }

@@ -1,0 +1,11 @@
+// Runs a VTN on an existing data dir in its own process, for benchmarks; prints the base URL.
+import { createVtn } from "@gridlink/vtn";
+
+const [dataDir, port = "0"] = process.argv.slice(2);
+const vtn = await createVtn({ dataDir, port: Number(port), host: "127.0.0.1", logLevel: "warn", demo: false, tokenRateLimitPerMinute: 0 });
+const url = await vtn.listen();
+process.stdout.write(`${url}\n`);
+process.on("SIGTERM", async () => {
+  await vtn.close();
+  process.exit(0);
+});

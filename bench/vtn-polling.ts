@@ -1,0 +1,137 @@
+// Benchmark of issue 2: the VEN polling path and report ingest, beside a bare node:http server
+// that returns the same bytes, measured in the same run.
+//   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32]
+// Database: 100 programs, 10,000 events, 1,000 vens; the VEN polls GET /events?targets=<its group>
+// (100 matching events, page of 50); reports carry 96 intervals.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { createVtn, ROLE_SCOPES, type Principal } from "@gridlink/vtn";
+import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SECONDS = arg("seconds", 10);
+const CONNECTIONS = arg("connections", 32);
+const PROGRAMS = 100;
+const EVENTS = 10_000;
+const VENS = 1_000;
+const GROUPS = 100;
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function priceEvent(programID: string, j: number) {
+  const start = new Date(Date.UTC(2030, 0, 1) + (j % 365) * 86_400_000).toISOString();
+  return {
+    programID,
+    eventName: `price-${j}`,
+    priority: j % 4,
+    targets: [`group-${j % GROUPS}`],
+    payloadDescriptors: [{ objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "PRICE", units: "KWH", currency: "EUR" }],
+    reportDescriptors: [{ payloadType: "USAGE", readingType: "DIRECT_READ", units: "KWH", aggregate: false, startInterval: -1, numIntervals: -1, historical: true, frequency: -1, repeat: 1 }],
+    intervalPeriod: { start, duration: "PT1H" },
+    intervals: [0, 1, 2, 3].map((id) => ({ id, payloads: [{ type: "PRICE", values: [0.1 + id / 100] }] })),
+  };
+}
+
+async function seed(dataDir: string) {
+  const t0 = Date.now();
+  const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false });
+  const bl: Principal = { role: "bl", clientId: "bench-bl", scopes: new Set(ROLE_SCOPES.bl) };
+  const venClient = await vtn.clients.add({ role: "ven", name: "bench-ven" });
+  for (let i = 0; i < VENS; i++) {
+    const clientID = i === 7 ? venClient.clientId : `other-ven-${i}`;
+    await vtn.core.vens.create(bl, { venName: `ven-${i}`, clientID, targets: [`group-${i % GROUPS}`, `ven-${i}`] });
+  }
+  const programs: string[] = [];
+  for (let k = 0; k < PROGRAMS; k++) programs.push((await vtn.core.programs.create(bl, { programName: `program-${k}` })).id);
+  for (let j = 0; j < EVENTS; j++) {
+    await vtn.core.events.create(bl, priceEvent(programs[j % PROGRAMS], j));
+    if (j % 2000 === 1999) log(`  seeded ${j + 1}/${EVENTS} events`);
+  }
+  await vtn.close();
+  log(`  seeded ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return venClient;
+}
+
+function reportBody(eventID: string) {
+  const start = Date.UTC(2030, 0, 1);
+  return JSON.stringify({
+    eventID,
+    clientName: "bench-ven",
+    reportName: "usage",
+    payloadDescriptors: [{ objectType: "REPORT_PAYLOAD_DESCRIPTOR", payloadType: "USAGE", readingType: "DIRECT_READ", units: "KWH" }],
+    resources: [
+      {
+        resourceName: "meter-1",
+        intervalPeriod: { start: new Date(start).toISOString(), duration: "PT15M" },
+        intervals: Array.from({ length: 96 }, (_, id) => ({ id, payloads: [{ type: "USAGE", values: [Math.round(Math.random() * 1000) / 100] }] })),
+      },
+    ],
+  });
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-"));
+  log(`gridlink bench: VEN polling and report ingest (${SECONDS} s per run, ${CONNECTIONS} connections)`);
+  try {
+    const venClient = await seed(dataDir);
+    const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: venClient.clientId, client_secret: venClient.clientSecret });
+    const tok = (await (await fetch(`${vtn.url}/auth/token`, { method: "POST", body: form })).json()) as { access_token: string };
+    const auth = { authorization: `Bearer ${tok.access_token}` };
+
+    // 1. Polling: capture the exact response, then load both servers.
+    const pollUrl = `${vtn.url}/events?targets=group-7&limit=50`;
+    const pollRes = await fetch(pollUrl, { headers: auth });
+    const pollBytes = Buffer.from(await pollRes.arrayBuffer());
+    const events = JSON.parse(pollBytes.toString()) as Array<{ id: string }>;
+    if (pollRes.status !== 200 || events.length !== 50) throw new Error(`polling answered ${pollRes.status} with ${events.length} events`);
+    const pollFile = join(dataDir, "poll.json");
+    writeFileSync(pollFile, pollBytes);
+    log(`  polling response: 50 events, ${pollBytes.length} bytes`);
+    const ours = await load({ url: pollUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS, label: "gridlink GET /events" });
+    const bare = await startChild("bench/support/bare-server.ts", [pollFile]);
+    const ceiling = await load({ url: `${bare.url}/events`, headers: auth, connections: CONNECTIONS, seconds: SECONDS, label: "bare GET" });
+    await stopChild(bare.child);
+
+    // 2. Report ingest: 96 intervals per report.
+    const body = reportBody(events[0].id);
+    const headers = { ...auth, "content-type": "application/json" };
+    const sample = await fetch(`${vtn.url}/reports`, { method: "POST", headers, body });
+    const sampleBytes = Buffer.from(await sample.arrayBuffer());
+    if (sample.status !== 201) throw new Error(`POST /reports answered ${sample.status}: ${sampleBytes}`);
+    const reportFile = join(dataDir, "report.json");
+    writeFileSync(reportFile, sampleBytes);
+    const ingest = await load({ url: `${vtn.url}/reports`, method: "POST", headers, body, connections: CONNECTIONS, seconds: SECONDS, label: "gridlink POST /reports" });
+    const bare2 = await startChild("bench/support/bare-server.ts", [reportFile, "201"]);
+    const ingestCeiling = await load({ url: `${bare2.url}/reports`, method: "POST", headers, body, connections: CONNECTIONS, seconds: SECONDS, label: "bare POST" });
+    await stopChild(bare2.child);
+
+    // 3. Durability: kill -9 the VTN, then count what is on disk against what was acknowledged.
+    vtn.child.kill("SIGKILL");
+    await new Promise((r) => vtn.child.once("exit", r));
+    const db = new Database(join(dataDir, "gridlink.sqlite"), { readonly: true });
+    const stored = (db.prepare("select count(*) as n from reports").get() as { n: number }).n;
+    db.close();
+    const acknowledged = ingest.ok + 1;
+
+    const out = [
+      `Database: ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
+      "",
+      TABLE_HEAD,
+      row(`GET /events?targets=… (VEN token, page of 50, ${pollBytes.length} bytes)`, ours, ceiling),
+      row(`POST /reports (96 intervals, ${Buffer.byteLength(body)} bytes)`, ingest, ingestCeiling),
+      "",
+      `Errors: polling ${ours.errors + ours.non2xx}, ingest ${ingest.errors + ingest.non2xx}. Durability: ${acknowledged} reports acknowledged (201), ${stored} on disk after kill -9 (${stored >= acknowledged ? "none lost" : `${acknowledged - stored} LOST`}).`,
+    ].join("\n");
+    process.stdout.write(`${out}\n`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

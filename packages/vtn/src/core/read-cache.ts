@@ -1,0 +1,54 @@
+// A read cache for the VEN polling path (GET /programs, GET /events): many VENs share a grant and
+// poll the same query, while programs and events change rarely. Entries are keyed by everything
+// that shapes the answer (query, target filter, the targets a VEN may see) and dropped on any
+// committed change of their kind, or when an active event in them ends. Results are frozen so
+// bindings can memoize their serialized form per result (see bindings/oadr3/objects.ts).
+// Invalidation is per process: a multi-instance deployment must turn it off (readCache: false).
+import type { Kind, Store } from "../store/types.ts";
+
+interface Entry {
+  value: readonly unknown[];
+  /** epoch ms after which the entry is stale (an active event in it ends), or Infinity */
+  expires: number;
+}
+
+export class ReadCache {
+  private readonly entries = new Map<Kind, Map<string, Entry>>();
+  private readonly generation = new Map<Kind, number>();
+
+  constructor(
+    store: Store,
+    private readonly maxEntriesPerKind = 10_000,
+  ) {
+    store.afterCommit((changes) => {
+      for (const c of changes) {
+        this.entries.get(c.kind)?.clear();
+        this.generation.set(c.kind, (this.generation.get(c.kind) ?? 0) + 1);
+      }
+    });
+  }
+
+  async get<T>(
+    kind: Kind,
+    key: string,
+    now: number,
+    load: () => Promise<{ value: T[]; expires?: number }>,
+  ): Promise<readonly T[]> {
+    let map = this.entries.get(kind);
+    if (!map) {
+      map = new Map();
+      this.entries.set(kind, map);
+    }
+    const hit = map.get(key);
+    if (hit && hit.expires > now) return hit.value as readonly T[];
+    const gen = this.generation.get(kind) ?? 0;
+    const { value, expires = Number.POSITIVE_INFINITY } = await load();
+    const frozen = Object.freeze(value);
+    // A write that committed while we loaded may not be in `value`: do not keep it then.
+    if ((this.generation.get(kind) ?? 0) === gen) {
+      if (map.size >= this.maxEntriesPerKind) map.clear();
+      map.set(key, { value: frozen, expires });
+    }
+    return frozen;
+  }
+}
