@@ -23,6 +23,18 @@ export {
   parseNotification,
 } from "./notification.ts";
 export { BlNotifiers, VenNotifiers } from "./notifiers.ts";
+export {
+  appliesTo,
+  EventTimeline,
+  type KnownEvent,
+  type Segment,
+  type Signal,
+  seededRandomize,
+  type TargetScope,
+  type TimelineOptions,
+  type Upcoming,
+  unitHash,
+} from "./timeline.ts";
 export { refreshMarginMs, type Token, type TokenOptions, TokenSource } from "./tokens.ts";
 export {
   type ApiRequest,
