@@ -21,7 +21,18 @@ export interface TestVtn {
 
 export async function startTestVtn(config: Partial<VtnConfig> = {}): Promise<TestVtn> {
   const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), "gridlink-test-"));
-  const vtn = await createVtn({ host: "127.0.0.1", port: 0, logLevel: "silent", tokenRateLimitPerMinute: 0, ...config, dataDir });
+  const vtn = await createVtn({
+    host: "127.0.0.1",
+    port: 0,
+    logLevel: "silent",
+    tokenRateLimitPerMinute: 0,
+    // Webhook receivers in tests listen on loopback over plain http; the MQTT broker on a free port.
+    webhookAllowHttp: true,
+    webhookAllowPrivate: true,
+    mqttPort: 0,
+    ...config,
+    dataDir,
+  });
   const url = await vtn.listen();
   const demo = vtn.demo;
   if (!demo) throw new Error("test VTN expected an empty data dir (demo clients)");

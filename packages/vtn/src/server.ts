@@ -13,6 +13,7 @@ import { type Core, createCore } from "./core/index.ts";
 import type { Principal } from "./core/principal.ts";
 import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { parseJsonLimited } from "./json.ts";
+import { Notifier } from "./notify/index.ts";
 import { openSqliteStore } from "./store/sqlite/index.ts";
 import type { Store } from "./store/types.ts";
 
@@ -28,6 +29,8 @@ export interface Vtn {
   store: Store;
   clients: ClientRegistry;
   issuer?: BuiltinIssuer;
+  /** Webhook and MQTT notifications (src/notify); its workers run between listen() and close(). */
+  notifier: Notifier;
   config: VtnConfig;
   /** Demo credentials when they were created by this start (first start of an empty data dir). */
   demo?: DemoCredentials;
@@ -61,6 +64,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true },
   });
+  const notifier = new Notifier(store, core, verifier, config, app.log.child({ module: "notify" }));
   app.decorateRequest("principal", undefined);
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
@@ -102,6 +106,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     },
     tokenRateLimitPerMinute: config.tokenRateLimitPerMinute,
     clientRateLimitPerSecond: config.clientRateLimitPerSecond,
+    notifier,
   });
 
   const demo = config.demo && !external ? await seedDemo(config.dataDir, clients, core) : undefined;
@@ -112,6 +117,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     store,
     clients,
     issuer,
+    notifier,
     config,
     demo,
     get url() {
@@ -119,6 +125,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     },
     async listen() {
       const addr = await app.listen({ host: config.host, port: config.port });
+      await notifier.start();
       const port = new URL(addr).port;
       if (!config.publicUrl) {
         const host = config.host.includes(":") ? `[${config.host}]` : config.host;
@@ -128,6 +135,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     },
     async close() {
       await app.close();
+      await notifier.stop();
       await store.close();
     },
   };

@@ -4,7 +4,10 @@ import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
 import { Unauthorized } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
+import type { Notifier } from "../../notify/index.ts";
 import { authRoutes } from "./auth-routes.ts";
+import { deliveryRoutes } from "./deliveries.ts";
+import { notifierRoutes } from "./notifiers.ts";
 import { objectRoutes } from "./objects.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { sendProblem } from "./problem.ts";
@@ -21,6 +24,7 @@ export interface Oadr3Options {
   tokenUrl: string;
   tokenRateLimitPerMinute: number;
   clientRateLimitPerSecond: number;
+  notifier: Notifier;
 }
 
 /** Bearer-token authentication on every route not marked public (Definition.md §Bearer tokens). */
@@ -53,4 +57,6 @@ export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
   });
   await app.register(openApiRoutes, { baseUrl: opts.baseUrl });
   await app.register(objectRoutes, { core: opts.core });
+  await app.register(notifierRoutes, { core: opts.core, notifier: opts.notifier });
+  await app.register(deliveryRoutes, { notifier: opts.notifier });
 }

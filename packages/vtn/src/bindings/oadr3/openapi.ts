@@ -3,11 +3,13 @@
 // in step with the registered routes.
 import { openadr3Spec } from "@gridlink/model";
 import type { FastifyInstance } from "fastify";
+import { DELIVERY_PATHS } from "./deliveries.ts";
 
-/** Spec paths this build does not serve yet (the MQTT notifier binding comes with notifications). */
-export const NOT_SERVED_PREFIXES = ["/notifiers"];
+/** Spec paths this build does not serve (none: the MQTT notifier binding is served too). */
+export const NOT_SERVED_PREFIXES: string[] = [];
 
 const GRIDLINK_PATHS = {
+  ...DELIVERY_PATHS,
   "/openapi.json": {
     get: {
       tags: ["gridlink"],

@@ -1,0 +1,71 @@
+// GET /notifiers and the twelve GET /notifiers/mqtt/topics/... operations of openadr3.yaml
+// (notifier doc §7, §8). Topic names are the notifier's (notify/topics.ts); who may ask for which
+// follows the YAML's scopes: the all-objects topics need read_all (the YAML's undeclared read_bl
+// is taken as BL), VEN-scoped ones read_ven_objects and a ven the client owns (else 404, as GET
+// /vens/{venID}). /notifiers itself is open to any authenticated client (docs/deviations.md).
+import type { FastifyInstance } from "fastify";
+import type { Core } from "../../core/index.ts";
+import { NotFound } from "../../core/errors.ts";
+import { requireScope } from "../../core/context.ts";
+import type { Principal } from "../../core/principal.ts";
+import type { Notifier } from "../../notify/index.ts";
+import { operationTopics, TOPIC_PREFIX } from "../../notify/topics.ts";
+import { principalOf } from "./objects.ts";
+import { pathId } from "./query.ts";
+
+type Resolve = (p: Principal, params: unknown, core: Core) => Promise<{ prefix: string; withCreate?: boolean }>;
+
+const bl =
+  (prefix: () => string): Resolve =>
+  async (p) => {
+    requireScope(p, "read_all");
+    return { prefix: prefix() };
+  };
+
+const program =
+  (prefix: (id: string) => string, withCreate: boolean): Resolve =>
+  async (p, params, core) => {
+    requireScope(p, "read_all");
+    const id = pathId(params, "programID");
+    await core.programs.get(p, id);
+    return { prefix: prefix(id), withCreate };
+  };
+
+const ven =
+  (prefix: (id: string) => string, withCreate: boolean): Resolve =>
+  async (p, params, core) => {
+    requireScope(p, "read_all", "read_ven_objects");
+    const id = pathId(params, "venID");
+    await core.vens.get(p, id);
+    return { prefix: prefix(id), withCreate };
+  };
+
+/** Path (below /notifiers/mqtt/topics) -> topic prefix, one per operation of the YAML. */
+export const TOPIC_ROUTES: Record<string, Resolve> = {
+  "/programs": bl(TOPIC_PREFIX.programs),
+  "/programs/:programID": program(TOPIC_PREFIX.program, false),
+  "/events": bl(TOPIC_PREFIX.events),
+  "/programs/:programID/events": program(TOPIC_PREFIX.programEvents, true),
+  "/reports": bl(TOPIC_PREFIX.reports),
+  "/subscriptions": bl(TOPIC_PREFIX.subscriptions),
+  "/vens": bl(TOPIC_PREFIX.vens),
+  "/vens/:venID": ven(TOPIC_PREFIX.ven, false),
+  "/resources": bl(TOPIC_PREFIX.resources),
+  "/vens/:venID/events": ven(TOPIC_PREFIX.venEvents, true),
+  "/vens/:venID/programs": ven(TOPIC_PREFIX.venPrograms, true),
+  "/vens/:venID/resources": ven(TOPIC_PREFIX.venResources, true),
+};
+
+export async function notifierRoutes(app: FastifyInstance, opts: { core: Core; notifier: Notifier }) {
+  app.get("/notifiers", (req) => {
+    principalOf(req);
+    return opts.notifier.notifiers();
+  });
+  for (const [path, resolve] of Object.entries(TOPIC_ROUTES))
+    app.get(`/notifiers/mqtt/topics${path}`, async (req) => {
+      const p = principalOf(req);
+      const { prefix, withCreate = true } = await resolve(p, req.params, opts.core);
+      if (!opts.notifier.notifiers().MQTT) throw new NotFound("the MQTT notifier is not enabled on this VTN (see GET /notifiers)");
+      return { topics: operationTopics(prefix, withCreate) };
+    });
+}

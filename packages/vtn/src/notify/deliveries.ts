@@ -1,0 +1,219 @@
+// Delivery state in notify_deliveries: claiming due deliveries in batches, recording outcomes in
+// batches, and what the API and CLI show (lists, counts, retrying a dead letter).
+import type { AnyDb } from "../store/kysely-store.ts";
+import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
+
+export type Claimed = Pick<
+  DeliveryRow,
+  "seq" | "id" | "change_seq" | "channel" | "endpoint" | "target" | "bearer" | "shown_targets" | "attempts" | "created_at"
+>;
+
+export interface Outcome {
+  seq: number;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  /** When not ok: the next attempt's time, or undefined for a dead letter. */
+  nextAt?: number;
+}
+
+export interface DeliveryFilter {
+  state?: DeliveryState;
+  channel?: Channel;
+  clientId?: string;
+  subscriptionId?: string;
+  skip: number;
+  limit: number;
+}
+
+export interface DeliveryCounts {
+  PENDING: number;
+  DELIVERED: number;
+  DEAD: number;
+}
+
+export class Deliveries {
+  constructor(private readonly db: AnyDb) {}
+
+  /**
+   * Due, unclaimed deliveries (oldest due first), marked claimed: none for `busy` endpoints, and
+   * for the others no more than `room(endpoint)` each, so one endpoint never crowds out the rest.
+   */
+  async claim(now: number, limit: number, busy: readonly string[], room: (endpoint: string) => number): Promise<Claimed[]> {
+    let q = this.db
+      .selectFrom("notify_deliveries")
+      .select(["seq", "id", "change_seq", "channel", "endpoint", "target", "bearer", "shown_targets", "attempts", "created_at"])
+      .where("state", "=", "PENDING")
+      .where("claimed", "=", 0)
+      .where("next_at", "<=", now);
+    if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
+    const found = (await q.orderBy("next_at").orderBy("seq").limit(limit).execute()) as Claimed[];
+    const taken = new Map<string, number>();
+    const rows = found.filter((r) => {
+      const n = taken.get(r.endpoint) ?? 0;
+      if (n >= room(r.endpoint)) return false;
+      taken.set(r.endpoint, n + 1);
+      return true;
+    });
+    if (rows.length > 0)
+      await this.db
+        .updateTable("notify_deliveries")
+        .set({ claimed: 1 })
+        .where(
+          "seq",
+          "in",
+          rows.map((r) => r.seq),
+        )
+        .execute();
+    return rows.map((r) => ({ ...r, seq: Number(r.seq), change_seq: Number(r.change_seq), created_at: Number(r.created_at) }));
+  }
+
+  /** The shared notification bodies of these changes. */
+  async bodies(changeSeqs: readonly number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    if (changeSeqs.length === 0) return out;
+    const rows = await this.db.selectFrom("notify_changes").select(["seq", "body"]).where("seq", "in", [...changeSeqs]).execute();
+    for (const r of rows) out.set(Number(r.seq), r.body as string);
+    return out;
+  }
+
+  /** Records outcomes in one transaction; successes in one statement per status code. */
+  async record(outcomes: readonly Outcome[], now = Date.now()): Promise<void> {
+    if (outcomes.length === 0) return;
+    const byStatus = new Map<number | null, number[]>();
+    const failed: Outcome[] = [];
+    for (const o of outcomes) {
+      if (!o.ok) {
+        failed.push(o);
+        continue;
+      }
+      const k = o.status ?? null;
+      const list = byStatus.get(k) ?? [];
+      list.push(o.seq);
+      byStatus.set(k, list);
+    }
+    await this.db.transaction().execute(async (trx) => {
+      for (const [status, seqs] of byStatus)
+        await trx
+          .updateTable("notify_deliveries")
+          .set((eb) => ({
+            state: "DELIVERED",
+            claimed: 0,
+            attempts: eb("attempts", "+", 1),
+            last_status: status,
+            last_error: null,
+            updated_at: now,
+          }))
+          .where("seq", "in", seqs)
+          .execute();
+      for (const f of failed)
+        await trx
+          .updateTable("notify_deliveries")
+          .set((eb) => ({
+            state: f.nextAt === undefined ? "DEAD" : "PENDING",
+            claimed: 0,
+            attempts: eb("attempts", "+", 1),
+            next_at: f.nextAt ?? now,
+            last_status: f.status ?? null,
+            last_error: (f.error ?? "failed").slice(0, 500),
+            updated_at: now,
+          }))
+          .where("seq", "=", f.seq)
+          .execute();
+    });
+  }
+
+  /** After a restart nothing is in flight: claims of the previous run are released. */
+  async releaseClaims(): Promise<void> {
+    await this.db.updateTable("notify_deliveries").set({ claimed: 0 }).where("claimed", "=", 1).execute();
+  }
+
+  /** The earliest time a pending, unclaimed delivery becomes due; undefined when none. */
+  async nextDue(): Promise<number | undefined> {
+    const r = await this.db
+      .selectFrom("notify_deliveries")
+      .select((eb) => eb.fn.min("next_at").as("at"))
+      .where("state", "=", "PENDING")
+      .where("claimed", "=", 0)
+      .executeTakeFirst();
+    return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
+  }
+
+  async list(f: DeliveryFilter): Promise<Array<DeliveryRow & { kind: string; operation: string; object_id: string }>> {
+    let q = this.db
+      .selectFrom("notify_deliveries as d")
+      .innerJoin("notify_changes as c", "c.seq", "d.change_seq")
+      .selectAll("d")
+      .select(["c.kind", "c.operation", "c.object_id"]);
+    if (f.state) q = q.where("d.state", "=", f.state);
+    if (f.channel) q = q.where("d.channel", "=", f.channel);
+    if (f.clientId) q = q.where("d.client_id", "=", f.clientId);
+    if (f.subscriptionId) q = q.where("d.subscription_id", "=", f.subscriptionId);
+    const rows = await q.orderBy("d.seq", "desc").limit(f.limit).offset(f.skip).execute();
+    return rows as never;
+  }
+
+  async get(id: string): Promise<(DeliveryRow & { kind: string; operation: string; object_id: string }) | undefined> {
+    return (await this.db
+      .selectFrom("notify_deliveries as d")
+      .innerJoin("notify_changes as c", "c.seq", "d.change_seq")
+      .selectAll("d")
+      .select(["c.kind", "c.operation", "c.object_id"])
+      .where("d.id", "=", id)
+      .executeTakeFirst()) as never;
+  }
+
+  async counts(clientId?: string): Promise<Record<Channel, DeliveryCounts>> {
+    let q = this.db
+      .selectFrom("notify_deliveries")
+      .select(["channel", "state", (eb) => eb.fn.countAll().as("n")])
+      .groupBy(["channel", "state"]);
+    if (clientId) q = q.where("client_id", "=", clientId);
+    const out: Record<Channel, DeliveryCounts> = {
+      WEBHOOK: { PENDING: 0, DELIVERED: 0, DEAD: 0 },
+      MQTT: { PENDING: 0, DELIVERED: 0, DEAD: 0 },
+    };
+    for (const r of await q.execute()) out[r.channel as Channel][r.state as DeliveryState] = Number(r.n);
+    return out;
+  }
+
+  /** Changes whose fan-out is not finished yet. */
+  async fanOutBacklog(): Promise<number> {
+    const r = await this.db
+      .selectFrom("notify_changes")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("done", "=", 0)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** Puts dead letters back in the queue with a fresh attempt count; `ids` undefined = all of them. */
+  async retry(ids?: readonly string[], now = Date.now()): Promise<number> {
+    let q = this.db
+      .updateTable("notify_deliveries")
+      .set({ state: "PENDING", attempts: 0, next_at: now, claimed: 0, updated_at: now })
+      .where("state", "=", "DEAD");
+    if (ids) {
+      if (ids.length === 0) return 0;
+      q = q.where("id", "in", [...ids]);
+    }
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Deletes delivered rows older than `before`, and changes left with no deliveries to keep. */
+  async prune(before: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom("notify_deliveries")
+      .where("state", "=", "DELIVERED")
+      .where("updated_at", "<", before)
+      .executeTakeFirst();
+    await this.db
+      .deleteFrom("notify_changes")
+      .where("done", "=", 1)
+      .where("created_at", "<", before)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom("notify_deliveries as d").select("d.seq").whereRef("d.change_seq", "=", "notify_changes.seq"))))
+      .execute();
+    return Number(r.numDeletedRows);
+  }
+}

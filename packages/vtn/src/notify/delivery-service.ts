@@ -1,0 +1,126 @@
+// Who may see and retry which deliveries, and how a delivery is shown (the shape the API, the
+// CLI and the console read; docs/notifications.md §Delivery state). BL and admin see all; a VEN
+// sees the webhook deliveries of its own subscriptions and may retry its own dead letters.
+// Bearer tokens are never shown.
+import { requireScope } from "../core/context.ts";
+import { Conflict, NotFound } from "../core/errors.ts";
+import { type Principal, readsAll } from "../core/principal.ts";
+import type { DeliveryFilter } from "./deliveries.ts";
+import type { Notifier } from "./index.ts";
+import type { MetricsSnapshot } from "./metrics.ts";
+import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
+
+export interface DeliveryView {
+  id: string;
+  channel: Channel;
+  state: DeliveryState;
+  objectType: string;
+  operation: string;
+  objectID: string;
+  subscriptionID: string | null;
+  clientID: string | null;
+  callbackUrl: string | null;
+  topics: string[] | null;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptDateTime: string | null;
+  createdDateTime: string;
+  updatedDateTime: string;
+}
+
+export interface DeliverySummary {
+  counts: Record<Channel, Record<DeliveryState, number>>;
+  fanOutBacklog: number;
+  inFlight: number;
+  mqttClients: number | null;
+  metrics?: MetricsSnapshot;
+}
+
+type Row = DeliveryRow & { kind: string; operation: string; object_id: string };
+
+export function deliveryView(r: Row): DeliveryView {
+  const iso = (ms: number) => new Date(Number(ms)).toISOString();
+  return {
+    id: r.id,
+    channel: r.channel,
+    state: r.state,
+    objectType: r.kind,
+    operation: r.operation,
+    objectID: r.object_id,
+    subscriptionID: r.subscription_id,
+    clientID: r.client_id,
+    callbackUrl: r.channel === "WEBHOOK" ? r.target : null,
+    topics: r.channel === "MQTT" ? (JSON.parse(r.target) as Array<[string, unknown]>).map(([t]) => t) : null,
+    attempts: Number(r.attempts),
+    lastStatus: r.last_status === null ? null : Number(r.last_status),
+    lastError: r.last_error,
+    nextAttemptDateTime: r.state === "PENDING" ? iso(r.next_at) : null,
+    createdDateTime: iso(r.created_at),
+    updatedDateTime: iso(r.updated_at),
+  };
+}
+
+export class DeliveryService {
+  constructor(private readonly notifier: Notifier) {}
+
+  private scopeOf(p: Principal): string | undefined {
+    requireScope(p, "read_all", "read_ven_objects");
+    return readsAll(p) ? undefined : p.clientId;
+  }
+
+  async list(p: Principal, f: Omit<DeliveryFilter, "clientId">): Promise<DeliveryView[]> {
+    const clientId = this.scopeOf(p);
+    const rows = await this.notifier.deliveries.list({ ...f, clientId, channel: clientId ? "WEBHOOK" : f.channel });
+    return rows.map(deliveryView);
+  }
+
+  async get(p: Principal, id: string): Promise<DeliveryView> {
+    const clientId = this.scopeOf(p);
+    const r = await this.notifier.deliveries.get(id);
+    if (!r || (clientId && r.client_id !== clientId)) throw new NotFound(`no delivery with id ${id}`);
+    return deliveryView(r);
+  }
+
+  /** Puts one dead letter back in the queue. */
+  async retry(p: Principal, id: string): Promise<DeliveryView> {
+    const before = await this.get(p, id);
+    if (before.state !== "DEAD") throw new Conflict(`delivery ${id} is ${before.state}, not DEAD; only dead letters are retried`);
+    await this.notifier.deliveries.retry([id]);
+    this.notifier.wake();
+    return this.get(p, id);
+  }
+
+  /** Puts every dead letter back in the queue (BL and admin). */
+  async retryAllDead(p: Principal): Promise<{ retried: number }> {
+    requireScope(p, "read_all");
+    const retried = await this.notifier.deliveries.retry();
+    this.notifier.wake();
+    return { retried };
+  }
+
+  async summary(p: Principal): Promise<DeliverySummary> {
+    const clientId = this.scopeOf(p);
+    const d = this.notifier.deliveries;
+    const counts = await d.counts(clientId);
+    if (clientId) return { counts, fanOutBacklog: 0, inFlight: 0, mqttClients: null };
+    return {
+      counts,
+      fanOutBacklog: await d.fanOutBacklog(),
+      inFlight: this.notifier.inFlight,
+      mqttClients: this.notifier.mqttClients ?? null,
+      metrics: this.notifier.metrics.snapshot(),
+    };
+  }
+
+  async prometheus(p: Principal): Promise<string> {
+    requireScope(p, "read_all");
+    const d = this.notifier.deliveries;
+    return this.notifier.metrics.prometheus({
+      counts: await d.counts(),
+      fanOutBacklog: await d.fanOutBacklog(),
+      inFlight: this.notifier.inFlight,
+      mqttClients: this.notifier.mqttClients,
+    });
+  }
+}

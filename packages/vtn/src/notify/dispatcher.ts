@@ -1,0 +1,224 @@
+// The delivery worker: claims due deliveries in batches, sends them with a global concurrency cap
+// and a per-endpoint cap (one slow or dead receiver holds at most its own few slots, never the
+// others'), and records outcomes in batches: delivered, retry later (backoff with jitter), or dead
+// letter. No transaction is open while anything is sent.
+import { isDead, type RetryPolicy, retryDelay } from "./backoff.ts";
+import type { Claimed, Deliveries, Outcome } from "./deliveries.ts";
+import type { Channel } from "./schema.ts";
+
+export interface SendOutcome {
+  ok: boolean;
+  status?: number;
+  error?: string;
+  retryAfterMs?: number;
+}
+
+/** Sends one claimed delivery with the shared notification body of its change. */
+export type Transport = (d: Claimed, sharedBody: string) => Promise<SendOutcome>;
+
+export interface DispatcherOptions {
+  /** Deliveries in flight at once, all endpoints together. */
+  concurrency: number;
+  /** Deliveries in flight at once to one endpoint (a receiver's origin, or the MQTT broker). */
+  perEndpoint: (endpoint: string) => number;
+  retry: (channel: Channel) => RetryPolicy;
+  /** Longest sleep between looks for due deliveries (retries, rows retried from the CLI). */
+  pollMs: number;
+  onOutcome?: (d: Claimed, o: SendOutcome, dead: boolean) => void;
+  onError: (err: unknown) => void;
+}
+
+const FLUSH_MS = 20;
+const FLUSH_ROWS = 500;
+
+export class Dispatcher {
+  private readonly queues = new Map<string, Claimed[]>();
+  private readonly active = new Map<string, number>();
+  /** Per endpoint: deliveries queued or in flight. */
+  private readonly heldBy = new Map<string, number>();
+  private readonly bodies = new Map<number, string>();
+  private held = 0;
+  private outcomes: Outcome[] = [];
+  private pumping?: Promise<void>;
+  private pumpAgain = false;
+  private flushing?: Promise<void>;
+  private flushTimer?: NodeJS.Timeout;
+  private sleepTimer?: NodeJS.Timeout;
+  private stopped = true;
+  private idle?: () => void;
+
+  constructor(
+    private readonly deliveries: Deliveries,
+    private readonly transports: Record<Channel, Transport | undefined>,
+    private readonly opts: DispatcherOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.deliveries.releaseClaims();
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Looks for due deliveries now. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((err) => this.opts.onError(err))
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Stops claiming, waits up to `graceMs` for deliveries in flight, records what finished. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.sleepTimer);
+    await this.pumping;
+    for (const [e, q] of this.queues) {
+      this.held -= q.length;
+      this.heldBy.set(e, (this.heldBy.get(e) ?? 0) - q.length);
+    }
+    this.queues.clear();
+    if (this.held > 0)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, graceMs);
+        this.idle = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    await this.flush();
+    // Whatever is still in flight stays claimed in the table; the next start releases it.
+  }
+
+  /** Deliveries held in memory (queued or in flight). */
+  get inFlight(): number {
+    return this.held;
+  }
+
+  private capacity(): number {
+    return this.opts.concurrency * 2;
+  }
+
+  /** Deliveries one endpoint may hold in memory: its concurrency, and as many queued behind. */
+  private cap(endpoint: string): number {
+    return this.opts.perEndpoint(endpoint) * 2;
+  }
+
+  private async pump(): Promise<void> {
+    clearTimeout(this.sleepTimer);
+    while (!this.stopped && this.held < this.capacity()) {
+      const busy = [...this.heldBy].filter(([e, n]) => n >= this.cap(e)).map(([e]) => e);
+      const room = (e: string) => this.cap(e) - (this.heldBy.get(e) ?? 0);
+      const rows = await this.deliveries.claim(Date.now(), Math.min(500, this.capacity() - this.held), busy, room);
+      if (rows.length === 0) break;
+      const missing = [...new Set(rows.map((r) => r.change_seq))].filter((s) => !this.bodies.has(s));
+      if (missing.length > 0) {
+        if (this.bodies.size > 2000) this.bodies.clear();
+        for (const [s, b] of await this.deliveries.bodies(missing)) this.bodies.set(s, b);
+      }
+      for (const r of rows) {
+        const q = this.queues.get(r.endpoint) ?? [];
+        q.push(r);
+        this.queues.set(r.endpoint, q);
+        this.heldBy.set(r.endpoint, (this.heldBy.get(r.endpoint) ?? 0) + 1);
+        this.held++;
+      }
+      for (const e of new Set(rows.map((r) => r.endpoint))) this.drain(e);
+      if (rows.length < 50) break;
+    }
+    if (!this.stopped) await this.sleep();
+  }
+
+  /** Sleeps until the next retry is due, or pollMs at most. */
+  private async sleep(): Promise<void> {
+    const next = await this.deliveries.nextDue();
+    const wait = next === undefined ? this.opts.pollMs : Math.max(5, Math.min(this.opts.pollMs, next - Date.now()));
+    clearTimeout(this.sleepTimer);
+    this.sleepTimer = setTimeout(() => this.wake(), wait);
+    this.sleepTimer.unref();
+  }
+
+  private drain(endpoint: string): void {
+    const q = this.queues.get(endpoint);
+    if (!q) return;
+    const limit = this.opts.perEndpoint(endpoint);
+    let n = this.active.get(endpoint) ?? 0;
+    while (n < limit && q.length > 0) {
+      const d = q.shift() as Claimed;
+      n++;
+      void this.send(d);
+    }
+    this.active.set(endpoint, n);
+    if (q.length === 0) this.queues.delete(endpoint);
+  }
+
+  private async send(d: Claimed): Promise<void> {
+    const transport = this.transports[d.channel];
+    const body = this.bodies.get(d.change_seq);
+    let o: SendOutcome;
+    if (!transport) o = { ok: false, error: `no ${d.channel} transport is running` };
+    else if (body === undefined) o = { ok: false, error: "the notification body is missing" };
+    else {
+      try {
+        o = await transport(d, body);
+      } catch (err) {
+        o = { ok: false, error: (err as Error).message ?? String(err) };
+      }
+    }
+    this.finish(d, o);
+  }
+
+  private finish(d: Claimed, o: SendOutcome): void {
+    const failures = d.attempts + 1;
+    const policy = this.opts.retry(d.channel);
+    const dead = !o.ok && isDead(policy, failures);
+    const nextAt = o.ok || dead ? undefined : Date.now() + retryDelay(policy, failures, Math.random, o.retryAfterMs);
+    this.outcomes.push({ seq: d.seq, ok: o.ok, status: o.status, error: o.error, nextAt });
+    this.opts.onOutcome?.(d, o, dead);
+    this.held--;
+    const h = (this.heldBy.get(d.endpoint) ?? 1) - 1;
+    if (h <= 0) this.heldBy.delete(d.endpoint);
+    else this.heldBy.set(d.endpoint, h);
+    const n = (this.active.get(d.endpoint) ?? 1) - 1;
+    if (n <= 0 && !this.queues.has(d.endpoint)) this.active.delete(d.endpoint);
+    else this.active.set(d.endpoint, n);
+    if (this.outcomes.length >= FLUSH_ROWS) void this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
+    if (!this.stopped) {
+      this.drain(d.endpoint);
+      if (this.held < this.capacity() / 2) this.wake();
+    }
+    if (this.held === 0) this.idle?.();
+  }
+
+  /** Writes buffered outcomes; a retried row becomes claimable only once its outcome is written. */
+  private async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    while (this.flushing) await this.flushing;
+    if (this.outcomes.length === 0) return;
+    const batch = this.outcomes;
+    this.outcomes = [];
+    this.flushing = this.deliveries
+      .record(batch)
+      .catch((err) => {
+        this.outcomes.unshift(...batch);
+        this.opts.onError(err);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    await this.flushing;
+    // Failed rows due soon must be looked at again.
+    if (batch.some((o) => !o.ok && o.nextAt !== undefined)) this.wake();
+  }
+}

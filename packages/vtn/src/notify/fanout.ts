@@ -1,0 +1,184 @@
+// Fan-out: turns each recorded change into deliveries, outside any request. Webhooks first (one
+// delivery per matching subscription callback), then MQTT (BL topics, then VEN-scoped topics for
+// every VEN that may read the object). Each page of work is one short transaction that also moves
+// the change's cursor, so a VTN stopped mid-fan-out resumes exactly where it was: nothing is lost
+// and nothing is fanned out twice.
+import { randomUUID } from "node:crypto";
+import type { Subscription } from "@gridlink/model";
+import { type Grants, shown, visibleUnder } from "../core/grants.ts";
+import type { Principal } from "../core/principal.ts";
+import type { Change } from "../store/types.ts";
+import { callbacksFor, type NotificationBody, viewFor } from "./matching.ts";
+import type { ChangeRow, Outbox, Progress } from "./outbox.ts";
+import type { NewDelivery } from "./schema.ts";
+import { blTopics, PER_VEN_KINDS, venTopic } from "./topics.ts";
+
+export interface FanOutOptions {
+  /** Whether MQTT deliveries are made (a broker is configured and running). */
+  mqtt: () => boolean;
+  subscriptionPage: number;
+  venPage: number;
+  /** Called after deliveries were written, to wake the dispatcher. */
+  onDeliveries: () => void;
+  onError: (err: unknown) => void;
+}
+
+export const MQTT_ENDPOINT = "mqtt";
+
+export function principalFor(clientId: string, readsAll: boolean): Principal {
+  return readsAll
+    ? { role: "bl", clientId, scopes: new Set(["read_all"]) }
+    : { role: "ven", clientId, scopes: new Set(["read_targets", "read_ven_objects"]) };
+}
+
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+export class FanOut {
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly grants: Grants,
+    private readonly opts: FanOutOptions,
+  ) {}
+
+  /** Runs fan-out until no change is left; calls while running make it look again afterwards. */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        for (;;) {
+          const changes = await this.outbox.unfinished(20);
+          if (changes.length === 0 || this.stopped) break;
+          for (const c of changes) {
+            while (!this.stopped && (await this.step(c))) await new Promise((r) => setImmediate(r));
+            if (this.stopped) return;
+          }
+        }
+      } catch (err) {
+        this.opts.onError(err);
+        await new Promise((r) => setTimeout(r, 1000));
+        this.again = true;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** One page of one change; true while the change has more to do. Updates `row`'s cursors. */
+  private async step(row: ChangeRow): Promise<boolean> {
+    const body = JSON.parse(row.body) as NotificationBody;
+    const change = { kind: body.objectType, operation: body.operation, object: body.object } as unknown as Change;
+    const now = Date.now();
+    const mqtt = this.opts.mqtt();
+    let deliveries: NewDelivery[];
+    let progress: Progress;
+    if (row.sub_cursor >= 0) {
+      const page = await this.outbox.subscriptions(change, row.sub_cursor, this.opts.subscriptionPage);
+      // A deleted subscription is told of its own deletion, if it asked to be.
+      if (row.sub_cursor === 0 && change.kind === "SUBSCRIPTION" && change.operation === "DELETE")
+        page.unshift({ seq: 0, sub: change.object as unknown as Subscription });
+      deliveries = await this.webhooks(row, change, page.map((p) => p.sub), now);
+      const last = page.length < this.opts.subscriptionPage;
+      progress = { subCursor: last ? -1 : page[page.length - 1].seq };
+      if (last && mqtt) deliveries.push(this.mqttRow(row, blTopics(change).map((t) => [t, null]), now));
+      if (last && (!mqtt || !PER_VEN_KINDS.has(change.kind))) progress.done = true;
+    } else if (mqtt && row.ven_cursor >= 0 && PER_VEN_KINDS.has(change.kind)) {
+      const o = change.object as { targets?: string[] | null };
+      const page = await this.outbox.venCandidates(o.targets ?? [], row.ven_cursor, this.opts.venPage);
+      const topics: Array<[string, string[] | null]> = [];
+      for (const ven of page) {
+        const v = await this.grants.visibility(principalFor(ven.clientId, false), undefined);
+        if (!visibleUnder(o, v)) continue;
+        const s = shown(o, v).targets ?? [];
+        topics.push([venTopic(change, ven.id), s.length === (o.targets ?? []).length ? null : s]);
+      }
+      deliveries = topics.length > 0 ? [this.mqttRow(row, topics, now)] : [];
+      const last = page.length < this.opts.venPage;
+      progress = last ? { venCursor: -1, done: true } : { venCursor: page[page.length - 1].seq };
+    } else {
+      deliveries = [];
+      progress = { done: true };
+    }
+    await this.outbox.step(row.seq, deliveries, progress);
+    if (progress.subCursor !== undefined) row.sub_cursor = progress.subCursor;
+    if (progress.venCursor !== undefined) row.ven_cursor = progress.venCursor;
+    if (deliveries.length > 0) this.opts.onDeliveries();
+    return !progress.done;
+  }
+
+  private async webhooks(row: ChangeRow, change: Change, subs: Subscription[], now: number): Promise<NewDelivery[]> {
+    const readers = await this.outbox.readers(subs.map((s) => s.clientID));
+    const out: NewDelivery[] = [];
+    for (const sub of subs) {
+      // A subscription made after the change does not hear of it.
+      if (Date.parse(sub.createdDateTime) > row.created_at) continue;
+      const reader = readers.get(sub.clientID);
+      if (!reader || reader.disabled) continue;
+      const callbacks = callbacksFor(sub, change);
+      if (callbacks.length === 0) continue;
+      const needsGrants = change.kind === "PROGRAM" || change.kind === "EVENT";
+      const visibility = needsGrants
+        ? await this.grants.visibility(principalFor(sub.clientID, reader.readsAll), sub.targets ?? undefined)
+        : {};
+      const view = viewFor(change, { clientId: sub.clientID, readsAll: reader.readsAll, visibility }, sub.targets);
+      if (!view) continue;
+      for (const cb of callbacks)
+        out.push({
+          id: randomUUID(),
+          change_seq: row.seq,
+          channel: "WEBHOOK",
+          endpoint: originOf(cb.url),
+          target: cb.url,
+          bearer: cb.bearerToken,
+          subscription_id: sub.id,
+          client_id: sub.clientID,
+          shown_targets: view.shownTargets ? JSON.stringify(view.shownTargets) : null,
+          state: "PENDING",
+          next_at: now,
+          created_at: now,
+        });
+    }
+    return out;
+  }
+
+  private mqttRow(row: ChangeRow, topics: Array<[string, string[] | null]>, now: number): NewDelivery {
+    return {
+      id: randomUUID(),
+      change_seq: row.seq,
+      channel: "MQTT",
+      endpoint: MQTT_ENDPOINT,
+      target: JSON.stringify(topics),
+      bearer: null,
+      subscription_id: null,
+      client_id: null,
+      shown_targets: null,
+      state: "PENDING",
+      next_at: now,
+      created_at: now,
+    };
+  }
+}
