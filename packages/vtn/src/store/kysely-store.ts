@@ -125,7 +125,11 @@ class Writer extends Reader implements StoreTx {
     return { id: o.id, body: JSON.stringify(o), has_targets: t.length > 0 ? 1 : 0, ...TABLES[kind].columns(o, d) };
   }
 
-  private async writeTargets(kind: Kind, o: { id: string; targets?: readonly string[] | null }, fresh: boolean): Promise<void> {
+  private async writeTargets(
+    kind: Kind,
+    o: { id: string; targets?: readonly string[] | null },
+    fresh: boolean,
+  ): Promise<void> {
     if (!fresh) await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", o.id).execute();
     const t = [...new Set(targetsOf(o))];
     if (t.length > 0)
@@ -139,13 +143,19 @@ class Writer extends Reader implements StoreTx {
     try {
       return await run();
     } catch (err) {
-      if (this.hooks.isUniqueViolation(err)) throw new Conflict(`a ${kind.toLowerCase()} with this name already exists`);
+      if (this.hooks.isUniqueViolation(err))
+        throw new Conflict(`a ${kind.toLowerCase()} with this name already exists`);
       throw err;
     }
   }
 
   async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
-    await this.guard(kind, () => this.trx.insertInto(TABLES[kind].table).values(this.row(kind, o, d)).execute());
+    await this.guard(kind, () =>
+      this.trx
+        .insertInto(TABLES[kind].table)
+        .values(this.row(kind, o, d))
+        .execute(),
+    );
     await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, true);
   }
 
@@ -169,11 +179,17 @@ export class KyselyStore extends Reader implements Store {
   private readonly listeners: ChangeListener[] = [];
   private readonly commitHooks: Array<(changes: readonly Change[]) => void> = [];
 
+  /**
+   * `db` serves transactions; `readDb` serves reads outside them. With SQLite they are two
+   * connections to one WAL database, so a read never waits for (or deadlocks on) an open write
+   * transaction and sees only committed state; with PostgreSQL both are the pool.
+   */
   constructor(
     readonly db: AnyDb,
     private readonly hooks: DialectHooks,
+    readDb: AnyDb = db,
   ) {
-    super(db);
+    super(readDb);
   }
 
   get dialect() {

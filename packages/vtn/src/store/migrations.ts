@@ -20,7 +20,9 @@ function objectTable(db: Kysely<unknown>, dialect: Dialect, name: string) {
 function initial(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await objectTable(db, dialect, "programs").addColumn("name", "text", (c) => c.notNull().unique()).execute();
+      await objectTable(db, dialect, "programs")
+        .addColumn("name", "text", (c) => c.notNull().unique())
+        .execute();
       await objectTable(db, dialect, "events")
         .addColumn("program_id", "text", (c) => c.notNull())
         .addColumn("ends_at", "bigint")
@@ -83,7 +85,11 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return { "0001-initial": initial(dialect), "0002-notify-outbox": notifyOutboxMigration(dialect) };
 }
 
-export async function migrate(db: Kysely<unknown>, dialect: Dialect, extra: Record<string, Migration> = {}): Promise<void> {
+export async function migrate(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  extra: Record<string, Migration> = {},
+): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => ({ ...migrationsFor(dialect), ...extra }) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {

@@ -23,13 +23,28 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
   database.pragma("foreign_keys = ON");
   const db: AnyDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrate(db, "sqlite", opts.migrations);
-  return new KyselyStore(db, {
-    dialect: "sqlite",
-    isUniqueViolation: (err) =>
-      typeof (err as { code?: unknown })?.code === "string" &&
-      (err as { code: string }).code.startsWith("SQLITE_CONSTRAINT_UNIQUE"),
-    close: () => db.destroy(),
-  });
+  let readDb = db;
+  let reader: Database.Database | undefined;
+  if (opts.file !== ":memory:") {
+    reader = new Database(opts.file);
+    reader.pragma("busy_timeout = 5000");
+    reader.pragma("query_only = ON");
+    readDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(reader) }) });
+  }
+  return new KyselyStore(
+    db,
+    {
+      dialect: "sqlite",
+      isUniqueViolation: (err) =>
+        typeof (err as { code?: unknown })?.code === "string" &&
+        (err as { code: string }).code.startsWith("SQLITE_CONSTRAINT_UNIQUE"),
+      close: async () => {
+        if (readDb !== db) await readDb.destroy();
+        await db.destroy();
+      },
+    },
+    readDb,
+  );
 }
 
 /**
