@@ -24,6 +24,26 @@ export {
 } from "./notification.ts";
 export { BlNotifiers, VenNotifiers } from "./notifiers.ts";
 export {
+  AGGREGATED_REPORT,
+  type BuildOptions,
+  buildReport,
+  groupWindows,
+  isoDuration,
+  type ReadQuery,
+  type ReportResource,
+  selectResources,
+  type TelemetrySource,
+} from "./reports/build.ts";
+export {
+  type Descriptor,
+  type PlanOptions,
+  planReports,
+  type ReportWindow,
+  reportingIntervals,
+  withDefaults,
+} from "./reports/plan.ts";
+export { ReportScheduler, type SchedulerOptions } from "./reports/scheduler.ts";
+export {
   appliesTo,
   EventTimeline,
   type KnownEvent,
