@@ -28,7 +28,7 @@ export function echoCheck(sender: WebhookSender, policy: UrlPolicy): (s: Subscri
     });
     await Promise.all(
       [...firstIndex].map(async ([url, i]) => {
-        const path = `body.objectOperations[${i}].callbackUrl`;
+        const path = `body.objectOperations.${i}.callbackUrl`;
         const op = s.objectOperations[i];
         try {
           await checkAddress(checkScheme(url, policy), policy);
