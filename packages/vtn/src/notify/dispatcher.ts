@@ -104,6 +104,11 @@ export class Dispatcher {
     return this.held;
   }
 
+  /** Whether nothing is held and every outcome is written. */
+  get quiet(): boolean {
+    return this.held === 0 && this.outcomes.length === 0 && !this.flushing && !this.pumping;
+  }
+
   private capacity(): number {
     return this.opts.concurrency * 2;
   }

@@ -131,7 +131,7 @@ export class Notifier {
     while (Date.now() < until) {
       const backlog = await this.deliveries.fanOutBacklog();
       const next = await this.deliveries.nextDue();
-      if (backlog === 0 && this.dispatcher.inFlight === 0 && (next === undefined || next > Date.now())) return true;
+      if (backlog === 0 && this.dispatcher.quiet && (next === undefined || next > Date.now())) return true;
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;
