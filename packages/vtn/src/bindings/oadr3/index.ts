@@ -39,7 +39,13 @@ async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
     req.principal = await opts.verifier.verify(m[1]);
     if (!limiter.take(req.principal.clientId)) {
       reply.header("retry-after", "1");
-      return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second", req.url);
+      return sendProblem(
+        reply,
+        429,
+        "Too Many Requests",
+        "this client is over its request rate; retry in a second",
+        req.url,
+      );
     }
   });
 }
@@ -55,7 +61,11 @@ export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
     },
     tokenRateLimitPerMinute: opts.tokenRateLimitPerMinute,
   });
-  await app.register(openApiRoutes, { baseUrl: opts.baseUrl });
+  await app.register(openApiRoutes, {
+    get baseUrl() {
+      return opts.baseUrl;
+    },
+  });
   await app.register(objectRoutes, { core: opts.core });
   await app.register(notifierRoutes, { core: opts.core, notifier: opts.notifier });
   await app.register(deliveryRoutes, { notifier: opts.notifier });

@@ -66,9 +66,19 @@ Every operation but <code>/auth/*</code> needs <code>Authorization: Bearer &lt;t
 
 export async function openApiRoutes(app: FastifyInstance, opts: { baseUrl: string }) {
   const served = (p: string) => !NOT_SERVED_PREFIXES.some((x) => p.startsWith(x));
-  const doc = buildOpenApi(opts.baseUrl, served);
-  const body = JSON.stringify(doc);
-  const page = apiPage(doc);
-  app.get("/openapi.json", { config: { public: true } }, (_req, reply) => reply.type("application/json").send(body));
-  app.get("/docs", { config: { public: true } }, (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
+  // Built on first request: the server URL is known only once the VTN listens (port 0 in tests).
+  let built: { body: string; page: string } | undefined;
+  const rendered = () => {
+    if (!built) {
+      const doc = buildOpenApi(opts.baseUrl, served);
+      built = { body: JSON.stringify(doc), page: apiPage(doc) };
+    }
+    return built;
+  };
+  app.get("/openapi.json", { config: { public: true } }, (_req, reply) =>
+    reply.type("application/json").send(rendered().body),
+  );
+  app.get("/docs", { config: { public: true } }, (_req, reply) =>
+    reply.type("text/html; charset=utf-8").send(rendered().page),
+  );
 }
