@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "@gridlink/vtn";
+import { describe, expect, it } from "vitest";
+
+describe("configuration", () => {
+  it("merges defaults < file < environment < flags", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-"));
+    const file = join(dir, "vtn.json");
+    writeFileSync(file, JSON.stringify({ port: 9000, logLevel: "warn", tokenTtlSeconds: 600 }));
+    const c = loadConfig({ file, env: { GRIDLINK_PORT: "9100", GRIDLINK_DATA_DIR: dir }, overrides: { logLevel: "error" } });
+    expect(c.port).toBe(9100);
+    expect(c.logLevel).toBe("error");
+    expect(c.tokenTtlSeconds).toBe(600);
+    expect(c.dataDir).toBe(dir);
+    expect(c.host).toBe("127.0.0.1");
+  });
+
+  it.each([
+    [{ GRIDLINK_PORT: "http" }, /GRIDLINK_PORT: port must be a whole number/],
+    [{ GRIDLINK_PORT: "70000" }, /port must be 0-65535/],
+    [{ GRIDLINK_LOG_LEVEL: "loud" }, /logLevel must be one of/],
+    [{ GRIDLINK_DEMO: "maybe" }, /GRIDLINK_DEMO: demo must be true or false/],
+    [{ GRIDLINK_SQLITE_SYNC: "sometimes" }, /sqliteSync must be normal or full/],
+    [{ GRIDLINK_JWKS_URL: "https://idp.example/jwks" }, /also set GRIDLINK_JWT_ISSUER/],
+  ])("refuses %j with a message naming the setting", (env, message) => {
+    expect(() => loadConfig({ env })).toThrow(message);
+  });
+
+  it("refuses an unknown key or broken JSON in the config file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-"));
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ prot: 1 }));
+    expect(() => loadConfig({ file: bad, env: {} })).toThrow(/unknown key "prot"/);
+    writeFileSync(bad, "{ port: 1");
+    expect(() => loadConfig({ file: bad, env: {} })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ file: join(dir, "none.json"), env: {} })).toThrow(/does not exist/);
+  });
+});
