@@ -40,6 +40,9 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
         (err as { code: string }).code.startsWith("SQLITE_CONSTRAINT_UNIQUE"),
       close: async () => {
         if (readDb !== db) await readDb.destroy();
+        // Kysely's destroy is a no-op for a driver that never ran a query, and a later query would
+        // then open it afresh: close the reader's connection itself.
+        if (reader?.open) reader.close();
         await db.destroy();
       },
     },
