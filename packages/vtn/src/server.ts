@@ -6,6 +6,7 @@ import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ClientRegistry } from "./auth/clients.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
+import { consoleBinding } from "./bindings/console/index.ts";
 import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
 import { problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
 import { DEFAULTS, type VtnConfig } from "./config.ts";
@@ -108,6 +109,8 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     clientRateLimitPerSecond: config.clientRateLimitPerSecond,
     notifier,
   });
+
+  await app.register(consoleBinding, {});
 
   const demo = config.demo && !external ? await seedDemo(config.dataDir, clients, core) : undefined;
 

@@ -1,0 +1,274 @@
+// Events: the timeline (per program or per target), the list, the editor, and cancel (delete)
+// after confirmation.
+import { useMemo, useState } from "react";
+import { eventSpan, eventStatusAt } from "../../../model/src/time/index.ts";
+import type { Event } from "../../../model/src/types.ts";
+import { ApiError } from "../api/client.ts";
+import type { ViewProps } from "../live.tsx";
+import { knownTargets } from "../logic/known-targets.ts";
+import { formatTime } from "../logic/local-time.ts";
+import { fitWindow, type GroupBy, layoutLanes, type Window } from "../logic/timeline.ts";
+import { ConfirmDialog, Empty, Tags } from "../ui.tsx";
+import { EventDetails } from "./EventDetails.tsx";
+import { EventEditor } from "./EventEditor.tsx";
+import { Timeline } from "./Timeline.tsx";
+
+const HOUR = 3_600_000;
+const SPANS = [
+  { label: "12 h", ms: 12 * HOUR },
+  { label: "24 h", ms: 24 * HOUR },
+  { label: "48 h", ms: 48 * HOUR },
+  { label: "7 days", ms: 168 * HOUR },
+];
+
+function defaultWindow(span: number, now = Date.now()): Window {
+  const from = new Date(now - 2 * HOUR);
+  from.setMinutes(0, 0, 0);
+  return { from: from.getTime(), to: from.getTime() + span };
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+export function EventsView(props: ViewProps) {
+  const { data } = props;
+  const [groupBy, setGroupBy] = useState<GroupBy>("program");
+  const [span, setSpan] = useState(24 * HOUR);
+  const [win, setWin] = useState<Window>(() => defaultWindow(24 * HOUR));
+  const [programFilter, setProgramFilter] = useState("");
+  const [editing, setEditing] = useState<Event | "new" | undefined>();
+  const [selected, setSelected] = useState<string>();
+  const [cancelling, setCancelling] = useState<Event>();
+  const [cancelError, setCancelError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const now = data.loadedAt ?? Date.now();
+  const events = useMemo(
+    () => (programFilter ? data.events.filter((e) => e.programID === programFilter) : data.events),
+    [data.events, programFilter],
+  );
+  const programs = useMemo(
+    () => (programFilter ? data.programs.filter((p) => p.id === programFilter) : data.programs),
+    [data.programs, programFilter],
+  );
+  const lanes = useMemo(
+    () => layoutLanes(events, programs, groupBy, win, new Date(now)),
+    [events, programs, groupBy, win, now],
+  );
+  const targets = useMemo(() => knownTargets(data), [data]);
+  const selectedEvent = data.events.find((e) => e.id === selected);
+  const programName = (id: string) => data.programs.find((p) => p.id === id)?.programName ?? id;
+
+  async function cancel(e: Event) {
+    setBusy(true);
+    try {
+      await props.api.del(`/events/${e.id}`);
+      setCancelling(undefined);
+      if (selected === e.id) setSelected(undefined);
+      await props.refresh();
+    } catch (err) {
+      setCancelError(err instanceof ApiError ? err.problem.detail : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const shift = (dir: number) => setWin((w) => ({ from: w.from + (dir * span) / 2, to: w.to + (dir * span) / 2 }));
+  return (
+    <section aria-labelledby="events-title">
+      <div className="view-head">
+        <h1 id="events-title">Events</h1>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => setEditing("new")}
+          disabled={editing !== undefined || data.programs.length === 0}
+        >
+          New event
+        </button>
+      </div>
+      {data.programs.length === 0 && !data.loading ? (
+        <Empty>Create a program first: every event belongs to one.</Empty>
+      ) : null}
+      {editing !== undefined ? (
+        <EventEditor
+          {...props}
+          key={editing === "new" ? "new" : editing.id}
+          event={editing === "new" ? undefined : editing}
+          programID={programFilter || undefined}
+          targets={targets}
+          onDone={(saved) => {
+            setEditing(undefined);
+            if (saved) setSelected(saved.id);
+          }}
+        />
+      ) : null}
+      <div className="toolbar">
+        <fieldset className="segmented">
+          <legend className="sr-only">Group by</legend>
+          {(["program", "target"] as const).map((g) => (
+            <label key={g}>
+              <input type="radio" name="group-by" value={g} checked={groupBy === g} onChange={() => setGroupBy(g)} />
+              Per {g}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Program{" "}
+          <select value={programFilter} onChange={(e) => setProgramFilter(e.target.value)}>
+            <option value="">All programs</option>
+            {data.programs.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.programName}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Span{" "}
+          <select
+            value={span}
+            onChange={(e) => {
+              const s = Number(e.target.value);
+              setSpan(s);
+              setWin((w) => ({ from: w.from, to: w.from + s }));
+            }}
+          >
+            {SPANS.map((s) => (
+              <option key={s.ms} value={s.ms}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => shift(-1)} aria-label="Earlier">
+          ◀
+        </button>
+        <button type="button" onClick={() => setWin(defaultWindow(span))}>
+          Now
+        </button>
+        <button type="button" onClick={() => shift(1)} aria-label="Later">
+          ▶
+        </button>
+        <button type="button" onClick={() => setWin((w) => fitWindow(events, new Date()) ?? w)}>
+          Fit events
+        </button>
+        <span className="muted">
+          {formatTime(win.from)} – {formatTime(win.to)}
+        </span>
+      </div>
+      <Timeline
+        lanes={lanes}
+        window={win}
+        now={now}
+        selected={selected}
+        onSelect={(e) => setSelected(e.id)}
+        caption={`Event timeline per ${groupBy}`}
+      />
+      {selectedEvent ? (
+        <EventDetails
+          event={selectedEvent}
+          programName={programName(selectedEvent.programID)}
+          reportCount={data.reports.filter((r) => r.eventID === selectedEvent.id).length}
+          now={now}
+          onEdit={() => setEditing(selectedEvent)}
+          onCancel={() => {
+            setCancelError(undefined);
+            setCancelling(selectedEvent);
+          }}
+          onClose={() => setSelected(undefined)}
+        />
+      ) : null}
+      <h2>All events</h2>
+      {events.length === 0 ? (
+        <Empty>{data.loading ? "Loading…" : "No events."}</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Events</caption>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Program</th>
+                <th scope="col">Targets</th>
+                <th scope="col">Start</th>
+                <th scope="col">End</th>
+                <th scope="col">Intervals</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => {
+                const s = safe(() => eventSpan(e, { now: new Date(now) }));
+                const status = safe(() => eventStatusAt(e, new Date(now))) ?? "unplaceable";
+                const name = e.eventName || e.id;
+                return (
+                  <tr key={e.id} className={selected === e.id ? "selected" : undefined}>
+                    <th scope="row">
+                      <button type="button" className="link" onClick={() => setSelected(e.id)}>
+                        {name}
+                      </button>
+                    </th>
+                    <td>{programName(e.programID)}</td>
+                    <td>
+                      <Tags items={e.targets} empty="all" />
+                    </td>
+                    <td>{s ? formatTime(s.start) : "—"}</td>
+                    <td>{s?.end ? formatTime(s.end) : "open"}</td>
+                    <td>{e.intervals?.length ?? 0}</td>
+                    <td>
+                      <span className={`status ${status}`}>{status}</span>
+                    </td>
+                    <td className="row-actions">
+                      <button
+                        type="button"
+                        onClick={() => setEditing(e)}
+                        aria-label={`Edit event ${name}`}
+                        disabled={editing !== undefined}
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="danger-text"
+                        aria-label={`Cancel event ${name}`}
+                        onClick={() => {
+                          setCancelError(undefined);
+                          setCancelling(e);
+                        }}
+                      >
+                        Cancel…
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cancelling ? (
+        <ConfirmDialog
+          title={`Cancel event ${cancelling.eventName || cancelling.id}?`}
+          confirmLabel="Cancel event"
+          busy={busy}
+          error={cancelError}
+          onConfirm={() => cancel(cancelling)}
+          onClose={() => setCancelling(undefined)}
+        >
+          <p>
+            The event is deleted from the VTN and subscribed VENs are notified. This cannot be undone; its reports stay
+            as history.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}
