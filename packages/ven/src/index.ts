@@ -14,6 +14,9 @@ export {
 } from "./clients.ts";
 export { type CollectionSpec, encodeId, PAGE_SIZE, type Page, Reader, Writer } from "./collections.ts";
 export * from "./errors.ts";
+export { type IntakeMode, type IntakeOptions, NotificationIntake } from "./intake.ts";
+export { EventMirror, type MirrorChange, type MirrorOptions } from "./mirror.ts";
+export { connectAuth, MqttSubscriber, type MqttSubscriberOptions, topicFilters } from "./mqtt.ts";
 export {
   camelKey,
   camelKeys,
