@@ -100,7 +100,7 @@ describe("durability", () => {
     expect(program.status).toBe(201);
 
     const acked = new Map<string, unknown>();
-    const N = 60;
+    const N = 40;
     const events = await Promise.all(
       Array.from({ length: N }, (_, i) =>
         post(first.url, bl, "/events", bodies.event(program.body.id, { eventName: `e${i}` })),
