@@ -122,6 +122,19 @@ describe("two VENs and each other's objects", () => {
     );
   });
 
+  it("when BL gives a ven to another client, the ven and its resources follow it", async () => {
+    const v = expectOk(await t.call(a.bl, "POST", "/vens", bodies.blVen("handed-over", t.vens[0].clientId)), 201);
+    const r = expectOk(await t.call(a.bl, "POST", "/resources", bodies.resource("handed-meter", v.id)), 201);
+    expect(r.clientID).toBe(t.vens[0].clientId);
+    expectOk(await t.call(a.ven1, "GET", `/resources/${r.id}`));
+    expectOk(await t.call(a.bl, "PUT", `/vens/${v.id}`, bodies.blVen("handed-over", t.vens[1].clientId)));
+    expectProblem(await t.call(a.ven1, "GET", `/vens/${v.id}`), 404);
+    expectProblem(await t.call(a.ven1, "GET", `/resources/${r.id}`), 404);
+    expect(ids(await t.call(a.ven1, "GET", "/resources?resourceName=handed-meter"))).toEqual([]);
+    expect(expectOk(await t.call(a.ven2, "GET", `/resources/${r.id}`)).clientID).toBe(t.vens[1].clientId);
+    expect(ids(await t.call(a.ven2, "GET", "/vens"))).toContain(v.id);
+  });
+
   it("BL reads every VEN's objects, by list and by id", async () => {
     for (const k of COLLECTIONS) {
       expect(ids(await t.call(a.bl, "GET", `/${k}`)), k).toContain(own[k].id);
