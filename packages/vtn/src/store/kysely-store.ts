@@ -25,6 +25,15 @@ export interface DialectHooks {
   close(): Promise<void>;
 }
 
+interface PendingWrite {
+  fn: (tx: StoreTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Most writes one transaction carries under load. */
+const MAX_GROUP = 64;
+
 class Reader implements ObjectStore {
   constructor(protected readonly q: AnyDb) {}
 
@@ -196,17 +205,64 @@ export class KyselyStore extends Reader implements Store {
     return this.hooks.dialect;
   }
 
-  async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    let changes: readonly Change[] = [];
-    const result = await this.db.transaction().execute(async (trx) => {
-      const tx = new Writer(trx as Transaction<unknown> & AnyDb, this.hooks);
-      const r = await fn(tx);
-      if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
-      changes = tx.changes;
-      return r;
+  /**
+   * Group commit: writes that arrive while a transaction is open wait for it, then run together
+   * in the next transaction, each inside its own savepoint (a failing one is rolled back alone).
+   * Each caller is answered only after the commit that holds its write, so an acknowledged
+   * write is durable; batching saves a commit per write under load.
+   */
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn: fn as (tx: StoreTx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) void this.drain();
     });
-    if (changes.length > 0) for (const h of this.commitHooks) h(changes);
-    return result;
+  }
+
+  private readonly pending: PendingWrite[] = [];
+  private draining = false;
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_GROUP);
+        const outcomes: Array<{ ok: boolean; value: unknown; changes: readonly Change[] }> = [];
+        try {
+          await this.db.transaction().execute(async (trx) => {
+            for (const w of batch) outcomes.push(await this.runOne(trx as Transaction<unknown> & AnyDb, w));
+          });
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+          continue;
+        }
+        for (const [i, w] of batch.entries()) {
+          const o = outcomes[i];
+          if (!o.ok) {
+            w.reject(o.value);
+            continue;
+          }
+          if (o.changes.length > 0) for (const h of this.commitHooks) h(o.changes);
+          w.resolve(o.value);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runOne(trx: Transaction<unknown> & AnyDb, w: PendingWrite) {
+    await sql`savepoint gridlink_write`.execute(trx);
+    const tx = new Writer(trx, this.hooks);
+    try {
+      const value = await w.fn(tx);
+      if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
+      await sql`release savepoint gridlink_write`.execute(trx);
+      return { ok: true, value, changes: tx.changes };
+    } catch (err) {
+      await sql`rollback to savepoint gridlink_write`.execute(trx);
+      await sql`release savepoint gridlink_write`.execute(trx);
+      return { ok: false, value: err, changes: [] };
+    }
   }
 
   onChange(listener: ChangeListener): void {
