@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Program } from "@gridlink/model";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Conflict } from "../src/core/errors.ts";
+import type { KyselyStore } from "../src/store/kysely-store.ts";
+import { openSqliteStore } from "../src/store/sqlite/index.ts";
+import type { Change } from "../src/store/types.ts";
+
+function program(name: string): Program {
+  const now = new Date().toISOString();
+  return { id: `id-${name}`, createdDateTime: now, modificationDateTime: now, objectType: "PROGRAM", programName: name };
+}
+
+describe("the store's group commit", () => {
+  let dir: string;
+  let store: KyselyStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "gridlink-store-"));
+    store = await openSqliteStore({ file: join(dir, "db.sqlite") });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("commits every one of many concurrent writes and reports each change after its commit", async () => {
+    const committed: Change[] = [];
+    store.afterCommit((changes) => committed.push(...changes));
+    const names = Array.from({ length: 200 }, (_, i) => `p${i}`);
+    await Promise.all(
+      names.map((n) =>
+        store.write(async (tx) => {
+          const o = program(n);
+          await tx.insert("PROGRAM", o);
+          tx.changed({ kind: "PROGRAM", operation: "CREATE", object: o });
+        }),
+      ),
+    );
+    const all = await store.list("PROGRAM", { skip: 0, limit: 1000 });
+    expect(all.map((p) => p.programName).sort()).toEqual([...names].sort());
+    expect(committed).toHaveLength(200);
+  });
+
+  it("rolls back a failing write alone, keeping the others of its batch", async () => {
+    const results = await Promise.allSettled([
+      store.write(async (tx) => tx.insert("PROGRAM", program("a"))),
+      store.write(async (tx) => {
+        await tx.insert("PROGRAM", program("b"));
+        throw new Error("b changed its mind");
+      }),
+      store.write(async (tx) => tx.insert("PROGRAM", program("a2"))),
+      // the same unique name as "a" in the same batch: refused as a conflict
+      store.write(async (tx) => tx.insert("PROGRAM", { ...program("a"), id: "other-a" })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe("b changed its mind");
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(Conflict);
+    const names = (await store.list("PROGRAM", { skip: 0, limit: 50 })).map((p) => p.programName);
+    expect(names).toEqual(["a", "a2"]);
+  });
+
+  it("lets a read outside the transaction run while a write is open, seeing committed state only", async () => {
+    await store.write(async (tx) => tx.insert("PROGRAM", program("before")));
+    const seen = await store.write(async (tx) => {
+      await tx.insert("PROGRAM", program("inside"));
+      return (await store.list("PROGRAM", { skip: 0, limit: 50 })).map((p) => p.programName);
+    });
+    expect(seen).toEqual(["before"]);
+  });
+});
