@@ -54,7 +54,9 @@ describe("the webhook echo check", () => {
     const u = await t.call(ven, "PUT", `/subscriptions/${ok.id}`, subscription(url, ["EVENT"]));
     expect(u.status).toBe(400);
     expect(u.body.detail).toContain(url);
-    expect((await t.call(ven, "GET", `/subscriptions/${ok.id}`)).body.objectOperations[0].callbackUrl).toBe(`${good.url}/cb`);
+    expect((await t.call(ven, "GET", `/subscriptions/${ok.id}`)).body.objectOperations[0].callbackUrl).toBe(
+      `${good.url}/cb`,
+    );
   });
 
   it("a callback nobody listens on refuses the subscription", async () => {
@@ -92,7 +94,12 @@ describe("the webhook echo check", () => {
     const local = await strict.call(sv, "POST", "/subscriptions", subscription("https://localhost:9/cb", ["EVENT"]));
     expect(local.status).toBe(400);
     expect(local.body.detail).toMatch(/private or reserved address|cannot resolve/);
-    const meta = await strict.call(sv, "POST", "/subscriptions", subscription("https://169.254.169.254/latest", ["EVENT"]));
+    const meta = await strict.call(
+      sv,
+      "POST",
+      "/subscriptions",
+      subscription("https://169.254.169.254/latest", ["EVENT"]),
+    );
     expect(meta.status).toBe(400);
     expect(good.echoes).toBe(before);
   });

@@ -14,7 +14,12 @@ describe("retries and dead letters", () => {
   let broken: Receiver;
   let brokenFixed = false;
   beforeAll(async () => {
-    t = await startTestVtn({ webhookRetryBaseMs: 30, webhookRetryMaxMs: 200, webhookMaxAttempts: 4, webhookTimeoutMs: 300 });
+    t = await startTestVtn({
+      webhookRetryBaseMs: 30,
+      webhookRetryMaxMs: 200,
+      webhookMaxAttempts: 4,
+      webhookTimeoutMs: 300,
+    });
     bl = await t.token(t.bl);
     flaky = await startReceiver({ answer: (n) => ({ status: n < 2 ? 500 : 200 }) });
     slow = await startReceiver({ answer: (n) => ({ delayMs: n === 0 ? 1500 : 0 }) });
@@ -33,7 +38,13 @@ describe("retries and dead letters", () => {
     expect(got.body.object.id).toBe(p.id);
     await t.vtn.notifier.settled();
     const d = (await t.call(bl, "GET", `/gridlink/deliveries/${got.headers["webhook-id"]}`)).body;
-    expect(d).toMatchObject({ state: "DELIVERED", attempts: 3, channel: "WEBHOOK", objectType: "PROGRAM", objectID: p.id });
+    expect(d).toMatchObject({
+      state: "DELIVERED",
+      attempts: 3,
+      channel: "WEBHOOK",
+      objectType: "PROGRAM",
+      objectID: p.id,
+    });
   });
 
   it("a receiver that does not answer in time is tried again (timeout)", async () => {
@@ -49,7 +60,8 @@ describe("retries and dead letters", () => {
   });
 
   it("after N failures a notification is a dead letter, shown by the API and metrics, and can be retried", async () => {
-    const sub = (await t.call(bl, "POST", "/subscriptions", subscription(`${broken.url}/cb`, ["PROGRAM"], ["CREATE"]))).body;
+    const sub = (await t.call(bl, "POST", "/subscriptions", subscription(`${broken.url}/cb`, ["PROGRAM"], ["CREATE"])))
+      .body;
     await newProgram("broken");
     let dead: Array<{ id: string; attempts: number; lastStatus: number; lastError: string }> = [];
     for (let i = 0; i < 100 && dead.length === 0; i++) {

@@ -72,16 +72,22 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
         return;
       }
       const text = Buffer.concat(chunks).toString("utf8");
-      const rec: Received = { path: url.pathname, headers: req.headers, body: text ? JSON.parse(text) : undefined, at: Date.now() };
+      const rec: Received = {
+        path: url.pathname,
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+        at: Date.now(),
+      };
       const a = opts.answer?.(count++, rec) ?? {};
       const respond = () => {
         const status = a.status ?? 200;
         if (status >= 200 && status < 300) {
           received.push(rec);
-          for (const w of [...waiters]) if (received.length >= w.n) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve();
-          }
+          for (const w of [...waiters])
+            if (received.length >= w.n) {
+              waiters.splice(waiters.indexOf(w), 1);
+              w.resolve();
+            }
         }
         if (res.destroyed) return;
         res.writeHead(status, { "content-type": "application/json", ...a.headers });
@@ -97,7 +103,12 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
 }
 
 /** A subscription body with one callback. */
-export function subscription(callbackUrl: string, objects: string[], operations: string[] = ["CREATE", "UPDATE", "DELETE"], extra: Record<string, unknown> = {}) {
+export function subscription(
+  callbackUrl: string,
+  objects: string[],
+  operations: string[] = ["CREATE", "UPDATE", "DELETE"],
+  extra: Record<string, unknown> = {},
+) {
   return { clientName: "notify-test", objectOperations: [{ objects, operations, callbackUrl }], ...extra };
 }
 

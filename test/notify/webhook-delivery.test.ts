@@ -67,7 +67,9 @@ describe("webhook delivery", () => {
   it("a VEN hears of its own reports and subscriptions; no bearer token means no Authorization header", async () => {
     const p = (await t.call(bl, "POST", "/programs", { programName: "report-program" })).body;
     const e = (await t.call(bl, "POST", "/events", eventBody(p.id))).body;
-    const sub = (await t.call(ven1, "POST", "/subscriptions", subscription(`${rx.url}/ven1`, ["REPORT", "SUBSCRIPTION"]))).body;
+    const sub = (
+      await t.call(ven1, "POST", "/subscriptions", subscription(`${rx.url}/ven1`, ["REPORT", "SUBSCRIPTION"]))
+    ).body;
     const report = {
       eventID: e.id,
       programID: p.id,
@@ -97,6 +99,8 @@ describe("webhook delivery", () => {
     await t.call(bl, "PUT", `/events/${e1.id}`, eventBody(p1.id, { eventName: "this one" }));
     await t.vtn.notifier.settled();
     const got = rx.received.filter((g) => g.path === "/narrow");
-    expect(got.map((g) => [g.body.operation, g.body.object.id, g.body.object.eventName])).toEqual([["UPDATE", e1.id, "this one"]]);
+    expect(got.map((g) => [g.body.operation, g.body.object.id, g.body.object.eventName])).toEqual([
+      ["UPDATE", e1.id, "this one"],
+    ]);
   });
 });

@@ -62,7 +62,9 @@ export function checkScheme(raw: string, policy: UrlPolicy): URL {
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:") {
     if (policy.allowHttp) return url;
-    throw new CallbackRefused(`${raw} must use https (plain http is allowed only with webhookAllowHttp, for development)`);
+    throw new CallbackRefused(
+      `${raw} must use https (plain http is allowed only with webhookAllowHttp, for development)`,
+    );
   }
   throw new CallbackRefused(`${raw} must be an https URL`);
 }
@@ -77,22 +79,34 @@ export async function checkAddress(url: URL, policy: UrlPolicy): Promise<void> {
     ? [host]
     : await new Promise<string[]>((resolve, reject) =>
         dnsLookup(host, { all: true }, (err, list) =>
-          err ? reject(new CallbackRefused(`${url.href}: cannot resolve ${host} (${err.code ?? err.message})`)) : resolve(list.map((a) => a.address)),
+          err
+            ? reject(new CallbackRefused(`${url.href}: cannot resolve ${host} (${err.code ?? err.message})`))
+            : resolve(list.map((a) => a.address)),
         ),
       );
   const bad = addrs.find(isPrivateAddress);
   if (bad)
-    throw new CallbackRefused(`${url.href} resolves to ${bad}, a private or reserved address (allowed only with webhookAllowPrivate)`);
+    throw new CallbackRefused(
+      `${url.href} resolves to ${bad}, a private or reserved address (allowed only with webhookAllowPrivate)`,
+    );
 }
 
 /** A dns lookup for sockets that fails on private addresses unless allowed (against DNS rebinding). */
 export function guardedLookup(policy: UrlPolicy): LookupFunction | undefined {
   if (policy.allowPrivate) return undefined;
-  return ((hostname: string, options: LookupAllOptions, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  return ((
+    hostname: string,
+    options: LookupAllOptions,
+    callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { ...options, all: true }, (err, list) => {
       if (err) return callback(err, []);
       const bad = list.find((a) => isPrivateAddress(a.address));
-      if (bad) return callback(new CallbackRefused(`${hostname} resolves to ${bad.address}, a private or reserved address`), []);
+      if (bad)
+        return callback(
+          new CallbackRefused(`${hostname} resolves to ${bad.address}, a private or reserved address`),
+          [],
+        );
       if ((options as { all?: boolean }).all) return callback(null, list);
       callback(null, list[0].address, list[0].family);
     });
@@ -103,5 +117,6 @@ export function guardedLookup(policy: UrlPolicy): LookupFunction | undefined {
 export function checkLiteral(url: URL, policy: UrlPolicy): void {
   if (policy.allowPrivate) return;
   const host = hostOf(url);
-  if (isIP(host) && isPrivateAddress(host)) throw new CallbackRefused(`${url.href}: ${host} is a private or reserved address`);
+  if (isIP(host) && isPrivateAddress(host))
+    throw new CallbackRefused(`${url.href}: ${host} is a private or reserved address`);
 }

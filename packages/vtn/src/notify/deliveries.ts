@@ -5,8 +5,30 @@ import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 
 export type Claimed = Pick<
   DeliveryRow,
-  "seq" | "id" | "change_seq" | "channel" | "endpoint" | "target" | "bearer" | "shown_targets" | "attempts" | "created_at"
+  | "seq"
+  | "id"
+  | "change_seq"
+  | "channel"
+  | "endpoint"
+  | "target"
+  | "bearer"
+  | "shown_targets"
+  | "attempts"
+  | "created_at"
 >;
+
+const COLUMNS = [
+  "seq",
+  "id",
+  "change_seq",
+  "channel",
+  "endpoint",
+  "target",
+  "bearer",
+  "shown_targets",
+  "attempts",
+  "created_at",
+] as const;
 
 export interface Outcome {
   seq: number;
@@ -38,23 +60,54 @@ export class Deliveries {
   /**
    * Due, unclaimed deliveries (oldest due first), marked claimed: none for `busy` endpoints, and
    * for the others no more than `room(endpoint)` each, so one endpoint never crowds out the rest.
+   * `found` is how many due rows the query saw (fewer than `limit`: none else is due now);
+   * `crowded` the endpoints that had more due rows than room.
    */
-  async claim(now: number, limit: number, busy: readonly string[], room: (endpoint: string) => number): Promise<Claimed[]> {
+  async claim(
+    now: number,
+    limit: number,
+    busy: readonly string[],
+    room: (endpoint: string) => number,
+  ): Promise<{ rows: Claimed[]; found: number; crowded: Set<string> }> {
     let q = this.db
       .selectFrom("notify_deliveries")
-      .select(["seq", "id", "change_seq", "channel", "endpoint", "target", "bearer", "shown_targets", "attempts", "created_at"])
+      .select(COLUMNS)
       .where("state", "=", "PENDING")
       .where("claimed", "=", 0)
       .where("next_at", "<=", now);
     if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
     const found = (await q.orderBy("next_at").orderBy("seq").limit(limit).execute()) as Claimed[];
     const taken = new Map<string, number>();
+    const crowded = new Set<string>();
     const rows = found.filter((r) => {
       const n = taken.get(r.endpoint) ?? 0;
-      if (n >= room(r.endpoint)) return false;
+      if (n >= room(r.endpoint)) {
+        crowded.add(r.endpoint);
+        return false;
+      }
       taken.set(r.endpoint, n + 1);
       return true;
     });
+    return { rows: await this.mark(rows), found: found.length, crowded };
+  }
+
+  /** Due, unclaimed deliveries to one endpoint (an indexed lookup), marked claimed. */
+  async claimEndpoint(endpoint: string, now: number, limit: number): Promise<Claimed[]> {
+    const rows = (await this.db
+      .selectFrom("notify_deliveries")
+      .select(COLUMNS)
+      .where("endpoint", "=", endpoint)
+      .where("state", "=", "PENDING")
+      .where("claimed", "=", 0)
+      .where("next_at", "<=", now)
+      .orderBy("next_at")
+      .orderBy("seq")
+      .limit(limit)
+      .execute()) as Claimed[];
+    return this.mark(rows);
+  }
+
+  private async mark(rows: Claimed[]): Promise<Claimed[]> {
     if (rows.length > 0)
       await this.db
         .updateTable("notify_deliveries")
@@ -65,14 +118,23 @@ export class Deliveries {
           rows.map((r) => r.seq),
         )
         .execute();
-    return rows.map((r) => ({ ...r, seq: Number(r.seq), change_seq: Number(r.change_seq), created_at: Number(r.created_at) }));
+    return rows.map((r) => ({
+      ...r,
+      seq: Number(r.seq),
+      change_seq: Number(r.change_seq),
+      created_at: Number(r.created_at),
+    }));
   }
 
   /** The shared notification bodies of these changes. */
   async bodies(changeSeqs: readonly number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
     if (changeSeqs.length === 0) return out;
-    const rows = await this.db.selectFrom("notify_changes").select(["seq", "body"]).where("seq", "in", [...changeSeqs]).execute();
+    const rows = await this.db
+      .selectFrom("notify_changes")
+      .select(["seq", "body"])
+      .where("seq", "in", [...changeSeqs])
+      .execute();
     for (const r of rows) out.set(Number(r.seq), r.body as string);
     return out;
   }
@@ -128,14 +190,15 @@ export class Deliveries {
     await this.db.updateTable("notify_deliveries").set({ claimed: 0 }).where("claimed", "=", 1).execute();
   }
 
-  /** The earliest time a pending, unclaimed delivery becomes due; undefined when none. */
-  async nextDue(): Promise<number | undefined> {
-    const r = await this.db
+  /** The earliest time a pending, unclaimed delivery becomes due (not counting `except` endpoints). */
+  async nextDue(except: readonly string[] = []): Promise<number | undefined> {
+    let q = this.db
       .selectFrom("notify_deliveries")
       .select((eb) => eb.fn.min("next_at").as("at"))
       .where("state", "=", "PENDING")
-      .where("claimed", "=", 0)
-      .executeTakeFirst();
+      .where("claimed", "=", 0);
+    if (except.length > 0) q = q.where("endpoint", "not in", [...except]);
+    const r = await q.executeTakeFirst();
     return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
   }
 
@@ -212,7 +275,13 @@ export class Deliveries {
       .deleteFrom("notify_changes")
       .where("done", "=", 1)
       .where("created_at", "<", before)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("notify_deliveries as d").select("d.seq").whereRef("d.change_seq", "=", "notify_changes.seq"))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom("notify_deliveries as d").select("d.seq").whereRef("d.change_seq", "=", "notify_changes.seq"),
+          ),
+        ),
+      )
       .execute();
     return Number(r.numDeletedRows);
   }

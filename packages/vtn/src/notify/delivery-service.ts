@@ -85,7 +85,8 @@ export class DeliveryService {
   /** Puts one dead letter back in the queue. */
   async retry(p: Principal, id: string): Promise<DeliveryView> {
     const before = await this.get(p, id);
-    if (before.state !== "DEAD") throw new Conflict(`delivery ${id} is ${before.state}, not DEAD; only dead letters are retried`);
+    if (before.state !== "DEAD")
+      throw new Conflict(`delivery ${id} is ${before.state}, not DEAD; only dead letters are retried`);
     await this.notifier.deliveries.retry([id]);
     this.notifier.wake();
     return this.get(p, id);

@@ -38,6 +38,11 @@ export class Dispatcher {
   private readonly heldBy = new Map<string, number>();
   private readonly bodies = new Map<number, string>();
   private held = 0;
+  /** Endpoints with more due rows than they may hold: topped up as they drain. */
+  private readonly backlogged = new Set<string>();
+  private readonly toppingUp = new Set<string>();
+  /** The last global claim found nothing more due: only a wake (new rows, a timer) claims again. */
+  private exhausted = false;
   private outcomes: Outcome[] = [];
   private pumping?: Promise<void>;
   private pumpAgain = false;
@@ -59,9 +64,10 @@ export class Dispatcher {
     this.wake();
   }
 
-  /** Looks for due deliveries now. */
+  /** Looks for due deliveries now (new deliveries were written, or a retry is due). */
   wake(): void {
     if (this.stopped) return;
+    this.exhausted = false;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -113,39 +119,70 @@ export class Dispatcher {
     return this.opts.concurrency * 2;
   }
 
-  /** Deliveries one endpoint may hold in memory: its concurrency, and as many queued behind. */
+  /** Deliveries one endpoint may hold in memory: its concurrency, and more queued behind. */
   private cap(endpoint: string): number {
-    return this.opts.perEndpoint(endpoint) * 2;
+    return this.opts.perEndpoint(endpoint) * 8;
   }
 
+  /**
+   * Claims due deliveries across all endpoints until memory is full or none is due. Endpoints
+   * at their cap are left out and marked backlogged: they are topped up one by one as they drain
+   * (an indexed lookup), so a crowded endpoint never makes the global claim rescan its rows.
+   */
   private async pump(): Promise<void> {
     clearTimeout(this.sleepTimer);
     while (!this.stopped && this.held < this.capacity()) {
       const busy = [...this.heldBy].filter(([e, n]) => n >= this.cap(e)).map(([e]) => e);
+      const limit = Math.min(500, this.capacity() - this.held);
       const room = (e: string) => this.cap(e) - (this.heldBy.get(e) ?? 0);
-      const rows = await this.deliveries.claim(Date.now(), Math.min(500, this.capacity() - this.held), busy, room);
-      if (rows.length === 0) break;
-      const missing = [...new Set(rows.map((r) => r.change_seq))].filter((s) => !this.bodies.has(s));
-      if (missing.length > 0) {
-        if (this.bodies.size > 2000) this.bodies.clear();
-        for (const [s, b] of await this.deliveries.bodies(missing)) this.bodies.set(s, b);
+      const { rows, found, crowded } = await this.deliveries.claim(Date.now(), limit, busy, room);
+      for (const e of [...busy, ...crowded]) this.backlogged.add(e);
+      await this.enqueue(rows);
+      if (found < limit) {
+        this.exhausted = true;
+        break;
       }
-      for (const r of rows) {
-        const q = this.queues.get(r.endpoint) ?? [];
-        q.push(r);
-        this.queues.set(r.endpoint, q);
-        this.heldBy.set(r.endpoint, (this.heldBy.get(r.endpoint) ?? 0) + 1);
-        this.held++;
-      }
-      for (const e of new Set(rows.map((r) => r.endpoint))) this.drain(e);
-      if (rows.length < 50) break;
     }
     if (!this.stopped) await this.sleep();
   }
 
+  /** Tops up one backlogged endpoint that drained. */
+  private async topUp(endpoint: string): Promise<void> {
+    if (this.toppingUp.has(endpoint) || this.stopped) return;
+    this.toppingUp.add(endpoint);
+    try {
+      const room = this.cap(endpoint) - (this.heldBy.get(endpoint) ?? 0);
+      const rows = await this.deliveries.claimEndpoint(endpoint, Date.now(), room);
+      if (rows.length < room) this.backlogged.delete(endpoint);
+      await this.enqueue(rows);
+    } catch (err) {
+      this.opts.onError(err);
+    } finally {
+      this.toppingUp.delete(endpoint);
+    }
+  }
+
+  private async enqueue(rows: Claimed[]): Promise<void> {
+    if (rows.length === 0) return;
+    const missing = [...new Set(rows.map((r) => r.change_seq))].filter((s) => !this.bodies.has(s));
+    if (missing.length > 0) {
+      if (this.bodies.size > 2000) this.bodies.clear();
+      for (const [s, b] of await this.deliveries.bodies(missing)) this.bodies.set(s, b);
+    }
+    for (const r of rows) {
+      const q = this.queues.get(r.endpoint) ?? [];
+      q.push(r);
+      this.queues.set(r.endpoint, q);
+      this.heldBy.set(r.endpoint, (this.heldBy.get(r.endpoint) ?? 0) + 1);
+      this.held++;
+    }
+    for (const e of new Set(rows.map((r) => r.endpoint))) this.drain(e);
+  }
+
   /** Sleeps until the next retry is due, or pollMs at most. */
   private async sleep(): Promise<void> {
-    const next = await this.deliveries.nextDue();
+    // Backlogged endpoints top themselves up as they drain; their due rows do not wake the pump.
+    const next = await this.deliveries.nextDue([...this.backlogged]);
     const wait = next === undefined ? this.opts.pollMs : Math.max(5, Math.min(this.opts.pollMs, next - Date.now()));
     clearTimeout(this.sleepTimer);
     this.sleepTimer = setTimeout(() => this.wake(), wait);
@@ -200,7 +237,8 @@ export class Dispatcher {
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
     if (!this.stopped) {
       this.drain(d.endpoint);
-      if (this.held < this.capacity() / 2) this.wake();
+      if (this.backlogged.has(d.endpoint) && h <= this.cap(d.endpoint) / 2) void this.topUp(d.endpoint);
+      else if (!this.exhausted && this.held < this.capacity() / 2) this.wake();
     }
     if (this.held === 0) this.idle?.();
   }

@@ -38,15 +38,24 @@ export function echoCheck(sender: WebhookSender, policy: UrlPolicy): (s: Subscri
         const value = randomBytes(16).toString("base64url");
         let answer: { status: number; body: string };
         try {
-          answer = await sender.get(withEcho(url, value), op.bearerToken ? { authorization: `Bearer ${op.bearerToken}` } : {});
+          answer = await sender.get(
+            withEcho(url, value),
+            op.bearerToken ? { authorization: `Bearer ${op.bearerToken}` } : {},
+          );
         } catch (err) {
           const why = err instanceof CallbackRefused ? err.message : describe(err);
           throw new Invalid(path, `${url} failed the echo check: ${why}`);
         }
         if (answer.status !== 200)
-          throw new Invalid(path, `${url} failed the echo check: GET ?echo=... answered ${answer.status}, expected 200 with the echo value`);
+          throw new Invalid(
+            path,
+            `${url} failed the echo check: GET ?echo=... answered ${answer.status}, expected 200 with the echo value`,
+          );
         if (!echoes(answer.body, value))
-          throw new Invalid(path, `${url} failed the echo check: the answer to GET ?echo=... did not contain the echo value`);
+          throw new Invalid(
+            path,
+            `${url} failed the echo check: the answer to GET ?echo=... did not contain the echo value`,
+          );
       }),
     );
   };

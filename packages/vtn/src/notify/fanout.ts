@@ -101,10 +101,22 @@ export class FanOut {
       // A deleted subscription is told of its own deletion, if it asked to be.
       if (row.sub_cursor === 0 && change.kind === "SUBSCRIPTION" && change.operation === "DELETE")
         page.unshift({ seq: 0, sub: change.object as unknown as Subscription });
-      deliveries = await this.webhooks(row, change, page.map((p) => p.sub), now);
+      deliveries = await this.webhooks(
+        row,
+        change,
+        page.map((p) => p.sub),
+        now,
+      );
       const last = page.length < this.opts.subscriptionPage;
       progress = { subCursor: last ? -1 : page[page.length - 1].seq };
-      if (last && mqtt) deliveries.push(this.mqttRow(row, blTopics(change).map((t) => [t, null]), now));
+      if (last && mqtt)
+        deliveries.push(
+          this.mqttRow(
+            row,
+            blTopics(change).map((t) => [t, null]),
+            now,
+          ),
+        );
       if (last && (!mqtt || !PER_VEN_KINDS.has(change.kind))) progress.done = true;
     } else if (mqtt && row.ven_cursor >= 0 && PER_VEN_KINDS.has(change.kind)) {
       const o = change.object as { targets?: string[] | null };

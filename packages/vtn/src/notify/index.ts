@@ -17,12 +17,12 @@ import { FanOut, MQTT_ENDPOINT } from "./fanout.ts";
 import { bodyFor } from "./matching.ts";
 import { NotifyMetrics } from "./metrics.ts";
 import { EmbeddedBroker } from "./mqtt-broker.ts";
-import { embeddedPublisher, ExternalPublisher, type MqttPublisher, mqttTransport, redact } from "./mqtt-publisher.ts";
+import { ExternalPublisher, embeddedPublisher, type MqttPublisher, mqttTransport, redact } from "./mqtt-publisher.ts";
 import { Outbox } from "./outbox.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 export { Deliveries } from "./deliveries.ts";
-export type { DeliveryRow, Channel, DeliveryState } from "./schema.ts";
+export type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
@@ -49,7 +49,11 @@ export class Notifier {
     this.outbox = new Outbox(db);
     this.deliveries = new Deliveries(db);
     const policy: UrlPolicy = { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate };
-    this.sender = new WebhookSender({ timeoutMs: config.webhookTimeoutMs, policy, socketsPerEndpoint: config.webhookConcurrencyPerEndpoint });
+    this.sender = new WebhookSender({
+      timeoutMs: config.webhookTimeoutMs,
+      policy,
+      socketsPerEndpoint: config.webhookConcurrencyPerEndpoint,
+    });
 
     store.onChange((tx, changes) => Outbox.record(tx, changes));
     store.afterCommit(() => {
@@ -177,7 +181,11 @@ export class Notifier {
 
   private mqttUris(): string[] {
     const c = this.config;
-    if (c.mqttPublicUrls) return c.mqttPublicUrls.split(",").map((s) => s.trim()).filter(Boolean);
+    if (c.mqttPublicUrls)
+      return c.mqttPublicUrls
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (c.mqttBroker === "external") return [redactCredentials(c.mqttUrl)];
     if (!this.broker) return [];
     const host = c.mqttHost || (c.publicUrl ? new URL(c.publicUrl).hostname : c.host);
@@ -209,7 +217,8 @@ export class Notifier {
       this.publisher = embeddedPublisher(this.broker, c.mqttRetain);
     } catch (err) {
       // The REST API and webhooks do not depend on MQTT (a VTN MAY support it): run without it.
-      const why = (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? "the address is in use" : (err as Error).message;
+      const why =
+        (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? "the address is in use" : (err as Error).message;
       this.log.error(
         `MQTT broker could not listen on ${host}:${c.mqttPort} (${why}); MQTT notifications are off. ` +
           "Set mqttPort (0 = any free port) or mqttBroker=none.",

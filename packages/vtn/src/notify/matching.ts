@@ -80,7 +80,11 @@ export interface View {
  * to filter the notifications to the client in the same manner as targets are used in response
  * filtering").
  */
-export function viewFor(change: Change, viewer: Viewer, subTargets: readonly string[] | null | undefined): View | undefined {
+export function viewFor(
+  change: Change,
+  viewer: Viewer,
+  subTargets: readonly string[] | null | undefined,
+): View | undefined {
   const o = change.object as { clientID?: string; targets?: string[] | null };
   switch (change.kind) {
     case "PROGRAM":
@@ -94,7 +98,8 @@ export function viewFor(change: Change, viewer: Viewer, subTargets: readonly str
     case "VEN":
     case "RESOURCE": {
       if (!viewer.readsAll && o.clientID !== viewer.clientId) return undefined;
-      if (subTargets && subTargets.length > 0 && !(o.targets ?? []).some((t) => subTargets.includes(t))) return undefined;
+      if (subTargets && subTargets.length > 0 && !(o.targets ?? []).some((t) => subTargets.includes(t)))
+        return undefined;
       return {};
     }
     case "REPORT":

@@ -7,8 +7,9 @@
 //   ven objects it owns (events|programs|resources/vens/{venID}/..., vens/{venID}/...).
 // - No client publishes: notifications come from the VTN only.
 // - ANONYMOUS: anyone connects and subscribes to anything (a private network only; docs/notifications.md).
-import { createServer as createNetServer, type Server } from "node:net";
+
 import { readFileSync } from "node:fs";
+import { createServer as createNetServer, type Server } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { TokenVerifier } from "../auth/tokens.ts";
@@ -72,14 +73,18 @@ export class EmbeddedBroker {
       opts.verifier.verify(password.toString("utf8")).then(
         (p) => {
           const expected = opts.username === "{clientID}" ? p.clientId : opts.username;
-          if (username !== expected) return refuse(`the MQTT username must be ${opts.username === "{clientID}" ? "the token's clientID" : `"${expected}"`}`);
+          if (username !== expected)
+            return refuse(
+              `the MQTT username must be ${opts.username === "{clientID}" ? "the token's clientID" : `"${expected}"`}`,
+            );
           this.principals.set(client, p);
           done(null, true);
         },
         () => refuse("the access token is not valid"),
       );
     };
-    aedes.authorizePublish = (_client, _packet, callback) => callback(new Error("clients do not publish on this broker"));
+    aedes.authorizePublish = (_client, _packet, callback) =>
+      callback(new Error("clients do not publish on this broker"));
     aedes.authorizeSubscribe = (client, sub, callback) => {
       if (opts.auth === "ANONYMOUS") return callback(null, sub);
       const p = this.principals.get(client);

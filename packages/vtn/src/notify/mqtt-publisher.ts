@@ -46,7 +46,10 @@ export class ExternalPublisher implements MqttPublisher {
   publish(topic: string, payload: Buffer): Promise<void> {
     if (!this.client.connected) return Promise.reject(new Error("not connected to the MQTT broker"));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the MQTT broker did not acknowledge within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the MQTT broker did not acknowledge within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       this.client.publish(topic, payload, { qos: 1, retain: this.retain }, (err) => {
         clearTimeout(timer);
         if (err) reject(err);
@@ -79,10 +82,15 @@ export function mqttTransport(publisher: () => MqttPublisher | undefined) {
     const topics = JSON.parse(d.target) as Array<[string, string[] | null]>;
     const plain = Buffer.from(shared);
     const results = await Promise.allSettled(
-      topics.map(([topic, shown]) => p.publish(topic, shown ? Buffer.from(bodyFor(shared, JSON.stringify(shown))) : plain)),
+      topics.map(([topic, shown]) =>
+        p.publish(topic, shown ? Buffer.from(bodyFor(shared, JSON.stringify(shown))) : plain),
+      ),
     );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length === 0) return { ok: true };
-    return { ok: false, error: `${failed.length} of ${topics.length} publishes failed: ${(failed[0].reason as Error).message}` };
+    return {
+      ok: false,
+      error: `${failed.length} of ${topics.length} publishes failed: ${(failed[0].reason as Error).message}`,
+    };
   };
 }

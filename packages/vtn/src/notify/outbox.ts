@@ -59,7 +59,11 @@ export class Outbox {
   }
 
   /** Subscriptions after `cursor` (by seq) that name this object type and, where it applies, its program. */
-  async subscriptions(change: Change, cursor: number, limit: number): Promise<Array<{ seq: number; sub: Subscription }>> {
+  async subscriptions(
+    change: Change,
+    cursor: number,
+    limit: number,
+  ): Promise<Array<{ seq: number; sub: Subscription }>> {
     let q = this.db
       .selectFrom("subscriptions")
       .select(["seq", "body"])
@@ -67,7 +71,9 @@ export class Outbox {
       .where("objects", "like", `%|${change.kind}|%`);
     const program = programOf(change);
     if (PROGRAM_SCOPED.has(change.kind))
-      q = q.where((eb) => (program ? eb.or([eb("program_id", "is", null), eb("program_id", "=", program)]) : eb("program_id", "is", null)));
+      q = q.where((eb) =>
+        program ? eb.or([eb("program_id", "is", null), eb("program_id", "=", program)]) : eb("program_id", "is", null),
+      );
     const rows = await q.orderBy("seq").limit(limit).execute();
     return rows.map((r) => ({ seq: Number(r.seq), sub: JSON.parse(r.body as string) as Subscription }));
   }
@@ -76,7 +82,11 @@ export class Outbox {
    * Ven objects after `cursor` whose client may be granted one of `targets` (all vens when the
    * object is untargeted). A superset: each candidate is then checked with core's grants.
    */
-  async venCandidates(targets: readonly string[], cursor: number, limit: number): Promise<Array<{ seq: number; id: string; clientId: string }>> {
+  async venCandidates(
+    targets: readonly string[],
+    cursor: number,
+    limit: number,
+  ): Promise<Array<{ seq: number; id: string; clientId: string }>> {
     let q = this.db.selectFrom("vens").select(["seq", "id", "client_id"]).where("seq", ">", cursor);
     if (targets.length > 0) {
       const list = [...targets];
@@ -109,7 +119,8 @@ export class Outbox {
       if (progress.subCursor !== undefined) set.sub_cursor = progress.subCursor;
       if (progress.venCursor !== undefined) set.ven_cursor = progress.venCursor;
       if (progress.done) set.done = 1;
-      if (Object.keys(set).length > 0) await trx.updateTable("notify_changes").set(set).where("seq", "=", changeSeq).execute();
+      if (Object.keys(set).length > 0)
+        await trx.updateTable("notify_changes").set(set).where("seq", "=", changeSeq).execute();
     });
   }
 
@@ -131,11 +142,22 @@ export class Outbox {
     const out = new Map<string, { readsAll: boolean; disabled: boolean }>();
     if (clientIds.length === 0) return out;
     const ids = [...new Set(clientIds)];
-    const recorded = await this.db.selectFrom("notify_client_roles").select(["client_id", "reads_all"]).where("client_id", "in", ids).execute();
+    const recorded = await this.db
+      .selectFrom("notify_client_roles")
+      .select(["client_id", "reads_all"])
+      .where("client_id", "in", ids)
+      .execute();
     for (const r of recorded) out.set(r.client_id as string, { readsAll: Number(r.reads_all) === 1, disabled: false });
-    const registered = await this.db.selectFrom("clients").select(["client_id", "role", "disabled"]).where("client_id", "in", ids).execute();
+    const registered = await this.db
+      .selectFrom("clients")
+      .select(["client_id", "role", "disabled"])
+      .where("client_id", "in", ids)
+      .execute();
     for (const r of registered)
-      out.set(r.client_id as string, { readsAll: r.role === "bl" || r.role === "admin", disabled: Number(r.disabled) === 1 });
+      out.set(r.client_id as string, {
+        readsAll: r.role === "bl" || r.role === "admin",
+        disabled: Number(r.disabled) === 1,
+      });
     for (const id of ids) if (!out.has(id)) out.set(id, { readsAll: false, disabled: false });
     return out;
   }

@@ -56,15 +56,16 @@ export function notifyOutboxMigration(dialect: Dialect): Migration {
         .columns(["state", "claimed", "next_at", "seq"])
         .execute();
       await db.schema
+        .createIndex("notify_deliveries_endpoint")
+        .on("notify_deliveries")
+        .columns(["endpoint", "state", "claimed", "next_at", "seq"])
+        .execute();
+      await db.schema
         .createIndex("notify_deliveries_client")
         .on("notify_deliveries")
         .columns(["client_id", "seq"])
         .execute();
-      await db.schema
-        .createIndex("notify_deliveries_change")
-        .on("notify_deliveries")
-        .columns(["change_seq"])
-        .execute();
+      await db.schema.createIndex("notify_deliveries_change").on("notify_deliveries").columns(["change_seq"]).execute();
       await db.schema
         .createTable("notify_client_roles")
         .addColumn("client_id", "text", (c) => c.primaryKey())
@@ -102,4 +103,7 @@ export interface DeliveryRow {
   updated_at: number;
 }
 
-export type NewDelivery = Omit<DeliveryRow, "seq" | "claimed" | "attempts" | "last_status" | "last_error" | "updated_at">;
+export type NewDelivery = Omit<
+  DeliveryRow,
+  "seq" | "claimed" | "attempts" | "last_status" | "last_error" | "updated_at"
+>;

@@ -29,7 +29,12 @@ export class WebhookSender {
   private readonly lookup: ReturnType<typeof guardedLookup>;
 
   constructor(private readonly opts: SenderOptions) {
-    const agentOpts = { keepAlive: true, maxSockets: opts.socketsPerEndpoint, maxFreeSockets: opts.socketsPerEndpoint, scheduling: "lifo" as const };
+    const agentOpts = {
+      keepAlive: true,
+      maxSockets: opts.socketsPerEndpoint,
+      maxFreeSockets: opts.socketsPerEndpoint,
+      scheduling: "lifo" as const,
+    };
     this.httpAgent = new http.Agent(agentOpts);
     this.httpsAgent = new https.Agent(agentOpts);
     this.lookup = guardedLookup(opts.policy);

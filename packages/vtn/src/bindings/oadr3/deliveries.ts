@@ -35,11 +35,19 @@ const op = (summary: string, operationId: string) => ({
 /** The OpenAPI entries of these routes (bindings/oadr3/openapi.ts adds them to the document). */
 export const DELIVERY_PATHS = {
   "/gridlink/deliveries": {
-    get: op("list notification deliveries (BL: all; VEN: its own webhooks); filters state, channel, subscriptionID", "listDeliveries"),
+    get: op(
+      "list notification deliveries (BL: all; VEN: its own webhooks); filters state, channel, subscriptionID",
+      "listDeliveries",
+    ),
   },
-  "/gridlink/deliveries/summary": { get: op("counts of deliveries by channel and state, fan-out backlog, metrics", "deliverySummary") },
+  "/gridlink/deliveries/summary": {
+    get: op("counts of deliveries by channel and state, fan-out backlog, metrics", "deliverySummary"),
+  },
   "/gridlink/deliveries/metrics": {
-    get: { ...op("Prometheus metrics of notification delivery (BL)", "deliveryMetrics"), responses: { "200": { description: "OK", content: { "text/plain": { schema: { type: "string" } } } } } },
+    get: {
+      ...op("Prometheus metrics of notification delivery (BL)", "deliveryMetrics"),
+      responses: { "200": { description: "OK", content: { "text/plain": { schema: { type: "string" } } } } },
+    },
   },
   "/gridlink/deliveries/retry": { post: op("put every dead letter back in the queue (BL)", "retryDeadDeliveries") },
   "/gridlink/deliveries/{deliveryID}": { get: op("one delivery", "getDelivery") },

@@ -4,9 +4,9 @@
 // is taken as BL), VEN-scoped ones read_ven_objects and a ven the client owns (else 404, as GET
 // /vens/{venID}). /notifiers itself is open to any authenticated client (docs/deviations.md).
 import type { FastifyInstance } from "fastify";
-import type { Core } from "../../core/index.ts";
-import { NotFound } from "../../core/errors.ts";
 import { requireScope } from "../../core/context.ts";
+import { NotFound } from "../../core/errors.ts";
+import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Notifier } from "../../notify/index.ts";
 import { operationTopics, TOPIC_PREFIX } from "../../notify/topics.ts";
@@ -65,7 +65,8 @@ export async function notifierRoutes(app: FastifyInstance, opts: { core: Core; n
     app.get(`/notifiers/mqtt/topics${path}`, async (req) => {
       const p = principalOf(req);
       const { prefix, withCreate = true } = await resolve(p, req.params, opts.core);
-      if (!opts.notifier.notifiers().MQTT) throw new NotFound("the MQTT notifier is not enabled on this VTN (see GET /notifiers)");
+      if (!opts.notifier.notifiers().MQTT)
+        throw new NotFound("the MQTT notifier is not enabled on this VTN (see GET /notifiers)");
       return { topics: operationTopics(prefix, withCreate) };
     });
 }
