@@ -23,7 +23,7 @@ const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.
 const go = (view: string) => page.goto(`${origin}/console/#/${view}`);
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
+  await ensureConsoleBuilt();
   // A webhook receiver that passes the echo check and then fails every notification (HTTP 500),
   // so that the console has dead letters to show.
   receiver = createServer((req, res) => {

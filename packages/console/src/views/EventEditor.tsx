@@ -8,6 +8,7 @@ import { EVENT_PAYLOAD_TYPES, UNITS } from "../generated/enumerations.ts";
 import type { ViewProps } from "../live.tsx";
 import { type EventForm, eventToForm, newEventForm, payloadInfo, toEventRequest } from "../logic/event-form.ts";
 import { fromLocalInput, nextHour, toLocalInput } from "../logic/local-time.ts";
+import { brief } from "../logic/text.ts";
 import { ErrorBanner, errorAt, Field, inputProps, TargetsInput, unclaimed, useSubmit } from "../ui.tsx";
 import { IntervalTable } from "./IntervalTable.tsx";
 import { ReportRequests } from "./ReportRequests.tsx";
@@ -58,7 +59,11 @@ export function EventEditor(
       ? eventToForm(props.event)
       : newEventForm(props.programID ?? data.programs[0]?.id ?? "", toLocalInput(nextHour())),
   );
-  const { busy, errors, setErrors, submit } = useSubmit();
+  const { busy, errors: serverErrors, setErrors, submit } = useSubmit();
+  // After the first attempt to save, the form's own checks follow every keystroke.
+  const [attempted, setAttempted] = useState(false);
+  const clientErrors = useMemo(() => (attempted ? toEventRequest(form).errors : {}), [attempted, form]);
+  const errors = { ...serverErrors, ...clientErrors };
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const times = useMemo(() => rowTimes(form), [form]);
@@ -66,9 +71,10 @@ export function EventEditor(
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    const { request, errors: errs } = toEventRequest(form);
+    setAttempted(true);
+    const { request } = toEventRequest(form);
     if (!request) {
-      setErrors(errs);
+      setErrors({});
       heading.current?.focus();
       return;
     }
@@ -197,7 +203,7 @@ export function EventEditor(
         <legend>Payloads</legend>
         <datalist id="event-payload-types">
           {EVENT_PAYLOAD_TYPES.map((t) => (
-            <option key={t.type} value={t.type} label={t.description.slice(0, 90)} />
+            <option key={t.type} value={t.type} label={brief(t.description, 90)} />
           ))}
         </datalist>
         {err("payloadDescriptors") && !form.columns.length ? (
@@ -215,7 +221,7 @@ export function EventEditor(
                 id={`ef-col-${i}-type`}
                 label={`Payload ${i + 1} type`}
                 error={err(key)}
-                hint={info ? info.description.slice(0, 140) : c.type ? "A private payload type" : undefined}
+                hint={info ? brief(info.description, 140) : c.type ? "A private payload type" : undefined}
               >
                 <input
                   {...inputProps(`ef-col-${i}-type`, err(key))}

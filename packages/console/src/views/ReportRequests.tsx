@@ -1,6 +1,7 @@
 // Report requests of an event (openadr3.yaml reportDescriptor): what VENs should report back.
 import { READING_TYPES, REPORT_PAYLOAD_TYPES, UNITS } from "../generated/enumerations.ts";
 import { type EventForm, emptyReportRow, type FieldErrors, type ReportRow } from "../logic/event-form.ts";
+import { brief } from "../logic/text.ts";
 import { errorAt, Field, inputProps } from "../ui.tsx";
 
 const NUMBERS: Array<[keyof ReportRow, string, string]> = [
@@ -19,7 +20,7 @@ export function ReportRequests(props: { form: EventForm; onChange: (f: EventForm
       <legend>Report requests</legend>
       <datalist id="report-payload-types">
         {REPORT_PAYLOAD_TYPES.map((t) => (
-          <option key={t.type} value={t.type} label={t.description.slice(0, 90)} />
+          <option key={t.type} value={t.type} label={brief(t.description, 90)} />
         ))}
       </datalist>
       {form.reports.length === 0 ? <p className="hint">None: VENs are not asked to report on this event.</p> : null}

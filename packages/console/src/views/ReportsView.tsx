@@ -11,6 +11,8 @@ import { ReportChart } from "./ReportChart.tsx";
 const MAX_CHARTS = 6;
 const MAX_TABLE_ROWS = 500;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 function hashParam(name: string): string {
   const q = window.location.hash.split("?")[1] ?? "";
   return new URLSearchParams(q).get(name) ?? "";
@@ -90,7 +92,7 @@ export function ReportsView({ data }: ViewProps) {
           </select>
         </label>
         <span className="muted">
-          {reports.length} reports · {rows.length} values
+          {plural(reports.length, "report")} · {plural(rows.length, "value")}
         </span>
       </div>
       {groups.length === 0 ? <Empty>{data.loading ? "Loading…" : "No reports match."}</Empty> : null}
@@ -102,7 +104,7 @@ export function ReportsView({ data }: ViewProps) {
               <figcaption>
                 <strong>{eventName(id)}</strong>{" "}
                 <span className="muted">
-                  {new Set(groupRows.map((r) => r.reportId)).size} reports from{" "}
+                  {plural(new Set(groupRows.map((r) => r.reportId)).size, "report")} from{" "}
                   {[...new Set(groupRows.map((r) => venOf(r.clientID)))].join(", ") || "nobody yet"}
                 </span>
               </figcaption>

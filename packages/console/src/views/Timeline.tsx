@@ -28,13 +28,15 @@ export function Timeline(props: {
 }) {
   const { lanes, window: w, now } = props;
   const marks = ticks(w);
+  // Labels too close to the right edge would be cut off; their grid lines stay.
+  const labelled = marks.filter((t) => pct(t, w) < 95);
   const nowIn = now >= w.from && now <= w.to;
   return (
     <figure className="timeline" aria-label={props.caption}>
       <div className="tl-axis" aria-hidden="true">
         <div className="tl-label" />
         <div className="tl-track">
-          {marks.map((t) => (
+          {labelled.map((t) => (
             <span key={t} className="tl-tick" style={{ left: `${pct(t, w)}%` }}>
               {tickLabel(t, w)}
             </span>
