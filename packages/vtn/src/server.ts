@@ -51,7 +51,11 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
   let issuer: BuiltinIssuer | undefined;
   let verifier: TokenVerifier;
   if (config.auth.mode === "external") verifier = new ExternalVerifier(config.auth);
-  else verifier = issuer = BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds);
+  else
+    verifier = issuer = BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds, async (id) => {
+      const c = await clients.get(id);
+      return c !== undefined && !c.disabled;
+    });
 
   const app = Fastify({
     logger: {

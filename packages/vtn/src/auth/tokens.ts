@@ -38,6 +38,9 @@ export interface TokenVerifier {
 }
 
 const ISSUER = "gridlink";
+const RECHECK_SECONDS = 60;
+
+export type ActiveCheck = (clientId: string) => Promise<boolean>;
 const AUDIENCE = "gridlink-vtn";
 
 /** Scopes of a token: those it names that we know, or else the role's defaults. */
@@ -80,13 +83,17 @@ export class BuiltinIssuer implements TokenVerifier {
   private constructor(
     private readonly key: Uint8Array,
     readonly ttlSeconds: number,
+    private readonly isActive: ActiveCheck,
   ) {}
 
-  /** Loads the signing key from `dataDir`, creating it on first start. */
-  static open(dataDir: string, ttlSeconds: number): BuiltinIssuer {
+  /**
+   * Loads the signing key from `dataDir`, creating it on first start. `isActive` tells whether a
+   * client may still use its tokens (not disabled or removed since they were issued).
+   */
+  static open(dataDir: string, ttlSeconds: number, isActive: ActiveCheck = async () => true): BuiltinIssuer {
     const file = join(dataDir, "jwt-signing-key");
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    return new BuiltinIssuer(Buffer.from(readFileSync(file, "utf8").trim(), "base64url"), ttlSeconds);
+    return new BuiltinIssuer(Buffer.from(readFileSync(file, "utf8").trim(), "base64url"), ttlSeconds, isActive);
   }
 
   async issue(clientId: string, role: Role, scopes: readonly Scope[]): Promise<string> {
@@ -112,8 +119,11 @@ export class BuiltinIssuer implements TokenVerifier {
     }
     const role = payload.role as Role;
     if (!payload.sub || !(role in ROLE_SCOPES)) throw new Unauthorized("the access token names no client or role");
+    if (!(await this.isActive(payload.sub)))
+      throw new Unauthorized("the client of this access token is disabled or removed");
     const p: Principal = { clientId: payload.sub, role, scopes: scopesOf(payload, role) };
-    this.cache.set(token, p, payload.exp);
+    // Re-checked at least every minute, so disabling a client takes effect within a minute.
+    this.cache.set(token, p, Math.min(payload.exp ?? 0, Date.now() / 1000 + RECHECK_SECONDS));
     return p;
   }
 }
