@@ -28,8 +28,8 @@ export function Timeline(props: {
 }) {
   const { lanes, window: w, now } = props;
   const marks = ticks(w);
-  // Labels too close to the right edge would be cut off; their grid lines stay.
-  const labelled = marks.filter((t) => pct(t, w) < 95);
+  // Labels too close to either edge would be cut off; their grid lines stay.
+  const labelled = marks.filter((t) => pct(t, w) > 3 && pct(t, w) < 95);
   const nowIn = now >= w.from && now <= w.to;
   return (
     <figure className="timeline" aria-label={props.caption}>
