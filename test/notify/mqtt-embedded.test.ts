@@ -100,7 +100,7 @@ describe("MQTT notifications on the embedded broker", () => {
     await expect(connect(brokerUrl, "someone-else", tokA)).rejects.toThrow();
     await expect(mqtt.connectAsync(brokerUrl, { reconnectPeriod: 0 })).rejects.toThrow();
     const c = await connect(brokerUrl, t.vens[0].clientId, tokA);
-    const closed = new Promise((r) => c.once("close", r));
+    const closed = new Promise<void>((r) => c.once("close", () => r()));
     c.publish(`events/vens/${t.vens[1].venID}/create`, "{}", { qos: 1 });
     await closed;
     await c.endAsync(true);
