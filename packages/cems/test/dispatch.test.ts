@@ -17,7 +17,7 @@ describe("dispatch", () => {
     ["an export limit: PV curtailed first", { lo: 9, hi: 100 }, [1, -3, 0, 11], 0],
   ])("%s", (_n, range, want, violation) => {
     const r = dispatch(units, range);
-    r.setpoints.forEach((s, i) => expect(s).toBeCloseTo(want[i], 9));
+    for (const [i, s] of r.setpoints.entries()) expect(s).toBeCloseTo(want[i], 9);
     expect(r.violation).toBeCloseTo(violation, 9);
   });
 });
