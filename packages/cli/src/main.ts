@@ -1,17 +1,20 @@
 // gridlink: the one command.
 import { parseArgs, UsageError } from "./args.ts";
 import { CLIENTS_USAGE, runClients } from "./clients.ts";
+import { NOTIFICATIONS_USAGE, runNotifications } from "./notifications.ts";
 import { runVtn } from "./vtn.ts";
 
 const USAGE = `usage:
 gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info]
 ${CLIENTS_USAGE}
+${NOTIFICATIONS_USAGE}
 
 Environment: GRIDLINK_PORT, GRIDLINK_HOST, GRIDLINK_DATA_DIR, GRIDLINK_CONFIG, GRIDLINK_LOG_LEVEL, ... (docs/configuration.md)`;
 
 const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = {
   vtn: runVtn,
   clients: runClients,
+  notifications: runNotifications,
 };
 
 async function main(argv: string[]): Promise<void> {

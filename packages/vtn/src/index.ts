@@ -7,3 +7,6 @@ export type { DemoCredentials } from "./demo.ts";
 export type { Store, Change, StoreTx } from "./store/types.ts";
 export type { Core } from "./core/index.ts";
 export { ROLE_SCOPES, type Principal, type Role } from "./core/principal.ts";
+export { type DeliveryView, deliveryView } from "./notify/delivery-service.ts";
+export { aclInput, mosquittoAcl } from "./notify/mosquitto-acl.ts";
+export type { Notifier } from "./notify/index.ts";

@@ -1,0 +1,95 @@
+// `gridlink notifications ...`: the outbox of a data dir — what is pending, delivered or dead,
+// putting dead letters back in the queue, and the ACL an external Mosquitto needs. Works on the
+// database directly, so also while the VTN runs (it picks retried rows up within a second).
+import { aclInput, createVtn, type DeliveryView, deliveryView, loadConfig, mosquittoAcl } from "@gridlink/vtn";
+import { type Args, flag, UsageError } from "./args.ts";
+
+export const NOTIFICATIONS_USAGE = `gridlink notifications list [--state pending|delivered|dead] [--channel webhook|mqtt] [--limit 50] [--data-dir DIR]
+gridlink notifications show DELIVERY_ID [--data-dir DIR]
+gridlink notifications retry DELIVERY_ID... | --all-dead [--data-dir DIR]
+gridlink notifications summary [--data-dir DIR]
+gridlink notifications mosquitto-acl [--publisher gridlink-vtn] [--data-dir DIR]`;
+
+const STATES = ["PENDING", "DELIVERED", "DEAD"] as const;
+const CHANNELS = ["WEBHOOK", "MQTT"] as const;
+
+function choice<T extends string>(args: Args, name: string, allowed: readonly T[]): T | undefined {
+  const v = flag(args, name)?.toUpperCase();
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be one of ${allowed.join(", ").toLowerCase()}`);
+  return v as T;
+}
+
+function line(d: DeliveryView): string {
+  const where = d.callbackUrl ?? `${d.topics?.length ?? 0} topics`;
+  const next = d.nextAttemptDateTime ? ` next ${d.nextAttemptDateTime}` : "";
+  const err = d.lastError ? ` (${d.lastError})` : "";
+  return `${d.id}\t${d.state}\t${d.channel}\t${d.objectType} ${d.operation} ${d.objectID}\t${where}\tattempts ${d.attempts}${next}${err}`;
+}
+
+export async function runNotifications(args: Args): Promise<void> {
+  const [, action, ...ids] = args.positional;
+  const config = loadConfig({
+    file: flag(args, "config"),
+    overrides: { dataDir: flag(args, "data-dir"), logLevel: "silent", demo: false },
+  });
+  const vtn = await createVtn(config);
+  const deliveries = vtn.notifier.deliveries;
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  try {
+    switch (action) {
+      case "list": {
+        const limit = Number(flag(args, "limit") ?? 50);
+        if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit must be a whole number ≥ 1");
+        const rows = await deliveries.list({
+          state: choice(args, "state", STATES),
+          channel: choice(args, "channel", CHANNELS),
+          skip: 0,
+          limit,
+        });
+        for (const r of rows) out(line(deliveryView(r)));
+        if (rows.length === 0) process.stderr.write("no deliveries match\n");
+        return;
+      }
+      case "show": {
+        if (ids.length !== 1) throw new UsageError("notifications show needs one DELIVERY_ID");
+        const r = await deliveries.get(ids[0]);
+        if (!r) throw new Error(`no delivery ${ids[0]}; see \`gridlink notifications list\``);
+        out(JSON.stringify(deliveryView(r), null, 2));
+        return;
+      }
+      case "retry": {
+        if (args.flags["all-dead"] === true) {
+          out(`retried ${await deliveries.retry()} dead letters`);
+          return;
+        }
+        if (ids.length === 0) throw new UsageError("notifications retry needs DELIVERY_IDs or --all-dead");
+        for (const id of ids) {
+          const r = await deliveries.get(id);
+          if (!r) throw new Error(`no delivery ${id}; see \`gridlink notifications list --state dead\``);
+          if (r.state !== "DEAD")
+            throw new Error(`delivery ${id} is ${r.state}, not DEAD; only dead letters are retried`);
+        }
+        out(`retried ${await deliveries.retry(ids)} dead letters`);
+        return;
+      }
+      case "summary": {
+        const counts = await deliveries.counts();
+        for (const [channel, c] of Object.entries(counts))
+          out(`${channel}\tpending ${c.PENDING}\tdelivered ${c.DELIVERED}\tdead ${c.DEAD}`);
+        out(`changes waiting for fan-out\t${await deliveries.fanOutBacklog()}`);
+        return;
+      }
+      case "mosquitto-acl": {
+        process.stdout.write(
+          mosquittoAcl(await aclInput(vtn.store.db as never, flag(args, "publisher") ?? "gridlink-vtn")),
+        );
+        return;
+      }
+      default:
+        throw new UsageError(NOTIFICATIONS_USAGE);
+    }
+  } finally {
+    await vtn.close();
+  }
+}
