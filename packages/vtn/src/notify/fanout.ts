@@ -73,8 +73,13 @@ export class FanOut {
       this.again = false;
       try {
         for (;;) {
-          const changes = await this.outbox.unfinished(20);
+          const changes = await this.outbox.unfinished(200);
           if (changes.length === 0 || this.stopped) break;
+          // Nobody to notify (no subscription, no MQTT): the whole batch is done at once.
+          if (!this.opts.mqtt() && !(await this.outbox.anySubscription())) {
+            await this.outbox.finish(changes.map((c) => c.seq));
+            continue;
+          }
           for (const c of changes) {
             while (!this.stopped && (await this.step(c))) await new Promise((r) => setImmediate(r));
             if (this.stopped) return;

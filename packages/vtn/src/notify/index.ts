@@ -55,7 +55,12 @@ export class Notifier {
       socketsPerEndpoint: config.webhookConcurrencyPerEndpoint,
     });
 
-    store.onChange((tx, changes) => Outbox.record(tx, changes));
+    // The outbox records what someone may hear of: with MQTT live, everything; else only the
+    // kinds some subscription names (judged inside the change's own transaction).
+    store.onChange(async (tx, changes) => {
+      const wanted = this.mqttLive() ? changes : await Outbox.subscribed(tx, changes);
+      if (wanted.length > 0) await Outbox.record(tx, wanted);
+    });
     store.afterCommit(() => {
       if (this.running) void this.fanout.wake();
     });
@@ -66,7 +71,7 @@ export class Notifier {
     });
 
     this.fanout = new FanOut(this.outbox, core.grants, {
-      mqtt: () => this.publisher !== undefined,
+      mqtt: () => this.mqttLive(),
       subscriptionPage: 500,
       venPage: 500,
       onDeliveries: () => this.dispatcher.wake(),
@@ -177,6 +182,16 @@ export class Notifier {
 
   get fanOutRunning(): boolean {
     return this.running;
+  }
+
+  /**
+   * Whether MQTT notifications can reach anyone: an external broker (its subscribers are unknown),
+   * retained messages, or an embedded broker with clients connected. With nobody connected to the
+   * embedded broker a publish reaches nobody, so none is made.
+   */
+  private mqttLive(): boolean {
+    if (!this.publisher) return false;
+    return this.config.mqttBroker === "external" || this.config.mqttRetain || (this.broker?.connectedClients ?? 0) > 0;
   }
 
   private mqttUris(): string[] {

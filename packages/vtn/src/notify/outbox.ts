@@ -47,6 +47,35 @@ export class Outbox {
     }
   }
 
+  /**
+   * The changes some subscription may want, judged inside the writing transaction: a change of a
+   * kind no subscription names can notify nobody, now or later (a later subscription does not
+   * hear of earlier changes), so it is not recorded. A deleted subscription that asked to hear
+   * of its own deletion counts.
+   */
+  static async subscribed(tx: StoreTx, changes: readonly Change[]): Promise<Change[]> {
+    const db = tx.db as AnyDb;
+    const wanted = new Map<Kind, boolean>();
+    for (const kind of new Set(changes.map((c) => c.kind))) {
+      const hit = await db
+        .selectFrom("subscriptions")
+        .select("seq")
+        .where("objects", "like", `%|${kind}|%`)
+        .limit(1)
+        .executeTakeFirst();
+      wanted.set(kind, hit !== undefined);
+    }
+    return changes.filter(
+      (c) =>
+        wanted.get(c.kind) ||
+        (c.kind === "SUBSCRIPTION" &&
+          c.operation === "DELETE" &&
+          (c.object as Subscription).objectOperations.some(
+            (op) => op.objects.includes("SUBSCRIPTION") && op.operations.includes("DELETE"),
+          )),
+    );
+  }
+
   /** Changes not yet fully fanned out, oldest first. */
   async unfinished(limit: number): Promise<ChangeRow[]> {
     return (await this.db
@@ -106,6 +135,21 @@ export class Outbox {
     }
     const rows = await q.orderBy("seq").limit(limit).execute();
     return rows.map((r) => ({ seq: Number(r.seq), id: r.id as string, clientId: r.client_id as string }));
+  }
+
+  /** Marks changes fanned out at once (nobody to notify). */
+  async finish(seqs: readonly number[]): Promise<void> {
+    if (seqs.length > 0)
+      await this.db
+        .updateTable("notify_changes")
+        .set({ done: 1 })
+        .where("seq", "in", [...seqs])
+        .execute();
+  }
+
+  /** Whether any subscription exists. */
+  async anySubscription(): Promise<boolean> {
+    return (await this.db.selectFrom("subscriptions").select("seq").limit(1).executeTakeFirst()) !== undefined;
   }
 
   /** Writes a fan-out step's deliveries and moves the change's cursors, in one transaction. */
