@@ -163,6 +163,7 @@ describe("the operator console", () => {
     expect(await page.locator("table.intervals tbody tr").count()).toBe(24);
     await page.getByRole("button", { name: "Create event" }).click();
     await page.getByRole("button", { name: /^Tomorrow's prices: \d+ intervals/ }).waitFor();
+    await shot("events-per-program");
     const events = await vtn.call(await vtn.token(vtn.bl), "GET", `/events?programID=${ids.program}`);
     const pasted = events.body.find((e: { eventName: string }) => e.eventName === "Tomorrow's prices");
     expect(pasted.intervals).toHaveLength(24);
