@@ -1,6 +1,15 @@
 // @gridlink/cems: resources, strategies, the site simulator, its VEN runner and the aggregator.
 export { type Clock, ManualClock, ScaledClock } from "./clock.ts";
 export {
+  buildResources,
+  buildSite,
+  loadSiteConfig,
+  parseSiteConfig,
+  type ResourceConfig,
+  type SiteConfig,
+  SiteConfigError,
+} from "./config.ts";
+export {
   DECREASE_ORDER,
   type DispatchResult,
   dispatch,
@@ -9,6 +18,7 @@ export {
   type Range,
   type Unit,
 } from "./dispatch.ts";
+export type { Plant, PlantStep } from "./plant.ts";
 export { HOUR_MS, loadShape, localHour, noise, outdoorTemp, solarShape } from "./profiles.ts";
 export { SiteReportSource } from "./report-source.ts";
 export { BaseLoad, type BaseLoadSpec } from "./resources/base-load.ts";
@@ -17,6 +27,7 @@ export { type DailySession, EvCharger, type EvChargerSpec } from "./resources/ev
 export { HeatPump, type HeatPumpSpec } from "./resources/heat-pump.ts";
 export { Pv, type PvSpec } from "./resources/pv.ts";
 export { clamp, type Flex, type Resource, type ResourceKind, type StorageState } from "./resources/types.ts";
+export { type RunnerOptions, type RunnerStats, SiteRunner } from "./runner.ts";
 export { type Prepared, Site, type SiteSpec, type StepResult } from "./site.ts";
 export {
   type Constraint,
@@ -26,7 +37,14 @@ export {
   resolveConstraints,
 } from "./strategies/constraints.ts";
 export { costAt, costBand, costQuantile, plannedChargeKw } from "./strategies/cost.ts";
-export { type CostSegment, type Directive, directiveAt, EMPTY_DIRECTIVE, type Ranked } from "./strategies/directive.ts";
+export {
+  type CostSegment,
+  costOutlook,
+  type Directive,
+  directiveAt,
+  EMPTY_DIRECTIVE,
+  type Ranked,
+} from "./strategies/directive.ts";
 export { preferredPowers } from "./strategies/preferences.ts";
 export { NET, type StepSample, Telemetry } from "./telemetry.ts";
 export { fromKw, fromKwh, toKw, toKwh } from "./units.ts";

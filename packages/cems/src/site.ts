@@ -1,7 +1,10 @@
 // A site: resources behind one grid connection, stepped through time under a directive. Each step
 // also runs the baseline twin (the same resources, no signals) so that reports can state what the
 // site would have done without the events (BASELINE, DELTA_USAGE).
+import type { TelemetrySource } from "@gridlink/ven";
 import { dispatch, type Range } from "./dispatch.ts";
+import type { Plant } from "./plant.ts";
+import { SiteReportSource } from "./report-source.ts";
 import type { Flex, Resource } from "./resources/types.ts";
 import {
   type Constraint,
@@ -43,12 +46,13 @@ export interface StepResult {
   dropped: Constraint[];
 }
 
-export class Site {
+export class Site implements Plant {
   readonly name: string;
   readonly resources: readonly Resource[];
   readonly grid: GridConnection;
   readonly telemetry: Telemetry;
   private readonly twins: Resource[];
+  private reportSource: SiteReportSource | undefined;
 
   constructor(spec: SiteSpec) {
     if (spec.resources.length === 0) throw new Error(`site ${spec.name}: a site needs at least one resource`);
@@ -61,6 +65,15 @@ export class Site {
     this.twins = spec.resources.map((r) => r.clone());
     const steps = Math.ceil(((spec.retentionHours ?? 26) * 3_600_000) / (spec.stepMs ?? 60_000));
     this.telemetry = new Telemetry(names, Math.max(16, steps));
+  }
+
+  get resourceNames(): string[] {
+    return this.resources.map((r) => r.name);
+  }
+
+  get source(): TelemetrySource {
+    this.reportSource ??= new SiteReportSource(this);
+    return this.reportSource;
   }
 
   /** Flexibility and preferences for the step [t, t + dtH), before any range is enforced. */

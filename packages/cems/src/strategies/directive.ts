@@ -45,8 +45,28 @@ function num(s: Signal | undefined): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
-/** The directive at `t`, with the cost outlook over [t, t + horizonMs). */
-export function directiveAt(tl: EventTimeline, t: Date, horizonMs = 24 * 3_600_000): Directive {
+/** The cost outlook over [from, to): PRICE where any is known, else GHG. */
+export function costOutlook(tl: EventTimeline, from: Date, to: Date): Directive["cost"] {
+  for (const type of ["PRICE", "GHG"] as const) {
+    const segments = tl
+      .segments(type, from, to)
+      .map((s) => ({ start: s.start.getTime(), end: s.end.getTime(), value: Number(s.signal.value) }))
+      .filter((s) => Number.isFinite(s.value));
+    if (segments.length) return { type, segments };
+  }
+  return undefined;
+}
+
+/**
+ * The directive at `t`. The cost outlook is taken over [t, t + horizonMs) unless the caller passes
+ * one it computed for a longer window (the planners look only from `t` on).
+ */
+export function directiveAt(
+  tl: EventTimeline,
+  t: Date,
+  horizonMs = 24 * 3_600_000,
+  cost?: Directive["cost"] | null,
+): Directive {
   const d: Directive = { inForce: [] };
   const now = tl.inForce(t);
   d.inForce = [...now.keys()];
@@ -80,15 +100,7 @@ export function directiveAt(tl: EventTimeline, t: Date, horizonMs = 24 * 3_600_0
     const v = num(soc) as number;
     d.chargeState = ranked(soc, units && units !== "PERCENT" ? { kwh: toKwh(v, units) } : { percent: v });
   }
-  for (const type of ["PRICE", "GHG"] as const) {
-    const segs = tl.segments(type, t, new Date(t.getTime() + horizonMs));
-    const segments = segs
-      .map((s) => ({ start: s.start.getTime(), end: s.end.getTime(), value: Number(s.signal.value) }))
-      .filter((s) => Number.isFinite(s.value));
-    if (segments.length) {
-      d.cost = { type, segments };
-      break;
-    }
-  }
+  const outlook = cost === undefined ? costOutlook(tl, t, new Date(t.getTime() + horizonMs)) : (cost ?? undefined);
+  if (outlook) d.cost = outlook;
   return d;
 }

@@ -1,0 +1,202 @@
+// Site configuration (examples/site.yaml): where the VTN is, which credentials, how to take in
+// notifications, how to simulate, and the site's resources. Read from YAML, checked field by field
+// with an error naming the field and what it should be.
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { BaseLoad } from "./resources/base-load.ts";
+import { Battery } from "./resources/battery.ts";
+import { EvCharger } from "./resources/ev-charger.ts";
+import { HeatPump } from "./resources/heat-pump.ts";
+import { Pv } from "./resources/pv.ts";
+import type { Resource } from "./resources/types.ts";
+import { Site } from "./site.ts";
+
+export class SiteConfigError extends Error {}
+
+export type ResourceConfig = Record<string, unknown> & {
+  type: "load" | "pv" | "battery" | "ev" | "heatpump";
+  name: string;
+};
+
+export interface SiteConfig {
+  vtn: { url: string; clientId: string; clientSecret: string };
+  venName: string;
+  intake: {
+    mode: "auto" | "mqtt" | "webhook" | "poll";
+    pollSeconds: number;
+    webhook?: { host: string; port: number; publicUrl?: string };
+  };
+  simulation: {
+    start: Date;
+    speed: number;
+    stepSeconds: number;
+    utcOffsetHours: number;
+    seed: string;
+    retentionHours: number;
+  };
+  site: { name: string; gridImportKw?: number; gridExportKw?: number; resources: ResourceConfig[] };
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, path: string): Obj {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || Array.isArray(v)) throw new SiteConfigError(`${path} must be a mapping`);
+  return v as Obj;
+}
+
+function str(o: Obj, key: string, path: string, dflt?: string): string {
+  const v = o[key] ?? dflt;
+  if (typeof v !== "string" || v === "") throw new SiteConfigError(`${path}.${key} must be a non-empty string`);
+  return v;
+}
+
+function num(o: Obj, key: string, path: string, dflt?: number, min = Number.NEGATIVE_INFINITY): number {
+  const v = o[key] ?? dflt;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min)
+    throw new SiteConfigError(
+      `${path}.${key} must be a number${min > Number.NEGATIVE_INFINITY ? ` ≥ ${min}` : ""}, got ${JSON.stringify(v)}`,
+    );
+  return v;
+}
+
+const RESOURCE_NUMBERS: Record<ResourceConfig["type"], string[]> = {
+  load: ["averageKw"],
+  pv: ["peakKw"],
+  battery: ["capacityKwh", "maxChargeKw", "maxDischargeKw"],
+  ev: ["maxKw"],
+  heatpump: ["maxKw"],
+};
+
+/** Credentials: given inline, or the VTN's demo-credentials.json with the VEN picked by name. */
+function credentials(vtn: Obj, env: NodeJS.ProcessEnv): { clientId: string; clientSecret: string; venName?: string } {
+  const clientId = env.GRIDLINK_VEN_CLIENT_ID ?? (vtn.clientId as string | undefined);
+  const clientSecret = env.GRIDLINK_VEN_CLIENT_SECRET ?? (vtn.clientSecret as string | undefined);
+  if (clientId && clientSecret) return { clientId, clientSecret };
+  const file = vtn.credentialsFile;
+  if (typeof file !== "string")
+    throw new SiteConfigError(
+      "vtn: give clientId and clientSecret, or credentialsFile (e.g. ./data/demo-credentials.json)",
+    );
+  if (!existsSync(file))
+    throw new SiteConfigError(`vtn.credentialsFile ${file} does not exist (start the VTN once to create it)`);
+  const creds = JSON.parse(readFileSync(file, "utf8")) as {
+    vens?: Array<{ clientId: string; clientSecret: string; venName: string }>;
+  };
+  const want = typeof vtn.ven === "string" ? vtn.ven : undefined;
+  const v = creds.vens?.find((x) => !want || x.venName === want);
+  if (!v) throw new SiteConfigError(`vtn.credentialsFile ${file} has no VEN${want ? ` named "${want}"` : ""}`);
+  return v;
+}
+
+export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SiteConfig {
+  const root = obj(raw, "config");
+  const vtn = obj(root.vtn, "vtn");
+  const url = env.GRIDLINK_VTN_URL ?? str(vtn, "url", "vtn", "http://127.0.0.1:8080/openadr3/3.1.0");
+  if (!/^https?:\/\//.test(url)) throw new SiteConfigError(`vtn.url must be an http(s) URL, got "${url}"`);
+  const creds = credentials(vtn, env);
+  const intake = obj(root.intake, "intake");
+  const mode = (intake.mode ?? "auto") as SiteConfig["intake"]["mode"];
+  if (!["auto", "mqtt", "webhook", "poll"].includes(mode))
+    throw new SiteConfigError(`intake.mode must be auto, mqtt, webhook or poll, got "${mode}"`);
+  const hook = intake.webhook === undefined ? undefined : obj(intake.webhook, "intake.webhook");
+  const sim = obj(root.simulation, "simulation");
+  const startRaw = sim.start ?? "now";
+  const start = startRaw === "now" ? new Date() : new Date(String(startRaw));
+  if (Number.isNaN(start.getTime()))
+    throw new SiteConfigError(`simulation.start must be "now" or a date-time, got "${startRaw}"`);
+  const site = obj(root.site, "site");
+  const resources = site.resources;
+  if (!Array.isArray(resources) || resources.length === 0)
+    throw new SiteConfigError("site.resources must list at least one resource");
+  const parsed = resources.map((r, i) => {
+    const path = `site.resources[${i}]`;
+    const o = obj(r, path);
+    const type = str(o, "type", path) as ResourceConfig["type"];
+    if (!(type in RESOURCE_NUMBERS))
+      throw new SiteConfigError(
+        `${path}.type must be one of ${Object.keys(RESOURCE_NUMBERS).join(", ")}, got "${type}"`,
+      );
+    for (const k of RESOURCE_NUMBERS[type]) num(o, k, path, undefined, 0);
+    if (type === "ev" && !Array.isArray(o.sessions))
+      throw new SiteConfigError(`${path}.sessions must list the car's daily sessions (arrive, depart, energyKwh)`);
+    return { ...o, type, name: str(o, "name", path) } as ResourceConfig;
+  });
+  return {
+    vtn: { url, clientId: creds.clientId, clientSecret: creds.clientSecret },
+    venName: str(root, "venName", "config", creds.venName ?? str(site, "name", "site")),
+    intake: {
+      mode,
+      pollSeconds: num(intake, "pollSeconds", "intake", 10, 0.05),
+      webhook: hook && {
+        host: str(hook, "host", "intake.webhook", "127.0.0.1"),
+        port: num(hook, "port", "intake.webhook", 0, 0),
+        publicUrl: hook.publicUrl as string | undefined,
+      },
+    },
+    simulation: {
+      start,
+      speed: num(sim, "speed", "simulation", 1, 0.001),
+      stepSeconds: num(sim, "stepSeconds", "simulation", 60, 1),
+      utcOffsetHours: num(sim, "utcOffsetHours", "simulation", 0, -14),
+      seed: str(sim, "seed", "simulation", str(site, "name", "site")),
+      retentionHours: num(sim, "retentionHours", "simulation", 26, 1),
+    },
+    site: {
+      name: str(site, "name", "site"),
+      gridImportKw: site.gridImportKw === undefined ? undefined : num(site, "gridImportKw", "site", undefined, 0),
+      gridExportKw: site.gridExportKw === undefined ? undefined : num(site, "gridExportKw", "site", undefined, 0),
+      resources: parsed,
+    },
+  };
+}
+
+export function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = process.env): SiteConfig {
+  if (!existsSync(file)) throw new SiteConfigError(`config file ${file} does not exist`);
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new SiteConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  try {
+    return parseSiteConfig(raw, env);
+  } catch (err) {
+    if (err instanceof SiteConfigError) throw new SiteConfigError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The resource models of a site description. */
+export function buildResources(
+  resources: readonly ResourceConfig[],
+  sim: { utcOffsetHours?: number; seed?: string } = {},
+): Resource[] {
+  const common = { utcOffsetHours: sim.utcOffsetHours };
+  return resources.map((r) => {
+    const seed = `${sim.seed ?? ""}/${r.name}`;
+    const spec = { ...r, ...common, seed } as never;
+    switch (r.type) {
+      case "load":
+        return new BaseLoad(spec);
+      case "pv":
+        return new Pv(spec);
+      case "battery":
+        return new Battery(spec);
+      case "ev":
+        return new EvCharger(spec);
+      case "heatpump":
+        return new HeatPump(spec);
+    }
+  });
+}
+
+export function buildSite(cfg: Pick<SiteConfig, "site" | "simulation">): Site {
+  return new Site({
+    name: cfg.site.name,
+    resources: buildResources(cfg.site.resources, cfg.simulation),
+    grid: { importKw: cfg.site.gridImportKw, exportKw: cfg.site.gridExportKw },
+    retentionHours: cfg.simulation.retentionHours,
+    stepMs: cfg.simulation.stepSeconds * 1000,
+  });
+}

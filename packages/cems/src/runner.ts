@@ -1,0 +1,197 @@
+// A site as a VEN: it registers its ven and resources with the VTN, follows events through the
+// SDK's intake (MQTT, webhook or polling), steps the simulation under what is in force, and sends
+// the reports the events ask for. Simulated time comes from a Clock; advanceTo() moves it.
+import type { Event, EventPayloadDescriptor } from "@gridlink/model";
+import {
+  appliesTo,
+  buildReport,
+  EventMirror,
+  EventTimeline,
+  groupWindows,
+  type IntakeMode,
+  type IntakeOptions,
+  NotificationIntake,
+  ReportScheduler,
+  seededRandomize,
+  type VenClient,
+} from "@gridlink/ven";
+import type { Clock } from "./clock.ts";
+import type { Plant, PlantStep } from "./plant.ts";
+import { costOutlook, type Directive, directiveAt } from "./strategies/directive.ts";
+
+export interface RunnerOptions {
+  /** A site, or a virtual resource of several sites. */
+  site: Plant;
+  client: VenClient;
+  clock: Clock;
+  /** The ven object to use: found by name among the client's own, or created. */
+  venName: string;
+  /** clientName in reports (default venName). */
+  clientName?: string;
+  /** Simulation step (default 60 s of simulated time). */
+  stepMs?: number;
+  intake?: Omit<IntakeOptions, "client" | "mirror" | "venID" | "clientName">;
+  /** Create the site's resources on the VTN when missing (default true). */
+  register?: boolean;
+  onError?: (err: Error) => void;
+  /** Called after every simulated step. */
+  onStep?: (r: PlantStep, d: Directive) => void;
+}
+
+export interface RunnerStats {
+  steps: number;
+  reportsSent: number;
+  reportErrors: number;
+  /** Steps that could not keep the net inside the required range. */
+  violations: number;
+}
+
+const H = 3_600_000;
+
+export class SiteRunner {
+  venID = "";
+  venTargets: string[] = [];
+  mode: IntakeMode = "poll";
+  readonly stats: RunnerStats = { steps: 0, reportsSent: 0, reportErrors: 0, violations: 0 };
+  readonly mirror: EventMirror;
+  private intake: NotificationIntake | undefined;
+  private readonly scheduler = new ReportScheduler();
+  private readonly resourceTargets = new Map<string, string[]>();
+  private time = 0;
+  private timeline: EventTimeline | undefined;
+  private timelineRevision = -1;
+  private cost: Directive["cost"] | null = null;
+  private readonly randomize: (e: Event) => ReturnType<ReturnType<typeof seededRandomize>>;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.mirror = new EventMirror(opts.client, { now: () => opts.clock.now() });
+    this.randomize = seededRandomize(opts.venName);
+  }
+
+  get site(): Plant {
+    return this.opts.site;
+  }
+
+  private get stepMs(): number {
+    return this.opts.stepMs ?? 60_000;
+  }
+
+  /** Simulated time the site has reached. */
+  get now(): Date {
+    return new Date(this.time);
+  }
+
+  async start(): Promise<IntakeMode> {
+    const { client, venName } = this.opts;
+    const own = (await client.vens.all()).find((v) => v.venName === venName) ?? (await client.vens.create({ venName }));
+    this.venID = own.id;
+    this.venTargets = own.targets ?? [];
+    const existing = await client.resources.all({ venID: own.id });
+    for (const name of this.opts.site.resourceNames) {
+      let vr = existing.find((x) => x.resourceName === name);
+      if (!vr && this.opts.register !== false)
+        vr = await client.resources.create({ resourceName: name, venID: own.id });
+      this.resourceTargets.set(name, vr?.targets ?? []);
+    }
+    this.intake = new NotificationIntake({
+      ...this.opts.intake,
+      client,
+      mirror: this.mirror,
+      venID: own.id,
+      clientName: this.opts.clientName ?? venName,
+      onError: this.opts.onError ?? this.opts.intake?.onError,
+    });
+    this.time = Math.floor(this.opts.clock.now().getTime() / this.stepMs) * this.stepMs;
+    this.mode = await this.intake.start();
+    return this.mode;
+  }
+
+  /** Re-reads programs and events over REST now. */
+  sync(): Promise<void> {
+    return this.intake?.resync() ?? this.mirror.resync();
+  }
+
+  async stop(): Promise<void> {
+    await this.busy;
+    await this.intake?.stop();
+  }
+
+  /** Does this event concern the site (its ven, or any of its resources)? */
+  private applies = (e: Event): boolean =>
+    appliesTo(e.targets, { venTargets: this.venTargets, resourceTargets: [...this.resourceTargets.values()].flat() });
+
+  private timelineAt(t: number): EventTimeline {
+    const tl = this.timeline;
+    if (!tl || this.timelineRevision !== this.mirror.revision || t + 24 * H > tl.to || t < tl.from) {
+      this.timelineRevision = this.mirror.revision;
+      this.timeline = new EventTimeline(this.mirror.events(), new Date(t), new Date(t + 26 * H), {
+        randomize: this.randomize,
+        appliesTo: this.applies,
+        // A program's descriptors mix event and report ones (openadr3.yaml programRequest).
+        programDescriptors: (id) =>
+          this.mirror
+            .program(id)
+            ?.payloadDescriptors?.filter(
+              (x): x is EventPayloadDescriptor => x.objectType !== "REPORT_PAYLOAD_DESCRIPTOR",
+            ),
+      });
+      this.cost = costOutlook(this.timeline, new Date(t), new Date(t + 26 * H)) ?? null;
+    }
+    return this.timeline as EventTimeline;
+  }
+
+  /** Steps the site up to `simNow` and sends the reports that are then due. One call at a time. */
+  advanceTo(simNow: Date): Promise<void> {
+    const run = this.busy.then(() => this.advance(simNow.getTime()));
+    this.busy = run.catch(() => {});
+    return run;
+  }
+
+  private async advance(target: number): Promise<void> {
+    const dtH = this.stepMs / H;
+    while (this.time + this.stepMs <= target) {
+      const t = new Date(this.time);
+      const d = directiveAt(this.timelineAt(this.time), t, 24 * H, this.cost);
+      const r = this.opts.site.step(t, dtH, d);
+      this.stats.steps++;
+      if (r.violationKw > 1e-6) this.stats.violations++;
+      this.opts.onStep?.(r, d);
+      this.time += this.stepMs;
+    }
+    await this.sendDueReports();
+  }
+
+  private async sendDueReports(): Promise<void> {
+    const known = this.mirror.events();
+    const ids = new Set(known.map((k) => k.event.id));
+    for (const e of this.scheduler.events()) if (!ids.has(e.id)) this.scheduler.untrack(e.id);
+    for (const { event, receivedAt } of known) {
+      if (event.reportDescriptors?.length && this.applies(event))
+        this.scheduler.track(event, receivedAt, this.randomize(event));
+    }
+    const due = this.scheduler.due(new Date(this.time));
+    if (due.length === 0) return;
+    const resources = this.opts.site.resourceNames.map((name) => ({
+      resourceName: name,
+      targets: this.resourceTargets.get(name),
+    }));
+    for (const group of groupWindows(due)) {
+      const event = this.mirror.event(group[0].eventID)?.event;
+      if (!event) continue;
+      const body = buildReport(event, group, {
+        clientName: this.opts.clientName ?? this.opts.venName,
+        resources,
+        source: this.opts.site.source,
+        reportName: `${this.opts.venName} ${event.eventName ?? event.id} #${group[0].seq}`,
+      });
+      try {
+        await this.opts.client.reports.create(body);
+        this.stats.reportsSent++;
+      } catch (err) {
+        this.stats.reportErrors++;
+        this.opts.onError?.(err as Error);
+      }
+    }
+  }
+}
