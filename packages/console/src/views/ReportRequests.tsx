@@ -31,11 +31,12 @@ export function ReportRequests(props: { form: EventForm; onChange: (f: EventForm
           <div className="report-row" key={k}>
             <Field
               id={`rd-${k}-type`}
-              label={`Report ${k + 1} payload type`}
+              label="Payload type"
               error={errorAt(errors, `${key}.payloadType`)}
             >
               <input
                 {...inputProps(`rd-${k}-type`, errorAt(errors, `${key}.payloadType`))}
+                aria-label={`Report ${k + 1} payload type`}
                 list="report-payload-types"
                 value={r.payloadType}
                 onChange={(e) => set(k, { payloadType: e.target.value })}
