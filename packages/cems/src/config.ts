@@ -187,6 +187,8 @@ export function buildResources(
         return new EvCharger(spec);
       case "heatpump":
         return new HeatPump(spec);
+      default:
+        throw new SiteConfigError(`resource ${r.name}: unknown type "${r.type}"`);
     }
   });
 }
