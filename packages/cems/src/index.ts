@@ -1,4 +1,6 @@
 // @gridlink/cems: resources, strategies, the site simulator, its VEN runner and the aggregator.
+
+export { splitLower, splitUpper, VirtualResource } from "./aggregator.ts";
 export { type Clock, ManualClock, ScaledClock } from "./clock.ts";
 export {
   buildResources,
