@@ -21,6 +21,7 @@ export async function runVtn(args: Args): Promise<void> {
   const out = process.stderr;
   out.write(`\ngridlink VTN (OpenADR 3.1.0) at ${url}\n`);
   out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json   data: ${config.dataDir}\n`);
+  out.write(`  Console:  ${new URL(url).origin}/console (log in with the BL credentials)\n`);
   if (vtn.demo) {
     const { bl, vens } = vtn.demo;
     out.write("\nDemo credentials (also in data/demo-credentials.json; shown only on this first start):\n");

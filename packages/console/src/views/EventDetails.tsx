@@ -1,5 +1,5 @@
 // The selected event: its resolved intervals with payload values, and its actions.
-import { resolveIntervals } from "../../../model/src/time/index.ts";
+import { resolveIntervals } from "@gridlink/model/time";
 import type { Event } from "../../../model/src/types.ts";
 import { formatClock, formatTime } from "../logic/local-time.ts";
 import { formatValue } from "../logic/values.ts";

@@ -2,7 +2,7 @@
 // OpenADR enumerations), intervals and report requests. Client-side checks first; what the VTN
 // still refuses is shown beside the field its problem names.
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
-import { resolveIntervals } from "../../../model/src/time/index.ts";
+import { resolveIntervals } from "@gridlink/model/time";
 import type { Event } from "../../../model/src/types.ts";
 import { EVENT_PAYLOAD_TYPES, UNITS } from "../generated/enumerations.ts";
 import type { ViewProps } from "../live.tsx";

@@ -1,7 +1,7 @@
 // Events: the timeline (per program or per target), the list, the editor, and cancel (delete)
 // after confirmation.
 import { useMemo, useState } from "react";
-import { eventSpan, eventStatusAt } from "../../../model/src/time/index.ts";
+import { eventSpan, eventStatusAt } from "@gridlink/model/time";
 import type { Event } from "../../../model/src/types.ts";
 import { ApiError } from "../api/client.ts";
 import type { ViewProps } from "../live.tsx";

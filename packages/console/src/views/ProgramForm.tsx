@@ -1,7 +1,7 @@
 // Create or edit a program (openadr3.yaml programRequest). Fields the form does not show (e.g.
 // payloadDescriptors) are kept as they were.
 import { type FormEvent, useState } from "react";
-import { parseDuration } from "../../../model/src/time/index.ts";
+import { parseDuration } from "@gridlink/model/time";
 import type { Program, ProgramRequest } from "../../../model/src/types.ts";
 import { PROGRAM_ATTRIBUTE_TYPES } from "../generated/enumerations.ts";
 import type { ViewProps } from "../live.tsx";
