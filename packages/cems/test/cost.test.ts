@@ -21,12 +21,17 @@ describe("cost outlook", () => {
   it.each([
     ["at 18:00, cheap hours are later", 18, 0],
     ["at 01:00 (25 h), in the cheapest hour", 25, 11],
-    ["at 03:30: half an hour of the slot, 11 kWh still needed", 27.5, 11],
+    ["at 04:30, 5.5 kWh still needed: the cheap hour holds it", 28.5, 11],
   ])("plans the EV: %s", (_n, h, kw) => {
-    expect(plannedChargeKw(prices, h * H, 31 * H, h === 27.5 ? 5.5 : 22, 11)).toBeCloseTo(kw, 6);
+    expect(plannedChargeKw(prices, h * H, 31 * H, h === 28.5 ? 5.5 : 22, 11)).toBeCloseTo(kw, 6);
   });
 
-  it("spreads a small need over the whole cheapest slot", () => {
-    expect(plannedChargeKw(prices, 25 * H, 31 * H, 4, 11)).toBeCloseTo(4, 6);
+  it("charges at full power inside a chosen slot, and not in a dear one that is not needed", () => {
+    expect(plannedChargeKw(prices, 25 * H, 31 * H, 4, 11)).toBe(11);
+    expect(plannedChargeKw(prices, 24 * H, 31 * H, 4, 11)).toBe(0);
+  });
+
+  it("charges at once when nothing is known about the cost until the deadline", () => {
+    expect(plannedChargeKw(prices, 40 * H, 50 * H, 30, 11)).toBe(11);
   });
 });

@@ -44,7 +44,8 @@ export function costBand(segments: readonly CostSegment[], t: number): "cheap" |
 /**
  * Charging power now for an energy need by a deadline, charging in the cheapest slots first
  * (the slots are the cost segments cut at `t` and the deadline; unknown cost counts as the mean of
- * the known). The energy of the slot holding `t` is spread over that slot.
+ * the known). Inside a chosen slot the car charges at full power from the slot's start: called
+ * again each step with what is still needed, the plan stops as soon as the slot's share is in.
  */
 export function plannedChargeKw(
   segments: readonly CostSegment[],
@@ -70,7 +71,7 @@ export function plannedChargeKw(
   for (const s of order) {
     const room = (maxKw * (s.end - s.start)) / H;
     const take = Math.min(left, room);
-    if (s.start === t) return take / ((s.end - s.start) / H);
+    if (s.start === t) return take > 1e-9 ? maxKw : 0;
     left -= take;
     if (left <= 1e-9) return 0;
   }
