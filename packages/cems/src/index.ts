@@ -20,8 +20,10 @@ export {
   type Range,
   type Unit,
 } from "./dispatch.ts";
+export { HOME_TEMPLATE, varySite } from "./fleet.ts";
 export type { Plant, PlantStep } from "./plant.ts";
 export { HOUR_MS, loadShape, localHour, noise, outdoorTemp, solarShape } from "./profiles.ts";
+export { everyTick, hhmm, type IntakeChoice, intakeFor, statusLine } from "./realtime.ts";
 export { SiteReportSource } from "./report-source.ts";
 export { BaseLoad, type BaseLoadSpec } from "./resources/base-load.ts";
 export { Battery, type BatterySpec } from "./resources/battery.ts";

@@ -2,12 +2,16 @@
 import { parseArgs, UsageError } from "./args.ts";
 import { CLIENTS_USAGE, runClients } from "./clients.ts";
 import { NOTIFICATIONS_USAGE, runNotifications } from "./notifications.ts";
+import { runSim, SIM_USAGE } from "./sim.ts";
+import { runVen, VEN_USAGE } from "./ven.ts";
 import { runVtn } from "./vtn.ts";
 
 const USAGE = `usage:
 gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info]
 ${CLIENTS_USAGE}
 ${NOTIFICATIONS_USAGE}
+${VEN_USAGE}
+${SIM_USAGE}
 
 Environment: GRIDLINK_PORT, GRIDLINK_HOST, GRIDLINK_DATA_DIR, GRIDLINK_CONFIG, GRIDLINK_LOG_LEVEL, ... (docs/configuration.md)`;
 
@@ -15,6 +19,8 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<v
   vtn: runVtn,
   clients: runClients,
   notifications: runNotifications,
+  ven: runVen,
+  sim: runSim,
 };
 
 async function main(argv: string[]): Promise<void> {

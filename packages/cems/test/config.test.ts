@@ -1,0 +1,79 @@
+// Site configuration: the sample in the repo, credentials from the VTN's demo file, clear errors.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { buildSite, HOME_TEMPLATE, loadSiteConfig, parseSiteConfig, SiteConfigError, varySite } from "../src/index.ts";
+
+const sample = parse(readFileSync(new URL("../../../examples/site.yaml", import.meta.url), "utf8"));
+const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-"));
+const demo = join(dir, "demo-credentials.json");
+writeFileSync(
+  demo,
+  JSON.stringify({
+    bl: { clientId: "bl", clientSecret: "x" },
+    vens: [
+      { clientId: "v1", clientSecret: "s1", venName: "demo-ven-1" },
+      { clientId: "v2", clientSecret: "s2", venName: "demo-ven-2" },
+    ],
+  }),
+);
+
+describe("site config", () => {
+  it("reads the sample with the VTN's demo credentials", () => {
+    const cfg = parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: demo } }, {});
+    expect(cfg.vtn).toEqual({ url: "http://127.0.0.1:8080/openadr3/3.1.0", clientId: "v1", clientSecret: "s1" });
+    expect(cfg.venName).toBe("demo-ven-1");
+    expect(cfg.site.resources.map((r) => r.type)).toEqual(["load", "pv", "battery", "ev", "heatpump"]);
+    expect(buildSite(cfg).resourceNames).toEqual(["house", "roof-pv", "battery", "ev-charger", "heat-pump"]);
+  });
+
+  it("takes credentials and the VTN URL from the environment", () => {
+    const cfg = parseSiteConfig(sample, {
+      GRIDLINK_VEN_CLIENT_ID: "env-id",
+      GRIDLINK_VEN_CLIENT_SECRET: "env-secret",
+      GRIDLINK_VTN_URL: "http://vtn:9/x",
+    });
+    expect(cfg.vtn).toEqual({ url: "http://vtn:9/x", clientId: "env-id", clientSecret: "env-secret" });
+  });
+
+  it.each([
+    [
+      "a missing credentials file",
+      { vtn: { credentialsFile: "/nope.json" } },
+      /credentialsFile \/nope.json does not exist/,
+    ],
+    [
+      "an unknown resource type",
+      { site: { name: "s", resources: [{ type: "boiler", name: "b" }] } },
+      /site.resources\[0\].type must be one of/,
+    ],
+    [
+      "a battery without capacity",
+      { site: { name: "s", resources: [{ type: "battery", name: "b", maxChargeKw: 1, maxDischargeKw: 1 }] } },
+      /site.resources\[0\].capacityKwh must be a number ≥ 0/,
+    ],
+    [
+      "an EV without sessions",
+      { site: { name: "s", resources: [{ type: "ev", name: "car", maxKw: 11 }] } },
+      /site.resources\[0\].sessions must list/,
+    ],
+    ["a bad speed", { simulation: { speed: "fast" } }, /simulation.speed must be a number/],
+  ])("names the problem: %s", (_n, patch, message) => {
+    const raw = { ...sample, vtn: { ...sample.vtn, credentialsFile: demo }, ...patch };
+    expect(() => parseSiteConfig(raw, {})).toThrow(message);
+    expect(() => parseSiteConfig(raw, {})).toThrow(SiteConfigError);
+  });
+
+  it("names the file when loading fails", () => {
+    expect(() => loadSiteConfig(join(dir, "missing.yaml"))).toThrow(/missing.yaml does not exist/);
+  });
+
+  it("varies a fleet of sites deterministically", () => {
+    const a = varySite(HOME_TEMPLATE, 7);
+    expect(varySite(HOME_TEMPLATE, 7)).toEqual(a);
+    expect(new Set(Array.from({ length: 20 }, (_, i) => JSON.stringify(varySite(HOME_TEMPLATE, i)))).size).toBe(20);
+    expect(a[0].type).toBe("load");
+  });
+});
