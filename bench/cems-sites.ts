@@ -1,0 +1,193 @@
+// Benchmark of issue 4: how many simulated sites one process runs in real time against a local
+// VTN, each polling every 10 s and reporting every minute, with the VTN's CPU and memory.
+//   npx tsx bench/cems-sites.ts [--ladder 100,250,500,1000] [--seconds 70]
+// The VTN runs in a child process (SQLite, no MQTT); the sites run here, at simulated speed 1.
+// Ceiling, measured in the same run: the VTN's own request rate for the sites' requests (GET
+// /programs, GET /events, POST /reports as one VEN under autocannon), turned into how many sites
+// that rate would carry: each site makes 2 GETs per 10 s and 1 POST per minute.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { buildSite, HOME_TEMPLATE, ScaledClock, SiteRunner, varySite } from "@gridlink/cems";
+import { VenClient } from "@gridlink/ven";
+import autocannon from "autocannon";
+import { procStats, seedFleet, serveVtn, stopChild } from "./cems-vtn.ts";
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const LADDER = arg("ladder", "100,250,500,1000").split(",").map(Number);
+const SECONDS = Number(arg("seconds", "70"));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+async function rate(url: string, token: string, method: "GET" | "POST", body?: string): Promise<number> {
+  const r = await autocannon({
+    url,
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body,
+    connections: 16,
+    duration: 5,
+  });
+  if (r.non2xx > 0) throw new Error(`${method} ${url}: ${r.non2xx} answers were not 2xx`);
+  return r.requests.average;
+}
+
+async function ceiling(url: string, cred: { clientId: string; clientSecret: string }) {
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: cred.clientId,
+    client_secret: cred.clientSecret,
+  });
+  const token = (
+    (await (await fetch(`${url}/auth/token`, { method: "POST", body: form })).json()) as { access_token: string }
+  ).access_token;
+  const events = (await (
+    await fetch(`${url}/events`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as Array<{ id: string }>;
+  const telemetry = events.find((e) => (e as { eventName?: string }).eventName === "telemetry");
+  const report = JSON.stringify({
+    eventID: telemetry?.id,
+    clientName: "ceiling",
+    resources: [
+      {
+        resourceName: "AGGREGATED_REPORT",
+        intervals: [
+          {
+            id: 0,
+            intervalPeriod: { start: new Date().toISOString(), duration: "PT1M" },
+            payloads: [
+              { type: "USAGE", values: [0.01] },
+              { type: "DEMAND", values: [0.6] },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  const programs = await rate(`${url}/programs`, token, "GET");
+  const eventsRate = await rate(`${url}/events`, token, "GET");
+  const reports = await rate(`${url}/reports`, token, "POST", report);
+  // Seconds of VTN time one site costs per second: 1/10 of a programs read and of an events read, 1/60 of a report write.
+  const perSite = 0.1 / programs + 0.1 / eventsRate + 1 / 60 / reports;
+  return { programs, events: eventsRate, reports, sites: Math.floor(1 / perSite) };
+}
+
+async function main() {
+  const max = Math.max(...LADDER);
+  const dataDir = mkdtempSync(join(tmpdir(), "gridlink-cems-bench-"));
+  log(`seeding a VTN with ${max} VEN clients...`);
+  const creds = await seedFleet(dataDir, max, log);
+  const { url, child } = await serveVtn(dataDir);
+  const pid = child.pid as number;
+  const clock = new ScaledClock(new Date(), 1);
+  const runners: SiteRunner[] = [];
+  let errors = 0;
+  const rows: string[] = [];
+  let best = 0;
+  try {
+    log("measuring the VTN's request ceiling (autocannon, 5 s per path)...");
+    const ceil = await ceiling(url, creds[0]);
+    log(
+      `  GET /programs ${ceil.programs.toFixed(0)}/s, GET /events ${ceil.events.toFixed(0)}/s, POST /reports ${ceil.reports.toFixed(0)}/s -> ${ceil.sites} sites`,
+    );
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    for (const n of LADDER) {
+      const t0 = Date.now();
+      for (let i = runners.length; i < n; i += 25) {
+        const batch = creds.slice(i, Math.min(n, i + 25)).map((c, k) => {
+          const idx = i + k;
+          const site = buildSite({
+            site: { name: `site-${idx + 1}`, resources: varySite(HOME_TEMPLATE, idx), gridImportKw: 25 },
+            simulation: {
+              start: clock.now(),
+              speed: 1,
+              stepSeconds: 60,
+              utcOffsetHours: 1,
+              seed: `site-${idx + 1}`,
+              retentionHours: 2,
+            },
+          });
+          const client = new VenClient({
+            baseUrl: url,
+            clientId: c.clientId,
+            clientSecret: c.clientSecret,
+            retries: 6,
+          });
+          return new SiteRunner({
+            site,
+            client,
+            clock,
+            venName: c.venName,
+            intake: { mqtt: false, pollMs: 10_000 },
+            onError: () => errors++,
+          });
+        });
+        await Promise.all(batch.map((r) => r.start()));
+        runners.push(...batch);
+      }
+      // A first tick outside the window: catch-up reports of newly started sites are not counted.
+      await Promise.all(runners.map((r) => r.advanceTo(clock.now())));
+      log(`${n} sites started in ${((Date.now() - t0) / 1000).toFixed(1)} s; running ${SECONDS} s in real time...`);
+      const polls0 = runners.reduce((a, r) => a + r.mirror.resyncs, 0);
+      const reports0 = runners.reduce((a, r) => a + r.stats.reportsSent, 0);
+      const errors0 = errors;
+      const vtn0 = procStats(pid);
+      const self0 = process.cpuUsage();
+      const wall0 = Date.now();
+      const minute0 = Math.floor(clock.now().getTime() / 60_000);
+      delay.reset();
+      let worstLag = 0;
+      const ticks: number[] = [];
+      while (Date.now() - wall0 < SECONDS * 1000) {
+        const tickStart = Date.now();
+        await Promise.all(runners.map((r) => r.advanceTo(clock.now())));
+        ticks.push(Date.now() - tickStart);
+        // How far simulated time lags behind where it should be, beyond one step.
+        const behind = clock.now().getTime() - Math.min(...runners.map((r) => r.now.getTime())) - 60_000;
+        worstLag = Math.max(worstLag, behind);
+        await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tickStart))));
+      }
+      const wall = (Date.now() - wall0) / 1000;
+      const vtn1 = procStats(pid);
+      const self = process.cpuUsage(self0);
+      const minutes = Math.floor(clock.now().getTime() / 60_000) - minute0;
+      const polls = runners.reduce((a, r) => a + r.mirror.resyncs, 0) - polls0;
+      const reports = runners.reduce((a, r) => a + r.stats.reportsSent, 0) - reports0;
+      const pollShare = polls / ((n * wall) / 10);
+      const reportShare = minutes > 0 ? reports / (n * minutes) : 1;
+      ticks.sort((a, b) => a - b);
+      const p99 = ticks[Math.floor(ticks.length * 0.99)] ?? 0;
+      const realTime = pollShare >= 0.9 && reportShare >= 0.99 && worstLag <= 0 && errors === errors0;
+      if (realTime) best = n;
+      rows.push(
+        `| ${n} | ${(polls / wall).toFixed(1)}/s (${(pollShare * 100).toFixed(0)}%) | ${reports} in ${minutes} min (${(reportShare * 100).toFixed(0)}%) | ${p99} ms / ${(delay.percentile(99) / 1e6).toFixed(0)} ms | ${(((self.user + self.system) / 1e6 / wall) * 100).toFixed(0)}% | ${(((vtn1.cpuSeconds - vtn0.cpuSeconds) / wall) * 100).toFixed(0)}% | ${vtn1.rssMb.toFixed(0)} MB | ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB | ${errors - errors0} | ${realTime ? "yes" : "no"} |`,
+      );
+      log(rows.at(-1) as string);
+      if (!realTime) break;
+    }
+    delay.disable();
+    process.stdout.write(
+      `\nSites in real time against a local VTN (poll every 10 s, report every minute), ${SECONDS} s per step:\n\n`,
+    );
+    process.stdout.write(
+      "| sites | polls (share of due) | reports (share of due) | tick p99 / event-loop delay p99 | sites process CPU | VTN CPU | VTN RSS | sites RSS | errors | real time |\n|---|---|---|---|---|---|---|---|---|---|\n",
+    );
+    process.stdout.write(`${rows.join("\n")}\n\n`);
+    process.stdout.write(
+      `Ceiling (same run): the VTN serves GET /programs ${ceil.programs.toFixed(0)}/s, GET /events ${ceil.events.toFixed(0)}/s, POST /reports ${ceil.reports.toFixed(0)}/s to one client; at 2 GETs per 10 s and 1 report per minute that carries ${ceil.sites} sites.\n`,
+    );
+    process.stdout.write(
+      `Largest step in real time: ${best} sites = ${((best / ceil.sites) * 100).toFixed(0)}% of that ceiling.\n`,
+    );
+  } finally {
+    await Promise.all(runners.map((r) => r.stop()));
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
