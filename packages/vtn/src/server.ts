@@ -69,7 +69,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const notifier = new Notifier(store, core, verifier, config, app.log.child({ module: "notify" }));
+  const notifier = new Notifier(store, core, config, app.log.child({ module: "notify" }));
   app.decorateRequest("principal", undefined);
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {

@@ -7,7 +7,7 @@ import { Conflict, NotFound } from "../core/errors.ts";
 import { type Principal, readsAll } from "../core/principal.ts";
 import type { DeliveryFilter } from "./deliveries.ts";
 import type { Notifier } from "./index.ts";
-import type { MetricsSnapshot } from "./metrics.ts";
+import { type MetricsSnapshot, renderPrometheus } from "./metrics.ts";
 import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 
 export interface DeliveryView {
@@ -105,23 +105,25 @@ export class DeliveryService {
     const d = this.notifier.deliveries;
     const counts = await d.counts(clientId);
     if (clientId) return { counts, fanOutBacklog: 0, inFlight: 0, mqttClients: null };
+    const status = await this.notifier.status();
     return {
       counts,
       fanOutBacklog: await d.fanOutBacklog(),
-      inFlight: this.notifier.inFlight,
-      mqttClients: this.notifier.mqttClients ?? null,
-      metrics: this.notifier.metrics.snapshot(),
+      inFlight: status.inFlight,
+      mqttClients: status.mqttClients ?? null,
+      metrics: status.metrics,
     };
   }
 
   async prometheus(p: Principal): Promise<string> {
     requireScope(p, "read_all");
     const d = this.notifier.deliveries;
-    return this.notifier.metrics.prometheus({
+    const status = await this.notifier.status();
+    return renderPrometheus(status.metrics, {
       counts: await d.counts(),
       fanOutBacklog: await d.fanOutBacklog(),
-      inFlight: this.notifier.inFlight,
-      mqttClients: this.notifier.mqttClients,
+      inFlight: status.inFlight,
+      mqttClients: status.mqttClients,
     });
   }
 }

@@ -4,6 +4,7 @@
 // letter. No transaction is open while anything is sent.
 import { isDead, type RetryPolicy, retryDelay } from "./backoff.ts";
 import type { Claimed, Deliveries, Outcome } from "./deliveries.ts";
+import { yieldToIo } from "./fanout.ts";
 import type { Channel } from "./schema.ts";
 
 export interface SendOutcome {
@@ -38,6 +39,12 @@ export class Dispatcher {
   private readonly heldBy = new Map<string, number>();
   private readonly bodies = new Map<number, string>();
   private held = 0;
+  /** Deliveries being sent (or about to be), all endpoints together. */
+  private sending = 0;
+  /** Endpoints with queued deliveries that wait for room under the global concurrency. */
+  private readonly waiting = new Set<string>();
+  private readonly starts: Claimed[] = [];
+  private starting = false;
   /** Endpoints with more due rows than they may hold: topped up as they drain. */
   private readonly backlogged = new Set<string>();
   private readonly toppingUp = new Set<string>();
@@ -136,8 +143,10 @@ export class Dispatcher {
       const limit = Math.min(500, this.capacity() - this.held);
       const room = (e: string) => this.cap(e) - (this.heldBy.get(e) ?? 0);
       const { rows, found, crowded } = await this.deliveries.claim(Date.now(), limit, busy, room);
+      await this.bodiesFor(rows);
       for (const e of [...busy, ...crowded]) this.backlogged.add(e);
-      await this.enqueue(rows);
+      this.enqueue(rows);
+      await yieldToIo();
       if (found < limit) {
         this.exhausted = true;
         break;
@@ -153,8 +162,9 @@ export class Dispatcher {
     try {
       const room = this.cap(endpoint) - (this.heldBy.get(endpoint) ?? 0);
       const rows = await this.deliveries.claimEndpoint(endpoint, Date.now(), room);
+      await this.bodiesFor(rows);
       if (rows.length < room) this.backlogged.delete(endpoint);
-      await this.enqueue(rows);
+      this.enqueue(rows);
     } catch (err) {
       this.opts.onError(err);
     } finally {
@@ -162,13 +172,14 @@ export class Dispatcher {
     }
   }
 
-  private async enqueue(rows: Claimed[]): Promise<void> {
-    if (rows.length === 0) return;
+  private async bodiesFor(rows: Claimed[]): Promise<void> {
     const missing = [...new Set(rows.map((r) => r.change_seq))].filter((s) => !this.bodies.has(s));
-    if (missing.length > 0) {
-      if (this.bodies.size > 2000) this.bodies.clear();
-      for (const [s, b] of await this.deliveries.bodies(missing)) this.bodies.set(s, b);
-    }
+    if (missing.length === 0) return;
+    if (this.bodies.size > 2000) this.bodies.clear();
+    for (const [s, b] of await this.deliveries.bodies(missing)) this.bodies.set(s, b);
+  }
+
+  private enqueue(rows: Claimed[]): void {
     for (const r of rows) {
       const q = this.queues.get(r.endpoint) ?? [];
       q.push(r);
@@ -189,18 +200,34 @@ export class Dispatcher {
     this.sleepTimer.unref();
   }
 
+  /** Starts what `endpoint` may send now, within its own and the global concurrency. */
   private drain(endpoint: string): void {
     const q = this.queues.get(endpoint);
     if (!q) return;
     const limit = this.opts.perEndpoint(endpoint);
     let n = this.active.get(endpoint) ?? 0;
     while (n < limit && q.length > 0) {
-      const d = q.shift() as Claimed;
+      if (this.sending >= this.opts.concurrency) {
+        this.waiting.add(endpoint);
+        break;
+      }
       n++;
-      void this.send(d);
+      this.sending++;
+      this.starts.push(q.shift() as Claimed);
     }
     this.active.set(endpoint, n);
     if (q.length === 0) this.queues.delete(endpoint);
+    if (this.starts.length > 0 && !this.starting) {
+      this.starting = true;
+      setImmediate(() => this.startSome());
+    }
+  }
+
+  /** Starts requests a few at a time, so that opening hundreds never holds the event loop long. */
+  private startSome(): void {
+    for (const d of this.starts.splice(0, 16)) void this.send(d);
+    if (this.starts.length > 0) setImmediate(() => this.startSome());
+    else this.starting = false;
   }
 
   private async send(d: Claimed): Promise<void> {
@@ -235,8 +262,14 @@ export class Dispatcher {
     else this.active.set(d.endpoint, n);
     if (this.outcomes.length >= FLUSH_ROWS) void this.flush();
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
+    this.sending--;
     if (!this.stopped) {
       this.drain(d.endpoint);
+      for (const e of this.waiting) {
+        if (this.sending >= this.opts.concurrency) break;
+        this.waiting.delete(e);
+        this.drain(e);
+      }
       if (this.backlogged.has(d.endpoint) && h <= this.cap(d.endpoint) / 2) void this.topUp(d.endpoint);
       else if (!this.exhausted && this.held < this.capacity() / 2) this.wake();
     }

@@ -25,6 +25,14 @@ export interface FanOutOptions {
 
 export const MQTT_ENDPOINT = "mqtt";
 
+/**
+ * Lets network I/O run. better-sqlite3 answers synchronously, so a loop of awaited queries is a
+ * chain of microtasks that would otherwise hold the event loop (and every API request) until it
+ * ends.
+ */
+export const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+const YIELD_EVERY = 32;
+
 export function principalFor(clientId: string, readsAll: boolean): Principal {
   return readsAll
     ? { role: "bl", clientId, scopes: new Set(["read_all"]) }
@@ -40,32 +48,38 @@ export function originOf(url: string): string {
 }
 
 export class FanOut {
-  private running?: Promise<void>;
+  private loopRun?: Promise<void>;
   private again = false;
   private stopped = false;
 
   constructor(
     private readonly outbox: Outbox,
-    private readonly grants: Grants,
+    /** Core's grants (a getter: the worker replaces them when vens or resources change). */
+    private readonly grants: () => Grants,
     private readonly opts: FanOutOptions,
   ) {}
 
   /** Runs fan-out until no change is left; calls while running make it look again afterwards. */
   wake(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    if (this.running) {
+    if (this.loopRun) {
       this.again = true;
-      return this.running;
+      return this.loopRun;
     }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
+    this.loopRun = this.loop().finally(() => {
+      this.loopRun = undefined;
     });
-    return this.running;
+    return this.loopRun;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running;
+    await this.loopRun;
+  }
+
+  /** Whether a fan-out pass is under way. */
+  get running(): boolean {
+    return this.loopRun !== undefined;
   }
 
   private async loop(): Promise<void> {
@@ -81,7 +95,8 @@ export class FanOut {
             continue;
           }
           for (const c of changes) {
-            while (!this.stopped && (await this.step(c))) await new Promise((r) => setImmediate(r));
+            while (!this.stopped && (await this.step(c))) await yieldToIo();
+            await yieldToIo();
             if (this.stopped) return;
           }
         }
@@ -127,8 +142,9 @@ export class FanOut {
       const o = change.object as { targets?: string[] | null };
       const page = await this.outbox.venCandidates(o.targets ?? [], row.ven_cursor, this.opts.venPage);
       const topics: Array<[string, string[] | null]> = [];
-      for (const ven of page) {
-        const v = await this.grants.visibility(principalFor(ven.clientId, false), undefined);
+      for (const [i, ven] of page.entries()) {
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
+        const v = await this.grants().visibility(principalFor(ven.clientId, false), undefined);
         if (!visibleUnder(o, v)) continue;
         const s = shown(o, v).targets ?? [];
         topics.push([venTopic(change, ven.id), s.length === (o.targets ?? []).length ? null : s]);
@@ -150,16 +166,26 @@ export class FanOut {
   private async webhooks(row: ChangeRow, change: Change, subs: Subscription[], now: number): Promise<NewDelivery[]> {
     const readers = await this.outbox.readers(subs.map((s) => s.clientID));
     const out: NewDelivery[] = [];
-    for (const sub of subs) {
+    const needsGrants = change.kind === "PROGRAM" || change.kind === "EVENT";
+    // Ask core for every VEN's grants at once (its cache keeps them): one pass of queries without
+    // a round trip through the loop below for each.
+    if (needsGrants) {
+      const vens = [...readers].filter(([, r]) => !r.readsAll && !r.disabled).map(([clientId]) => clientId);
+      for (let i = 0; i < vens.length; i += YIELD_EVERY) {
+        await Promise.all(vens.slice(i, i + YIELD_EVERY).map((c) => this.grants().of(c)));
+        await yieldToIo();
+      }
+    }
+    for (const [i, sub] of subs.entries()) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
       // A subscription made after the change does not hear of it.
       if (Date.parse(sub.createdDateTime) > row.created_at) continue;
       const reader = readers.get(sub.clientID);
       if (!reader || reader.disabled) continue;
       const callbacks = callbacksFor(sub, change);
       if (callbacks.length === 0) continue;
-      const needsGrants = change.kind === "PROGRAM" || change.kind === "EVENT";
       const visibility = needsGrants
-        ? await this.grants.visibility(principalFor(sub.clientID, reader.readsAll), sub.targets ?? undefined)
+        ? await this.grants().visibility(principalFor(sub.clientID, reader.readsAll), sub.targets ?? undefined)
         : {};
       const view = viewFor(change, { clientId: sub.clientID, readsAll: reader.readsAll, visibility }, sub.targets);
       if (!view) continue;

@@ -1,9 +1,11 @@
-// The notifier: transactional outbox -> fan-out -> dispatcher -> webhook sender | MQTT publisher
-// (DESIGN.md "notify"). Created with the VTN, so every change is recorded from the first write;
-// its workers and broker run only between start() (VTN listen) and stop() (VTN close).
+// The notifier (DESIGN.md "notify"): transactional outbox -> fan-out -> dispatcher -> webhook
+// sender | MQTT publisher. On the API's thread only what must be there: the outbox listener inside
+// every write transaction, the webhook echo check at subscription writes, and the delivery-state
+// API. Fan-out, delivery and the embedded MQTT broker run in a worker thread (worker.ts, engine.ts)
+// from start() (VTN listen) to stop() (VTN close), so they never hold the API's event loop.
+import { Worker } from "node:worker_threads";
 import type { NotifiersResponse } from "@gridlink/model";
 import type { FastifyBaseLogger } from "fastify";
-import type { TokenVerifier } from "../auth/tokens.ts";
 import type { VtnConfig } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import { readsAll } from "../core/principal.ts";
@@ -11,37 +13,33 @@ import type { AnyDb } from "../store/kysely-store.ts";
 import type { Store } from "../store/types.ts";
 import type { UrlPolicy } from "./address-guard.ts";
 import { Deliveries } from "./deliveries.ts";
-import { Dispatcher } from "./dispatcher.ts";
 import { echoCheck } from "./echo.ts";
-import { FanOut, MQTT_ENDPOINT } from "./fanout.ts";
-import { bodyFor } from "./matching.ts";
-import { NotifyMetrics } from "./metrics.ts";
-import { EmbeddedBroker } from "./mqtt-broker.ts";
-import { ExternalPublisher, embeddedPublisher, type MqttPublisher, mqttTransport, redact } from "./mqtt-publisher.ts";
+import type { EngineStatus, MqttListening } from "./engine.ts";
+import { redact } from "./mqtt-publisher.ts";
 import { Outbox } from "./outbox.ts";
 import { WebhookSender } from "./webhook-sender.ts";
+import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
 export { Deliveries } from "./deliveries.ts";
+export type { EngineStatus } from "./engine.ts";
 export type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 
-const PRUNE_EVERY_MS = 10 * 60_000;
+const RESTART_MS = 1000;
 
 export class Notifier {
   readonly deliveries: Deliveries;
-  readonly metrics = new NotifyMetrics();
   private readonly outbox: Outbox;
-  private readonly sender: WebhookSender;
-  private readonly fanout: FanOut;
-  private readonly dispatcher: Dispatcher;
-  private broker?: EmbeddedBroker;
-  private publisher?: MqttPublisher;
-  private pruneTimer?: NodeJS.Timeout;
+  private readonly echoSender: WebhookSender;
+  private worker?: Worker;
+  private mqtt?: MqttListening;
+  private mqttLive = false;
   private running = false;
+  private requests = 0;
+  private readonly replies = new Map<number, (s: EngineStatus) => void>();
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     core: Core,
-    private readonly verifier: TokenVerifier,
     private readonly config: VtnConfig,
     private readonly log: FastifyBaseLogger,
   ) {
@@ -49,89 +47,62 @@ export class Notifier {
     this.outbox = new Outbox(db);
     this.deliveries = new Deliveries(db);
     const policy: UrlPolicy = { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate };
-    this.sender = new WebhookSender({
-      timeoutMs: config.webhookTimeoutMs,
-      policy,
-      socketsPerEndpoint: config.webhookConcurrencyPerEndpoint,
-    });
+    this.echoSender = new WebhookSender({ timeoutMs: config.webhookTimeoutMs, policy, socketsPerEndpoint: 2 });
 
     // The outbox records what someone may hear of: with MQTT live, everything; else only the
     // kinds some subscription names (judged inside the change's own transaction).
     store.onChange(async (tx, changes) => {
-      const wanted = this.mqttLive() ? changes : await Outbox.subscribed(tx, changes);
+      const wanted = this.recordsAll() ? changes : await Outbox.subscribed(tx, changes);
       if (wanted.length > 0) await Outbox.record(tx, wanted);
     });
-    store.afterCommit(() => {
-      if (this.running) void this.fanout.wake();
+    store.afterCommit((changes) => {
+      if (changes.some((c) => c.kind === "VEN" || c.kind === "RESOURCE")) this.send({ type: "grants" });
+      this.send({ type: "wake" });
     });
-    const echo = echoCheck(this.sender, policy);
+    const echo = echoCheck(this.echoSender, policy);
     core.subscriptions.addCheck(async (s, p) => {
       await echo(s);
       await this.outbox.recordRole(p.clientId, readsAll(p));
     });
-
-    this.fanout = new FanOut(this.outbox, core.grants, {
-      mqtt: () => this.mqttLive(),
-      subscriptionPage: 500,
-      venPage: 500,
-      onDeliveries: () => this.dispatcher.wake(),
-      onError: (err) => this.log.error({ err }, "notification fan-out failed; retrying"),
-    });
-    const retry = {
-      maxAttempts: config.webhookMaxAttempts,
-      baseMs: config.webhookRetryBaseMs,
-      maxMs: config.webhookRetryMaxMs,
-    };
-    this.dispatcher = new Dispatcher(
-      this.deliveries,
-      {
-        WEBHOOK: (d, shared) =>
-          this.sender.post(d.target, bodyFor(shared, d.shown_targets), {
-            ...(d.bearer ? { authorization: `Bearer ${d.bearer}` } : {}),
-            "webhook-id": d.id,
-            "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
-          }),
-        MQTT: mqttTransport(() => this.publisher),
-      },
-      {
-        concurrency: config.webhookConcurrency,
-        perEndpoint: (e) => (e === MQTT_ENDPOINT ? 4 : config.webhookConcurrencyPerEndpoint),
-        retry: () => retry,
-        pollMs: 1000,
-        onOutcome: (d, o, dead) => {
-          this.metrics.record(d, o, dead);
-          if (dead) this.log.warn({ delivery: d.id, channel: d.channel, error: o.error }, "notification dead-lettered");
-        },
-        onError: (err) => this.log.error({ err }, "notification dispatch failed"),
-      },
-    );
   }
 
-  /** Starts the MQTT broker or publisher, the workers, and the pruning of old deliveries. */
+  /** Starts the worker thread; resolves once its broker listens and its workers run. */
   async start(): Promise<void> {
-    await this.startMqtt();
     this.running = true;
-    await this.dispatcher.start();
-    void this.fanout.wake();
-    const prune = () =>
-      this.deliveries
-        .prune(Date.now() - this.config.notifyRetentionHours * 3600_000)
-        .catch((err) => this.log.error({ err }, "pruning delivered notifications failed"));
-    void prune();
-    this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
-    this.pruneTimer.unref();
+    await this.spawn();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    clearInterval(this.pruneTimer);
-    await this.fanout.stop();
-    await this.dispatcher.stop();
-    this.sender.close();
-    await this.publisher?.close();
-    await this.broker?.close();
-    this.publisher = undefined;
-    this.broker = undefined;
+    const w = this.worker;
+    this.worker = undefined;
+    this.echoSender.close();
+    if (!w) return;
+    const stopped = new Promise<void>((resolve) => {
+      w.on("message", (m: FromWorker) => m.type === "stopped" && resolve());
+      w.once("exit", () => resolve());
+    });
+    w.postMessage({ type: "stop" } satisfies ToWorker);
+    await Promise.race([stopped, new Promise((r) => setTimeout(r, 5000))]);
+    await w.terminate();
+    for (const reply of this.replies.values()) reply(idle());
+    this.replies.clear();
+  }
+
+  /** Looks for work now (after dead letters were put back in the queue). */
+  wake(): void {
+    this.send({ type: "wake" });
+  }
+
+  /** What the worker is doing; an idle status when it is not running. */
+  status(): Promise<EngineStatus> {
+    const w = this.worker;
+    if (!w) return Promise.resolve(idle());
+    const id = ++this.requests;
+    return new Promise((resolve) => {
+      this.replies.set(id, resolve);
+      w.postMessage({ type: "status", id } satisfies ToWorker);
+    });
   }
 
   /** Waits until every recorded change is fanned out and nothing is due or in flight (tests, CLI). */
@@ -140,7 +111,8 @@ export class Notifier {
     while (Date.now() < until) {
       const backlog = await this.deliveries.fanOutBacklog();
       const next = await this.deliveries.nextDue();
-      if (backlog === 0 && this.dispatcher.quiet && (next === undefined || next > Date.now())) return true;
+      const { quiet } = await this.status();
+      if (backlog === 0 && quiet && (next === undefined || next > Date.now())) return true;
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;
@@ -150,7 +122,7 @@ export class Notifier {
   notifiers(): NotifiersResponse {
     const out: NotifiersResponse = { WEBHOOK: true };
     const uris = this.mqttUris();
-    if (this.publisher && uris.length > 0)
+    if (uris.length > 0)
       out.MQTT = {
         URIS: uris,
         serialization: "JSON",
@@ -162,94 +134,97 @@ export class Notifier {
     return out;
   }
 
-  /** Looks for due deliveries now (after a dead letter was put back in the queue). */
-  wake(): void {
-    if (this.running) this.dispatcher.wake();
-  }
-
-  get inFlight(): number {
-    return this.dispatcher.inFlight;
-  }
-
-  get mqttClients(): number | undefined {
-    return this.broker?.connectedClients;
-  }
-
-  /** The embedded broker's address once started (tests and benchmarks connect to it). */
+  /** The embedded broker's port once started. */
   get mqttPort(): number | undefined {
-    return this.broker?.port;
+    return this.mqtt?.port;
   }
 
-  get fanOutRunning(): boolean {
-    return this.running;
+  /** Whether every change goes to the outbox: MQTT can reach someone (see NotifyEngine.mqttLive). */
+  private recordsAll(): boolean {
+    return this.running && (this.config.mqttBroker === "external" || this.mqttLive);
   }
 
-  /**
-   * Whether MQTT notifications can reach anyone: an external broker (its subscribers are unknown),
-   * retained messages, or an embedded broker with clients connected. With nobody connected to the
-   * embedded broker a publish reaches nobody, so none is made.
-   */
-  private mqttLive(): boolean {
-    if (!this.publisher) return false;
-    return this.config.mqttBroker === "external" || this.config.mqttRetain || (this.broker?.connectedClients ?? 0) > 0;
+  private send(m: ToWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  private spawn(): Promise<void> {
+    const data: WorkerData = { entry: new URL("./worker.ts", import.meta.url).href, config: this.config };
+    const w = new Worker(new URL("./worker-boot.mjs", import.meta.url), { workerData: data });
+    this.worker = w;
+    return new Promise<void>((resolve, reject) => {
+      w.on("message", (m: FromWorker) => {
+        switch (m.type) {
+          case "ready":
+            this.mqtt = m.mqtt;
+            resolve();
+            return;
+          case "failed":
+            reject(new Error(`the notifier's worker failed to start: ${m.error}`));
+            return;
+          case "log":
+            this.log[m.level]({ ...m.fields, ...(m.err ? { err: m.err } : {}) }, m.msg);
+            return;
+          case "mqtt-live":
+            this.mqttLive = m.live;
+            return;
+          case "status":
+            this.replies.get(m.id)?.(m.status);
+            this.replies.delete(m.id);
+            return;
+        }
+      });
+      w.on("error", (err) => this.log.error({ err }, "the notifier's worker failed"));
+      w.on("exit", (code) => {
+        if (this.worker !== w) return;
+        this.worker = undefined;
+        this.mqtt = undefined;
+        this.mqttLive = false;
+        reject(new Error(`the notifier's worker exited with code ${code} before it was ready`));
+        if (!this.running) return;
+        // Nothing is lost (the outbox holds it all): start a new worker and carry on.
+        this.log.error(`the notifier's worker exited with code ${code}; restarting it in ${RESTART_MS} ms`);
+        setTimeout(() => {
+          if (this.running && !this.worker)
+            this.spawn().catch((err) => this.log.error({ err }, "restarting the notifier's worker failed"));
+        }, RESTART_MS).unref();
+      });
+    });
   }
 
   private mqttUris(): string[] {
     const c = this.config;
+    if (c.mqttBroker === "none" || !this.running) return [];
+    if (c.mqttBroker === "embedded" && !this.mqtt) return [];
     if (c.mqttPublicUrls)
       return c.mqttPublicUrls
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-    if (c.mqttBroker === "external") return [redactCredentials(c.mqttUrl)];
-    if (!this.broker) return [];
+    if (c.mqttBroker === "external") return [withoutCredentials(c.mqttUrl)];
+    const m = this.mqtt as MqttListening;
     const host = c.mqttHost || (c.publicUrl ? new URL(c.publicUrl).hostname : c.host);
     const h = host.includes(":") ? `[${host}]` : host;
-    return [`${this.broker.secure ? "mqtts" : "mqtt"}://${h}:${this.broker.port}`];
-  }
-
-  private async startMqtt(): Promise<void> {
-    const c = this.config;
-    if (c.mqttBroker === "external") {
-      this.publisher = new ExternalPublisher(c.mqttUrl, c.mqttRetain, c.webhookTimeoutMs, (msg, err) =>
-        this.log.warn({ err }, `${msg}: publishing waits and retries`),
-      );
-      return;
-    }
-    if (c.mqttBroker !== "embedded") return;
-    const host = c.mqttHost || c.host;
-    try {
-      this.broker = await EmbeddedBroker.start({
-        host,
-        port: c.mqttPort,
-        tls: c.mqttTlsCert ? { certFile: c.mqttTlsCert, keyFile: c.mqttTlsKey } : undefined,
-        auth: c.mqttAuth,
-        username: c.mqttUsername,
-        verifier: this.verifier,
-        ownsVen: async (clientId, venId) => (await this.store.get("VEN", venId))?.clientID === clientId,
-        onError: (msg, err) => this.log.debug({ err }, msg),
-      });
-      this.publisher = embeddedPublisher(this.broker, c.mqttRetain);
-    } catch (err) {
-      // The REST API and webhooks do not depend on MQTT (a VTN MAY support it): run without it.
-      const why =
-        (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? "the address is in use" : (err as Error).message;
-      this.log.error(
-        `MQTT broker could not listen on ${host}:${c.mqttPort} (${why}); MQTT notifications are off. ` +
-          "Set mqttPort (0 = any free port) or mqttBroker=none.",
-      );
-    }
+    return [`${m.secure ? "mqtts" : "mqtt"}://${h}:${m.port}`];
   }
 }
 
-function redactCredentials(url: string): string {
-  const r = redact(url);
+function idle(): EngineStatus {
+  const none = { delivered: 0, failedAttempts: 0, deadLetters: 0, latencySumMs: 0, latencyMaxMs: 0, latencyAvgMs: 0 };
+  return {
+    quiet: true,
+    inFlight: 0,
+    metrics: { since: new Date().toISOString(), channels: { WEBHOOK: none, MQTT: none } },
+  };
+}
+
+function withoutCredentials(url: string): string {
   try {
-    const u = new URL(r);
+    const u = new URL(redact(url));
     u.username = "";
     u.password = "";
     return u.href.replace(/\/$/, "");
   } catch {
-    return r;
+    return url;
   }
 }

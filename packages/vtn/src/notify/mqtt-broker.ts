@@ -29,6 +29,8 @@ export interface BrokerOptions {
   /** Whether the ven object `venId` belongs to `clientId`. */
   ownsVen(clientId: string, venId: string): Promise<boolean>;
   onError(msg: string, err?: unknown): void;
+  /** Called when a client connects or disconnects. */
+  onClients?(): void;
 }
 
 export class EmbeddedBroker {
@@ -58,6 +60,8 @@ export class EmbeddedBroker {
     const broker = new EmbeddedBroker(aedes, server, port, Boolean(opts.tls));
     broker.guard(opts);
     aedes.on("clientError", (client, err) => opts.onError(`MQTT client ${client?.id ?? "?"} error`, err));
+    aedes.on("clientReady", () => opts.onClients?.());
+    aedes.on("clientDisconnect", () => setImmediate(() => opts.onClients?.()));
     return broker;
   }
 

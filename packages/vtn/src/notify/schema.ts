@@ -5,6 +5,7 @@
 //   sub_cursor / ven_cursor, so a restart resumes a half-done fan-out where it stopped.
 // notify_deliveries: one row per webhook callback (subscription x callbackUrl) and one per page of
 //   MQTT topics; its state is PENDING, DELIVERED or DEAD (dead letter).
+// targets_owner: an index on the core's targets table for the fan-out's grant lookups.
 // notify_client_roles: whether a subscribing client reads all objects (BL) or is a VEN, recorded
 //   when it writes a subscription, so privacy holds for clients of an external token issuer too.
 import type { Kysely, Migration } from "kysely";
@@ -66,6 +67,10 @@ export function notifyOutboxMigration(dialect: Dialect): Migration {
         .columns(["client_id", "seq"])
         .execute();
       await db.schema.createIndex("notify_deliveries_change").on("notify_deliveries").columns(["change_seq"]).execute();
+      // Fan-out asks for the granted targets of every subscribing VEN (store.grantedTargets, by
+      // kind and object id): a covering index keeps that an index lookup. Without it SQLite scans
+      // all targets of the kind per client (0.6 ms at 2,000 vens, growing with them).
+      await db.schema.createIndex("targets_owner").on("targets").columns(["kind", "object_id", "target"]).execute();
       await db.schema
         .createTable("notify_client_roles")
         .addColumn("client_id", "text", (c) => c.primaryKey())

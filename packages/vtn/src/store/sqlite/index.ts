@@ -59,7 +59,10 @@ function withStatementCache(database: Database.Database): Database.Database {
   const prepare = (source: string) => {
     let st = statements.get(source);
     if (!st) {
-      st = database.prepare(source);
+      // Write transactions take the write lock when they begin: with other connections writing
+      // (the notifier's worker, the CLI), a deferred one that read first could not upgrade and
+      // would fail with SQLITE_BUSY instead of waiting its turn.
+      st = database.prepare(source === "begin" ? "begin immediate" : source);
       if (statements.size > 2000) statements.clear();
       statements.set(source, st);
     }

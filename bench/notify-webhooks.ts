@@ -1,0 +1,217 @@
+// Benchmark of issue 3, webhooks: one event targeted at 10,000 VENs, each with a webhook
+// subscription (receivers on loopback, in their own process). Measures the time from the API's
+// 201 to the last delivery, and the API's p99 latency during the fan-out against the same probe
+// without fan-out. Ceiling, same run: a bare node:http client POSTing the same 10,000 bodies to the
+// same callbacks with the same concurrency limits (no database, no VTN).
+// The API probe is GET /programs: at a steady 1,000 requests/s (open loop; 10,000 VENs polling
+// every 10 s), and again saturating it with 8 closed-loop connections.
+//   npx tsx bench/notify-webhooks.ts [--vens 10000] [--endpoints 100] [--rate 1000] [--connections 8]
+
+import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
+import { startChild, stopChild } from "./support/harness.ts";
+import {
+  apiRows,
+  benchEvent,
+  type FanOutRun,
+  fanOutUnderLoad,
+  getJson,
+  probe,
+  quietLatency,
+  saturate,
+  tokenFor,
+} from "./support/notify-probe.ts";
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const VENS = arg("vens", 10_000);
+const ENDPOINTS = arg("endpoints", 100);
+const CONNECTIONS = arg("connections", 8);
+const RATE = arg("rate", 1000);
+const CONCURRENCY = 256;
+const PER_ENDPOINT = 8;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+interface Stats {
+  unique: number;
+  posts: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+async function seed(dataDir: string, receivers: string[]) {
+  const t0 = Date.now();
+  const vtn = await createVtn({
+    dataDir,
+    logLevel: "silent",
+    demo: false,
+    webhookAllowHttp: true,
+    webhookAllowPrivate: true,
+    mqttBroker: "none",
+  });
+  const blCreds = await vtn.clients.add({ role: "bl", name: "bench-bl" });
+  const bl: Principal = { role: "bl", clientId: blCreds.clientId, scopes: new Set(ROLE_SCOPES.bl) };
+  for (let i = 0; i < VENS; i++)
+    await vtn.core.vens.create(bl, { venName: `ven-${i}`, clientID: `bench-ven-${i}`, targets: ["bench", `ven-${i}`] });
+  const program = await vtn.core.programs.create(bl, { programName: "bench" });
+  for (let i = 0; i < VENS; i += 50)
+    await Promise.all(
+      Array.from({ length: Math.min(50, VENS - i) }, (_, k) => {
+        const n = i + k;
+        const ven: Principal = { role: "ven", clientId: `bench-ven-${n}`, scopes: new Set(ROLE_SCOPES.ven) };
+        return vtn.core.subscriptions.create(ven, {
+          clientName: `ven-${n}`,
+          programID: program.id,
+          objectOperations: [
+            {
+              objects: ["EVENT"],
+              operations: ["CREATE", "UPDATE"],
+              callbackUrl: `${receivers[n % receivers.length]}/ven-${n}`,
+              bearerToken: `token-${n}`,
+            },
+          ],
+        });
+      }),
+    );
+  await vtn.close();
+  log(
+    `  seeded ${VENS} vens with a webhook subscription each (${receivers.length} receiver endpoints) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  return { blCreds, programId: program.id };
+}
+
+/** The ceiling: the same deliveries from a bare node:http client, same concurrency limits. */
+async function ceiling(receivers: string[], body: string): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: PER_ENDPOINT });
+  let next = 0;
+  const t0 = Date.now();
+  const post = (n: number) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        `${receivers[n % receivers.length]}/ven-${n}`,
+        {
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer token-${n}`,
+            "webhook-id": `ceiling-${n}`,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", resolve);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < VENS) await post(next++);
+    }),
+  );
+  agent.destroy();
+  return Date.now() - t0;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-notify-"));
+  log(`gridlink bench: one event to ${VENS} webhook subscribers`);
+  const rx = await startChild("bench/support/notify-receivers.ts", [String(ENDPOINTS)]);
+  const { control, receivers } = JSON.parse(rx.url) as { control: string; receivers: string[] };
+  const stats = () => getJson<Stats>(`${control}/stats`);
+  const reset = () => getJson<Stats>(`${control}/reset`, { method: "POST" });
+  let vtn: Awaited<ReturnType<typeof startChild>> | undefined;
+  try {
+    const { blCreds, programId } = await seed(dataDir, receivers);
+    vtn = await startChild("bench/support/notify-vtn.ts", [dataDir]);
+    const base = vtn.url;
+    const token = await tokenFor(base, blCreds.clientId, blCreds.clientSecret);
+    const probeUrl = `${base}/programs?limit=10`;
+
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    // Warm-up: the first event written compiles its validators; not part of the figures.
+    await fetch(`${base}/events`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ ...benchEvent(programId), targets: ["nobody"] }),
+    });
+    let event: unknown;
+    const trigger = async () => {
+      await reset();
+      const res = await fetch(`${base}/events`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(benchEvent(programId)),
+      });
+      const at = Date.now();
+      if (res.status !== 201) throw new Error(`POST /events answered ${res.status}: ${await res.text()}`);
+      event = await res.json();
+      return at;
+    };
+    const done = async () => {
+      let s = await stats();
+      const deadline = Date.now() + 120_000;
+      while (s.unique < VENS && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        s = await stats();
+      }
+      if (s.unique < VENS) throw new Error(`only ${s.unique} of ${VENS} delivered within 120 s`);
+      return s;
+    };
+    const steady = () => probe(probeUrl, token, RATE);
+    const busy = () => saturate(probeUrl, token, CONNECTIONS);
+
+    log(`  API at ${RATE} req/s without fan-out (5 s), then one event to ${VENS}...`);
+    const steadyQuiet = await quietLatency(steady, 5000);
+    const run1: FanOutRun = await fanOutUnderLoad(steady, trigger, done);
+    const posts1 = (await stats()).posts;
+    log(`  API saturated by ${CONNECTIONS} connections without fan-out (5 s), then another event...`);
+    const busyQuiet = await quietLatency(busy, 5000);
+    const run2: FanOutRun = await fanOutUnderLoad(busy, trigger, done);
+    let summary = { counts: { WEBHOOK: { PENDING: -1 } as Record<string, number> } };
+    for (let i = 0; i < 100 && summary.counts.WEBHOOK.PENDING !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      summary = await getJson(`${base}/gridlink/deliveries/summary`, { headers });
+    }
+
+    log("  ceiling: bare node:http client, same bodies and limits...");
+    await reset();
+    const body = JSON.stringify({ objectType: "EVENT", operation: "CREATE", object: event, targets: ["bench"] });
+    const ceilingMs = await ceiling(receivers, body);
+    const c = await stats();
+    if (c.unique < VENS) throw new Error(`ceiling delivered only ${c.unique}`);
+
+    const ms1 = run1.lastAt - run1.t201;
+    const ms2 = run2.lastAt - run2.t201;
+    const out = [
+      `### One event to ${VENS.toLocaleString("en")} webhook subscribers (${ENDPOINTS} receiver endpoints on loopback)`,
+      "",
+      "| figure | gridlink | ceiling: bare node:http client, same bodies and limits | ratio |",
+      "|---|---|---|---|",
+      `| 201 to last delivery, API at ${RATE} req/s | ${(ms1 / 1000).toFixed(2)} s (first after ${run1.firstAt - run1.t201} ms; ${posts1} POSTs) | ${(ceilingMs / 1000).toFixed(2)} s | ${((ceilingMs / ms1) * 100).toFixed(0)}% |`,
+      `| 201 to last delivery, API saturated | ${(ms2 / 1000).toFixed(2)} s (first after ${run2.firstAt - run2.t201} ms) | | |`,
+      `| deliveries per second | ${((VENS / ms1) * 1000).toFixed(0)} | ${((VENS / ceilingMs) * 1000).toFixed(0)} | |`,
+      "",
+      "| API probe: GET /programs?limit=10 | p50 | p99 | req/s |",
+      "|---|---|---|---|",
+      ...apiRows(`steady ${RATE} req/s`, steadyQuiet, run1.api),
+      ...apiRows(`saturated, ${CONNECTIONS} connections`, busyQuiet, run2.api),
+      "",
+      `Outbox after the runs: ${JSON.stringify(summary.counts.WEBHOOK)}; probe errors: ${steadyQuiet.errors + run1.api.errors + busyQuiet.errors + run2.api.errors}.`,
+    ];
+    process.stdout.write(`${out.join("\n")}\n`);
+  } finally {
+    if (vtn) await stopChild(vtn.child);
+    await stopChild(rx.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

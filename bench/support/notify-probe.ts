@@ -1,0 +1,175 @@
+// Shared by the notification benchmarks: an API latency probe (closed-loop GETs over keep-alive
+// connections, each sample time-stamped, so the p99 of exactly the fan-out window can be taken)
+// and small statistics helpers.
+import http from "node:http";
+
+export interface Sample {
+  /** When the answer arrived (epoch ms). */
+  at: number;
+  ms: number;
+  status: number;
+}
+
+/**
+ * Open-loop load at `rate` requests per second (a steady poll, as 10,000 VENs polling every few
+ * seconds would make): request i is due at start + i / rate, and its latency counts from then, so
+ * a stalled server is not hidden by a client that waits for it. At most `sockets` in flight.
+ */
+export function probe(url: string, token: string, rate: number, sockets = 64): { stop(): Promise<Sample[]> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const samples: Sample[] = [];
+  const inflight = new Set<Promise<void>>();
+  const start = performance.now();
+  let sent = 0;
+  let running = true;
+  const one = (due: number) => {
+    const p = new Promise<void>((resolve) => {
+      const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          samples.push({ at: Date.now(), ms: performance.now() - due, status: res.statusCode ?? 0 });
+          resolve();
+        });
+      });
+      req.on("error", () => resolve());
+    });
+    inflight.add(p);
+    void p.then(() => inflight.delete(p));
+  };
+  const tick = () => {
+    if (!running) return;
+    const now = performance.now();
+    while (start + (sent * 1000) / rate <= now) one(start + (sent++ * 1000) / rate);
+    setTimeout(tick, 1);
+  };
+  tick();
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(inflight);
+      agent.destroy();
+      return samples;
+    },
+  };
+}
+
+/** Closed-loop load: `connections` loops, each sending its next request when the last answered. */
+export function saturate(url: string, token: string, connections: number): { stop(): Promise<Sample[]> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const samples: Sample[] = [];
+  let running = true;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          samples.push({ at: Date.now(), ms: performance.now() - t0, status: res.statusCode ?? 0 });
+          resolve();
+        });
+      });
+      req.on("error", () => resolve());
+    });
+  const loops = Array.from({ length: connections }, async () => {
+    while (running) await one();
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+      return samples;
+    },
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+export function latency(samples: Sample[], from = 0, to = Number.POSITIVE_INFINITY) {
+  const w = samples.filter((s) => s.at >= from && s.at <= to);
+  const ms = w.map((s) => s.ms);
+  const seconds = w.length > 1 ? (w[w.length - 1].at - w[0].at) / 1000 : 0;
+  return {
+    n: w.length,
+    rps: seconds > 0 ? w.length / seconds : 0,
+    p50: percentile(ms, 50),
+    p99: percentile(ms, 99),
+    errors: w.filter((s) => s.status !== 200).length,
+  };
+}
+
+export const fmt = (n: number) => (Number.isNaN(n) ? "-" : n < 10 ? n.toFixed(2) : n.toFixed(0));
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export async function tokenFor(baseUrl: string, clientId: string, clientSecret: string): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+  return (await getJson<{ access_token: string }>(`${baseUrl}/auth/token`, { method: "POST", body: form }))
+    .access_token;
+}
+
+export const benchEvent = (programID: string) => ({
+  programID,
+  eventName: "fan-out",
+  priority: 1,
+  targets: ["bench"],
+  payloadDescriptors: [{ objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "PRICE", units: "KWH", currency: "EUR" }],
+  intervalPeriod: { start: "2030-01-01T00:00:00Z", duration: "PT1H" },
+  intervals: [0, 1, 2, 3].map((id) => ({ id, payloads: [{ type: "PRICE", values: [0.1 + id / 100] }] })),
+});
+
+export interface FanOutRun {
+  t201: number;
+  firstAt: number;
+  lastAt: number;
+  api: ReturnType<typeof latency>;
+}
+
+/**
+ * Runs `trigger` (which creates the event and resolves to when its 201 arrived) under `load`,
+ * waits with `done` for the last delivery, and takes the API latency of the window between.
+ */
+export async function fanOutUnderLoad(
+  load: () => { stop(): Promise<Sample[]> },
+  trigger: () => Promise<number>,
+  done: () => Promise<{ firstAt: number; lastAt: number }>,
+): Promise<FanOutRun> {
+  const l = load();
+  await new Promise((r) => setTimeout(r, 1000));
+  const t201 = await trigger();
+  const { firstAt, lastAt } = await done();
+  const samples = await l.stop();
+  return { t201, firstAt, lastAt, api: latency(samples, t201, lastAt) };
+}
+
+/** Latency of `load` alone for `ms`, after a second of warm-up (connections, JIT) not counted. */
+export async function quietLatency(load: () => { stop(): Promise<Sample[]> }, ms: number) {
+  const from = Date.now() + 1000;
+  const l = load();
+  await new Promise((r) => setTimeout(r, ms + 1000));
+  return latency(await l.stop(), from);
+}
+
+export function apiRows(
+  label: string,
+  without: ReturnType<typeof latency>,
+  during: ReturnType<typeof latency>,
+): string[] {
+  return [
+    `| ${label}, without fan-out | ${fmt(without.p50)} ms | ${fmt(without.p99)} ms | ${without.rps.toFixed(0)} |`,
+    `| ${label}, during fan-out (201 to last delivery) | ${fmt(during.p50)} ms | ${fmt(during.p99)} ms | ${during.rps.toFixed(0)} |`,
+    `| ${label}, ratio during / without | ${(during.p50 / without.p50).toFixed(2)}x | ${(during.p99 / without.p99).toFixed(2)}x | |`,
+  ];
+}

@@ -1,0 +1,22 @@
+// A VTN for the notification benchmarks, in its own process on an existing data dir: loopback
+// http callbacks allowed (the receivers), the embedded MQTT broker on a free port. Prints the
+// base URL.
+import { createVtn } from "@gridlink/vtn";
+
+const [dataDir] = process.argv.slice(2);
+const vtn = await createVtn({
+  dataDir,
+  host: "127.0.0.1",
+  port: 0,
+  logLevel: "warn",
+  demo: false,
+  tokenRateLimitPerMinute: 0,
+  webhookAllowHttp: true,
+  webhookAllowPrivate: true,
+  mqttPort: 0,
+});
+process.stdout.write(`${await vtn.listen()}\n`);
+process.on("SIGTERM", async () => {
+  await vtn.close();
+  process.exit(0);
+});

@@ -1,0 +1,203 @@
+// The running part of the notifier: fan-out, the dispatcher with its webhook sender and MQTT
+// publisher, the embedded broker, pruning. It runs in the notifier's worker thread (worker.ts) on
+// its own database connection, so delivery work never holds the API's event loop.
+import type { TokenVerifier } from "../auth/tokens.ts";
+import type { VtnConfig } from "../config.ts";
+import type { Grants } from "../core/grants.ts";
+import type { AnyDb } from "../store/kysely-store.ts";
+import type { Store } from "../store/types.ts";
+import { Deliveries } from "./deliveries.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { FanOut, MQTT_ENDPOINT } from "./fanout.ts";
+import { bodyFor } from "./matching.ts";
+import { type MetricsSnapshot, NotifyMetrics } from "./metrics.ts";
+import { EmbeddedBroker } from "./mqtt-broker.ts";
+import { ExternalPublisher, embeddedPublisher, type MqttPublisher, mqttTransport } from "./mqtt-publisher.ts";
+import { Outbox } from "./outbox.ts";
+import { WebhookSender } from "./webhook-sender.ts";
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** A pino-like logger (the worker forwards to the VTN's). */
+export interface Log {
+  error(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+}
+
+export interface MqttListening {
+  port: number;
+  secure: boolean;
+}
+
+export interface EngineStatus {
+  /** Nothing queued or in flight, every outcome written. */
+  quiet: boolean;
+  inFlight: number;
+  mqttClients?: number;
+  metrics: MetricsSnapshot;
+}
+
+export interface EngineDeps {
+  db: AnyDb;
+  store: Store;
+  grants: () => Grants;
+  verifier: TokenVerifier;
+  config: VtnConfig;
+  log: Log;
+  /** Told when MQTT starts or stops reaching anyone (the outbox records for MQTT only then). */
+  onMqttLive(live: boolean): void;
+}
+
+export class NotifyEngine {
+  readonly metrics = new NotifyMetrics();
+  private readonly sender: WebhookSender;
+  private readonly fanout: FanOut;
+  private readonly dispatcher: Dispatcher;
+  private readonly deliveries: Deliveries;
+  private broker?: EmbeddedBroker;
+  private publisher?: MqttPublisher;
+  private pruneTimer?: NodeJS.Timeout;
+  private live = false;
+
+  constructor(private readonly deps: EngineDeps) {
+    const { config, log } = deps;
+    this.deliveries = new Deliveries(deps.db);
+    this.sender = new WebhookSender({
+      timeoutMs: config.webhookTimeoutMs,
+      policy: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
+      socketsPerEndpoint: config.webhookConcurrencyPerEndpoint,
+    });
+    this.fanout = new FanOut(new Outbox(deps.db), deps.grants, {
+      mqtt: () => this.mqttLive(),
+      subscriptionPage: 500,
+      venPage: 500,
+      onDeliveries: () => this.dispatcher.wake(),
+      onError: (err) => log.error({ err }, "notification fan-out failed; retrying"),
+    });
+    const retry = {
+      maxAttempts: config.webhookMaxAttempts,
+      baseMs: config.webhookRetryBaseMs,
+      maxMs: config.webhookRetryMaxMs,
+    };
+    this.dispatcher = new Dispatcher(
+      this.deliveries,
+      {
+        WEBHOOK: (d, shared) =>
+          this.sender.post(d.target, bodyFor(shared, d.shown_targets), {
+            ...(d.bearer ? { authorization: `Bearer ${d.bearer}` } : {}),
+            "webhook-id": d.id,
+            "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+          }),
+        MQTT: mqttTransport(() => this.publisher),
+      },
+      {
+        concurrency: config.webhookConcurrency,
+        perEndpoint: (e) => (e === MQTT_ENDPOINT ? 4 : config.webhookConcurrencyPerEndpoint),
+        retry: () => retry,
+        pollMs: 1000,
+        onOutcome: (d, o, dead) => {
+          this.metrics.record(d, o, dead);
+          if (dead) log.warn({ delivery: d.id, channel: d.channel, error: o.error }, "notification dead-lettered");
+        },
+        onError: (err) => log.error({ err }, "notification dispatch failed"),
+      },
+    );
+  }
+
+  /** Starts MQTT, the workers and pruning; resolves to the embedded broker's address, if any. */
+  async start(): Promise<MqttListening | undefined> {
+    await this.startMqtt();
+    await this.dispatcher.start();
+    void this.fanout.wake();
+    const prune = () =>
+      this.deliveries
+        .prune(Date.now() - this.deps.config.notifyRetentionHours * 3600_000)
+        .catch((err) => this.deps.log.error({ err }, "pruning delivered notifications failed"));
+    void prune();
+    this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+    return this.broker ? { port: this.broker.port, secure: this.broker.secure } : undefined;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await this.fanout.stop();
+    await this.dispatcher.stop();
+    this.sender.close();
+    await this.publisher?.close();
+    await this.broker?.close();
+    this.publisher = undefined;
+    this.broker = undefined;
+  }
+
+  /** New changes were committed, or dead letters were put back: look now. */
+  wake(): void {
+    void this.fanout.wake();
+    this.dispatcher.wake();
+  }
+
+  status(): EngineStatus {
+    return {
+      quiet: this.dispatcher.quiet && !this.fanout.running,
+      inFlight: this.dispatcher.inFlight,
+      mqttClients: this.broker?.connectedClients,
+      metrics: this.metrics.snapshot(),
+    };
+  }
+
+  /**
+   * Whether MQTT notifications can reach anyone: an external broker (its subscribers are unknown),
+   * retained messages, or an embedded broker with clients connected. With nobody connected to the
+   * embedded broker a publish reaches nobody, so none is made.
+   */
+  mqttLive(): boolean {
+    if (!this.publisher) return false;
+    const c = this.deps.config;
+    return c.mqttBroker === "external" || c.mqttRetain || (this.broker?.connectedClients ?? 0) > 0;
+  }
+
+  private reportLive(): void {
+    const live = this.mqttLive();
+    if (live !== this.live) {
+      this.live = live;
+      this.deps.onMqttLive(live);
+    }
+  }
+
+  private async startMqtt(): Promise<void> {
+    const { config: c, log } = this.deps;
+    if (c.mqttBroker === "external") {
+      this.publisher = new ExternalPublisher(c.mqttUrl, c.mqttRetain, c.webhookTimeoutMs, (msg, err) =>
+        log.warn({ err }, `${msg}: publishing waits and retries`),
+      );
+      this.reportLive();
+      return;
+    }
+    if (c.mqttBroker !== "embedded") return;
+    const host = c.mqttHost || c.host;
+    try {
+      this.broker = await EmbeddedBroker.start({
+        host,
+        port: c.mqttPort,
+        tls: c.mqttTlsCert ? { certFile: c.mqttTlsCert, keyFile: c.mqttTlsKey } : undefined,
+        auth: c.mqttAuth,
+        username: c.mqttUsername,
+        verifier: this.deps.verifier,
+        ownsVen: async (clientId, venId) => (await this.deps.store.get("VEN", venId))?.clientID === clientId,
+        onError: (msg, err) => log.debug({ err }, msg),
+        onClients: () => this.reportLive(),
+      });
+      this.publisher = embeddedPublisher(this.broker, c.mqttRetain);
+      this.reportLive();
+    } catch (err) {
+      // The REST API and webhooks do not depend on MQTT (a VTN MAY support it): run without it.
+      const why =
+        (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? "the address is in use" : (err as Error).message;
+      log.error(
+        `MQTT broker could not listen on ${host}:${c.mqttPort} (${why}); MQTT notifications are off. ` +
+          "Set mqttPort (0 = any free port) or mqttBroker=none.",
+      );
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// Messages between the VTN's main thread (notify/index.ts) and the notifier's worker thread
+// (notify/worker.ts). Plain data: they cross a MessagePort.
+import type { VtnConfig } from "../config.ts";
+import type { EngineStatus, MqttListening } from "./engine.ts";
+
+export interface WorkerData {
+  /** The worker's module (worker.ts), loaded through tsx by worker-boot.mjs. */
+  entry: string;
+  config: VtnConfig;
+}
+
+export type ToWorker =
+  | { type: "wake" }
+  /** A ven or resource changed: the worker's cached grants are stale. */
+  | { type: "grants" }
+  | { type: "status"; id: number }
+  | { type: "stop" };
+
+export type FromWorker =
+  | { type: "ready"; mqtt?: MqttListening }
+  | { type: "failed"; error: string }
+  | {
+      type: "log";
+      level: "error" | "warn" | "debug";
+      msg: string;
+      fields?: Record<string, unknown>;
+      err?: SerializedError;
+    }
+  | { type: "mqtt-live"; live: boolean }
+  | { type: "status"; id: number; status: EngineStatus }
+  | { type: "stopped" };
+
+export interface SerializedError {
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  const e = err as NodeJS.ErrnoException;
+  return { message: e?.message ?? String(err), stack: e?.stack, code: e?.code };
+}

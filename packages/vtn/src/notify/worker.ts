@@ -1,0 +1,68 @@
+// The notifier's worker thread: its own SQLite connection, its own copy of core's grants, the
+// token verifier for the MQTT broker, and the engine. Talks to the main thread only through
+// worker-protocol messages.
+import { join } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "../auth/tokens.ts";
+import { Grants } from "../core/grants.ts";
+import type { AnyDb } from "../store/kysely-store.ts";
+import { openSqliteStore } from "../store/sqlite/index.ts";
+import { type Log, NotifyEngine } from "./engine.ts";
+import { type FromWorker, serializeError, type ToWorker, type WorkerData } from "./worker-protocol.ts";
+
+const port = parentPort;
+if (!port) throw new Error("notify/worker.ts runs as a worker thread");
+const { config } = workerData as WorkerData;
+const post = (m: FromWorker) => port.postMessage(m);
+
+const logAt =
+  (level: "error" | "warn" | "debug") =>
+  (obj: object | string, msg?: string): void => {
+    if (typeof obj === "string") {
+      post({ type: "log", level, msg: obj });
+      return;
+    }
+    const { err, ...fields } = obj as { err?: unknown };
+    post({ type: "log", level, msg: msg ?? "", fields, err: err === undefined ? undefined : serializeError(err) });
+  };
+const log: Log = { error: logAt("error"), warn: logAt("warn"), debug: logAt("debug") };
+
+try {
+  const store = await openSqliteStore({ file: join(config.dataDir, "gridlink.sqlite"), sync: config.sqliteSync });
+  let grants = new Grants(store);
+  const verifier: TokenVerifier =
+    config.auth.mode === "external"
+      ? new ExternalVerifier(config.auth)
+      : BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds);
+  const engine = new NotifyEngine({
+    db: store.db as AnyDb,
+    store,
+    grants: () => grants,
+    verifier,
+    config,
+    log,
+    onMqttLive: (live) => post({ type: "mqtt-live", live }),
+  });
+  port.on("message", async (m: ToWorker) => {
+    switch (m.type) {
+      case "wake":
+        engine.wake();
+        return;
+      case "grants":
+        grants = new Grants(store);
+        return;
+      case "status":
+        post({ type: "status", id: m.id, status: engine.status() });
+        return;
+      case "stop":
+        await engine.stop();
+        await store.close();
+        post({ type: "stopped" });
+        port.close();
+        return;
+    }
+  });
+  post({ type: "ready", mqtt: await engine.start() });
+} catch (err) {
+  post({ type: "failed", error: (err as Error).stack ?? String(err) });
+}
