@@ -85,12 +85,11 @@ export async function seedFleet(dataDir: string, n: number, log: (s: string) => 
   return creds;
 }
 
-/** Starts `npx tsx bench/cems-vtn.ts serve dataDir` and resolves with its URL and process. */
-export async function serveVtn(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+/** Starts `npx tsx bench/cems-vtn.ts serve dataDir [mqtt]` and resolves with its URL and process. */
+export async function serveVtn(dataDir: string, mqtt = false): Promise<{ url: string; child: ChildProcess }> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ["--import", "tsx", self, "serve", dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const args = ["--import", "tsx", self, "serve", dataDir, ...(mqtt ? ["mqtt"] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const url = await new Promise<string>((resolve, reject) => {
     rl.once("line", resolve);
@@ -124,7 +123,9 @@ if (process.argv[2] === "serve") {
     logLevel: "warn",
     demo: false,
     tokenRateLimitPerMinute: 0,
-    mqttBroker: "none",
+    ...(process.argv[4] === "mqtt"
+      ? { mqttBroker: "embedded" as const, mqttPort: 0 }
+      : { mqttBroker: "none" as const }),
   });
   process.stdout.write(`${await vtn.listen()}\n`);
   process.on("SIGTERM", async () => {

@@ -14,7 +14,7 @@ import {
   varySite,
 } from "@gridlink/cems";
 import { VenClient } from "@gridlink/ven";
-import { createVtn } from "@gridlink/vtn";
+import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
 import { type Args, flag, UsageError } from "./args.ts";
 
 export const SIM_USAGE = `gridlink sim --sites 100 (--provision DATA_DIR | --credentials FILE) [--vtn URL] [--config site.yaml]
@@ -41,7 +41,7 @@ async function provision(dataDir: string, n: number): Promise<Cred[]> {
     for (let i = known.length; i < n; i++) {
       const venName = `sim-${String(i + 1).padStart(4, "0")}`;
       const c = await vtn.clients.add({ role: "ven", name: venName });
-      await vtn.core.vens.create(admin as never, { venName, clientID: c.clientId, targets: ["demo", "sim", venName] });
+      await vtn.core.vens.create(admin, { venName, clientID: c.clientId, targets: ["demo", "sim", venName] });
       known.push({ ...c, venName });
     }
   } finally {

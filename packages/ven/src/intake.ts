@@ -78,14 +78,16 @@ export class NotificationIntake {
     return this.mode === "webhook";
   }
 
-  private schedule(): void {
+  /** Polls at a fixed rate: the time a re-read takes is not added to the period. */
+  private schedule(delay = this.opts.pollMs ?? 10_000): void {
     if (this.stopped) return;
     const pollMs = this.opts.pollMs ?? 10_000;
     this.timer = setTimeout(async () => {
+      const started = Date.now();
       const safety = this.opts.safetyResyncMs ?? 300_000;
-      if (!this.pushHealthy() || Date.now() - this.lastResync >= safety) await this.resync();
-      this.schedule();
-    }, pollMs);
+      if (!this.pushHealthy() || started - this.lastResync >= safety) await this.resync();
+      this.schedule(Math.max(0, pollMs - (Date.now() - started)));
+    }, delay);
     this.timer.unref?.();
   }
 

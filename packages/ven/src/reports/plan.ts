@@ -18,6 +18,7 @@ import {
   durationMs,
   type Event,
   isBeginningOfTime,
+  isInfinite,
   parseDateTime,
   parseDuration,
   type RandomizeOffset,
@@ -96,9 +97,12 @@ export function reportingIntervals(event: Event, opts: PlanOptions): { intervals
   const start = !ip.start || isBeginningOfTime(ip.start) ? opts.receivedAt : parseDateTime(ip.start);
   const length = durationMs(parseDuration(ip.duration), start);
   if (!(length > 0)) return { intervals: [], cycle: 0 };
-  const end = event.duration ? start.getTime() + durationMs(parseDuration(event.duration), start) : horizon.getTime();
+  // A finite report-only event is planned in full (its last interval matters for numIntervals -1);
+  // an endless one up to the horizon.
+  const duration = event.duration ? parseDuration(event.duration) : undefined;
+  const end = duration && !isInfinite(duration) ? start.getTime() + durationMs(duration, start) : horizon.getTime();
   const intervals: ResolvedInterval[] = [];
-  for (let i = 0, t = start.getTime(); t < Math.min(end, horizon.getTime()) && i < 100_000; i++, t += length) {
+  for (let i = 0, t = start.getTime(); t < end && i < 100_000; i++, t += length) {
     intervals.push({ id: i, start: new Date(t), end: new Date(t + length), payloads: [], index: i, cycle: 0 });
   }
   return { intervals, cycle: intervals.length };

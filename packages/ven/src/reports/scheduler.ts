@@ -19,7 +19,11 @@ interface Tracked {
 }
 
 export interface SchedulerOptions {
-  /** How far ahead endless events are planned (default 1 day); replanned as time moves on. */
+  /**
+   * Windows due within this much time are kept (default 4 h); the plan is renewed as time moves
+   * on. Endless events are planned this far ahead; finite ones in full, of which only the coming
+   * windows are kept, so an event reporting every minute for a day holds hours, not a day, of windows.
+   */
   horizonMs?: number;
 }
 
@@ -28,7 +32,7 @@ export class ReportScheduler {
   private readonly horizonMs: number;
 
   constructor(opts: SchedulerOptions = {}) {
-    this.horizonMs = opts.horizonMs ?? 86_400_000;
+    this.horizonMs = opts.horizonMs ?? 4 * 3_600_000;
   }
 
   /** Starts or updates tracking of an event version received at `receivedAt` (`now` of the caller). */
@@ -36,7 +40,9 @@ export class ReportScheduler {
     const old = this.tracked.get(event.id);
     if (old && old.event.modificationDateTime === event.modificationDateTime) return;
     const horizon = receivedAt.getTime() + this.horizonMs;
-    const windows = planReports(event, { receivedAt, randomizeOffsetMs: randomize, horizon: new Date(horizon) });
+    const windows = planReports(event, { receivedAt, randomizeOffsetMs: randomize, horizon: new Date(horizon) }).filter(
+      (w) => w.dueAt.getTime() <= horizon,
+    );
     const t: Tracked = {
       event,
       receivedAt,
@@ -113,6 +119,6 @@ export class ReportScheduler {
       randomizeOffsetMs: t.randomize,
       horizon: new Date(t.horizon),
       maxPerDescriptor: 100_000,
-    }).filter((w) => w.dueAt.getTime() > t.watermark);
+    }).filter((w) => w.dueAt.getTime() > t.watermark && w.dueAt.getTime() <= t.horizon);
   }
 }
