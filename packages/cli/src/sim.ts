@@ -33,11 +33,7 @@ async function provision(dataDir: string, n: number): Promise<Cred[]> {
   if (known.length >= n) return known.slice(0, n);
   const vtn = await createVtn({ dataDir, demo: false, logLevel: "silent" });
   try {
-    const admin = {
-      role: "bl" as const,
-      clientId: "gridlink-sim",
-      scopes: new Set(["read_all", "write_vens"] as const),
-    };
+    const admin: Principal = { role: "bl", clientId: "gridlink-sim", scopes: new Set(ROLE_SCOPES.bl) };
     for (let i = known.length; i < n; i++) {
       const venName = `sim-${String(i + 1).padStart(4, "0")}`;
       const c = await vtn.clients.add({ role: "ven", name: venName });

@@ -113,7 +113,7 @@ function read(source: TelemetrySource, q: ReadQuery): Value[] | undefined {
   let sum = 0;
   for (const m of q.members) {
     const part = source.read({ ...q, resourceName: m, members: undefined });
-    if (!part || part.length !== 1 || typeof part[0] !== "number") return undefined;
+    if (part?.length !== 1 || typeof part[0] !== "number") return undefined;
     sum += part[0];
   }
   return [sum];
