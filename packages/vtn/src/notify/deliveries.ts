@@ -1,5 +1,6 @@
 // Delivery state in notify_deliveries: claiming due deliveries in batches, recording outcomes in
 // batches, and what the API and CLI show (lists, counts, retrying a dead letter).
+import { sql } from "kysely";
 import type { AnyDb } from "../store/kysely-store.ts";
 import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 
@@ -30,6 +31,16 @@ const COLUMNS = [
   "created_at",
 ] as const;
 
+/** In the claim queries' WHERE as a literal, so that SQLite uses the partial indexes on PENDING. */
+const PENDING = sql.lit("PENDING");
+
+const numeric = (r: Claimed): Claimed => ({
+  ...r,
+  seq: Number(r.seq),
+  change_seq: Number(r.change_seq),
+  created_at: Number(r.created_at),
+});
+
 export interface Outcome {
   seq: number;
   ok: boolean;
@@ -58,8 +69,9 @@ export class Deliveries {
   constructor(private readonly db: AnyDb) {}
 
   /**
-   * Due, unclaimed deliveries (oldest due first), marked claimed: none for `busy` endpoints, and
-   * for the others no more than `room(endpoint)` each, so one endpoint never crowds out the rest.
+   * Due deliveries (oldest due first), leaving out those the dispatcher holds (`held`: claims live
+   * in its memory only, so a restart has nothing to release) and those of `busy` endpoints; for
+   * the others no more than `room(endpoint)` each, so one endpoint never crowds out the rest.
    * `found` is how many due rows the query saw (fewer than `limit`: none else is due now);
    * `crowded` the endpoints that had more due rows than room.
    */
@@ -68,14 +80,15 @@ export class Deliveries {
     limit: number,
     busy: readonly string[],
     room: (endpoint: string) => number,
+    held: ReadonlySet<number>,
   ): Promise<{ rows: Claimed[]; found: number; crowded: Set<string> }> {
     let q = this.db
       .selectFrom("notify_deliveries")
       .select(COLUMNS)
-      .where("state", "=", "PENDING")
-      .where("claimed", "=", 0)
+      .where("state", "=", PENDING)
       .where("next_at", "<=", now);
     if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
+    if (held.size > 0) q = q.where("seq", "not in", [...held]);
     const found = (await q.orderBy("next_at").orderBy("seq").limit(limit).execute()) as Claimed[];
     const taken = new Map<string, number>();
     const crowded = new Set<string>();
@@ -88,42 +101,20 @@ export class Deliveries {
       taken.set(r.endpoint, n + 1);
       return true;
     });
-    return { rows: await this.mark(rows), found: found.length, crowded };
+    return { rows: rows.map(numeric), found: found.length, crowded };
   }
 
-  /** Due, unclaimed deliveries to one endpoint (an indexed lookup), marked claimed. */
-  async claimEndpoint(endpoint: string, now: number, limit: number): Promise<Claimed[]> {
-    const rows = (await this.db
+  /** Due deliveries to one endpoint not in `held` (an indexed lookup). */
+  async claimEndpoint(endpoint: string, now: number, limit: number, held: ReadonlySet<number>): Promise<Claimed[]> {
+    let q = this.db
       .selectFrom("notify_deliveries")
       .select(COLUMNS)
       .where("endpoint", "=", endpoint)
-      .where("state", "=", "PENDING")
-      .where("claimed", "=", 0)
-      .where("next_at", "<=", now)
-      .orderBy("next_at")
-      .orderBy("seq")
-      .limit(limit)
-      .execute()) as Claimed[];
-    return this.mark(rows);
-  }
-
-  private async mark(rows: Claimed[]): Promise<Claimed[]> {
-    if (rows.length > 0)
-      await this.db
-        .updateTable("notify_deliveries")
-        .set({ claimed: 1 })
-        .where(
-          "seq",
-          "in",
-          rows.map((r) => r.seq),
-        )
-        .execute();
-    return rows.map((r) => ({
-      ...r,
-      seq: Number(r.seq),
-      change_seq: Number(r.change_seq),
-      created_at: Number(r.created_at),
-    }));
+      .where("state", "=", PENDING)
+      .where("next_at", "<=", now);
+    if (held.size > 0) q = q.where("seq", "not in", [...held]);
+    const rows = (await q.orderBy("next_at").orderBy("seq").limit(limit).execute()) as Claimed[];
+    return rows.map(numeric);
   }
 
   /** The shared notification bodies of these changes. */
@@ -160,7 +151,6 @@ export class Deliveries {
           .updateTable("notify_deliveries")
           .set((eb) => ({
             state: "DELIVERED",
-            claimed: 0,
             attempts: eb("attempts", "+", 1),
             last_status: status,
             last_error: null,
@@ -173,7 +163,6 @@ export class Deliveries {
           .updateTable("notify_deliveries")
           .set((eb) => ({
             state: f.nextAt === undefined ? "DEAD" : "PENDING",
-            claimed: 0,
             attempts: eb("attempts", "+", 1),
             next_at: f.nextAt ?? now,
             last_status: f.status ?? null,
@@ -185,19 +174,14 @@ export class Deliveries {
     });
   }
 
-  /** After a restart nothing is in flight: claims of the previous run are released. */
-  async releaseClaims(): Promise<void> {
-    await this.db.updateTable("notify_deliveries").set({ claimed: 0 }).where("claimed", "=", 1).execute();
-  }
-
-  /** The earliest time a pending, unclaimed delivery becomes due (not counting `except` endpoints). */
-  async nextDue(except: readonly string[] = []): Promise<number | undefined> {
+  /** The earliest time a pending delivery becomes due, not counting `except` endpoints nor `held` rows. */
+  async nextDue(except: readonly string[] = [], held: ReadonlySet<number> = new Set()): Promise<number | undefined> {
     let q = this.db
       .selectFrom("notify_deliveries")
       .select((eb) => eb.fn.min("next_at").as("at"))
-      .where("state", "=", "PENDING")
-      .where("claimed", "=", 0);
+      .where("state", "=", PENDING);
     if (except.length > 0) q = q.where("endpoint", "not in", [...except]);
+    if (held.size > 0) q = q.where("seq", "not in", [...held]);
     const r = await q.executeTakeFirst();
     return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
   }
@@ -254,8 +238,8 @@ export class Deliveries {
   async retry(ids?: readonly string[], now = Date.now()): Promise<number> {
     let q = this.db
       .updateTable("notify_deliveries")
-      .set({ state: "PENDING", attempts: 0, next_at: now, claimed: 0, updated_at: now })
-      .where("state", "=", "DEAD");
+      .set({ state: "PENDING", attempts: 0, next_at: now, updated_at: now })
+      .where("state", "=", sql.lit("DEAD"));
     if (ids) {
       if (ids.length === 0) return 0;
       q = q.where("id", "in", [...ids]);

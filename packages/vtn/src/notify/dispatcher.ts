@@ -39,6 +39,8 @@ export class Dispatcher {
   private readonly heldBy = new Map<string, number>();
   private readonly bodies = new Map<number, string>();
   private held = 0;
+  /** Rows claimed and not yet written back (held, or finished with the outcome not yet recorded). */
+  private readonly claimed = new Set<number>();
   /** Deliveries being sent (or about to be), all endpoints together. */
   private sending = 0;
   /** Endpoints with queued deliveries that wait for room under the global concurrency. */
@@ -66,7 +68,6 @@ export class Dispatcher {
   ) {}
 
   async start(): Promise<void> {
-    await this.deliveries.releaseClaims();
     this.stopped = false;
     this.wake();
   }
@@ -109,7 +110,7 @@ export class Dispatcher {
         };
       });
     await this.flush();
-    // Whatever is still in flight stays claimed in the table; the next start releases it.
+    // Whatever is still in flight is PENDING in the table: the next start sends it again.
   }
 
   /** Deliveries held in memory (queued or in flight). */
@@ -142,7 +143,7 @@ export class Dispatcher {
       const busy = [...this.heldBy].filter(([e, n]) => n >= this.cap(e)).map(([e]) => e);
       const limit = Math.min(500, this.capacity() - this.held);
       const room = (e: string) => this.cap(e) - (this.heldBy.get(e) ?? 0);
-      const { rows, found, crowded } = await this.deliveries.claim(Date.now(), limit, busy, room);
+      const { rows, found, crowded } = await this.deliveries.claim(Date.now(), limit, busy, room, this.claimed);
       await this.bodiesFor(rows);
       for (const e of [...busy, ...crowded]) this.backlogged.add(e);
       this.enqueue(rows);
@@ -161,7 +162,7 @@ export class Dispatcher {
     this.toppingUp.add(endpoint);
     try {
       const room = this.cap(endpoint) - (this.heldBy.get(endpoint) ?? 0);
-      const rows = await this.deliveries.claimEndpoint(endpoint, Date.now(), room);
+      const rows = await this.deliveries.claimEndpoint(endpoint, Date.now(), room, this.claimed);
       await this.bodiesFor(rows);
       if (rows.length < room) this.backlogged.delete(endpoint);
       this.enqueue(rows);
@@ -180,6 +181,7 @@ export class Dispatcher {
   }
 
   private enqueue(rows: Claimed[]): void {
+    for (const r of rows) this.claimed.add(r.seq);
     for (const r of rows) {
       const q = this.queues.get(r.endpoint) ?? [];
       q.push(r);
@@ -193,7 +195,7 @@ export class Dispatcher {
   /** Sleeps until the next retry is due, or pollMs at most. */
   private async sleep(): Promise<void> {
     // Backlogged endpoints top themselves up as they drain; their due rows do not wake the pump.
-    const next = await this.deliveries.nextDue([...this.backlogged]);
+    const next = await this.deliveries.nextDue([...this.backlogged], this.claimed);
     const wait = next === undefined ? this.opts.pollMs : Math.max(5, Math.min(this.opts.pollMs, next - Date.now()));
     clearTimeout(this.sleepTimer);
     this.sleepTimer = setTimeout(() => this.wake(), wait);
@@ -286,6 +288,9 @@ export class Dispatcher {
     this.outcomes = [];
     this.flushing = this.deliveries
       .record(batch)
+      .then(() => {
+        for (const o of batch) this.claimed.delete(o.seq);
+      })
       .catch((err) => {
         this.outcomes.unshift(...batch);
         this.opts.onError(err);

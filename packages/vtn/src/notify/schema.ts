@@ -8,7 +8,7 @@
 // targets_owner: an index on the core's targets table for the fan-out's grant lookups.
 // notify_client_roles: whether a subscribing client reads all objects (BL) or is a VEN, recorded
 //   when it writes a subscription, so privacy holds for clients of an external token issuer too.
-import type { Kysely, Migration } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -43,7 +43,6 @@ export function notifyOutboxMigration(dialect: Dialect): Migration {
         .addColumn("client_id", "text")
         .addColumn("shown_targets", "text")
         .addColumn("state", "text", (c) => c.notNull())
-        .addColumn("claimed", "integer", (c) => c.notNull().defaultTo(0))
         .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
         .addColumn("next_at", "bigint", (c) => c.notNull())
         .addColumn("last_status", "integer")
@@ -51,16 +50,15 @@ export function notifyOutboxMigration(dialect: Dialect): Migration {
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("updated_at", "bigint", (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex("notify_deliveries_due")
-        .on("notify_deliveries")
-        .columns(["state", "claimed", "next_at", "seq"])
-        .execute();
-      await db.schema
-        .createIndex("notify_deliveries_endpoint")
-        .on("notify_deliveries")
-        .columns(["endpoint", "state", "claimed", "next_at", "seq"])
-        .execute();
+      // Partial indexes over the pending rows only: a delivery leaving PENDING leaves them, and the
+      // claim queries (which name state = 'PENDING' literally) read nothing else.
+      await sql`create index notify_deliveries_due on notify_deliveries (next_at, seq) where state = 'PENDING'`.execute(
+        db,
+      );
+      await sql`create index notify_deliveries_endpoint on notify_deliveries (endpoint, next_at, seq) where state = 'PENDING'`.execute(
+        db,
+      );
+      await sql`create index notify_deliveries_dead on notify_deliveries (seq) where state = 'DEAD'`.execute(db);
       await db.schema
         .createIndex("notify_deliveries_client")
         .on("notify_deliveries")
@@ -99,7 +97,6 @@ export interface DeliveryRow {
   /** JSON array of the targets the subscriber may see, when target hiding changed them; else null. */
   shown_targets: string | null;
   state: DeliveryState;
-  claimed: number;
   attempts: number;
   next_at: number;
   last_status: number | null;
@@ -108,7 +105,4 @@ export interface DeliveryRow {
   updated_at: number;
 }
 
-export type NewDelivery = Omit<
-  DeliveryRow,
-  "seq" | "claimed" | "attempts" | "last_status" | "last_error" | "updated_at"
->;
+export type NewDelivery = Omit<DeliveryRow, "seq" | "attempts" | "last_status" | "last_error" | "updated_at">;

@@ -1,6 +1,8 @@
 // The notifier's worker thread: its own SQLite connection, its own copy of core's grants, the
 // token verifier for the MQTT broker, and the engine. Talks to the main thread only through
 // worker-protocol messages.
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "../auth/tokens.ts";
@@ -27,6 +29,21 @@ const logAt =
   };
 const log: Log = { error: logAt("error"), warn: logAt("warn"), debug: logAt("debug") };
 
+/**
+ * Background work yields the CPU to the API: on Linux this thread (not the process) gets a lower
+ * scheduling priority (nice 10), so that under contention the API's event loop runs first.
+ * Elsewhere this is skipped.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // not Linux, or not permitted: run at normal priority
+  }
+}
+
+lowerPriority();
 try {
   const store = await openSqliteStore({ file: join(config.dataDir, "gridlink.sqlite"), sync: config.sqliteSync });
   let grants = new Grants(store);
