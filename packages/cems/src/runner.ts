@@ -36,6 +36,8 @@ export interface RunnerOptions {
   onError?: (err: Error) => void;
   /** Called after every simulated step. */
   onStep?: (r: PlantStep, d: Directive) => void;
+  /** Called after each report sent (or failed): when it was due and when it went, in simulated time. */
+  onReport?: (r: { eventID: string; dueAt: Date; sentAt: Date; ok: boolean }) => void;
 }
 
 export interface RunnerStats {
@@ -185,13 +187,16 @@ export class SiteRunner {
         source: this.opts.site.source,
         reportName: `${this.opts.venName} ${event.eventName ?? event.id} #${group[0].seq}`,
       });
+      let ok = true;
       try {
         await this.opts.client.reports.create(body);
         this.stats.reportsSent++;
       } catch (err) {
+        ok = false;
         this.stats.reportErrors++;
         this.opts.onError?.(err as Error);
       }
+      this.opts.onReport?.({ eventID: event.id, dueAt: group[0].dueAt, sentAt: this.opts.clock.now(), ok });
     }
   }
 }
