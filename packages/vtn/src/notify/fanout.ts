@@ -142,7 +142,14 @@ export class FanOut {
       const o = change.object as { targets?: string[] | null };
       const page = await this.outbox.venCandidates(o.targets ?? [], row.ven_cursor, this.opts.venPage);
       const topics: Array<[string, string[] | null]> = [];
+      const targeted = (o.targets ?? []).length > 0;
+      // An untargeted program or event is every VEN's to read, as it is: no grants to consult.
+      if (targeted) await this.warmGrants(page.map((v) => v.clientId));
       for (const [i, ven] of page.entries()) {
+        if (!targeted) {
+          topics.push([venTopic(change, ven.id), null]);
+          continue;
+        }
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
         const v = await this.grants().visibility(principalFor(ven.clientId, false), undefined);
         if (!visibleUnder(o, v)) continue;
@@ -169,13 +176,7 @@ export class FanOut {
     const needsGrants = change.kind === "PROGRAM" || change.kind === "EVENT";
     // Ask core for every VEN's grants at once (its cache keeps them): one pass of queries without
     // a round trip through the loop below for each.
-    if (needsGrants) {
-      const vens = [...readers].filter(([, r]) => !r.readsAll && !r.disabled).map(([clientId]) => clientId);
-      for (let i = 0; i < vens.length; i += YIELD_EVERY) {
-        await Promise.all(vens.slice(i, i + YIELD_EVERY).map((c) => this.grants().of(c)));
-        await yieldToIo();
-      }
-    }
+    if (needsGrants) await this.warmGrants([...readers].filter(([, r]) => !r.readsAll && !r.disabled).map(([c]) => c));
     for (const [i, sub] of subs.entries()) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
       // A subscription made after the change does not hear of it.
@@ -206,6 +207,18 @@ export class FanOut {
         });
     }
     return out;
+  }
+
+  /**
+   * Asks core for these clients' grants a batch at a time (its cache keeps them), rather than
+   * one round trip per client in the loops that use them.
+   */
+  private async warmGrants(clientIds: readonly string[]): Promise<void> {
+    const unique = [...new Set(clientIds)];
+    for (let i = 0; i < unique.length; i += YIELD_EVERY) {
+      await Promise.all(unique.slice(i, i + YIELD_EVERY).map((c) => this.grants().of(c)));
+      await yieldToIo();
+    }
   }
 
   private mqttRow(row: ChangeRow, topics: Array<[string, string[] | null]>, now: number): NewDelivery {
