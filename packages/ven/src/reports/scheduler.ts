@@ -20,9 +20,9 @@ interface Tracked {
 
 export interface SchedulerOptions {
   /**
-   * Windows due within this much time are kept (default 4 h); the plan is renewed as time moves
+   * Windows due within this much time are kept (default 1 h); the plan is renewed as time moves
    * on. Endless events are planned this far ahead; finite ones in full, of which only the coming
-   * windows are kept, so an event reporting every minute for a day holds hours, not a day, of windows.
+   * windows are kept, so an event reporting every minute for a day holds an hour of windows, not a day.
    */
   horizonMs?: number;
 }
@@ -32,7 +32,7 @@ export class ReportScheduler {
   private readonly horizonMs: number;
 
   constructor(opts: SchedulerOptions = {}) {
-    this.horizonMs = opts.horizonMs ?? 4 * 3_600_000;
+    this.horizonMs = opts.horizonMs ?? 3_600_000;
   }
 
   /** Starts or updates tracking of an event version received at `receivedAt` (`now` of the caller). */
