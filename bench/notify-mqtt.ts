@@ -12,13 +12,13 @@ import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
 import mqtt from "mqtt";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
-  apiRows,
   benchEvent,
-  fanOutUnderLoad,
   getJson,
   probe,
   quietLatency,
+  resultTables,
   saturate,
+  threeRuns,
   tokenFor,
 } from "./support/notify-probe.ts";
 
@@ -137,12 +137,13 @@ async function main() {
       if (res.status !== 201) throw new Error(`POST /events answered ${res.status}: ${await res.text()}`);
       return at;
     };
-    log(`  API at ${RATE} req/s without fan-out (5 s), then one event to ${VENS}...`);
-    const steadyQuiet = await quietLatency(() => probe(probeUrl, token, RATE), 5000);
-    const run1 = await fanOutUnderLoad(() => probe(probeUrl, token, RATE), trigger, s.done);
-    log(`  API saturated by ${CONNECTIONS} connections without fan-out (5 s), then another event...`);
-    const busyQuiet = await quietLatency(() => saturate(probeUrl, token, CONNECTIONS), 5000);
-    const run2 = await fanOutUnderLoad(() => saturate(probeUrl, token, CONNECTIONS), trigger, s.done);
+    const runs = await threeRuns(
+      () => probe(probeUrl, token, RATE),
+      () => saturate(probeUrl, token, CONNECTIONS),
+      trigger,
+      s.done,
+      log,
+    );
     let summary = { counts: { MQTT: { PENDING: -1 } as Record<string, number> }, mqttClients: 0 };
     for (let i = 0; i < 100 && summary.counts.MQTT.PENDING !== 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -166,21 +167,17 @@ async function main() {
     const ceilingMs = c.lastAt - c0;
     await pub.endAsync(true);
 
-    const ms1 = run1.lastAt - run1.t201;
-    const ms2 = run2.lastAt - run2.t201;
     const out = [
       `### One event to ${VENS.toLocaleString("en")} MQTT subscribers (embedded broker, token auth, VEN-scoped topics, QoS 1)`,
       "",
-      "| figure | gridlink | ceiling: bare aedes, same subscribers, one publishing client | ratio |",
-      "|---|---|---|---|",
-      `| 201 to last subscriber, API at ${RATE} req/s | ${(ms1 / 1000).toFixed(2)} s (first after ${run1.firstAt - run1.t201} ms) | ${(ceilingMs / 1000).toFixed(2)} s | ${((ceilingMs / ms1) * 100).toFixed(0)}% |`,
-      `| 201 to last subscriber, API saturated | ${(ms2 / 1000).toFixed(2)} s (first after ${run2.firstAt - run2.t201} ms) | | |`,
-      `| messages per second | ${((VENS / ms1) * 1000).toFixed(0)} | ${((VENS / ceilingMs) * 1000).toFixed(0)} | |`,
-      "",
-      "| API probe: GET /programs?limit=10 | p50 | p99 | req/s |",
-      "|---|---|---|---|",
-      ...apiRows(`steady ${RATE} req/s`, steadyQuiet, run1.api),
-      ...apiRows(`saturated, ${CONNECTIONS} connections`, busyQuiet, run2.api),
+      ...resultTables(runs, {
+        n: VENS,
+        rate: RATE,
+        connections: CONNECTIONS,
+        ceilingMs,
+        ceiling: "bare aedes, same subscribers, one publishing client",
+        last: "last subscriber",
+      }),
       "",
       `Outbox after the runs: ${JSON.stringify(summary.counts.MQTT)}; MQTT clients connected: ${summary.mqttClients}.`,
     ];

@@ -14,14 +14,13 @@ import { join } from "node:path";
 import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
-  apiRows,
   benchEvent,
-  type FanOutRun,
-  fanOutUnderLoad,
   getJson,
   probe,
   quietLatency,
+  resultTables,
   saturate,
+  threeRuns,
   tokenFor,
 } from "./support/notify-probe.ts";
 
@@ -173,13 +172,7 @@ async function main() {
     const steady = () => probe(probeUrl, token, RATE);
     const busy = () => saturate(probeUrl, token, CONNECTIONS);
 
-    log(`  API at ${RATE} req/s without fan-out (5 s), then one event to ${VENS}...`);
-    const steadyQuiet = await quietLatency(steady, 5000);
-    const run1: FanOutRun = await fanOutUnderLoad(steady, trigger, done);
-    const posts1 = (await stats()).posts;
-    log(`  API saturated by ${CONNECTIONS} connections without fan-out (5 s), then another event...`);
-    const busyQuiet = await quietLatency(busy, 5000);
-    const run2: FanOutRun = await fanOutUnderLoad(busy, trigger, done);
+    const runs = await threeRuns(steady, busy, trigger, done, log);
     let summary = { counts: { WEBHOOK: { PENDING: -1 } as Record<string, number> } };
     for (let i = 0; i < 100 && summary.counts.WEBHOOK.PENDING !== 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -193,23 +186,19 @@ async function main() {
     const c = await stats();
     if (c.unique < VENS) throw new Error(`ceiling delivered only ${c.unique}`);
 
-    const ms1 = run1.lastAt - run1.t201;
-    const ms2 = run2.lastAt - run2.t201;
     const out = [
       `### One event to ${VENS.toLocaleString("en")} webhook subscribers (${ENDPOINTS} receiver endpoints on loopback)`,
       "",
-      "| figure | gridlink | ceiling: bare node:http client, same bodies and limits | ratio |",
-      "|---|---|---|---|",
-      `| 201 to last delivery, API at ${RATE} req/s | ${(ms1 / 1000).toFixed(2)} s (first after ${run1.firstAt - run1.t201} ms; ${posts1} POSTs) | ${(ceilingMs / 1000).toFixed(2)} s | ${((ceilingMs / ms1) * 100).toFixed(0)}% |`,
-      `| 201 to last delivery, API saturated | ${(ms2 / 1000).toFixed(2)} s (first after ${run2.firstAt - run2.t201} ms) | | |`,
-      `| deliveries per second | ${((VENS / ms1) * 1000).toFixed(0)} | ${((VENS / ceilingMs) * 1000).toFixed(0)} | |`,
+      ...resultTables(runs, {
+        n: VENS,
+        rate: RATE,
+        connections: CONNECTIONS,
+        ceilingMs,
+        ceiling: "bare node:http client, same bodies and limits",
+        last: "last delivery",
+      }),
       "",
-      "| API probe: GET /programs?limit=10 | p50 | p99 | req/s |",
-      "|---|---|---|---|",
-      ...apiRows(`steady ${RATE} req/s`, steadyQuiet, run1.api),
-      ...apiRows(`saturated, ${CONNECTIONS} connections`, busyQuiet, run2.api),
-      "",
-      `Outbox after the runs: ${JSON.stringify(summary.counts.WEBHOOK)}; probe errors: ${steadyQuiet.errors + run1.api.errors + busyQuiet.errors + run2.api.errors}.`,
+      `Outbox after the runs: ${JSON.stringify(summary.counts.WEBHOOK)}; every notification POSTed once: ${(await stats()).posts === VENS ? "yes" : "no"}.`,
     ];
     process.stdout.write(`${out.join("\n")}\n`);
   } finally {

@@ -173,3 +173,57 @@ export function apiRows(
     `| ${label}, ratio during / without | ${(during.p50 / without.p50).toFixed(2)}x | ${(during.p99 / without.p99).toFixed(2)}x | |`,
   ];
 }
+
+export interface Runs {
+  steadyQuiet: ReturnType<typeof latency>;
+  /** The first fan-out after the VTN started (cold caches), under the steady probe. */
+  cold: FanOutRun;
+  /** The next one, under the steady probe. */
+  warm: FanOutRun;
+  busyQuiet: ReturnType<typeof latency>;
+  /** Another one, under the saturating probe. */
+  saturated: FanOutRun;
+}
+
+/** The three fan-outs both notification benchmarks measure, with their API baselines. */
+export async function threeRuns(
+  steady: () => { stop(): Promise<Sample[]> },
+  busy: () => { stop(): Promise<Sample[]> },
+  trigger: () => Promise<number>,
+  done: () => Promise<{ firstAt: number; lastAt: number }>,
+  log: (s: string) => void,
+): Promise<Runs> {
+  log("  API at a steady rate without fan-out (5 s), then the first event (cold), then a second (warm)...");
+  const steadyQuiet = await quietLatency(steady, 5000);
+  const cold = await fanOutUnderLoad(steady, trigger, done);
+  const warm = await fanOutUnderLoad(steady, trigger, done);
+  log("  API saturated without fan-out (5 s), then a third event...");
+  const busyQuiet = await quietLatency(busy, 5000);
+  const saturated = await fanOutUnderLoad(busy, trigger, done);
+  return { steadyQuiet, cold, warm, busyQuiet, saturated };
+}
+
+/** The markdown tables of a notification benchmark. */
+export function resultTables(
+  r: Runs,
+  o: { n: number; rate: number; connections: number; ceilingMs: number; ceiling: string; last: string },
+): string[] {
+  const ms = (run: FanOutRun) => run.lastAt - run.t201;
+  const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
+  const line = (label: string, run: FanOutRun, withCeiling: boolean) =>
+    `| 201 to ${o.last}, ${label} | ${s(ms(run))} (first after ${run.firstAt - run.t201} ms) | ${withCeiling ? s(o.ceilingMs) : ""} | ${withCeiling ? `${((o.ceilingMs / ms(run)) * 100).toFixed(0)}%` : ""} |`;
+  return [
+    `| figure | gridlink | ceiling: ${o.ceiling} | ratio |`,
+    "|---|---|---|---|",
+    line(`first event after start, API at ${o.rate} req/s`, r.cold, false),
+    line(`next event, API at ${o.rate} req/s`, r.warm, true),
+    line(`API saturated (${o.connections} connections)`, r.saturated, false),
+    `| per second, next event | ${((o.n / ms(r.warm)) * 1000).toFixed(0)} | ${((o.n / o.ceilingMs) * 1000).toFixed(0)} | |`,
+    "",
+    "| API probe: GET /programs?limit=10 | p50 | p99 | req/s |",
+    "|---|---|---|---|",
+    ...apiRows(`steady ${o.rate} req/s, first event`, r.steadyQuiet, r.cold.api).slice(0, 3),
+    ...apiRows(`steady ${o.rate} req/s, next event`, r.steadyQuiet, r.warm.api).slice(1, 3),
+    ...apiRows(`saturated, ${o.connections} connections`, r.busyQuiet, r.saturated.api),
+  ];
+}

@@ -2,7 +2,7 @@
 // (notifier doc §7, §8). Topic names are the notifier's (notify/topics.ts); who may ask for which
 // follows the YAML's scopes: the all-objects topics need read_all (the YAML's undeclared read_bl
 // is taken as BL), VEN-scoped ones read_ven_objects and a ven the client owns (else 404, as GET
-// /vens/{venID}). /notifiers itself is open to any authenticated client (docs/deviations.md).
+// /vens/{venID}). /notifiers itself is open to any authenticated client (docs/notifications.md).
 import type { FastifyInstance } from "fastify";
 import { requireScope } from "../../core/context.ts";
 import { NotFound } from "../../core/errors.ts";
