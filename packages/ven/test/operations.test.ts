@@ -124,6 +124,13 @@ describe("the SDK calls every operation of openadr3.yaml against a real VTN", ()
     ).toEqual(["g2"]);
     expect((await bl.vens.get(v.id)).venName).toBe("sdk-ven-2");
     expect((await bl.vens.list({ venName: "sdk-ven-2" })).map((x) => x.id)).toEqual([v.id]);
+    const res = await bl.resources.create({ resourceName: "meter", venID: v.id, clientID: "someone", targets: ["g3"] });
+    expect(
+      (await bl.resources.update(res.id, { resourceName: "meter-2", venID: v.id, clientID: "someone" })).resourceName,
+    ).toBe("meter-2");
+    expect((await bl.resources.get(res.id)).resourceName).toBe("meter-2");
+    expect((await bl.resources.list({ venID: v.id })).map((x) => x.id)).toEqual([res.id]);
+    expect((await bl.resources.delete(res.id)).id).toBe(res.id);
     expect((await bl.vens.delete(v.id)).id).toBe(v.id);
 
     const [own] = await ven.vens.list();
@@ -139,7 +146,7 @@ describe("the SDK calls every operation of openadr3.yaml against a real VTN", ()
     expect((await ven.resources.get(battery.id)).clientID).toBe(t.vens[0].clientId);
     expect((await ven.resources.list()).map((x) => x.id)).toEqual([battery.id]);
     expect(await ven2.resources.list()).toEqual([]);
-    // BL reads the VEN's resources (BL resource writes: see docs/ven-sdk.md "Known VTN gaps").
+    // BL reads the VEN's resources too.
     expect((await bl.resources.get(battery.id)).resourceName).toBe("battery-1");
     expect((await bl.resources.list({ venID: own.id })).map((x) => x.id)).toEqual([battery.id]);
     expect((await ven.resources.delete(battery.id)).id).toBe(battery.id);
