@@ -2,14 +2,13 @@
 // embedded broker (token authentication, VEN-scoped topic, QoS 1), in two subscriber processes.
 // Measures the time from the API's 201 to the last VEN receiving it, and the API's p99 during the
 // fan-out (steady 1,000 req/s and saturated, as bench/notify-webhooks.ts). Ceiling, same run: the
-// same subscribers on a bare aedes broker (no auth, no ACL, no outbox), the same 10,000 messages
-// published by one mqtt.js client.
+// same subscribers on a bare aedes broker (no auth, no ACL, no outbox, no database), the same
+// 10,000 messages published from inside that broker.
 //   npx tsx bench/notify-mqtt.ts [--vens 10000] [--rate 1000] [--connections 8]
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
-import mqtt from "mqtt";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
   benchEvent,
@@ -152,20 +151,23 @@ async function main() {
     await s.stop();
     subs = undefined;
 
-    log("  ceiling: the same subscribers on a bare aedes broker, 10,000 messages from one mqtt.js client...");
+    log("  ceiling: the same subscribers on a bare aedes broker, the messages published inside it...");
     bare = await startChild("bench/support/bare-broker.ts", []);
-    subs = await subscribe(bare.url, file, true);
+    const bareUrls = JSON.parse(bare.url) as { mqtt: string; control: string };
+    subs = await subscribe(bareUrls.mqtt, file, true);
     await subs.reset();
-    const vens = JSON.parse((await import("node:fs")).readFileSync(file, "utf8")) as Array<{ venId: string }>;
-    const body = Buffer.from(
-      JSON.stringify({ objectType: "EVENT", operation: "CREATE", object: benchEvent(programId), targets: ["bench"] }),
-    );
-    const pub = await mqtt.connectAsync(bare.url, { reconnectPeriod: 0 });
+    const vens = JSON.parse(readFileSync(file, "utf8")) as Array<{ venId: string }>;
+    const payload = JSON.stringify({
+      objectType: "EVENT",
+      operation: "CREATE",
+      object: benchEvent(programId),
+      targets: ["bench"],
+    });
+    const topics = vens.map((v) => `events/vens/${v.venId}/create`);
     const c0 = Date.now();
-    await Promise.all(vens.map((v) => pub.publishAsync(`events/vens/${v.venId}/create`, body, { qos: 1 })));
+    await getJson(`${bareUrls.control}/publish`, { method: "POST", body: JSON.stringify({ topics, payload }) });
     const c = await subs.done();
     const ceilingMs = c.lastAt - c0;
-    await pub.endAsync(true);
 
     const out = [
       `### One event to ${VENS.toLocaleString("en")} MQTT subscribers (embedded broker, token auth, VEN-scoped topics, QoS 1)`,
@@ -175,7 +177,7 @@ async function main() {
         rate: RATE,
         connections: CONNECTIONS,
         ceilingMs,
-        ceiling: "bare aedes, same subscribers, one publishing client",
+        ceiling: "bare aedes, same subscribers, publishing from inside the broker",
         last: "last subscriber",
       }),
       "",

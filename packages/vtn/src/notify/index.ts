@@ -52,7 +52,7 @@ export class Notifier {
     // The outbox records what someone may hear of: with MQTT live, everything; else only the
     // kinds some subscription names (judged inside the change's own transaction).
     store.onChange(async (tx, changes) => {
-      const wanted = this.recordsAll() ? changes : await Outbox.subscribed(tx, changes);
+      const wanted = this.recordsAll() ? changes : await this.outbox.subscribed(tx, changes);
       if (wanted.length > 0) await Outbox.record(tx, wanted);
     });
     store.afterCommit((changes) => {

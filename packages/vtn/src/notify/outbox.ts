@@ -29,6 +29,8 @@ export interface Progress {
 const INSERT_CHUNK = 400;
 
 export class Outbox {
+  private readonly subscribedKinds = new Map<Kind, boolean>();
+
   constructor(private readonly db: AnyDb) {}
 
   /** The store.onChange listener: one row per change, in the writing transaction. */
@@ -53,18 +55,23 @@ export class Outbox {
    * hear of earlier changes), so it is not recorded. A deleted subscription that asked to hear
    * of its own deletion counts.
    */
-  static async subscribed(tx: StoreTx, changes: readonly Change[]): Promise<Change[]> {
+  async subscribed(tx: StoreTx, changes: readonly Change[]): Promise<Change[]> {
+    // Which kinds have subscribers, cached: writes are serialised, so a transaction that changes
+    // subscriptions drops the cache before any later transaction can read it.
+    if (changes.some((c) => c.kind === "SUBSCRIPTION")) this.subscribedKinds.clear();
     const db = tx.db as AnyDb;
-    const wanted = new Map<Kind, boolean>();
     for (const kind of new Set(changes.map((c) => c.kind))) {
+      if (this.subscribedKinds.has(kind)) continue;
       const hit = await db
         .selectFrom("subscriptions")
         .select("seq")
         .where("objects", "like", `%|${kind}|%`)
         .limit(1)
         .executeTakeFirst();
-      wanted.set(kind, hit !== undefined);
+      this.subscribedKinds.set(kind, hit !== undefined);
     }
+    const wanted = new Map(this.subscribedKinds);
+    if (changes.some((c) => c.kind === "SUBSCRIPTION")) this.subscribedKinds.clear();
     return changes.filter(
       (c) =>
         wanted.get(c.kind) ||
