@@ -33,6 +33,8 @@ export interface RunnerOptions {
   intake?: Omit<IntakeOptions, "client" | "mirror" | "venID" | "clientName">;
   /** Create the site's resources on the VTN when missing (default true). */
   register?: boolean;
+  /** How often the targets BL granted the ven and its resources are read again (default 5 min of wall time). */
+  targetsRefreshMs?: number;
   onError?: (err: Error) => void;
   /** Called after every simulated step. */
   onStep?: (r: PlantStep, d: Directive) => void;
@@ -65,6 +67,7 @@ export class SiteRunner {
   private cost: Directive["cost"] | null = null;
   private readonly randomize: (e: Event) => ReturnType<ReturnType<typeof seededRandomize>>;
   private busy: Promise<void> = Promise.resolve();
+  private targetsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: RunnerOptions) {
     this.mirror = new EventMirror(opts.client, { now: () => opts.clock.now() });
@@ -106,15 +109,32 @@ export class SiteRunner {
     });
     this.time = Math.floor(this.opts.clock.now().getTime() / this.stepMs) * this.stepMs;
     this.mode = await this.intake.start();
+    this.targetsTimer = setInterval(
+      () => void this.refreshTargets().catch((e: Error) => this.opts.onError?.(e)),
+      this.opts.targetsRefreshMs ?? 300_000,
+    );
+    this.targetsTimer.unref?.();
     return this.mode;
   }
 
-  /** Re-reads programs and events over REST now. */
-  sync(): Promise<void> {
-    return this.intake?.resync() ?? this.mirror.resync();
+  /** Reads again the targets BL granted (they decide which events apply); rebuilds the timeline if they changed. */
+  async refreshTargets(): Promise<void> {
+    const ven = await this.opts.client.vens.get(this.venID);
+    const resources = await this.opts.client.resources.all({ venID: this.venID });
+    const before = JSON.stringify([this.venTargets, [...this.resourceTargets]]);
+    this.venTargets = ven.targets ?? [];
+    for (const r of resources)
+      if (this.resourceTargets.has(r.resourceName)) this.resourceTargets.set(r.resourceName, r.targets ?? []);
+    if (JSON.stringify([this.venTargets, [...this.resourceTargets]]) !== before) this.timelineRevision = -1;
+  }
+
+  /** Re-reads programs, events and granted targets over REST now. */
+  async sync(): Promise<void> {
+    await Promise.all([this.intake?.resync() ?? this.mirror.resync(), this.refreshTargets()]);
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.targetsTimer);
     await this.busy;
     await this.intake?.stop();
   }
