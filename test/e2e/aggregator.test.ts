@@ -1,7 +1,8 @@
 // End to end over real HTTP: an aggregator VEN whose resources are three sites (a virtual
 // resource). The BL limits the aggregate; the VTN gets AGGREGATED_REPORT and per-site reports.
-import type { Report } from "@gridlink/model";
+
 import { buildResources, ManualClock, Site, SiteRunner, VirtualResource } from "@gridlink/cems";
+import type { Report } from "@gridlink/model";
 import { BlClient, VenClient } from "@gridlink/ven";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "../support/vtn.ts";
@@ -26,9 +27,20 @@ describe("an aggregator VEN with three member sites", () => {
       eventName: "fleet-limit",
       targets: ["demo-ven-1"],
       intervalPeriod: { start: new Date(T0 + 5 * H).toISOString(), duration: "PT30M" },
-      intervals: Array.from({ length: 4 }, (_, k) => ({ id: 10 + k, payloads: [{ type: "IMPORT_CAPACITY_LIMIT", values: [LIMIT_KW] }] })),
+      intervals: Array.from({ length: 4 }, (_, k) => ({
+        id: 10 + k,
+        payloads: [{ type: "IMPORT_CAPACITY_LIMIT", values: [LIMIT_KW] }],
+      })),
       reportDescriptors: [
-        { payloadType: "DEMAND", readingType: "MEAN", aggregate: true, startInterval: 0, numIntervals: 1, frequency: 1, repeat: -1 },
+        {
+          payloadType: "DEMAND",
+          readingType: "MEAN",
+          aggregate: true,
+          startInterval: 0,
+          numIntervals: 1,
+          frequency: 1,
+          repeat: -1,
+        },
         { payloadType: "USAGE", aggregate: false, startInterval: 0, numIntervals: 1, frequency: 1, repeat: -1 },
       ],
     });
@@ -47,7 +59,13 @@ describe("an aggregator VEN with three member sites", () => {
         }),
     );
     const client = new VenClient({ baseUrl: t.url, ...t.vens[0] });
-    runner = new SiteRunner({ site: new VirtualResource("fleet", members), client, clock, venName: "demo-ven-1", intake: { pollMs: 60_000 } });
+    runner = new SiteRunner({
+      site: new VirtualResource("fleet", members),
+      client,
+      clock,
+      venName: "demo-ven-1",
+      intake: { pollMs: 60_000 },
+    });
     await runner.start();
     for (let ms = T0; ms <= T0 + 9 * H; ms += 15 * 60_000) {
       clock.set(new Date(ms));
@@ -70,7 +88,8 @@ describe("an aggregator VEN with three member sites", () => {
     for (const r of reports)
       for (const res of r.resources)
         if (res.resourceName === "AGGREGATED_REPORT")
-          for (const iv of res.intervals) demand.set(iv.id, iv.payloads.find((p) => p.type === "DEMAND")?.values[0] as number);
+          for (const iv of res.intervals)
+            demand.set(iv.id, iv.payloads.find((p) => p.type === "DEMAND")?.values[0] as number);
     expect([...demand.keys()].sort()).toEqual([10, 11, 12, 13]);
     for (const v of demand.values()) expect(v).toBeLessThanOrEqual(LIMIT_KW + 1e-3);
     // Without the limit the three cars alone would draw 33 kW.
