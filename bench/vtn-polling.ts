@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
 import Database from "better-sqlite3";
-import { createVtn, ROLE_SCOPES, type Principal } from "@gridlink/vtn";
 import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
 
 const arg = (name: string, dflt: number) => {
@@ -30,8 +30,22 @@ function priceEvent(programID: string, j: number) {
     eventName: `price-${j}`,
     priority: j % 4,
     targets: [`group-${j % GROUPS}`],
-    payloadDescriptors: [{ objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "PRICE", units: "KWH", currency: "EUR" }],
-    reportDescriptors: [{ payloadType: "USAGE", readingType: "DIRECT_READ", units: "KWH", aggregate: false, startInterval: -1, numIntervals: -1, historical: true, frequency: -1, repeat: 1 }],
+    payloadDescriptors: [
+      { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "PRICE", units: "KWH", currency: "EUR" },
+    ],
+    reportDescriptors: [
+      {
+        payloadType: "USAGE",
+        readingType: "DIRECT_READ",
+        units: "KWH",
+        aggregate: false,
+        startInterval: -1,
+        numIntervals: -1,
+        historical: true,
+        frequency: -1,
+        repeat: 1,
+      },
+    ],
     intervalPeriod: { start, duration: "PT1H" },
     intervals: [0, 1, 2, 3].map((id) => ({ id, payloads: [{ type: "PRICE", values: [0.1 + id / 100] }] })),
   };
@@ -47,7 +61,8 @@ async function seed(dataDir: string) {
     await vtn.core.vens.create(bl, { venName: `ven-${i}`, clientID, targets: [`group-${i % GROUPS}`, `ven-${i}`] });
   }
   const programs: string[] = [];
-  for (let k = 0; k < PROGRAMS; k++) programs.push((await vtn.core.programs.create(bl, { programName: `program-${k}` })).id);
+  for (let k = 0; k < PROGRAMS; k++)
+    programs.push((await vtn.core.programs.create(bl, { programName: `program-${k}` })).id);
   for (let j = 0; j < EVENTS; j++) {
     await vtn.core.events.create(bl, priceEvent(programs[j % PROGRAMS], j));
     if (j % 2000 === 1999) log(`  seeded ${j + 1}/${EVENTS} events`);
@@ -63,12 +78,17 @@ function reportBody(eventID: string) {
     eventID,
     clientName: "bench-ven",
     reportName: "usage",
-    payloadDescriptors: [{ objectType: "REPORT_PAYLOAD_DESCRIPTOR", payloadType: "USAGE", readingType: "DIRECT_READ", units: "KWH" }],
+    payloadDescriptors: [
+      { objectType: "REPORT_PAYLOAD_DESCRIPTOR", payloadType: "USAGE", readingType: "DIRECT_READ", units: "KWH" },
+    ],
     resources: [
       {
         resourceName: "meter-1",
         intervalPeriod: { start: new Date(start).toISOString(), duration: "PT15M" },
-        intervals: Array.from({ length: 96 }, (_, id) => ({ id, payloads: [{ type: "USAGE", values: [Math.round(Math.random() * 1000) / 100] }] })),
+        intervals: Array.from({ length: 96 }, (_, id) => ({
+          id,
+          payloads: [{ type: "USAGE", values: [Math.round(Math.random() * 1000) / 100] }],
+        })),
       },
     ],
   });
@@ -80,8 +100,14 @@ async function main() {
   try {
     const venClient = await seed(dataDir);
     const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: venClient.clientId, client_secret: venClient.clientSecret });
-    const tok = (await (await fetch(`${vtn.url}/auth/token`, { method: "POST", body: form })).json()) as { access_token: string };
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: venClient.clientId,
+      client_secret: venClient.clientSecret,
+    });
+    const tok = (await (await fetch(`${vtn.url}/auth/token`, { method: "POST", body: form })).json()) as {
+      access_token: string;
+    };
     const auth = { authorization: `Bearer ${tok.access_token}` };
 
     // 1. Polling: capture the exact response, then load both servers.
@@ -89,13 +115,26 @@ async function main() {
     const pollRes = await fetch(pollUrl, { headers: auth });
     const pollBytes = Buffer.from(await pollRes.arrayBuffer());
     const events = JSON.parse(pollBytes.toString()) as Array<{ id: string }>;
-    if (pollRes.status !== 200 || events.length !== 50) throw new Error(`polling answered ${pollRes.status} with ${events.length} events`);
+    if (pollRes.status !== 200 || events.length !== 50)
+      throw new Error(`polling answered ${pollRes.status} with ${events.length} events`);
     const pollFile = join(dataDir, "poll.json");
     writeFileSync(pollFile, pollBytes);
     log(`  polling response: 50 events, ${pollBytes.length} bytes`);
-    const ours = await load({ url: pollUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS, label: "gridlink GET /events" });
+    const ours = await load({
+      url: pollUrl,
+      headers: auth,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      label: "gridlink GET /events",
+    });
     const bare = await startChild("bench/support/bare-server.ts", [pollFile]);
-    const ceiling = await load({ url: `${bare.url}/events`, headers: auth, connections: CONNECTIONS, seconds: SECONDS, label: "bare GET" });
+    const ceiling = await load({
+      url: `${bare.url}/events`,
+      headers: auth,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      label: "bare GET",
+    });
     await stopChild(bare.child);
 
     // 2. Report ingest: 96 intervals per report.
@@ -106,9 +145,25 @@ async function main() {
     if (sample.status !== 201) throw new Error(`POST /reports answered ${sample.status}: ${sampleBytes}`);
     const reportFile = join(dataDir, "report.json");
     writeFileSync(reportFile, sampleBytes);
-    const ingest = await load({ url: `${vtn.url}/reports`, method: "POST", headers, body, connections: CONNECTIONS, seconds: SECONDS, label: "gridlink POST /reports" });
+    const ingest = await load({
+      url: `${vtn.url}/reports`,
+      method: "POST",
+      headers,
+      body,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      label: "gridlink POST /reports",
+    });
     const bare2 = await startChild("bench/support/bare-server.ts", [reportFile, "201"]);
-    const ingestCeiling = await load({ url: `${bare2.url}/reports`, method: "POST", headers, body, connections: CONNECTIONS, seconds: SECONDS, label: "bare POST" });
+    const ingestCeiling = await load({
+      url: `${bare2.url}/reports`,
+      method: "POST",
+      headers,
+      body,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      label: "bare POST",
+    });
     await stopChild(bare2.child);
 
     // 3. Durability: kill -9 the VTN, then count what is on disk against what was acknowledged.

@@ -8,7 +8,10 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Starts `node --import tsx <script> ...args` and resolves with its first stdout line (a URL). */
 export async function startChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const url = await new Promise<string>((resolve, reject) => {
     rl.once("line", resolve);

@@ -2,7 +2,14 @@
 import { createVtn } from "@gridlink/vtn";
 
 const [dataDir, port = "0"] = process.argv.slice(2);
-const vtn = await createVtn({ dataDir, port: Number(port), host: "127.0.0.1", logLevel: "warn", demo: false, tokenRateLimitPerMinute: 0 });
+const vtn = await createVtn({
+  dataDir,
+  port: Number(port),
+  host: "127.0.0.1",
+  logLevel: "warn",
+  demo: false,
+  tokenRateLimitPerMinute: 0,
+});
 const url = await vtn.listen();
 process.stdout.write(`${url}\n`);
 process.on("SIGTERM", async () => {

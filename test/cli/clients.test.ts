@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
 import { createVtn } from "@gridlink/vtn";
+import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const CLI = ["--import", "tsx", "packages/cli/src/main.ts"];

@@ -9,7 +9,11 @@ describe("configuration", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-"));
     const file = join(dir, "vtn.json");
     writeFileSync(file, JSON.stringify({ port: 9000, logLevel: "warn", tokenTtlSeconds: 600 }));
-    const c = loadConfig({ file, env: { GRIDLINK_PORT: "9100", GRIDLINK_DATA_DIR: dir }, overrides: { logLevel: "error" } });
+    const c = loadConfig({
+      file,
+      env: { GRIDLINK_PORT: "9100", GRIDLINK_DATA_DIR: dir },
+      overrides: { logLevel: "error" },
+    });
     expect(c.port).toBe(9100);
     expect(c.logLevel).toBe("error");
     expect(c.tokenTtlSeconds).toBe(600);

@@ -15,7 +15,12 @@ export interface TestVtn {
   /** A bearer token for the given credentials (client credentials grant over HTTP). */
   token(c: ClientCredentials, scope?: string): Promise<string>;
   /** fetch against the base URL with a bearer token and JSON body. */
-  call(token: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    token: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,11 @@ export async function startTestVtn(config: Partial<VtnConfig> = {}): Promise<Tes
     const key = `${c.clientId} ${scope ?? ""}`;
     const hit = tokens.get(key);
     if (hit) return hit;
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.clientSecret });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+    });
     if (scope) form.set("scope", scope);
     const res = await fetch(`${url}/auth/token`, { method: "POST", body: form });
     const body = (await res.json()) as { access_token?: string };
@@ -53,7 +62,11 @@ export async function startTestVtn(config: Partial<VtnConfig> = {}): Promise<Tes
     const headers: Record<string, string> = {};
     if (tok) headers.authorization = `Bearer ${tok}`;
     if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -17,7 +17,9 @@ describe("an external OAuth2 issuer verified through its JWKS", () => {
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair("ES256");
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };
-    jwks = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
+    jwks = createServer((_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
     const port = (jwks.address() as { port: number }).port;
     sign = (claims, opts = {}) =>
@@ -57,7 +59,10 @@ describe("an external OAuth2 issuer verified through its JWKS", () => {
 
   it("points /auth/server at the external token URL and answers /auth/token with 501", async () => {
     expect(await (await fetch(`${url}/auth/server`)).json()).toEqual({ tokenURL: "https://idp.test/token" });
-    const res = await fetch(`${url}/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials" }) });
+    const res = await fetch(`${url}/auth/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials" }),
+    });
     expect(res.status).toBe(501);
   });
 
@@ -74,7 +79,9 @@ describe("an external OAuth2 issuer verified through its JWKS", () => {
     expect(mine.map((v) => v.venName)).toEqual(["site-9"]);
     const other = await sign({ azp: "site-10-client", groups: "der-sites" });
     expect(await (await get(other, "/vens")).json()).toEqual([]);
-    expect((await fetch(`${url}/programs`, { method: "POST", headers: { authorization: `Bearer ${ven}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${url}/programs`, { method: "POST", headers: { authorization: `Bearer ${ven}` } })).status,
+    ).toBe(403);
   });
 
   it("refuses tokens with an unmapped role, another issuer or audience, or no client claim", async () => {

@@ -8,7 +8,10 @@ gridlink clients disable|enable|remove CLIENT_ID [--data-dir DIR]`;
 
 export async function runClients(args: Args): Promise<void> {
   const [, action, id] = args.positional;
-  const config = loadConfig({ file: flag(args, "config"), overrides: { dataDir: flag(args, "data-dir"), logLevel: "silent", demo: false } });
+  const config = loadConfig({
+    file: flag(args, "config"),
+    overrides: { dataDir: flag(args, "data-dir"), logLevel: "silent", demo: false },
+  });
   const vtn = await createVtn(config);
   try {
     switch (action) {
@@ -23,7 +26,9 @@ export async function runClients(args: Args): Promise<void> {
       }
       case "list":
         for (const c of await vtn.clients.list())
-          process.stdout.write(`${c.clientId}\t${c.role}\t${c.name}\t${c.createdAt}${c.disabled ? "\tdisabled" : ""}\n`);
+          process.stdout.write(
+            `${c.clientId}\t${c.role}\t${c.name}\t${c.createdAt}${c.disabled ? "\tdisabled" : ""}\n`,
+          );
         return;
       case "disable":
       case "enable":

@@ -26,14 +26,17 @@ export async function runVtn(args: Args): Promise<void> {
     const { bl, vens } = vtn.demo;
     out.write("\nDemo credentials (also in data/demo-credentials.json; shown only on this first start):\n");
     out.write(`  BL      client_id=${bl.clientId}  client_secret=${bl.clientSecret}\n`);
-    for (const v of vens) out.write(`  VEN     client_id=${v.clientId}  client_secret=${v.clientSecret}  (ven ${v.venName})\n`);
+    for (const v of vens)
+      out.write(`  VEN     client_id=${v.clientId}  client_secret=${v.clientSecret}  (ven ${v.venName})\n`);
     out.write("\nTry it:\n");
     out.write(
       `  TOKEN=$(curl -s -d grant_type=client_credentials -d client_id=${bl.clientId} -d client_secret=${bl.clientSecret} ${url}/auth/token | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')\n`,
     );
     out.write(`  curl -s -H "Authorization: Bearer $TOKEN" ${url}/vens\n\n`);
   } else {
-    out.write("  Clients: `npm run gridlink -- clients list`; demo credentials, if any, are in data/demo-credentials.json\n\n");
+    out.write(
+      "  Clients: `npm run gridlink -- clients list`; demo credentials, if any, are in data/demo-credentials.json\n\n",
+    );
   }
   const stop = async (signal: string) => {
     out.write(`\n${signal}: stopping the VTN...\n`);

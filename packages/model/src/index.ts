@@ -1,4 +1,12 @@
-export * from "./types.ts";
-export { openadr3Spec, validate, validatorFor, compileSchema, describeErrors, SPEC_PATH, type FieldError } from "./schema.ts";
+export {
+  compileSchema,
+  describeErrors,
+  type FieldError,
+  openadr3Spec,
+  SPEC_PATH,
+  validate,
+  validatorFor,
+} from "./schema.ts";
 export * from "./targets.ts";
 export * from "./time/index.ts";
+export * from "./types.ts";

@@ -11,14 +11,20 @@ export function effectiveTargets(requested: readonly string[] | undefined, grant
 }
 
 /** An object with no targets is meant for everyone; otherwise one of its targets must be in `allowed`. */
-export function targetsMatch(objectTargets: readonly string[] | null | undefined, allowed: ReadonlySet<string>): boolean {
+export function targetsMatch(
+  objectTargets: readonly string[] | null | undefined,
+  allowed: ReadonlySet<string>,
+): boolean {
   if (!objectTargets || objectTargets.length === 0) return true;
   for (const t of objectTargets) if (allowed.has(t)) return true;
   return false;
 }
 
 /** Target hiding: a VEN sees only those of an object's targets it was allowed to use. */
-export function hideTargets(objectTargets: readonly string[] | null | undefined, allowed: ReadonlySet<string>): string[] | null | undefined {
+export function hideTargets(
+  objectTargets: readonly string[] | null | undefined,
+  allowed: ReadonlySet<string>,
+): string[] | null | undefined {
   if (!objectTargets) return objectTargets;
   return objectTargets.filter((t) => allowed.has(t));
 }

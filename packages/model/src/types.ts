@@ -52,4 +52,4 @@ export type Scope =
   | "write_subscriptions"
   | "write_vens";
 
-export type { components, paths, operations } from "./generated/openadr3.ts";
+export type { components, operations, paths } from "./generated/openadr3.ts";

@@ -137,7 +137,8 @@ function coerce(key: keyof VtnConfig, value: unknown, source: string): unknown {
   const want = typeof DEFAULTS[key];
   if (want === "number") {
     const n = typeof value === "number" ? value : Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: ${key} must be a whole number ≥ 0, got "${value}"`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ConfigError(`${source}: ${key} must be a whole number ≥ 0, got "${value}"`);
     return n;
   }
   if (want === "boolean") {
@@ -173,7 +174,9 @@ function external(env: NodeJS.ProcessEnv): VtnConfig["auth"] | undefined {
 }
 
 /** Merges defaults < config file < environment < explicit overrides (flags), then validates. */
-export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<VtnConfig> } = {}): VtnConfig {
+export function loadConfig(
+  opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<VtnConfig> } = {},
+): VtnConfig {
   const env = opts.env ?? process.env;
   const cfg: Record<string, unknown> = { ...DEFAULTS };
   const file = opts.file ?? env.GRIDLINK_CONFIG;
@@ -186,7 +189,8 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
       throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
     }
     for (const [k, v] of Object.entries(parsed)) {
-      if (!(k in DEFAULTS)) throw new ConfigError(`config file ${file}: unknown key "${k}"; known: ${Object.keys(DEFAULTS).join(", ")}`);
+      if (!(k in DEFAULTS))
+        throw new ConfigError(`config file ${file}: unknown key "${k}"; known: ${Object.keys(DEFAULTS).join(", ")}`);
       cfg[k] = k === "auth" ? v : coerce(k as keyof VtnConfig, v, file);
     }
   }
@@ -196,11 +200,14 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
   }
   const ext = external(env);
   if (ext) cfg.auth = ext;
-  for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) cfg[k] = coerce(k as keyof VtnConfig, v, "flag");
+  for (const [k, v] of Object.entries(opts.overrides ?? {}))
+    if (v !== undefined) cfg[k] = coerce(k as keyof VtnConfig, v, "flag");
   const c = cfg as unknown as VtnConfig;
   if (c.port > 65535) throw new ConfigError(`port must be 0-65535, got ${c.port}`);
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(c.logLevel))
-    throw new ConfigError(`logLevel must be one of fatal, error, warn, info, debug, trace, silent; got "${c.logLevel}"`);
+    throw new ConfigError(
+      `logLevel must be one of fatal, error, warn, info, debug, trace, silent; got "${c.logLevel}"`,
+    );
   if (c.sqliteSync !== "normal" && c.sqliteSync !== "full")
     throw new ConfigError(`sqliteSync must be normal or full, got "${c.sqliteSync}"`);
   if (c.tokenTtlSeconds < 30) throw new ConfigError("tokenTtlSeconds must be at least 30");
@@ -214,14 +221,18 @@ function checkNotify(c: VtnConfig): void {
   if (!["embedded", "external", "none"].includes(c.mqttBroker))
     throw new ConfigError(`mqttBroker must be embedded, external or none; got "${c.mqttBroker}"`);
   if (c.mqttBroker === "external" && !/^mqtts?:\/\//.test(c.mqttUrl))
-    throw new ConfigError(`mqttBroker is external: set mqttUrl to the broker, e.g. mqtt://broker:1883 (got "${c.mqttUrl}")`);
+    throw new ConfigError(
+      `mqttBroker is external: set mqttUrl to the broker, e.g. mqtt://broker:1883 (got "${c.mqttUrl}")`,
+    );
   if (!["OAUTH2_BEARER_TOKEN", "ANONYMOUS"].includes(c.mqttAuth))
     throw new ConfigError(`mqttAuth must be OAUTH2_BEARER_TOKEN or ANONYMOUS; got "${c.mqttAuth}"`);
   if (c.mqttPort > 65535) throw new ConfigError(`mqttPort must be 0-65535, got ${c.mqttPort}`);
-  if (Boolean(c.mqttTlsCert) !== Boolean(c.mqttTlsKey)) throw new ConfigError("set both mqttTlsCert and mqttTlsKey, or neither");
+  if (Boolean(c.mqttTlsCert) !== Boolean(c.mqttTlsKey))
+    throw new ConfigError("set both mqttTlsCert and mqttTlsKey, or neither");
   if (c.webhookMaxAttempts < 1) throw new ConfigError("webhookMaxAttempts must be at least 1");
   if (c.webhookTimeoutMs < 100) throw new ConfigError("webhookTimeoutMs must be at least 100");
   if (c.webhookConcurrency < 1 || c.webhookConcurrencyPerEndpoint < 1)
     throw new ConfigError("webhookConcurrency and webhookConcurrencyPerEndpoint must be at least 1");
-  if (c.webhookRetryMaxMs < c.webhookRetryBaseMs) throw new ConfigError("webhookRetryMaxMs must be ≥ webhookRetryBaseMs");
+  if (c.webhookRetryMaxMs < c.webhookRetryBaseMs)
+    throw new ConfigError("webhookRetryMaxMs must be ≥ webhookRetryBaseMs");
 }

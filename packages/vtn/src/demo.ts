@@ -12,7 +12,11 @@ export interface DemoCredentials {
   vens: Array<ClientCredentials & { venName: string; venID: string }>;
 }
 
-export async function seedDemo(dataDir: string, clients: ClientRegistry, core: Core): Promise<DemoCredentials | undefined> {
+export async function seedDemo(
+  dataDir: string,
+  clients: ClientRegistry,
+  core: Core,
+): Promise<DemoCredentials | undefined> {
   if ((await clients.count()) > 0) return undefined;
   const bl = await clients.add({ role: "bl", name: "demo-bl" });
   const blPrincipal = { role: "bl" as const, clientId: bl.clientId, scopes: new Set(ROLE_SCOPES.bl) };

@@ -1,12 +1,12 @@
-export { createVtn, type Vtn } from "./server.ts";
-export { loadConfig, ConfigError, DEFAULTS, type VtnConfig } from "./config.ts";
 export type { ClientCredentials, ClientRecord } from "./auth/clients.ts";
 export { ClientRegistry } from "./auth/clients.ts";
 export { OADR31_PREFIX } from "./bindings/oadr3/index.ts";
-export type { DemoCredentials } from "./demo.ts";
-export type { Store, Change, StoreTx } from "./store/types.ts";
+export { ConfigError, DEFAULTS, loadConfig, type VtnConfig } from "./config.ts";
 export type { Core } from "./core/index.ts";
-export { ROLE_SCOPES, type Principal, type Role } from "./core/principal.ts";
+export { type Principal, ROLE_SCOPES, type Role } from "./core/principal.ts";
+export type { DemoCredentials } from "./demo.ts";
 export { type DeliveryView, deliveryView } from "./notify/delivery-service.ts";
-export { aclInput, mosquittoAcl } from "./notify/mosquitto-acl.ts";
 export type { Notifier } from "./notify/index.ts";
+export { aclInput, mosquittoAcl } from "./notify/mosquitto-acl.ts";
+export { createVtn, type Vtn } from "./server.ts";
+export type { Change, Store, StoreTx } from "./store/types.ts";

@@ -12,7 +12,8 @@ function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -31,7 +32,8 @@ function refusePrototypeKeys(value: unknown): void {
     if (Array.isArray(v)) stack.push(...v);
     else
       for (const [k, x] of Object.entries(v)) {
-        if (k === "__proto__" || k === "constructor") throw new JsonBodyError(`body: property name "${k}" is not allowed`);
+        if (k === "__proto__" || k === "constructor")
+          throw new JsonBodyError(`body: property name "${k}" is not allowed`);
         stack.push(x);
       }
   }

@@ -82,7 +82,13 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   app.setErrorHandler(problemHandler);
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, 404, "Not Found", `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`, req.url),
+    sendProblem(
+      reply,
+      404,
+      "Not Found",
+      `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`,
+      req.url,
+    ),
   );
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);

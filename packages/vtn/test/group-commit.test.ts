@@ -10,7 +10,13 @@ import type { Change } from "../src/store/types.ts";
 
 function program(name: string): Program {
   const now = new Date().toISOString();
-  return { id: `id-${name}`, createdDateTime: now, modificationDateTime: now, objectType: "PROGRAM", programName: name };
+  return {
+    id: `id-${name}`,
+    createdDateTime: now,
+    modificationDateTime: now,
+    objectType: "PROGRAM",
+    programName: name,
+  };
 }
 
 describe("the store's group commit", () => {

@@ -44,10 +44,15 @@ export class ClientRegistry {
 
   async add(opts: { role: Role; name: string; clientId?: string; clientSecret?: string }): Promise<ClientCredentials> {
     if (!ROLES.includes(opts.role)) throw new Error(`unknown role "${opts.role}"; use one of ${ROLES.join(", ")}`);
-    if (!/^[\w.-]{1,64}$/.test(opts.name)) throw new Error(`client name "${opts.name}": use 1-64 letters, digits, . _ -`);
+    if (!/^[\w.-]{1,64}$/.test(opts.name))
+      throw new Error(`client name "${opts.name}": use 1-64 letters, digits, . _ -`);
     const clientId = opts.clientId ?? `${opts.role}-${opts.name}-${randomBytes(4).toString("hex")}`;
     const clientSecret = opts.clientSecret ?? randomBytes(24).toString("base64url");
-    const existing = await this.db.selectFrom("clients").select("client_id").where("name", "=", opts.name).executeTakeFirst();
+    const existing = await this.db
+      .selectFrom("clients")
+      .select("client_id")
+      .where("name", "=", opts.name)
+      .executeTakeFirst();
     if (existing) throw new Error(`a client named "${opts.name}" already exists (${existing.client_id})`);
     await this.db
       .insertInto("clients")
@@ -96,7 +101,10 @@ export class ClientRegistry {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom("clients").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    const r = await this.db
+      .selectFrom("clients")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 }

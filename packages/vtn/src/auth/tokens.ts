@@ -71,9 +71,12 @@ class VerifiedCache {
 
 function failure(err: unknown): Unauthorized {
   const code = (err as { code?: string }).code;
-  if (code === "ERR_JWT_EXPIRED") return new Unauthorized("the access token has expired; fetch a new one from /auth/token");
-  if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") return new Unauthorized("the access token signature is not valid");
-  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") return new Unauthorized(`the access token is not for this VTN: ${(err as Error).message}`);
+  if (code === "ERR_JWT_EXPIRED")
+    return new Unauthorized("the access token has expired; fetch a new one from /auth/token");
+  if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED")
+    return new Unauthorized("the access token signature is not valid");
+  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED")
+    return new Unauthorized(`the access token is not for this VTN: ${(err as Error).message}`);
   return new Unauthorized("the access token is malformed");
 }
 

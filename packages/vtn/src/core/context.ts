@@ -19,7 +19,9 @@ export function defaultDeps(store: Store): CoreDeps {
 /** 403 unless the principal holds one of `scopes` (openadr3.yaml security of each operation). */
 export function requireScope(p: Principal, ...scopes: Scope[]): void {
   if (!scopes.some((s) => p.scopes.has(s)))
-    throw new Forbidden(`this operation needs scope ${scopes.join(" or ")}; the token has ${[...p.scopes].join(" ") || "none"}`);
+    throw new Forbidden(
+      `this operation needs scope ${scopes.join(" or ")}; the token has ${[...p.scopes].join(" ") || "none"}`,
+    );
 }
 
 // Definition.md §POST and PUT: the VTN ignores these in request bodies.

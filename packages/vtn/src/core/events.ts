@@ -5,8 +5,8 @@ import type { Derived } from "../store/types.ts";
 import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
 import { NotFound } from "./errors.ts";
 import { cacheKey, type Grants, shown, visibleUnder } from "./grants.ts";
-import type { ReadCache } from "./read-cache.ts";
 import type { Principal } from "./principal.ts";
+import type { ReadCache } from "./read-cache.ts";
 
 export interface EventQuery extends Page {
   programID?: string;

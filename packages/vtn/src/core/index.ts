@@ -38,6 +38,6 @@ export function createCore(store: Store, overrides: Partial<CoreDeps> = {}): Cor
   };
 }
 
+export type { CoreDeps } from "./context.ts";
 export * from "./errors.ts";
 export * from "./principal.ts";
-export type { CoreDeps } from "./context.ts";

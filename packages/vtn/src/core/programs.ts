@@ -3,8 +3,8 @@ import type { Program, ProgramRequest } from "@gridlink/model";
 import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
 import { Conflict, NotFound } from "./errors.ts";
 import { cacheKey, type Grants, shown, visibleUnder } from "./grants.ts";
-import type { ReadCache } from "./read-cache.ts";
 import type { Principal } from "./principal.ts";
+import type { ReadCache } from "./read-cache.ts";
 
 export interface ProgramQuery extends Page {
   targets?: string[];

@@ -3,7 +3,7 @@
 // writes targets or clientID (docs/security.md).
 import type { BlVenRequest, Ven, VenVenRequest } from "@gridlink/model";
 import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
-import { Conflict, NotFound } from "./errors.ts";
+import { Conflict } from "./errors.ts";
 import { owned, ownerFilter } from "./ownership.ts";
 import { type Principal, readsAll } from "./principal.ts";
 

@@ -1,6 +1,6 @@
 // The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Objects are kept as JSON
 // text with indexed columns beside them (tables.ts); targets live in their own indexed table.
-import { type Kysely, type Transaction, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { Conflict } from "../core/errors.ts";
 import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
 import type {
@@ -213,7 +213,11 @@ export class KyselyStore extends Reader implements Store {
    */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn: fn as (tx: StoreTx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({
+        fn: fn as (tx: StoreTx) => Promise<unknown>,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       if (!this.draining) void this.drain();
     });
   }

@@ -1,7 +1,7 @@
 // The storage port. Core talks only to this interface; SQLite (embedded default) and PostgreSQL
 // (scale-out) are adapters over Kysely. Every list call carries the privacy filter that core
 // computed, so the store never decides who may see what, it only applies the filter.
-import type { Event, ObjectType, Program, Report, Resource, Subscription, Ven } from "@gridlink/model";
+import type { Event, Program, Report, Resource, Subscription, Ven } from "@gridlink/model";
 
 export interface ObjectsByKind {
   PROGRAM: Program;

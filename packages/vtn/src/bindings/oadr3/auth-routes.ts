@@ -6,8 +6,8 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer } from "../../auth/tokens.ts";
 import { ROLE_SCOPES } from "../../core/principal.ts";
-import { RateLimiter } from "./rate-limit.ts";
 import { sendProblem } from "./problem.ts";
+import { RateLimiter } from "./rate-limit.ts";
 
 export interface AuthRouteOptions {
   issuer?: BuiltinIssuer;
@@ -28,7 +28,13 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
   app.post("/auth/token", { config: { public: true } }, async (req, reply) => {
     const issuer = opts.issuer;
     if (!issuer)
-      return sendProblem(reply, 501, "Not Implemented", `this VTN uses an external token issuer: ${opts.tokenUrl}`, req.url);
+      return sendProblem(
+        reply,
+        501,
+        "Not Implemented",
+        `this VTN uses an external token issuer: ${opts.tokenUrl}`,
+        req.url,
+      );
     if (!limiter.take(req.ip)) {
       reply.header("retry-after", String(limiter.retryAfterSeconds(req.ip)));
       return authError(reply, 429, "invalid_request", "too many token requests from this address; retry later");
@@ -46,9 +52,12 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
     if (body.grant_type === undefined) return authError(reply, 400, "invalid_request", "grant_type is missing");
     if (body.grant_type !== "client_credentials")
       return authError(reply, 400, "unsupported_grant_type", "only grant_type=client_credentials is supported");
-    if (typeof clientId !== "string" || clientId === "") return authError(reply, 400, "invalid_request", "client_id is missing");
-    if (typeof secret !== "string" || secret === "") return authError(reply, 400, "invalid_request", "client_secret is missing");
-    if (clientId.length > 4096 || secret.length > 4096) return authError(reply, 400, "invalid_request", "client_id or client_secret too long");
+    if (typeof clientId !== "string" || clientId === "")
+      return authError(reply, 400, "invalid_request", "client_id is missing");
+    if (typeof secret !== "string" || secret === "")
+      return authError(reply, 400, "invalid_request", "client_secret is missing");
+    if (clientId.length > 4096 || secret.length > 4096)
+      return authError(reply, 400, "invalid_request", "client_id or client_secret too long");
     const client = await opts.clients.authenticate(clientId, secret);
     if (!client) return authError(reply, 401, "invalid_client", "unknown client_id or wrong client_secret");
     const allowed = ROLE_SCOPES[client.role];
@@ -57,7 +66,12 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
       const asked = body.scope.trim().split(/\s+/);
       const bad = asked.filter((s) => !allowed.includes(s as Scope));
       if (bad.length > 0)
-        return authError(reply, 400, "invalid_scope", `scope ${bad.join(" ")} is not granted to a ${client.role} client`);
+        return authError(
+          reply,
+          400,
+          "invalid_scope",
+          `scope ${bad.join(" ")} is not granted to a ${client.role} client`,
+        );
       scopes = asked as Scope[];
     }
     const token = await issuer.issue(client.clientId, client.role, scopes);

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 // Thin: parse the query, take the principal, call one core service, render.
 import { OBJECT_TYPES } from "@gridlink/model";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Core } from "../../core/index.ts";
 import type { Page } from "../../core/context.ts";
+import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
 
@@ -37,7 +37,12 @@ interface Collection {
 }
 
 const COLLECTIONS: Collection[] = [
-  { path: "/programs", param: "programID", service: (c) => c.programs, filters: (q) => ({ targets: list(q, "targets") }) },
+  {
+    path: "/programs",
+    param: "programID",
+    service: (c) => c.programs,
+    filters: (q) => ({ targets: list(q, "targets") }),
+  },
   {
     path: "/events",
     param: "eventID",
@@ -74,7 +79,11 @@ const COLLECTIONS: Collection[] = [
     path: "/resources",
     param: "resourceID",
     service: (c) => c.resources,
-    filters: (q) => ({ resourceName: text(q, "resourceName"), venID: objectId(q, "venID"), targets: list(q, "targets") }),
+    filters: (q) => ({
+      resourceName: text(q, "resourceName"),
+      venID: objectId(q, "venID"),
+      targets: list(q, "targets"),
+    }),
   },
 ];
 

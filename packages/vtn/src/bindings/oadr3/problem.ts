@@ -22,5 +22,11 @@ export function problemHandler(err: FastifyError | Error, req: FastifyRequest, r
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
     return sendProblem(reply, fe.statusCode, "Bad Request", fe.message, req.url);
   req.log.error({ err }, "request failed");
-  return sendProblem(reply, 500, "Internal Server Error", `the VTN failed to serve this request (request id ${req.id})`, req.url);
+  return sendProblem(
+    reply,
+    500,
+    "Internal Server Error",
+    `the VTN failed to serve this request (request id ${req.id})`,
+    req.url,
+  );
 }

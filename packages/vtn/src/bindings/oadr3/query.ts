@@ -16,7 +16,8 @@ function int(q: Raw, name: string, min: number, max: number, dflt: number): numb
   const v = one(q, name);
   if (v === undefined || v === "") return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Invalid(`query.${name}`, `must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Invalid(`query.${name}`, `must be an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -46,7 +47,8 @@ export function list(q: Raw, name: string, allowed?: readonly string[]): string[
   const arr = Array.isArray(v) ? v : [v];
   for (const s of arr) {
     if (s.length < 1 || s.length > 128) throw new Invalid(`query.${name}`, "each value must be 1 to 128 characters");
-    if (allowed && !allowed.includes(s)) throw new Invalid(`query.${name}`, `"${s}" is not one of ${allowed.join(", ")}`);
+    if (allowed && !allowed.includes(s))
+      throw new Invalid(`query.${name}`, `"${s}" is not one of ${allowed.join(", ")}`);
   }
   return arr;
 }
