@@ -10,7 +10,7 @@ import type { VtnConfig } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import { readsAll } from "../core/principal.ts";
 import type { AnyDb } from "../store/kysely-store.ts";
-import type { Store } from "../store/types.ts";
+import type { Change, Store } from "../store/types.ts";
 import type { UrlPolicy } from "./address-guard.ts";
 import { Deliveries } from "./deliveries.ts";
 import { echoCheck } from "./echo.ts";
@@ -51,13 +51,19 @@ export class Notifier {
 
     // The outbox records what someone may hear of: with MQTT live, everything; else only the
     // kinds some subscription names (judged inside the change's own transaction).
+    // Only a commit that recorded something wakes the worker: most writes (reports nobody
+    // subscribed to) then cost the worker nothing.
+    const recorded = new WeakSet<Change>();
     store.onChange(async (tx, changes) => {
       const wanted = this.recordsAll() ? changes : await this.outbox.subscribed(tx, changes);
-      if (wanted.length > 0) await Outbox.record(tx, wanted);
+      if (wanted.length > 0) {
+        await Outbox.record(tx, wanted);
+        for (const c of wanted) recorded.add(c);
+      }
     });
     store.afterCommit((changes) => {
       if (changes.some((c) => c.kind === "VEN" || c.kind === "RESOURCE")) this.send({ type: "grants" });
-      this.send({ type: "wake" });
+      if (changes.some((c) => recorded.has(c))) this.send({ type: "wake" });
     });
     const echo = echoCheck(this.echoSender, policy);
     core.subscriptions.addCheck(async (s, p) => {
