@@ -21,6 +21,41 @@ function requestOf<T extends { id: string; createdDateTime: string; modification
   return rest;
 }
 
+/** The row action that opens the target editor of a ven or resource. */
+function GrantCell({ label, open }: { label: string; open: () => void }) {
+  return (
+    <td className="row-actions">
+      <button type="button" onClick={open} aria-label={`Grant targets to ${label}`}>
+        Targets…
+      </button>
+    </td>
+  );
+}
+
+/** The target editor of a ven or resource, as a full-width row under it. */
+function GrantRow(props: {
+  columns: number;
+  label: string;
+  current?: string[] | null;
+  suggestions: string[];
+  save: (targets: string[]) => Promise<unknown>;
+  onDone: () => void;
+}) {
+  return (
+    <tr>
+      <td colSpan={props.columns}>
+        <GrantTargets
+          label={props.label}
+          current={props.current ?? []}
+          suggestions={props.suggestions}
+          save={props.save}
+          onDone={props.onDone}
+        />
+      </td>
+    </tr>
+  );
+}
+
 export function VensView(props: ViewProps) {
   const { data, api } = props;
   const [creating, setCreating] = useState(false);
@@ -95,28 +130,17 @@ export function VensView(props: ViewProps) {
                       <td title={seen ? formatTime(seen) : undefined}>
                         {seen ? `report ${ago(seen, now)}` : <span className="muted">no reports</span>}
                       </td>
-                      <td className="row-actions">
-                        <button
-                          type="button"
-                          onClick={() => setGranting(`ven:${v.id}`)}
-                          aria-label={`Grant targets to ${v.venName}`}
-                        >
-                          Targets…
-                        </button>
-                      </td>
+                      <GrantCell label={v.venName} open={() => setGranting(`ven:${v.id}`)} />
                     </tr>
                     {granting === `ven:${v.id}` ? (
-                      <tr>
-                        <td colSpan={7}>
-                          <GrantTargets
-                            label={v.venName}
-                            current={v.targets ?? []}
-                            suggestions={targets}
-                            save={(t) => saveVen(v, t)}
-                            onDone={() => setGranting(undefined)}
-                          />
-                        </td>
-                      </tr>
+                      <GrantRow
+                        columns={7}
+                        label={v.venName}
+                        current={v.targets}
+                        suggestions={targets}
+                        save={(t) => saveVen(v, t)}
+                        onDone={() => setGranting(undefined)}
+                      />
                     ) : null}
                   </Fragment>
                 );
@@ -157,28 +181,17 @@ export function VensView(props: ViewProps) {
                       <Tags items={attrs(r.attributes)} />
                     </td>
                     <td>{formatTime(Date.parse(r.modificationDateTime))}</td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        onClick={() => setGranting(`res:${r.id}`)}
-                        aria-label={`Grant targets to ${r.resourceName}`}
-                      >
-                        Targets…
-                      </button>
-                    </td>
+                    <GrantCell label={r.resourceName} open={() => setGranting(`res:${r.id}`)} />
                   </tr>
                   {granting === `res:${r.id}` ? (
-                    <tr>
-                      <td colSpan={6}>
-                        <GrantTargets
-                          label={r.resourceName}
-                          current={r.targets ?? []}
-                          suggestions={targets}
-                          save={(t) => saveResource(r, t)}
-                          onDone={() => setGranting(undefined)}
-                        />
-                      </td>
-                    </tr>
+                    <GrantRow
+                      columns={6}
+                      label={r.resourceName}
+                      current={r.targets}
+                      suggestions={targets}
+                      save={(t) => saveResource(r, t)}
+                      onDone={() => setGranting(undefined)}
+                    />
                   ) : null}
                 </Fragment>
               ))}
