@@ -2,6 +2,7 @@
 // of the VEN they describe and grants targets; a VEN may create and rename its own, but only BL
 // writes targets or clientID (docs/security.md).
 import type { BlVenRequest, Ven, VenVenRequest } from "@gridlink/model";
+import type { StoreTx } from "../store/types.ts";
 import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
 import { Conflict } from "./errors.ts";
 import { owned, ownerFilter } from "./ownership.ts";
@@ -87,7 +88,7 @@ export class Vens {
     return { ...req, clientID: p.clientId } as BlVenRequest;
   }
 
-  private async restampResources(tx: import("../store/types.ts").StoreTx, ven: Ven): Promise<void> {
+  private async restampResources(tx: StoreTx, ven: Ven): Promise<void> {
     for (let skip = 0; ; skip += 500) {
       const rs = await tx.list("RESOURCE", { venId: ven.id, skip, limit: 500 });
       if (rs.length === 0) break;
