@@ -1,12 +1,6 @@
-export {
-  compileSchema,
-  describeErrors,
-  type FieldError,
-  openadr3Spec,
-  SPEC_PATH,
-  validate,
-  validatorFor,
-} from "./schema.ts";
+// The canonical model: types and pure functions, no I/O, nothing from node: (the console bundles
+// it for the browser). Validation against the spec YAML reads files, so it is its own entry
+// point: @gridlink/model/schema.
 export * from "./targets.ts";
 export * from "./time/index.ts";
 export * from "./types.ts";

@@ -1,5 +1,6 @@
 // Report bodies: interval ids, aggregation, sub-intervals, missing data.
-import { type Event, validate } from "@gridlink/model";
+import type { Event } from "@gridlink/model";
+import { validate } from "@gridlink/model/schema";
 import { describe, expect, it } from "vitest";
 import { buildReport, groupWindows, isoDuration, planReports, type ReadQuery } from "../src/index.ts";
 

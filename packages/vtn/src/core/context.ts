@@ -1,7 +1,8 @@
 // What every core service needs, and the rules they share: scope checks, validation against the
 // spec schemas, VTN-owned metadata, paging.
 import { randomUUID } from "node:crypto";
-import { type ObjectType, type Scope, validate } from "@gridlink/model";
+import type { ObjectType, Scope } from "@gridlink/model";
+import { validate } from "@gridlink/model/schema";
 import type { Store } from "../store/types.ts";
 import { Forbidden, Invalid } from "./errors.ts";
 import type { Principal } from "./principal.ts";

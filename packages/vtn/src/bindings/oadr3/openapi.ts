@@ -1,7 +1,7 @@
 // The VTN's own OpenAPI document: the 3.1.0 YAML as published, with this server's URL, minus the
 // operations it does not serve (listed in NOT_SERVED), plus what gridlink adds. A test keeps it
 // in step with the registered routes.
-import { openadr3Spec } from "@gridlink/model";
+import { openadr3Spec } from "@gridlink/model/schema";
 import type { FastifyInstance } from "fastify";
 import { DELIVERY_PATHS } from "./deliveries.ts";
 
