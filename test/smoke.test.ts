@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "./support/vtn.ts";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 
 describe("a fresh VTN", () => {
   let t: TestVtn;

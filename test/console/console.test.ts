@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestVtn, type TestVtn } from "../support/vtn.ts";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { ARTIFACTS, ensureConsoleBuilt, launchChromium } from "./browser.ts";
 
 let vtn: TestVtn;

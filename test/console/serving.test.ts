@@ -6,7 +6,7 @@ import { join } from "node:path";
 import Fastify from "fastify";
 import { describe, expect, test } from "vitest";
 import { consoleBinding, NOT_BUILT } from "../../packages/vtn/src/bindings/console/index.ts";
-import { startTestVtn } from "../support/vtn.ts";
+import { startTestVtn } from "@gridlink/vtn/testing";
 import { ensureConsoleBuilt } from "./browser.ts";
 
 describe("serving the console", () => {

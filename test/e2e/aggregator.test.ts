@@ -5,7 +5,7 @@ import { buildResources, ManualClock, Site, SiteRunner, VirtualResource } from "
 import type { Report } from "@gridlink/model";
 import { BlClient, VenClient } from "@gridlink/ven";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "../support/vtn.ts";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 
 const H = 3_600_000;
 const T0 = Date.parse("2030-01-01T12:00:00Z");

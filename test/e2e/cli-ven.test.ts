@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { BlClient } from "@gridlink/ven";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { startTestVtn, type TestVtn } from "../support/vtn.ts";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = join(ROOT, "packages/cli/src/main.ts");

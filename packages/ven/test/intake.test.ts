@@ -2,7 +2,7 @@
 // subscription, and polling when neither is available.
 import type { EventRequest } from "@gridlink/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "../../../test/support/vtn.ts";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { BlClient, EventMirror, NotificationIntake, VenClient, WebhookServer } from "../src/index.ts";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.ts";
 

@@ -1,6 +1,6 @@
 // Retries with backoff, through a fault-injecting proxy in front of a real VTN.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "../../../test/support/vtn.ts";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { BlClient, type Exchange, ServerError, TransportError } from "../src/index.ts";
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.ts";
 

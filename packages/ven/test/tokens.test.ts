@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createVtn, type Vtn } from "@gridlink/vtn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "../../../test/support/vtn.ts";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { BlClient, refreshMarginMs, TokenError, VenClient } from "../src/index.ts";
 
 describe("tokens", () => {

@@ -1,0 +1,6 @@
+// The VTN test harness, exported as `@gridlink/vtn/testing` for the tests of every package: a real
+// VTN on an ephemeral loopback port, the demo actors' tokens, problem+json assertions, minimal
+// valid bodies and a webhook receiver that answers the echo check.
+export * from "./receiver.ts";
+export * from "./replies.ts";
+export * from "./vtn.ts";

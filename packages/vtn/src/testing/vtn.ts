@@ -1,0 +1,90 @@
+// A real VTN on an ephemeral loopback port with a fresh SQLite data dir, for tests.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ClientCredentials, createVtn, type Vtn, type VtnConfig } from "../index.ts";
+
+export interface TestVtn {
+  vtn: Vtn;
+  /** OpenADR 3.1.0 base URL, e.g. http://127.0.0.1:PORT/openadr3/3.1.0 */
+  url: string;
+  dataDir: string;
+  bl: ClientCredentials;
+  /** Two VEN clients, each with a ven object granted targets ["demo", its venName]. */
+  vens: Array<ClientCredentials & { venName: string; venID: string }>;
+  /** A bearer token for the given credentials (client credentials grant over HTTP). */
+  token(c: ClientCredentials, scope?: string): Promise<string>;
+  /** fetch against the base URL with a bearer token and JSON body. */
+  call(
+    token: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startTestVtn(config: Partial<VtnConfig> = {}): Promise<TestVtn> {
+  const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), "gridlink-test-"));
+  const vtn = await createVtn({
+    host: "127.0.0.1",
+    port: 0,
+    logLevel: "silent",
+    tokenRateLimitPerMinute: 0,
+    // Webhook receivers in tests listen on loopback over plain http; the MQTT broker on a free port.
+    webhookAllowHttp: true,
+    webhookAllowPrivate: true,
+    mqttPort: 0,
+    ...config,
+    dataDir,
+  });
+  const url = await vtn.listen();
+  const demo = vtn.demo;
+  if (!demo) throw new Error("test VTN expected an empty data dir (demo clients)");
+  const tokens = new Map<string, string>();
+  const token = async (c: ClientCredentials, scope?: string) => {
+    const key = `${c.clientId} ${scope ?? ""}`;
+    const hit = tokens.get(key);
+    if (hit) return hit;
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+    });
+    if (scope) form.set("scope", scope);
+    const res = await fetch(`${url}/auth/token`, { method: "POST", body: form });
+    const body = (await res.json()) as { access_token?: string };
+    if (!res.ok || !body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+    tokens.set(key, body.access_token);
+    return body.access_token;
+  };
+  const call = async (tok: string | undefined, method: string, path: string, body?: unknown) => {
+    const headers: Record<string, string> = {};
+    if (tok) headers.authorization = `Bearer ${tok}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {}
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+  return {
+    vtn,
+    url,
+    dataDir,
+    bl: demo.bl,
+    vens: demo.vens,
+    token,
+    call,
+    async close() {
+      await vtn.close();
+      if (!config.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// Which subscriptions a change notifies and what each subscriber sees (notify/matching.ts):
+// tables of cases over the pure functions.
+import type { Subscription } from "@gridlink/model";
+import { describe, expect, it } from "vitest";
+import { bodyFor, callbacksFor, notificationOf, programOf, viewFor } from "../../src/notify/matching.ts";
+import type { Change } from "../../src/store/types.ts";
+
+const sub = (ops: Array<[string[], string[], string]>, extra: Partial<Subscription> = {}): Subscription =>
+  ({
+    id: "s1",
+    clientID: "c1",
+    clientName: "x",
+    objectType: "SUBSCRIPTION",
+    createdDateTime: "2030-01-01T00:00:00Z",
+    modificationDateTime: "2030-01-01T00:00:00Z",
+    objectOperations: ops.map(([objects, operations, callbackUrl]) => ({ objects, operations, callbackUrl })),
+    ...extra,
+  }) as Subscription;
+
+const change = (kind: Change["kind"], operation: Change["operation"], object: Record<string, unknown>): Change =>
+  ({ kind, operation, object: { id: "o1", objectType: kind, ...object } }) as unknown as Change;
+
+describe("callbacksFor", () => {
+  const cases: Array<[string, Subscription, Change, string[]]> = [
+    [
+      "object and operation named",
+      sub([[["EVENT"], ["CREATE"], "https://a"]]),
+      change("EVENT", "CREATE", { programID: "p" }),
+      ["https://a"],
+    ],
+    [
+      "operation not named",
+      sub([[["EVENT"], ["UPDATE"], "https://a"]]),
+      change("EVENT", "CREATE", { programID: "p" }),
+      [],
+    ],
+    [
+      "object not named",
+      sub([[["PROGRAM"], ["CREATE"], "https://a"]]),
+      change("EVENT", "CREATE", { programID: "p" }),
+      [],
+    ],
+    [
+      "one entry per distinct callbackUrl",
+      sub([
+        [["EVENT"], ["CREATE"], "https://a"],
+        [["EVENT", "PROGRAM"], ["CREATE", "UPDATE"], "https://a"],
+        [["EVENT"], ["CREATE"], "https://b"],
+      ]),
+      change("EVENT", "CREATE", { programID: "p" }),
+      ["https://a", "https://b"],
+    ],
+    [
+      "programID matches the event's",
+      sub([[["EVENT"], ["DELETE"], "https://a"]], { programID: "p" }),
+      change("EVENT", "DELETE", { programID: "p" }),
+      ["https://a"],
+    ],
+    [
+      "programID names another program",
+      sub([[["EVENT"], ["DELETE"], "https://a"]], { programID: "q" }),
+      change("EVENT", "DELETE", { programID: "p" }),
+      [],
+    ],
+    [
+      "programID matches the program itself",
+      sub([[["PROGRAM"], ["UPDATE"], "https://a"]], { programID: "o1" }),
+      change("PROGRAM", "UPDATE", {}),
+      ["https://a"],
+    ],
+    [
+      "programID does not narrow vens",
+      sub([[["VEN"], ["CREATE"], "https://a"]], { programID: "q" }),
+      change("VEN", "CREATE", { clientID: "c1" }),
+      ["https://a"],
+    ],
+    [
+      "READ is never notified by a write",
+      sub([[["EVENT"], ["READ"], "https://a"]]),
+      change("EVENT", "CREATE", { programID: "p" }),
+      [],
+    ],
+  ];
+  it.each(cases)("%s", (_name, s, c, urls) => {
+    expect(callbacksFor(s, c).map((x) => x.url)).toEqual(urls);
+  });
+
+  it("carries the entry's bearer token", () => {
+    const s = sub([[["EVENT"], ["CREATE"], "https://a"]]);
+    s.objectOperations[0].bearerToken = "tok";
+    expect(callbacksFor(s, change("EVENT", "CREATE", { programID: "p" }))).toEqual([
+      { url: "https://a", bearerToken: "tok" },
+    ]);
+  });
+});
+
+describe("viewFor", () => {
+  const ven = { clientId: "c1", readsAll: false };
+  const grantedVen = (allowed: string[], includeUntargeted = true) => ({
+    ...ven,
+    visibility: { filter: { anyOf: allowed, includeUntargeted }, allowed: new Set(allowed) },
+  });
+  const bl = { clientId: "bl", readsAll: true, visibility: {} };
+  const cases: Array<[string, Change, Parameters<typeof viewFor>[1], string[] | null, unknown]> = [
+    ["untargeted event, VEN", change("EVENT", "CREATE", { targets: null }), grantedVen(["g"]), null, {}],
+    ["event targeted at a granted target", change("EVENT", "CREATE", { targets: ["g"] }), grantedVen(["g"]), null, {}],
+    ["event targeted elsewhere", change("EVENT", "CREATE", { targets: ["h"] }), grantedVen(["g"]), null, undefined],
+    [
+      "target hiding",
+      change("PROGRAM", "UPDATE", { targets: ["g", "h"] }),
+      grantedVen(["g"]),
+      null,
+      { shownTargets: ["g"] },
+    ],
+    ["BL sees all targets", change("EVENT", "CREATE", { targets: ["g", "h"] }), bl, null, {}],
+    ["own report", change("REPORT", "CREATE", { clientID: "c1" }), grantedVen([]), null, {}],
+    ["another VEN's report", change("REPORT", "CREATE", { clientID: "c2" }), grantedVen([]), null, undefined],
+    [
+      "another VEN's subscription",
+      change("SUBSCRIPTION", "DELETE", { clientID: "c2" }),
+      grantedVen([]),
+      null,
+      undefined,
+    ],
+    ["BL and any report", change("REPORT", "UPDATE", { clientID: "c2" }), bl, null, {}],
+    ["own ven", change("VEN", "UPDATE", { clientID: "c1", targets: ["x"] }), grantedVen([]), null, {}],
+    ["another VEN's resource", change("RESOURCE", "CREATE", { clientID: "c2" }), grantedVen([]), null, undefined],
+    [
+      "subscription targets filter vens",
+      change("VEN", "UPDATE", { clientID: "c1", targets: ["x"] }),
+      bl,
+      ["y"],
+      undefined,
+    ],
+    [
+      "subscription targets match vens",
+      change("RESOURCE", "UPDATE", { clientID: "c1", targets: ["x", "y"] }),
+      bl,
+      ["y"],
+      {},
+    ],
+  ];
+  it.each(cases)("%s", (_name, c, viewer, targets, expected) => {
+    expect(viewFor(c, viewer, targets)).toEqual(expected);
+  });
+});
+
+describe("notification bodies", () => {
+  it("is openadr3.yaml's notification, with the object's targets", () => {
+    const c = change("EVENT", "CREATE", { programID: "p", targets: ["g", "h"] });
+    expect(notificationOf(c)).toEqual({
+      objectType: "EVENT",
+      operation: "CREATE",
+      object: c.object,
+      targets: ["g", "h"],
+    });
+    expect(notificationOf(change("REPORT", "DELETE", {})).targets).toBeNull();
+    expect(programOf(c)).toBe("p");
+    expect(programOf(change("RESOURCE", "CREATE", {}))).toBeUndefined();
+  });
+
+  it("a subscriber's body hides targets in the object and the notification alike", () => {
+    const shared = JSON.stringify(notificationOf(change("EVENT", "CREATE", { targets: ["g", "h"] })));
+    expect(bodyFor(shared, null)).toBe(shared);
+    const b = JSON.parse(bodyFor(shared, JSON.stringify(["g"])));
+    expect(b.targets).toEqual(["g"]);
+    expect(b.object.targets).toEqual(["g"]);
+    expect(b.object.id).toBe("o1");
+  });
+});

@@ -1,0 +1,47 @@
+// One slow or dead receiver never delays the others (issue 3; DESIGN.md "notify"): it holds at
+// most its own per-endpoint slots, and the API answers while it hangs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { type Receiver, startReceiver, subscription } from "@gridlink/vtn/testing";
+
+describe("a slow receiver", () => {
+  let t: TestVtn;
+  let bl: string;
+  let slow: Receiver;
+  let fast: Receiver[];
+  beforeAll(async () => {
+    t = await startTestVtn({ webhookTimeoutMs: 4000, webhookConcurrencyPerEndpoint: 2, webhookConcurrency: 16 });
+    bl = await t.token(t.bl);
+    slow = await startReceiver({ answer: () => ({ delayMs: 3000 }) });
+    fast = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
+    for (const r of [slow, ...fast])
+      await t.call(bl, "POST", "/subscriptions", subscription(`${r.url}/cb`, ["PROGRAM"], ["CREATE"]));
+  });
+  afterAll(async () => {
+    await Promise.all([t.close(), slow.close(), ...fast.map((r) => r.close())]);
+  });
+
+  it("fast receivers get 30 notifications in well under the slow one's 3 s, and the API stays quick", async () => {
+    const start = Date.now();
+    let slowestApi = 0;
+    for (let i = 0; i < 30; i++) {
+      const t0 = Date.now();
+      expect((await t.call(bl, "POST", "/programs", { programName: `slow-${i}` })).status).toBe(201);
+      slowestApi = Math.max(slowestApi, Date.now() - t0);
+    }
+    await Promise.all(fast.map((r) => r.waitFor(30, 2500)));
+    const took = Date.now() - start;
+    expect(took).toBeLessThan(2500);
+    expect(slow.received.length).toBe(0);
+    expect(slowestApi).toBeLessThan(500);
+    // The slow receiver holds only its own two slots; its notifications are still pending, not lost.
+    let pending: Array<{ callbackUrl: string }> = [];
+    for (let i = 0; i < 50; i++) {
+      pending = (await t.call(bl, "GET", "/gridlink/deliveries?state=pending&channel=webhook")).body;
+      if (pending.every((d) => d.callbackUrl.startsWith(slow.url))) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.map((d) => d.callbackUrl).filter((u) => !u.startsWith(slow.url))).toEqual([]);
+  });
+});
