@@ -1,8 +1,9 @@
 // Live data: every collection the console shows, reloaded every few seconds (polling; the VTN
 // has no server-sent events) without reloading the page, and at once after each change the
 // operator makes. Paused while the tab is hidden.
+
+import type { Event, Program, Report, Resource, Subscription, Ven } from "@gridlink/model";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Event, Program, Report, Resource, Subscription, Ven } from "../../model/src/types.ts";
 import { type Api, ApiError } from "./api/client.ts";
 
 export interface VtnData {

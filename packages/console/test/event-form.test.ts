@@ -1,5 +1,5 @@
+import type { Event } from "@gridlink/model";
 import { describe, expect, test } from "vitest";
-import type { Event } from "../../model/src/types.ts";
 import { eventToForm, newEventForm, toEventRequest, withSeries } from "../src/logic/event-form.ts";
 import { toLocalInput } from "../src/logic/local-time.ts";
 

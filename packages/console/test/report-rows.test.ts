@@ -1,5 +1,5 @@
+import type { Event, Report } from "@gridlink/model";
 import { describe, expect, test } from "vitest";
-import type { Event, Report } from "../../model/src/types.ts";
 import { reportRows, rowsToCsv } from "../src/logic/report-rows.ts";
 import { chartData } from "../src/logic/report-series.ts";
 

@@ -1,5 +1,5 @@
+import type { Event, Program } from "@gridlink/model";
 import { describe, expect, test } from "vitest";
-import type { Event, Program } from "../../model/src/types.ts";
 import { layoutLanes, ticks, UNTARGETED } from "../src/logic/timeline.ts";
 
 const meta = { createdDateTime: "2030-01-01T00:00:00Z", modificationDateTime: "2030-01-01T00:00:00Z" };

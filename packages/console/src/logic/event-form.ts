@@ -3,9 +3,16 @@
 // errors are keyed by the request path they concern, the same keys the VTN's problem details use
 // (`intervals.2.payloads.0.values`), so client and server messages land beside the same field.
 
-import { parseDuration } from "../../../model/src/time/index.ts";
-import type { Event, EventRequest, Interval, ReportDescriptor, ValuesMap } from "../../../model/src/types.ts";
-import { EVENT_PAYLOAD_TYPES, type ValuesMapTypeInfo } from "../generated/enumerations.ts";
+import {
+  EVENT_PAYLOAD_TYPES,
+  type Event,
+  type EventRequest,
+  type Interval,
+  type ReportDescriptor,
+  type ValuesMap,
+  type ValuesMapTypeInfo,
+} from "@gridlink/model";
+import { parseDuration } from "@gridlink/model/time";
 import { fromLocalInput, startToInput } from "./local-time.ts";
 import { formatValues, parseValues } from "./values.ts";
 

@@ -1,5 +1,5 @@
 // Targets the VTN already knows (on VENs, resources, programs, events), offered as suggestions.
-import type { Event, Program, Resource, Ven } from "../../../model/src/types.ts";
+import type { Event, Program, Resource, Ven } from "@gridlink/model";
 
 export function knownTargets(d: {
   vens: readonly Ven[];

@@ -1,6 +1,6 @@
 // "Last seen" of a VEN. The VTN records no request times, so the console shows the newest report
 // the VEN's client wrote (docs/console.md §VENs).
-import type { Report, Ven } from "../../../model/src/types.ts";
+import type { Report, Ven } from "@gridlink/model";
 
 export function lastReportAt(ven: Ven, reports: readonly Report[]): number | undefined {
   let last: number | undefined;

@@ -1,5 +1,5 @@
 // The operator types and reads times in the browser's local zone; the wire carries RFC 3339 UTC.
-import { isBeginningOfTime, parseDateTime } from "../../../model/src/time/index.ts";
+import { isBeginningOfTime, parseDateTime } from "@gridlink/model/time";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 

@@ -1,8 +1,9 @@
 // Reports flattened into one row per (resource, interval, payload), with absolute times: the
 // report's own intervalPeriods when it gives a start, else the event interval of the same id
 // (a report interval id refers to the event's interval, User_Guide.md §8 reports).
-import { resolveIntervals } from "../../../model/src/time/index.ts";
-import type { Event, Report } from "../../../model/src/types.ts";
+
+import type { Event, Report } from "@gridlink/model";
+import { resolveIntervals } from "@gridlink/model/time";
 import { formatValue } from "./values.ts";
 
 export interface ReportRow {

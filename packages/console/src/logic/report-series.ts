@@ -1,8 +1,9 @@
 // The data of one report chart: the event's first numeric payload as a step line and each
 // reported numeric series (client, resource, payload type) as another, on a shared time axis in
 // seconds (uPlot's x unit).
-import { resolveIntervals } from "../../../model/src/time/index.ts";
-import type { Event } from "../../../model/src/types.ts";
+
+import type { Event } from "@gridlink/model";
+import { resolveIntervals } from "@gridlink/model/time";
 import type { ReportRow } from "./report-rows.ts";
 
 export interface Series {

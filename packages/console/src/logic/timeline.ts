@@ -1,7 +1,8 @@
 // Events laid out on a time axis: one lane per program or per target, each event's intervals as
 // blocks (resolved by the model's time rules, User_Guide.md §7.3-7.4) carrying their payload values.
+
+import type { Event, Program } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
-import type { Event, Program } from "../../../model/src/types.ts";
 import { formatValue } from "./values.ts";
 
 export type GroupBy = "program" | "target";

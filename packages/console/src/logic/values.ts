@@ -1,7 +1,7 @@
 // A payload cell as typed by the operator <-> a valuesMap `values` array, checked against the
 // enumeration of its type (enumerations/*.schema.yaml). Private types (not in the enumeration)
 // take numbers, booleans or strings as written.
-import type { ValuesMapTypeInfo } from "../generated/enumerations.ts";
+import type { ValuesMapTypeInfo } from "@gridlink/model";
 
 export type Value = number | string | boolean | { x: number; y: number };
 

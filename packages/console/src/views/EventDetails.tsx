@@ -1,6 +1,7 @@
 // The selected event: its resolved intervals with payload values, and its actions.
+
+import type { Event } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
-import type { Event } from "../../../model/src/types.ts";
 import { formatClock, formatTime } from "../logic/local-time.ts";
 import { formatValue } from "../logic/values.ts";
 import { Tags } from "../ui.tsx";

@@ -1,10 +1,10 @@
 // Create or edit an event: program, targets, timing, payload columns (types and units from the
 // OpenADR enumerations), intervals and report requests. Client-side checks first; what the VTN
 // still refuses is shown beside the field its problem names.
-import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
+
+import { EVENT_PAYLOAD_TYPES, type Event, UNITS } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
-import type { Event } from "../../../model/src/types.ts";
-import { EVENT_PAYLOAD_TYPES, UNITS } from "../generated/enumerations.ts";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import type { ViewProps } from "../live.tsx";
 import { type EventForm, eventToForm, newEventForm, payloadInfo, toEventRequest } from "../logic/event-form.ts";
 import { fromLocalInput, nextHour, toLocalInput } from "../logic/local-time.ts";

@@ -1,8 +1,9 @@
 // Events: the timeline (per program or per target), the list, the editor, and cancel (delete)
 // after confirmation.
-import { useMemo, useState } from "react";
+
+import type { Event } from "@gridlink/model";
 import { eventSpan, eventStatusAt } from "@gridlink/model/time";
-import type { Event } from "../../../model/src/types.ts";
+import { useMemo, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import type { ViewProps } from "../live.tsx";
 import { knownTargets } from "../logic/known-targets.ts";

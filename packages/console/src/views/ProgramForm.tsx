@@ -1,9 +1,9 @@
 // Create or edit a program (openadr3.yaml programRequest). Fields the form does not show (e.g.
 // payloadDescriptors) are kept as they were.
-import { type FormEvent, useState } from "react";
+
+import { PROGRAM_ATTRIBUTE_TYPES, type Program, type ProgramRequest } from "@gridlink/model";
 import { parseDuration } from "@gridlink/model/time";
-import type { Program, ProgramRequest } from "../../../model/src/types.ts";
-import { PROGRAM_ATTRIBUTE_TYPES } from "../generated/enumerations.ts";
+import { type FormEvent, useState } from "react";
 import type { ViewProps } from "../live.tsx";
 import { type FieldErrors, splitTargets } from "../logic/event-form.ts";
 import { fromLocalInput, startToInput } from "../logic/local-time.ts";

@@ -1,6 +1,7 @@
 // Programs: list, create, edit, delete (with its events, after confirmation).
+
+import type { Program } from "@gridlink/model";
 import { useMemo, useState } from "react";
-import type { Program } from "../../../model/src/types.ts";
 import { ApiError } from "../api/client.ts";
 import type { ViewProps } from "../live.tsx";
 import { knownTargets } from "../logic/known-targets.ts";

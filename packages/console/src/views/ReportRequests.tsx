@@ -1,5 +1,5 @@
 // Report requests of an event (openadr3.yaml reportDescriptor): what VENs should report back.
-import { READING_TYPES, REPORT_PAYLOAD_TYPES, UNITS } from "../generated/enumerations.ts";
+import { READING_TYPES, REPORT_PAYLOAD_TYPES, UNITS } from "@gridlink/model";
 import { type EventForm, emptyReportRow, type FieldErrors, type ReportRow } from "../logic/event-form.ts";
 import { brief } from "../logic/text.ts";
 import { errorAt, Field, inputProps } from "../ui.tsx";
@@ -29,11 +29,7 @@ export function ReportRequests(props: { form: EventForm; onChange: (f: EventForm
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
           <div className="report-row" key={k}>
-            <Field
-              id={`rd-${k}-type`}
-              label="Payload type"
-              error={errorAt(errors, `${key}.payloadType`)}
-            >
+            <Field id={`rd-${k}-type`} label="Payload type" error={errorAt(errors, `${key}.payloadType`)}>
               <input
                 {...inputProps(`rd-${k}-type`, errorAt(errors, `${key}.payloadType`))}
                 aria-label={`Report ${k + 1} payload type`}

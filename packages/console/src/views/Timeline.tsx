@@ -1,6 +1,6 @@
 // The event timeline: lanes (per program or per target), each event one focusable bar whose
 // interval blocks show their payload values; a line marks now.
-import type { Event } from "../../../model/src/types.ts";
+import type { Event } from "@gridlink/model";
 import { formatClock, formatTime } from "../logic/local-time.ts";
 import { type Lane, ticks, type Window } from "../logic/timeline.ts";
 

@@ -1,7 +1,8 @@
 // BL-side ven objects (openadr3.yaml BlVenRequest): a venName, the clientID of the VEN client it
 // describes, and the targets granted to it (docs/targets.md).
+
+import type { Ven } from "@gridlink/model";
 import { type FormEvent, useState } from "react";
-import type { Ven } from "../../../model/src/types.ts";
 import type { ViewProps } from "../live.tsx";
 import { splitTargets } from "../logic/event-form.ts";
 import { ErrorBanner, errorAt, Field, inputProps, TargetsInput, unclaimed, useSubmit } from "../ui.tsx";

@@ -1,6 +1,7 @@
 // VENs and their resources: targets, attributes, last seen; create ven objects, grant targets.
+
+import type { Resource, ValuesMap, Ven } from "@gridlink/model";
 import { Fragment, useMemo, useState } from "react";
-import type { Resource, ValuesMap, Ven } from "../../../model/src/types.ts";
 import type { ViewProps } from "../live.tsx";
 import { knownTargets } from "../logic/known-targets.ts";
 import { ago, lastReportAt } from "../logic/last-seen.ts";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { EVENT_PAYLOAD_TYPES } from "../generated/enumerations.ts";
 import type { ValuesMap } from "../types.ts";
 import type { ResolvedInterval } from "./intervals.ts";
 import { subIntervals, UNITARY_EVENT_PAYLOAD_TYPES, valuesAt } from "./payloads.ts";
@@ -111,6 +112,11 @@ describe("subIntervals: multi-valued payloads (User_Guide.md §7.3)", () => {
     const defs = parse(readFileSync(file, "utf8")).definitions as Record<string, { maxItems?: number }>;
     const unitary = Object.keys(defs).filter((k) => defs[k].maxItems === 1);
     expect([...UNITARY_EVENT_PAYLOAD_TYPES].sort()).toEqual(unitary.sort());
+  });
+
+  it("the event payload types left unsplit are exactly DISPATCH_INSTRUCTION, CURVE and OLS", () => {
+    const split = EVENT_PAYLOAD_TYPES.map((t) => t.type).filter((t) => !UNITARY_EVENT_PAYLOAD_TYPES.has(t));
+    expect(split.sort()).toEqual(["CURVE", "DISPATCH_INSTRUCTION", "OLS"]);
   });
 });
 

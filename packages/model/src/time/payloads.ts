@@ -1,50 +1,18 @@
 // Multi-valued payloads (User_Guide.md §7.3 "multi-valued payloads", "multi-value payloads"): a
 // naturally unitary payload type with n values packs n sub-intervals of equal length.
+import { EVENT_PAYLOAD_TYPES } from "../generated/enumerations.ts";
 import type { ResolvedInterval } from "./intervals.ts";
 
 /**
  * Event payload types that carry one value per interval: those of Definition.md §Event Payload
  * Enumerations whose values array has maxItems 1 in enumerations/event-interval-payloads.schema.yaml.
  * Left out, so never split: DISPATCH_INSTRUCTION (a list of instructions), CURVE (a list of points
- * forming one curve), OLS (a load shape over the event's intervals) and private types (unknown).
+ * forming one curve), OLS (a load shape over the event's intervals), as they have no maxItems, and
+ * private types (unknown).
  */
-export const UNITARY_EVENT_PAYLOAD_TYPES: ReadonlySet<string> = new Set([
-  "SIMPLE",
-  "PRICE",
-  "PRICE_ALTERNATE",
-  "CHARGE_STATE_SETPOINT",
-  "DISPATCH_SETPOINT",
-  "DISPATCH_SETPOINT_RELATIVE",
-  "CONTROL_SETPOINT",
-  "CONTROL_LEVEL_OFFSET",
-  "CONTROL_LEVEL_OFFSET_PERCENT",
-  "EXPORT_PRICE",
-  "GHG",
-  "IMPORT_CAPACITY_SUBSCRIPTION",
-  "IMPORT_CAPACITY_RESERVATION",
-  "IMPORT_CAPACITY_RESERVATION_FEE",
-  "IMPORT_CAPACITY_AVAILABLE",
-  "IMPORT_CAPACITY_AVAILABLE_PRICE",
-  "EXPORT_CAPACITY_SUBSCRIPTION",
-  "EXPORT_CAPACITY_RESERVATION",
-  "EXPORT_CAPACITY_RESERVATION_FEE",
-  "EXPORT_CAPACITY_AVAILABLE",
-  "EXPORT_CAPACITY_AVAILABLE_PRICE",
-  "IMPORT_CAPACITY_LIMIT",
-  "EXPORT_CAPACITY_LIMIT",
-  "ALERT_GRID_EMERGENCY",
-  "ALERT_BLACK_START",
-  "ALERT_POSSIBLE_OUTAGE",
-  "ALERT_FLEX_ALERT",
-  "ALERT_FIRE",
-  "ALERT_FREEZING",
-  "ALERT_WIND",
-  "ALERT_TSUNAMI",
-  "ALERT_AIR_QUALITY",
-  "ALERT_OTHER",
-  "CTA2045_REBOOT",
-  "CTA2045_SET_OVERRIDE_STATUS",
-]);
+export const UNITARY_EVENT_PAYLOAD_TYPES: ReadonlySet<string> = new Set(
+  EVENT_PAYLOAD_TYPES.filter((t) => t.maxItems === 1).map((t) => t.type),
+);
 
 export interface SubInterval {
   start: Date;
