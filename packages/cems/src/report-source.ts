@@ -3,8 +3,8 @@
 // (Definition.md §Report Enumerations, §Operating State Enumerations), per resource or for
 // AGGREGATED_REPORT (User_Guide.md §7.7: the members summed; for charge levels, weighted by capacity).
 import { AGGREGATED_REPORT, type ReadQuery, type TelemetrySource } from "@gridlink/ven";
-import type { Site } from "./site.ts";
-import { type Integral, NET } from "./telemetry.ts";
+import type { Resource } from "./resources/types.ts";
+import { type Integral, NET, type Telemetry } from "./telemetry.ts";
 import { fromKw, fromKwh, isEnergyUnit } from "./units.ts";
 
 type Value = number | string | boolean;
@@ -28,8 +28,19 @@ function operatingState(i: Integral): string {
   return `${running ? "RUNNING" : "IDLE"}_${mode}`;
 }
 
+/**
+ * What a report source reads of a site: its name, its resources (name, storage state) and its
+ * telemetry. Site satisfies it; stated here so this module does not import site.ts, which builds
+ * the report source.
+ */
+export interface ReportedSite {
+  readonly name: string;
+  readonly resources: readonly Pick<Resource, "name" | "storage">[];
+  readonly telemetry: Pick<Telemetry, "integrate" | "socAt">;
+}
+
 export class SiteReportSource implements TelemetrySource {
-  constructor(private readonly site: Site) {}
+  constructor(private readonly site: ReportedSite) {}
 
   /** Resource indexes a query is about: one resource, or all of them (NET) for the site. */
   private which(q: ReadQuery): number[] | undefined {
