@@ -120,6 +120,21 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
     notifier,
   });
 
+  // OpenADR 3.0.1 beside 3.1.0 on the same core and tokens (docs/mappings/oadr301.md).
+  const { OADR301_PREFIX, oadr301Binding } = await import("./bindings/oadr301/index.ts");
+  await app.register(oadr301Binding, {
+    prefix: OADR301_PREFIX,
+    core,
+    verifier,
+    issuer,
+    clients,
+    config,
+    get baseUrl() {
+      const v31 = baseUrl || `http://${config.host}:${config.port}${OADR31_PREFIX}`;
+      return v31.slice(0, -OADR31_PREFIX.length) + OADR301_PREFIX;
+    },
+  });
+
   await app.register(consoleBinding, {});
 
   const demo = config.demo && !external ? await seedDemo(config.dataDir, clients, core) : undefined;

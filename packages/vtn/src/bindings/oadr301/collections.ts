@@ -1,0 +1,161 @@
+// Programs, events, reports and subscriptions over 3.0.1: parse and check the 3.0.1 request,
+// translate it to 3.1, call the same core service the 3.1 binding calls, translate the answer back.
+import type { Event, Program, Report, Subscription } from "@gridlink/model";
+import { OBJECT_TYPES } from "@gridlink/model";
+import type { FastifyInstance } from "fastify";
+import { Invalid } from "../../core/errors.ts";
+import type { Core } from "../../core/index.ts";
+import type { Principal } from "../../core/principal.ts";
+import { list, objectId, page, pathId, type Raw, text } from "../oadr3/query.ts";
+import { body301, existing, type Obj, principalOf } from "./body.ts";
+import {
+  eventFrom31,
+  eventTo31,
+  programFrom31,
+  programTo31,
+  reportFrom31,
+  reportTo31,
+  subscriptionFrom31,
+  subscriptionTo31,
+} from "./objects.ts";
+import { targetQueryTo31 } from "./targets.ts";
+
+const targets = (q: Raw) => targetQueryTo31(text(q, "targetType"), list(q, "targetValues"));
+
+/** The program of each report's event, read once per answer with the reader's own rights. */
+function reportRenderer(core: Core, p: Principal) {
+  const programOf = new Map<string, Promise<string | undefined>>();
+  return async (r: Report) => {
+    const stored = (r as Report & { programID?: unknown }).programID;
+    if (typeof stored === "string") return reportFrom31(r, stored);
+    let prog = programOf.get(r.eventID);
+    if (!prog) {
+      prog = existing(() => core.events.get(p, r.eventID)).then((e) => e?.programID);
+      programOf.set(r.eventID, prog);
+    }
+    return reportFrom31(r, await prog);
+  };
+}
+
+export async function collectionRoutes(app: FastifyInstance, opts: { core: Core }) {
+  const { core } = opts;
+
+  app.get("/programs", async (req) => {
+    const q = req.query as Raw;
+    const rows = await core.programs.list(principalOf(req), { targets: targets(q), ...page(q) });
+    return rows.map(programFrom31);
+  });
+  app.post("/programs", async (req, reply) => {
+    const o = await core.programs.create(principalOf(req), programTo31(body301("program", req.body)));
+    return reply.code(201).send(programFrom31(o));
+  });
+  app.get("/programs/:programID", async (req) =>
+    programFrom31(await core.programs.get(principalOf(req), pathId(req.params, "programID"))),
+  );
+  app.put("/programs/:programID", async (req) => {
+    const p = principalOf(req);
+    const id = pathId(req.params, "programID");
+    const b = body301("program", req.body);
+    const old = await existing<Program>(() => core.programs.get(p, id));
+    return programFrom31(await core.programs.update(p, id, programTo31(b, old)));
+  });
+  app.delete("/programs/:programID", async (req) =>
+    programFrom31(await core.programs.remove(principalOf(req), pathId(req.params, "programID"))),
+  );
+
+  app.get("/events", async (req) => {
+    const q = req.query as Raw;
+    const rows = await core.events.list(principalOf(req), {
+      programID: objectId(q, "programID"),
+      targets: targets(q),
+      ...page(q),
+    });
+    return rows.map(eventFrom31);
+  });
+  app.post("/events", async (req, reply) => {
+    const o = await core.events.create(principalOf(req), eventTo31(body301("event", req.body)));
+    return reply.code(201).send(eventFrom31(o));
+  });
+  app.get("/events/:eventID", async (req) =>
+    eventFrom31(await core.events.get(principalOf(req), pathId(req.params, "eventID"))),
+  );
+  app.put("/events/:eventID", async (req) => {
+    const p = principalOf(req);
+    const id = pathId(req.params, "eventID");
+    const b = body301("event", req.body);
+    const old = await existing<Event>(() => core.events.get(p, id));
+    return eventFrom31(await core.events.update(p, id, eventTo31(b, old)));
+  });
+  app.delete("/events/:eventID", async (req) =>
+    eventFrom31(await core.events.remove(principalOf(req), pathId(req.params, "eventID"))),
+  );
+
+  /** 3.0.1 report.programID must name the reported event's program (3.1 derives it from the event). */
+  const reportBody = async (p: Principal, raw: unknown): Promise<Obj> => {
+    const b = body301("report", raw);
+    const e = await existing(() => core.events.get(p, b.eventID as string));
+    if (e && e.programID !== b.programID)
+      throw new Invalid("body.programID", `is not the program of event ${e.id} (${e.programID})`);
+    return reportTo31(b);
+  };
+  app.get("/reports", async (req) => {
+    const q = req.query as Raw;
+    const p = principalOf(req);
+    const rows = await core.reports.list(p, {
+      programID: objectId(q, "programID"),
+      eventID: objectId(q, "eventID"),
+      clientName: text(q, "clientName"),
+      ...page(q),
+    });
+    return Promise.all(rows.map(reportRenderer(core, p)));
+  });
+  app.post("/reports", async (req, reply) => {
+    const p = principalOf(req);
+    const o = await core.reports.create(p, await reportBody(p, req.body));
+    return reply.code(201).send(await reportRenderer(core, p)(o));
+  });
+  app.get("/reports/:reportID", async (req) => {
+    const p = principalOf(req);
+    return reportRenderer(core, p)(await core.reports.get(p, pathId(req.params, "reportID")));
+  });
+  app.put("/reports/:reportID", async (req) => {
+    const p = principalOf(req);
+    const id = pathId(req.params, "reportID");
+    const b = await reportBody(p, req.body);
+    return reportRenderer(core, p)(await core.reports.update(p, id, b));
+  });
+  app.delete("/reports/:reportID", async (req) => {
+    const p = principalOf(req);
+    return reportRenderer(core, p)(await core.reports.remove(p, pathId(req.params, "reportID")));
+  });
+
+  // 3.1 has no target filter on subscriptions (issue 312): targetType/targetValues filter nothing.
+  app.get("/subscriptions", async (req) => {
+    const q = req.query as Raw;
+    targets(q);
+    const rows = await core.subscriptions.list(principalOf(req), {
+      programID: objectId(q, "programID"),
+      clientName: text(q, "clientName"),
+      objects: list(q, "objects", OBJECT_TYPES),
+      ...page(q),
+    });
+    return rows.map(subscriptionFrom31);
+  });
+  app.post("/subscriptions", async (req, reply) => {
+    const b = subscriptionTo31(body301("subscription", req.body));
+    return reply.code(201).send(subscriptionFrom31(await core.subscriptions.create(principalOf(req), b)));
+  });
+  app.get("/subscriptions/:subscriptionID", async (req) =>
+    subscriptionFrom31(await core.subscriptions.get(principalOf(req), pathId(req.params, "subscriptionID"))),
+  );
+  app.put("/subscriptions/:subscriptionID", async (req) => {
+    const b = subscriptionTo31(body301("subscription", req.body));
+    const id = pathId(req.params, "subscriptionID");
+    return subscriptionFrom31(await core.subscriptions.update(principalOf(req), id, b));
+  });
+  app.delete("/subscriptions/:subscriptionID", async (req) =>
+    subscriptionFrom31(
+      (await core.subscriptions.remove(principalOf(req), pathId(req.params, "subscriptionID"))) as Subscription,
+    ),
+  );
+}
