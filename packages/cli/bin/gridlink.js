@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (no build step).
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+// Runs the TypeScript CLI in this very process: tsx's loader is registered here, then main.ts is
+// imported. No second node process, so SIGTERM/SIGINT sent to this process reach the VTN itself
+// (a supervisor's stop, Ctrl-C) and its exit code is ours.
+import { register } from "tsx/esm/api";
 
-const require = createRequire(import.meta.url);
-const tsx = require.resolve("tsx/cli");
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-const r = spawnSync(process.execPath, [tsx, main, ...process.argv.slice(2)], { stdio: "inherit" });
-process.exit(r.status ?? 1);
+// tsx inlines source maps; with them on, stack traces name the .ts lines.
+process.setSourceMapsEnabled(true);
+register();
+await import("../src/main.ts");

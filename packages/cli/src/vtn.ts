@@ -1,6 +1,7 @@
 // `gridlink vtn`: runs the VTN with its embedded SQLite store.
-import { type ConfigError, createVtn, loadConfig, type VtnConfig } from "@gridlink/vtn";
+import { type ConfigError, createVtn, loadConfig, type Vtn, type VtnConfig } from "@gridlink/vtn";
 import { type Args, flag } from "./args.ts";
+import { stopOnSignal } from "./shutdown.ts";
 
 export async function runVtn(args: Args): Promise<void> {
   const overrides: Partial<Record<keyof VtnConfig, unknown>> = {
@@ -16,12 +17,30 @@ export async function runVtn(args: Args): Promise<void> {
   } catch (err) {
     throw new Error(`configuration: ${(err as ConfigError).message}`);
   }
-  const vtn = await createVtn(config);
-  const url = await vtn.listen();
+  // Signals are handled from the start: one that arrives while the VTN starts stops it once it
+  // has started, so the store is never left half open.
+  let vtn: Vtn | undefined;
+  let url = "";
+  const started = (async () => {
+    const v = await createVtn(config);
+    url = await v.listen();
+    return v;
+  })();
+  stopOnSignal(
+    async (signal) => {
+      const v = await started;
+      const began = Date.now();
+      v.app.log.info({ signal }, "stopping: no new connections; finishing requests and the notifier's batch");
+      await v.close();
+      v.app.log.info({ signal, ms: Date.now() - began }, "gridlink VTN stopped");
+    },
+    { log: (msg) => (vtn ? vtn.app.log.error(msg) : process.stderr.write(`gridlink: ${msg}\n`)) },
+  );
+  vtn = await started;
   const out = process.stderr;
   out.write(`\ngridlink VTN (OpenADR 3.1.0) at ${url}\n`);
   out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json   data: ${config.dataDir}\n`);
-  out.write(`  Console:  ${new URL(url).origin}/console (log in with the BL credentials)\n`);
+  out.write(`  Console:  ${await consoleLine(vtn, url)}\n`);
   if (vtn.demo) {
     const { bl, vens } = vtn.demo;
     out.write("\nDemo credentials (also in data/demo-credentials.json; shown only on this first start):\n");
@@ -38,11 +57,14 @@ export async function runVtn(args: Args): Promise<void> {
       "  Clients: `npm run gridlink -- clients list`; demo credentials, if any, are in data/demo-credentials.json\n\n",
     );
   }
-  const stop = async (signal: string) => {
-    out.write(`\n${signal}: stopping the VTN...\n`);
-    await vtn.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+// The console is built at install (the root "prepare" script); a VTN without the build still
+// serves the API, and says here what /console answers instead.
+async function consoleLine(vtn: Vtn, url: string): Promise<string> {
+  const at = `${new URL(url).origin}/console`;
+  const res = await vtn.app.inject({ method: "GET", url: "/console/" });
+  if (res.statusCode === 200) return `${at} (log in with the BL credentials)`;
+  vtn.app.log.warn({ status: res.statusCode }, "the console is not built: serving the API without it");
+  return `not built, ${at} answers ${res.statusCode}: ${res.body.trim()}`;
 }

@@ -162,9 +162,32 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
       return baseUrl;
     },
     async close() {
-      await app.close();
+      // Stop accepting, let requests in flight finish (Fastify answers requests that arrive on an
+      // open connection meanwhile with 503 and Connection: close), then stop the notifier after
+      // its current batch (it may carry what those requests wrote), then close the store.
+      await drained(app);
       await notifier.stop();
       await store.close();
     },
   };
+}
+
+/** A keep-alive connection whose request finishes after close() began would otherwise stay open
+ * until its keep-alive timeout: reap each as it goes idle; cut what is still busy after DRAIN_MS. */
+const DRAIN_MS = 10_000;
+const REAP_EVERY_MS = 50;
+
+async function drained(app: FastifyInstance): Promise<void> {
+  const server = app.server;
+  const reap = setInterval(() => server.closeIdleConnections(), REAP_EVERY_MS);
+  const cut = setTimeout(() => {
+    app.log.warn(`requests still running after ${DRAIN_MS} ms of shutdown: closing their connections`);
+    server.closeAllConnections();
+  }, DRAIN_MS);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(reap);
+    clearTimeout(cut);
+  }
 }

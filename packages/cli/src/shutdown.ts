@@ -1,0 +1,34 @@
+// Stopping a long-running command on SIGTERM (what systemd, Docker and Kubernetes send) or SIGINT
+// (Ctrl-C): the first signal starts a graceful stop and the process exits 0 once it is done; a
+// second signal, or a stop that takes longer than the deadline, ends the process at once with 1.
+export interface StopOnSignalOptions {
+  /** Give up on a graceful stop after this long (below Kubernetes' default 30 s grace). */
+  deadlineMs?: number;
+  /** Where the forced-exit lines go (the command's own logger). */
+  log: (msg: string) => void;
+}
+
+export function stopOnSignal(stop: (signal: NodeJS.Signals) => Promise<void>, opts: StopOnSignalOptions): void {
+  const deadlineMs = opts.deadlineMs ?? 20_000;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      opts.log(`${signal} again: exiting without waiting for the stop to finish`);
+      process.exit(1);
+    }
+    stopping = true;
+    setTimeout(() => {
+      opts.log(`not stopped within ${deadlineMs} ms: exiting anyway`);
+      process.exit(1);
+    }, deadlineMs).unref();
+    stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        opts.log(`stopping failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}

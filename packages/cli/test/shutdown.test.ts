@@ -1,0 +1,238 @@
+// `gridlink vtn` stops as a server should: SIGTERM/SIGINT sent to the very process the CLI started
+// (no wrapper process between) stops accepting, lets requests in flight finish, lets the notifier
+// finish its current batch, closes the store and exits 0 within a few seconds; a second signal
+// ends it at once.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createVtn } from "@gridlink/vtn";
+import { startReceiver, subscription } from "@gridlink/vtn/testing";
+import { afterEach, describe, expect, it } from "vitest";
+
+const BIN = fileURLToPath(new URL("../bin/gridlink.js", import.meta.url));
+/** "Within a few seconds" (the notifier may use up to its 2 s delivery grace). */
+const STOP_WITHIN_MS = 5000;
+
+// A test that fails midway leaves no VTN behind.
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+interface RunningCli {
+  child: ChildProcess;
+  /** OpenADR 3.1.0 base URL from the start banner. */
+  url: string;
+  port: number;
+  stdout: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+async function startCli(dataDir: string): Promise<RunningCli> {
+  const child = spawn(process.execPath, [BIN, "vtn", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir], {
+    env: {
+      ...process.env,
+      GRIDLINK_MQTT_PORT: "0",
+      GRIDLINK_TOKEN_RATE_LIMIT: "0",
+      GRIDLINK_WEBHOOK_ALLOW_HTTP: "true",
+      GRIDLINK_WEBHOOK_ALLOW_PRIVATE: "true",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  started.push(child);
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (c) => {
+    out += c;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start banner within 15 s:\n${err}`)), 15_000);
+    child.stderr?.on("data", (c) => {
+      err += c;
+      // The banner's last line of the URL block: everything before it has been printed.
+      const m = /gridlink VTN \(OpenADR 3\.1\.0\) at (\S+)\n[\s\S]*Console:.*\n/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    void exited.then(({ code }) => reject(new Error(`gridlink vtn exited with ${code} before it listened:\n${err}`)));
+  });
+  return { child, url, port: Number(new URL(url).port), stdout: () => out, exited };
+}
+
+async function blToken(url: string, dataDir: string): Promise<string> {
+  const { bl } = JSON.parse(readFileSync(join(dataDir, "demo-credentials.json"), "utf8"));
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: bl.clientId,
+    client_secret: bl.clientSecret,
+  });
+  const res = await fetch(`${url}/auth/token`, { method: "POST", body: form });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function post(url: string, token: string, path: string, body: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** A POST on a keep-alive connection whose body is sent in two halves, so it is in flight between them. */
+function halfSentPost(port: number, path: string, token: string, body: unknown) {
+  const text = JSON.stringify(body);
+  const half = Math.floor(text.length / 2);
+  const socket: Socket = connect(port, "127.0.0.1");
+  let answer = "";
+  socket.on("data", (c) => {
+    answer += c;
+  });
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  const headers = [
+    `POST ${path} HTTP/1.1`,
+    "Host: 127.0.0.1",
+    "Connection: keep-alive",
+    `Authorization: Bearer ${token}`,
+    "Content-Type: application/json",
+    `Content-Length: ${Buffer.byteLength(text)}`,
+  ];
+  const sentFirstHalf = new Promise<void>((resolve) =>
+    socket.once("connect", () =>
+      socket.write(`${headers.join("\r\n")}\r\n\r\n${text.slice(0, half)}`, () => resolve()),
+    ),
+  );
+  return {
+    sentFirstHalf,
+    finish: () => socket.write(text.slice(half)),
+    /** The server closes this keep-alive connection once the answer is sent (it is stopping). */
+    closed,
+    answer: () => answer,
+  };
+}
+
+function portIsClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once("error", () => resolve(true));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("gridlink vtn stops on a signal", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "%s: the request in flight finishes, its data is in the store, the port closes, exit code 0",
+    async (signal) => {
+      const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+      const cli = await startCli(dataDir);
+      const token = await blToken(cli.url, dataDir);
+      const before = await post(cli.url, token, "/programs", { programName: "written before the signal" });
+      expect(before.status).toBe(201);
+
+      const path = `${new URL(cli.url).pathname}/programs`;
+      const inFlight = halfSentPost(cli.port, path, token, { programName: "in flight at the signal" });
+      await inFlight.sentFirstHalf;
+      await sleep(100); // the VTN has read the headers: the request is in flight
+      const signalledAt = Date.now();
+      cli.child.kill(signal);
+      await sleep(300); // the VTN has begun to stop and waits for this request
+      expect(cli.child.exitCode).toBeNull();
+      inFlight.finish();
+      await inFlight.closed;
+      expect(inFlight.answer()).toMatch(/^HTTP\/1\.1 201 /);
+
+      const exit = await cli.exited;
+      expect(exit).toMatchObject({ code: 0, signal: null });
+      expect(exit.at - signalledAt).toBeLessThan(STOP_WITHIN_MS);
+      expect(cli.stdout()).toContain('"msg":"gridlink VTN stopped"');
+      expect(await portIsClosed(cli.port)).toBe(true);
+
+      // The same data dir opened again holds both programs.
+      const again = await createVtn({ dataDir, host: "127.0.0.1", port: 0, logLevel: "silent", mqttBroker: "none" });
+      try {
+        const url = await again.listen();
+        const res = await fetch(`${url}/programs`, {
+          headers: { authorization: `Bearer ${await blToken(url, dataDir)}` },
+        });
+        const names = ((await res.json()) as Array<{ programName: string }>).map((p) => p.programName);
+        expect(names).toEqual(expect.arrayContaining(["written before the signal", "in flight at the signal"]));
+      } finally {
+        await again.close();
+      }
+    },
+  );
+
+  it("SIGTERM while a webhook is in flight: it is delivered before the exit and not sent again after a restart", async () => {
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const receiver = await startReceiver({
+      answer: () => {
+        arrived();
+        return { delayMs: 800 };
+      },
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+    try {
+      const cli = await startCli(dataDir);
+      const token = await blToken(cli.url, dataDir);
+      expect(
+        (await post(cli.url, token, "/subscriptions", subscription(`${receiver.url}/hook`, ["PROGRAM"]))).status,
+      ).toBe(201);
+      expect((await post(cli.url, token, "/programs", { programName: "heard of by webhook" })).status).toBe(201);
+      await inFlight;
+      cli.child.kill("SIGTERM");
+      const exit = await cli.exited;
+      expect(exit.code).toBe(0);
+      expect(receiver.received.map((r) => r.body?.object?.programName)).toEqual(["heard of by webhook"]);
+
+      // Had the stop cut the delivery short, the outbox would still hold it and a restart would send it again.
+      const again = await createVtn({ dataDir, host: "127.0.0.1", port: 0, logLevel: "silent", mqttBroker: "none" });
+      try {
+        await again.listen();
+        expect(await again.notifier.settled()).toBe(true);
+        expect(receiver.received).toHaveLength(1);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("a second signal ends a stop that waits for a request at once, with exit code 1", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+    const cli = await startCli(dataDir);
+    const token = await blToken(cli.url, dataDir);
+    const stuck = halfSentPost(cli.port, `${new URL(cli.url).pathname}/programs`, token, {
+      programName: "never finished",
+    });
+    await stuck.sentFirstHalf;
+    await sleep(100);
+    cli.child.kill("SIGTERM");
+    await sleep(300);
+    expect(cli.child.exitCode).toBeNull(); // still waiting for the half-sent request
+    const secondAt = Date.now();
+    cli.child.kill("SIGTERM");
+    const exit = await cli.exited;
+    expect(exit.code).toBe(1);
+    expect(exit.at - secondAt).toBeLessThan(1000);
+    expect(cli.stdout()).toContain("again: exiting without waiting");
+  });
+});
