@@ -49,6 +49,17 @@ function jsonSchemaComponents(): Json {
         node.anyOf = [{ type: "null" }, inner];
       }
     }
+    // OpenAPI 3.0 writes exclusiveMaximum/Minimum as a flag on maximum/minimum (problem.status);
+    // JSON Schema draft 7 wants the bound itself.
+    for (const [flag, bound] of [
+      ["exclusiveMaximum", "maximum"],
+      ["exclusiveMinimum", "minimum"],
+    ] as const) {
+      if (typeof node[flag] !== "boolean") continue;
+      if (node[flag]) node[flag] = node[bound];
+      else delete node[flag];
+      if (node[flag] !== undefined) delete node[bound];
+    }
     for (const v of Object.values(node)) strip(v);
   };
   strip(schemas);

@@ -41,9 +41,13 @@ export const OBJECT_TYPES: readonly ObjectType[] = ["PROGRAM", "EVENT", "REPORT"
 
 export type Operation = "CREATE" | "UPDATE" | "DELETE";
 
-/** Scopes declared by openadr3.yaml securitySchemes.oAuth2ClientCredentials. */
+/**
+ * Scopes declared by openadr3.yaml securitySchemes.oAuth2ClientCredentials, plus `read_bl`, which
+ * the YAML does not declare but asks for on /notifiers/mqtt/topics/{events,reports,...}.
+ */
 export type Scope =
   | "read_all"
+  | "read_bl"
   | "read_targets"
   | "read_ven_objects"
   | "write_programs"

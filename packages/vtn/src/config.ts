@@ -15,7 +15,7 @@ export interface VtnConfig {
   tokenTtlSeconds: number;
   bodyLimitBytes: number;
   jsonDepthLimit: number;
-  /** Token requests per minute per remote address (brute-force guard). */
+  /** Token requests per minute per known client id, or per remote address for unknown ids (0 = off). */
   tokenRateLimitPerMinute: number;
   /** API requests per second per client (0 = unlimited). */
   clientRateLimitPerSecond: number;
@@ -71,7 +71,7 @@ export const DEFAULTS: VtnConfig = {
   tokenTtlSeconds: 3600,
   bodyLimitBytes: 1024 * 1024,
   jsonDepthLimit: 32,
-  tokenRateLimitPerMinute: 60,
+  tokenRateLimitPerMinute: 600,
   clientRateLimitPerSecond: 0,
   demo: true,
   sqliteSync: "normal",

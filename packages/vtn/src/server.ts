@@ -87,7 +87,6 @@ export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> 
       404,
       "Not Found",
       `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`,
-      req.url,
     ),
   );
   app.addHook("onSend", async (req, reply) => {

@@ -11,6 +11,7 @@ import { type Principal, ROLE_SCOPES, type Role } from "../core/principal.ts";
 
 const ALL_SCOPES = new Set<Scope>([
   "read_all",
+  "read_bl",
   "read_targets",
   "read_ven_objects",
   "write_programs",

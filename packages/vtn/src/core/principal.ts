@@ -12,9 +12,9 @@ export interface Principal {
 
 /** Scopes a role gets from the built-in issuer (openadr3.yaml securitySchemes; docs/security.md). */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
-  bl: ["read_all", "write_programs", "write_events", "write_subscriptions", "write_vens"],
+  bl: ["read_all", "read_bl", "write_programs", "write_events", "write_subscriptions", "write_vens"],
   ven: ["read_targets", "read_ven_objects", "write_reports", "write_subscriptions", "write_vens"],
-  admin: ["read_all", "write_programs", "write_events", "write_subscriptions", "write_vens"],
+  admin: ["read_all", "read_bl", "write_programs", "write_events", "write_subscriptions", "write_vens"],
 };
 
 /** BL and admin have carte blanche reads (Definition.md §Object Privacy). */

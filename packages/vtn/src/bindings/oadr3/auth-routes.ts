@@ -1,11 +1,11 @@
 // /auth/server and /auth/token (openadr3.yaml; Definition.md §Token endpoint discovery).
 // The token endpoint is the OAuth2 client credentials grant (RFC 6749 §4.4), answering
 // `authError` bodies; with an external issuer it answers 501 and /auth/server points there.
-import type { Scope } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer } from "../../auth/tokens.ts";
-import { ROLE_SCOPES } from "../../core/principal.ts";
+import { grantedScopes } from "../../core/policy/scopes.ts";
+import { withoutNulls } from "./nulls.ts";
 import { sendProblem } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";
 
@@ -14,6 +14,18 @@ export interface AuthRouteOptions {
   clients: ClientRegistry;
   tokenUrl: string;
   tokenRateLimitPerMinute: number;
+}
+
+/**
+ * The id or secret of a Basic header: RFC 6749 §2.3.1 percent-encodes them first, but most
+ * clients send them raw, so `+` stays `+` and a `%` that starts no escape is kept as it is.
+ */
+function basicPart(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function authError(reply: FastifyReply, status: number, error: string, description: string) {
@@ -25,29 +37,34 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
 
   app.get("/auth/server", { config: { public: true } }, () => ({ tokenURL: opts.tokenUrl }));
 
-  app.post("/auth/token", { config: { public: true } }, async (req, reply) => {
+  app.post("/auth/token", { config: { public: true, form: true } }, async (req, reply) => {
     const issuer = opts.issuer;
     if (!issuer)
-      return sendProblem(
-        reply,
-        501,
-        "Not Implemented",
-        `this VTN uses an external token issuer: ${opts.tokenUrl}`,
-        req.url,
-      );
-    if (!limiter.take(req.ip)) {
-      reply.header("retry-after", String(limiter.retryAfterSeconds(req.ip)));
-      return authError(reply, 429, "invalid_request", "too many token requests from this address; retry later");
-    }
-    const body = (req.body ?? {}) as Record<string, unknown>;
+      return sendProblem(reply, 501, "Not Implemented", `this VTN uses an external token issuer: ${opts.tokenUrl}`);
+    const body = withoutNulls(req.body ?? {}) as Record<string, unknown>;
     let clientId = body.client_id;
     let secret = body.client_secret;
-    // RFC 6749 §2.3.1: credentials may come in an HTTP Basic header instead of the body.
+    // RFC 6749 §2.3.1: credentials may come in an HTTP Basic header (client_secret_basic) instead
+    // of the body.
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? "");
     if (basic) {
       const [id, ...rest] = Buffer.from(basic[1], "base64").toString("utf8").split(":");
-      clientId = decodeURIComponent(id);
-      secret = decodeURIComponent(rest.join(":"));
+      clientId = basicPart(id);
+      secret = basicPart(rest.join(":"));
+    }
+    // Counted before the secret is checked (the check is the expensive, guessable part): per
+    // client id for known clients, so a fleet behind one address is not throttled as one, and
+    // per address for anything else.
+    const known = typeof clientId === "string" && clientId.length <= 4096 && (await opts.clients.get(clientId));
+    const key = known ? `client ${clientId}` : `address ${req.ip}`;
+    if (!limiter.take(key)) {
+      reply.header("retry-after", String(limiter.retryAfterSeconds(key)));
+      return authError(
+        reply,
+        429,
+        "invalid_request",
+        `too many token requests ${known ? "for this client" : "from this address"}; retry later`,
+      );
     }
     if (body.grant_type === undefined) return authError(reply, 400, "invalid_request", "grant_type is missing");
     if (body.grant_type !== "client_credentials")
@@ -58,22 +75,18 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
       return authError(reply, 400, "invalid_request", "client_secret is missing");
     if (clientId.length > 4096 || secret.length > 4096)
       return authError(reply, 400, "invalid_request", "client_id or client_secret too long");
+    if (body.scope !== undefined && typeof body.scope !== "string")
+      return authError(reply, 400, "invalid_request", "scope must be a space-delimited string");
     const client = await opts.clients.authenticate(clientId, secret);
     if (!client) return authError(reply, 401, "invalid_client", "unknown client_id or wrong client_secret");
-    const allowed = ROLE_SCOPES[client.role];
-    let scopes: readonly Scope[] = allowed;
-    if (typeof body.scope === "string" && body.scope.trim() !== "") {
-      const asked = body.scope.trim().split(/\s+/);
-      const bad = asked.filter((s) => !allowed.includes(s as Scope));
-      if (bad.length > 0)
-        return authError(
-          reply,
-          400,
-          "invalid_scope",
-          `scope ${bad.join(" ")} is not granted to a ${client.role} client`,
-        );
-      scopes = asked as Scope[];
-    }
+    const scopes = grantedScopes(client.role, body.scope);
+    if (scopes.length === 0)
+      return authError(
+        reply,
+        400,
+        "invalid_scope",
+        `none of the scopes asked (${body.scope}) is granted to a ${client.role} client; leave scope out to get all it may have`,
+      );
     const token = await issuer.issue(client.clientId, client.role, scopes);
     return reply.header("cache-control", "no-store").send({
       access_token: token,

@@ -1,5 +1,5 @@
 // The OpenADR 3.1.0 REST binding, mounted at /openadr3/3.1.0.
-import type { FastifyInstance } from "fastify";
+import { errorCodes, type FastifyInstance } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
 import { Unauthorized } from "../../core/errors.ts";
@@ -39,19 +39,31 @@ async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
     req.principal = await opts.verifier.verify(m[1]);
     if (!limiter.take(req.principal.clientId)) {
       reply.header("retry-after", "1");
-      return sendProblem(
-        reply,
-        429,
-        "Too Many Requests",
-        "this client is over its request rate; retry in a second",
-        req.url,
-      );
+      return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second");
     }
+  });
+}
+
+/**
+ * Request bodies of the API are `application/json` (openadr3.yaml requestBody content); another
+ * declared type is a 415 naming the header, before any parser reads the body. Only the token
+ * endpoint, whose body the YAML declares form-encoded, is marked `config.form`.
+ */
+async function requireJsonBodies(app: FastifyInstance) {
+  app.addHook("preParsing", async (req, _reply, payload) => {
+    if (req.method !== "POST" && req.method !== "PUT") return payload;
+    if ((req.routeOptions.config as { form?: boolean }).form) return payload;
+    const type = req.headers["content-type"];
+    if (type === undefined) return payload;
+    if (type.split(";")[0].trim().toLowerCase() !== "application/json")
+      throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(type);
+    return payload;
   });
 }
 
 export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
   await authenticate(app, opts);
+  await requireJsonBodies(app);
   await app.register(authRoutes, {
     issuer: opts.issuer,
     clients: opts.clients,

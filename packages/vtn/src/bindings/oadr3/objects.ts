@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 // The six object collections of openadr3.yaml: GET list, POST, GET one, PUT, DELETE each.
-// Thin: parse the query, take the principal, call one core service, render.
+// Thin: parse the query, take the principal, call one core service, render. Bodies lose their
+// explicit nulls first (nulls.ts).
 import { OBJECT_TYPES } from "@gridlink/model";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Page } from "../../core/context.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import { withoutNulls } from "./nulls.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
 
 const serializedCache = new WeakMap<readonly unknown[], { body: string; etag: string }>();
@@ -108,11 +110,11 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core }) {
       return reply.send(body);
     });
     app.post(c.path, async (req, reply) => {
-      const created = await svc.create(principalOf(req), req.body);
+      const created = await svc.create(principalOf(req), withoutNulls(req.body));
       return reply.code(201).send(created);
     });
     app.get(one, (req) => svc.get(principalOf(req), pathId(req.params, c.param)));
-    app.put(one, (req) => svc.update(principalOf(req), pathId(req.params, c.param), req.body));
+    app.put(one, (req) => svc.update(principalOf(req), pathId(req.params, c.param), withoutNulls(req.body)));
     app.delete(one, (req) => svc.remove(principalOf(req), pathId(req.params, c.param)));
   }
 }

@@ -1,32 +1,47 @@
 // Errors rendered as `problem` objects (Definition.md §Problem), content type application/problem+json.
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { CoreError } from "../../core/errors.ts";
+import { discardUnreadBody } from "./unread-body.ts";
 
-export function sendProblem(reply: FastifyReply, status: number, title: string, detail: string, instance?: string) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `problem.instance` must be an absolute URI naming this occurrence (openadr3.yaml `problem`,
+ * `format: uri`): the request id, which the answer's x-request-id and the log lines carry too.
+ * Ids the VTN made are UUIDs (RFC 9562 URN); one a client sent in x-request-id is `[\w-]{1,64}`.
+ */
+export function problemInstance(requestId: string): string {
+  return UUID.test(requestId) ? `urn:uuid:${requestId.toLowerCase()}` : `urn:x-request-id:${requestId}`;
+}
+
+export function sendProblem(reply: FastifyReply, status: number, title: string, detail: string) {
   return reply
     .code(status)
     .type("application/problem+json")
-    .send({ type: "about:blank", title, status, detail, ...(instance ? { instance } : {}) });
+    .send({ type: "about:blank", title, status, detail, instance: problemInstance(reply.request.id) });
 }
 
-/** Maps any error thrown while serving a request onto a problem; 500s are logged, never detailed. */
-export function problemHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof CoreError) return sendProblem(reply, err.status, err.title, err.message, req.url);
+/** Maps a thrown error onto status, title and detail; 500s are logged, never detailed. */
+function problemOf(err: FastifyError | Error, req: FastifyRequest): [number, string, string] {
+  if (err instanceof CoreError) return [err.status, err.title, err.message];
   const fe = err as FastifyError;
   if (fe.code === "FST_ERR_CTP_BODY_TOO_LARGE")
-    return sendProblem(reply, 413, "Payload Too Large", "the request body is larger than the VTN accepts", req.url);
+    return [413, "Payload Too Large", "the request body is larger than the VTN accepts"];
   if (fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
-    return sendProblem(reply, 415, "Unsupported Media Type", "send the body as application/json", req.url);
-  if (fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY")
-    return sendProblem(reply, 400, "Bad Request", "body: the request has no JSON body", req.url);
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
-    return sendProblem(reply, fe.statusCode, "Bad Request", fe.message, req.url);
+    return [
+      415,
+      "Unsupported Media Type",
+      `Content-Type ${req.headers["content-type"] ?? "(none)"} is not accepted here; send the body as application/json`,
+    ];
+  if (fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return [400, "Bad Request", "body: the request has no JSON body"];
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return [fe.statusCode, "Bad Request", fe.message];
   req.log.error({ err }, "request failed");
-  return sendProblem(
-    reply,
-    500,
-    "Internal Server Error",
-    `the VTN failed to serve this request (request id ${req.id})`,
-    req.url,
-  );
+  return [500, "Internal Server Error", `the VTN failed to serve this request (request id ${req.id})`];
+}
+
+/** The error handler of the server: a problem, sent once the body is off the wire (unread-body.ts). */
+export async function problemHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
+  const [status, title, detail] = problemOf(err, req);
+  if (!(await discardUnreadBody(req.raw))) reply.header("connection", "close");
+  return sendProblem(reply, status, title, detail);
 }

@@ -1,0 +1,17 @@
+// Field clients (the common Python ones among them) send every unset optional field as `null`.
+// Definition.md §Required and optional properties calls optional fields nullable in general, and
+// other VTNs accept them, so an explicit null is read as "not given" before a body is validated
+// (docs/deviations.md). Required fields stay required: a null one is then missing and refused.
+
+/**
+ * A copy of `value` without the properties whose value is null, at every depth (objects inside
+ * arrays too). Array elements that are null are kept: they are values, not absent fields, and
+ * dropping them would shift the indexes that error messages name.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
+}
