@@ -32,6 +32,16 @@ function toJsonSchema(node: Json): void {
   if (node === null || typeof node !== "object") return;
   delete node.discriminator;
   delete node.example;
+  // OpenAPI 3.0 (draft 4) writes exclusive bounds as booleans beside maximum/minimum.
+  for (const [flag, bound] of [
+    ["exclusiveMaximum", "maximum"],
+    ["exclusiveMinimum", "minimum"],
+  ]) {
+    if (typeof node[flag] !== "boolean") continue;
+    if (node[flag]) node[flag] = node[bound];
+    else delete node[flag];
+    if (node[flag] !== undefined) delete node[bound];
+  }
   if (node.nullable === true) {
     delete node.nullable;
     if (typeof node.type === "string") node.type = [node.type, "null"];
