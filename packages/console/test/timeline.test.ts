@@ -1,6 +1,6 @@
 import type { Event, Program } from "@gridlink/model";
 import { describe, expect, test } from "vitest";
-import { layoutLanes, ticks, UNTARGETED } from "../src/logic/timeline.ts";
+import { eventListing, layoutLanes, NO_INTERVALS_HINT, ticks, UNTARGETED } from "../src/logic/timeline.ts";
 
 const meta = { createdDateTime: "2030-01-01T00:00:00Z", modificationDateTime: "2030-01-01T00:00:00Z" };
 const program = (id: string, name: string): Program => ({ ...meta, id, objectType: "PROGRAM", programName: name });
@@ -54,5 +54,25 @@ describe("the event timeline", () => {
     const t = ticks({ from: w.from + 10 * 60_000, to: w.to });
     expect(t.length).toBeGreaterThan(3);
     for (const x of t) expect(new Date(x).getMinutes()).toBe(0);
+  });
+});
+
+describe("events without intervals", () => {
+  const bare: Event = { ...event("e9", "p1", "2030-05-01T10:00:00Z", []), intervals: undefined };
+  const later = new Date(now.getTime() + 5 * 60_000);
+
+  test("are flagged in the list instead of shown active with a start that moves with now", () => {
+    expect(eventListing(bare, now)).toEqual({ kind: "no-intervals" });
+    expect(eventListing(bare, later)).toEqual({ kind: "no-intervals" });
+    expect(eventListing({ ...bare, intervals: [] }, now)).toEqual({ kind: "no-intervals" });
+    expect(NO_INTERVALS_HINT).toContain("no intervals");
+  });
+
+  test("are not drawn on the timeline; events with intervals still are, with their status", () => {
+    const lanes = layoutLanes([bare], [program("p1", "Tariff")], "program", w, now);
+    expect(lanes[0].events.map((r) => [r.event.id, r.blocks])).toEqual([["e9", []]]);
+    const placed = eventListing(event("e1", "p1", "2030-05-01T07:00:00Z", [0.2, 0.4]), now);
+    expect(placed).toMatchObject({ kind: "placed", status: "active" });
+    if (placed.kind === "placed") expect(placed.start.toISOString()).toBe("2030-05-01T07:00:00.000Z");
   });
 });

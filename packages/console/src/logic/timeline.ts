@@ -2,7 +2,7 @@
 // blocks (resolved by the model's time rules, User_Guide.md §7.3-7.4) carrying their payload values.
 
 import type { Event, Program } from "@gridlink/model";
-import { resolveIntervals } from "@gridlink/model/time";
+import { type EventStatus, eventSpan, eventStatusAt, resolveIntervals } from "@gridlink/model/time";
 import { formatValue } from "./values.ts";
 
 export type GroupBy = "program" | "target";
@@ -48,8 +48,34 @@ function payloadLabel(e: Event, type: string, values: readonly unknown[]): strin
   return `${type} ${values.map(formatValue).join(" ")}${unit ? ` ${unit}` : ""}`;
 }
 
+/**
+ * How the events list shows an event in time. An event without intervals says nothing to apply
+ * (3.1 makes `intervals` optional, and the VTN keeps unknown keys, so `interval` misspelt for
+ * `intervals` is stored as such: docs/deviations.md): the time rules would place it from now, so
+ * it would look active with a start that moves on every refresh. It is flagged instead.
+ */
+export type EventListing =
+  | { kind: "placed"; status: EventStatus; start: Date; end: Date | null }
+  | { kind: "no-intervals" }
+  | { kind: "unplaceable" };
+
+/** Why an event is flagged, for the list and the details. */
+export const NO_INTERVALS_HINT =
+  'This event has no intervals, so it asks VENs for nothing. If its body was meant to carry some, check it for a misspelt key such as "interval".';
+
+export function eventListing(e: Event, now: Date): EventListing {
+  if (!e.intervals?.length) return { kind: "no-intervals" };
+  try {
+    const { start, end } = eventSpan(e, { now });
+    return { kind: "placed", status: eventStatusAt(e, now), start, end };
+  } catch {
+    return { kind: "unplaceable" };
+  }
+}
+
 /** The blocks of one event inside the window (repetitions by event.duration included). */
 export function eventBlocks(e: Event, w: Window, now: Date): Block[] {
+  if (!e.intervals?.length) return []; // nothing in force: listed and flagged, not drawn
   let resolved: ReturnType<typeof resolveIntervals>;
   try {
     resolved = resolveIntervals(e, { now, horizon: new Date(w.to) });

@@ -3,6 +3,7 @@
 import type { Event } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
 import { formatClock, formatTime } from "../logic/local-time.ts";
+import { NO_INTERVALS_HINT } from "../logic/timeline.ts";
 import { formatValue } from "../logic/values.ts";
 import { Tags } from "../ui.tsx";
 
@@ -49,6 +50,11 @@ export function EventDetails(props: {
         <Tags items={e.targets} empty="all VENs" /> · id <code>{e.id}</code>
       </p>
       {problem ? <p className="field-error">{problem}</p> : null}
+      {e.intervals?.length ? null : (
+        <p className="field-error" role="note">
+          {NO_INTERVALS_HINT}
+        </p>
+      )}
       <div className="table-wrap">
         <table>
           <thead>

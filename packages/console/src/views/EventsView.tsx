@@ -2,13 +2,19 @@
 // after confirmation.
 
 import type { Event } from "@gridlink/model";
-import { eventSpan, eventStatusAt } from "@gridlink/model/time";
 import { useMemo, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import type { ViewProps } from "../live.tsx";
 import { knownTargets } from "../logic/known-targets.ts";
 import { formatTime } from "../logic/local-time.ts";
-import { fitWindow, type GroupBy, layoutLanes, type Window } from "../logic/timeline.ts";
+import {
+  eventListing,
+  fitWindow,
+  type GroupBy,
+  layoutLanes,
+  NO_INTERVALS_HINT,
+  type Window,
+} from "../logic/timeline.ts";
 import { ConfirmDialog, Empty, Tags } from "../ui.tsx";
 import { EventDetails } from "./EventDetails.tsx";
 import { EventEditor } from "./EventEditor.tsx";
@@ -26,14 +32,6 @@ function defaultWindow(span: number, now = Date.now()): Window {
   const from = new Date(now - 2 * HOUR);
   from.setMinutes(0, 0, 0);
   return { from: from.getTime(), to: from.getTime() + span };
-}
-
-function safe<T>(f: () => T): T | undefined {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
 }
 
 export function EventsView(props: ViewProps) {
@@ -207,8 +205,8 @@ export function EventsView(props: ViewProps) {
             </thead>
             <tbody>
               {events.map((e) => {
-                const s = safe(() => eventSpan(e, { now: new Date(now) }));
-                const status = safe(() => eventStatusAt(e, new Date(now))) ?? "unplaceable";
+                const when = eventListing(e, new Date(now));
+                const s = when.kind === "placed" ? when : undefined;
                 const name = e.eventName || e.id;
                 return (
                   <tr key={e.id} className={selected === e.id ? "selected" : undefined}>
@@ -222,10 +220,16 @@ export function EventsView(props: ViewProps) {
                       <Tags items={e.targets} empty="all" />
                     </td>
                     <td>{s ? formatTime(s.start) : "—"}</td>
-                    <td>{s?.end ? formatTime(s.end) : "open"}</td>
+                    <td>{s ? (s.end ? formatTime(s.end) : "open") : "—"}</td>
                     <td>{e.intervals?.length ?? 0}</td>
                     <td>
-                      <span className={`status ${status}`}>{status}</span>
+                      {when.kind === "no-intervals" ? (
+                        <span className="status no-intervals" title={NO_INTERVALS_HINT}>
+                          no intervals
+                        </span>
+                      ) : (
+                        <span className={`status ${s?.status ?? "unplaceable"}`}>{s?.status ?? "unplaceable"}</span>
+                      )}
                     </td>
                     <td className="row-actions">
                       <button
