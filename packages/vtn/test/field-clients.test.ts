@@ -185,6 +185,18 @@ describe("bodies with explicit nulls for unset optional fields", () => {
     expect(resource).not.toHaveProperty("targets");
   });
 
+  it("unknown top-level fields are stored and returned as sent (a misspelt intervals included)", async () => {
+    const { intervals, ...rest } = bodies.event(programID);
+    const created = expectOk(
+      await t.call(bl, "POST", "/events", { ...rest, interval: intervals, vendorExtension: { site: 7 } }),
+      201,
+    );
+    expect(created.interval).toEqual(intervals);
+    expect(created.vendorExtension).toEqual({ site: 7 });
+    expect(created).not.toHaveProperty("intervals");
+    expect(expectOk(await t.call(bl, "GET", `/events/${created.id}`)).vendorExtension).toEqual({ site: 7 });
+  });
+
   it("a required field sent as null is still missing", async () => {
     expectSpecProblem(await t.call(bl, "POST", "/programs", { programName: null }), 400, "programName");
     expectSpecProblem(
