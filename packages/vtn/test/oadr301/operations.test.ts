@@ -104,6 +104,12 @@ describe("OpenADR 3.0.1 operations", () => {
     problem301(await call(a.bl, "POST", "/programs", {}), 400, "programName");
     problem301(await call(a.bl, "POST", "/programs", bodies301.program("x", { country: 5 })), 400, "country");
     problem301(await call(a.bl, "POST", "/programs", bodies301.program("ops-program")), 409);
+    const pointTarget = { targets: [{ type: "GROUP", values: [{ x: 1, y: 2 }] }] };
+    problem301(
+      await call(a.bl, "POST", "/programs", bodies301.program("pt", pointTarget)),
+      400,
+      "body.targets.0.values.0",
+    );
     problem301(await call(a.bl, "GET", "/programs/nope"), 404);
     problem301(await call(a.bl, "GET", "/programs?limit=51"), 400, "limit");
     problem301(await call(a.bl, "PUT", "/programs/nope", bodies301.program("y")), 404);

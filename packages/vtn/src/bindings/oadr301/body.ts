@@ -1,10 +1,11 @@
 // A 3.0.1 request body: null taken as absent, then checked against the 3.0.1 schema of its object,
 // so that an error names the field as the 3.0.1 client wrote it.
+
+import { TargetValueError, withoutNulls } from "@gridlink/model/oadr301";
 import { validate301 } from "@gridlink/model/schema301";
 import type { FastifyRequest } from "fastify";
 import { CoreError, Invalid } from "../../core/errors.ts";
 import type { Principal } from "../../core/principal.ts";
-import { withoutNulls } from "./objects.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -29,6 +30,16 @@ export async function existing<T>(read: () => Promise<T>): Promise<T | undefined
     return await read();
   } catch (err) {
     if (err instanceof CoreError) return undefined;
+    throw err;
+  }
+}
+
+/** Runs a 3.0.1 -> 3.1 translation; a value 3.1 cannot hold is the client's 400. */
+export function to31<A extends unknown[], R>(translate: (...args: A) => R, ...args: A): R {
+  try {
+    return translate(...args);
+  } catch (err) {
+    if (err instanceof TargetValueError) throw new Invalid(err.path, err.message);
     throw err;
   }
 }

@@ -2,12 +2,6 @@
 // translate it to 3.1, call the same core service the 3.1 binding calls, translate the answer back.
 import type { Event, Program, Report, Subscription } from "@gridlink/model";
 import { OBJECT_TYPES } from "@gridlink/model";
-import type { FastifyInstance } from "fastify";
-import { Invalid } from "../../core/errors.ts";
-import type { Core } from "../../core/index.ts";
-import type { Principal } from "../../core/principal.ts";
-import { list, objectId, page, pathId, type Raw, text } from "../oadr3/query.ts";
-import { body301, existing, type Obj, principalOf } from "./body.ts";
 import {
   eventFrom31,
   eventTo31,
@@ -17,10 +11,16 @@ import {
   reportTo31,
   subscriptionFrom31,
   subscriptionTo31,
-} from "./objects.ts";
-import { targetQueryTo31 } from "./targets.ts";
+  targetQueryTo31,
+} from "@gridlink/model/oadr301";
+import type { FastifyInstance } from "fastify";
+import { Invalid } from "../../core/errors.ts";
+import type { Core } from "../../core/index.ts";
+import type { Principal } from "../../core/principal.ts";
+import { list, objectId, page, pathId, type Raw, text } from "../oadr3/query.ts";
+import { body301, existing, type Obj, principalOf, to31 } from "./body.ts";
 
-const targets = (q: Raw) => targetQueryTo31(text(q, "targetType"), list(q, "targetValues"));
+const targets = (q: Raw) => to31(targetQueryTo31, text(q, "targetType"), list(q, "targetValues"));
 
 /** The program of each report's event, read once per answer with the reader's own rights. */
 function reportRenderer(core: Core, p: Principal) {
@@ -46,7 +46,7 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     return rows.map(programFrom31);
   });
   app.post("/programs", async (req, reply) => {
-    const o = await core.programs.create(principalOf(req), programTo31(body301("program", req.body)));
+    const o = await core.programs.create(principalOf(req), to31(programTo31, body301("program", req.body)));
     return reply.code(201).send(programFrom31(o));
   });
   app.get("/programs/:programID", async (req) =>
@@ -57,7 +57,7 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     const id = pathId(req.params, "programID");
     const b = body301("program", req.body);
     const old = await existing<Program>(() => core.programs.get(p, id));
-    return programFrom31(await core.programs.update(p, id, programTo31(b, old)));
+    return programFrom31(await core.programs.update(p, id, to31(programTo31, b, old)));
   });
   app.delete("/programs/:programID", async (req) =>
     programFrom31(await core.programs.remove(principalOf(req), pathId(req.params, "programID"))),
@@ -73,7 +73,7 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     return rows.map(eventFrom31);
   });
   app.post("/events", async (req, reply) => {
-    const o = await core.events.create(principalOf(req), eventTo31(body301("event", req.body)));
+    const o = await core.events.create(principalOf(req), to31(eventTo31, body301("event", req.body)));
     return reply.code(201).send(eventFrom31(o));
   });
   app.get("/events/:eventID", async (req) =>
@@ -84,7 +84,7 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     const id = pathId(req.params, "eventID");
     const b = body301("event", req.body);
     const old = await existing<Event>(() => core.events.get(p, id));
-    return eventFrom31(await core.events.update(p, id, eventTo31(b, old)));
+    return eventFrom31(await core.events.update(p, id, to31(eventTo31, b, old)));
   });
   app.delete("/events/:eventID", async (req) =>
     eventFrom31(await core.events.remove(principalOf(req), pathId(req.params, "eventID"))),
@@ -96,7 +96,7 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     const e = await existing(() => core.events.get(p, b.eventID as string));
     if (e && e.programID !== b.programID)
       throw new Invalid("body.programID", `is not the program of event ${e.id} (${e.programID})`);
-    return reportTo31(b);
+    return to31(reportTo31, b);
   };
   app.get("/reports", async (req) => {
     const q = req.query as Raw;
@@ -142,14 +142,14 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     return rows.map(subscriptionFrom31);
   });
   app.post("/subscriptions", async (req, reply) => {
-    const b = subscriptionTo31(body301("subscription", req.body));
+    const b = to31(subscriptionTo31, body301("subscription", req.body));
     return reply.code(201).send(subscriptionFrom31(await core.subscriptions.create(principalOf(req), b)));
   });
   app.get("/subscriptions/:subscriptionID", async (req) =>
     subscriptionFrom31(await core.subscriptions.get(principalOf(req), pathId(req.params, "subscriptionID"))),
   );
   app.put("/subscriptions/:subscriptionID", async (req) => {
-    const b = subscriptionTo31(body301("subscription", req.body));
+    const b = to31(subscriptionTo31, body301("subscription", req.body));
     const id = pathId(req.params, "subscriptionID");
     return subscriptionFrom31(await core.subscriptions.update(principalOf(req), id, b));
   });

@@ -2,16 +2,15 @@
 // paths) and embedded in each ven (3.0.1 `ven.resources`). 3.1 keeps resources apart (issue 306):
 // the same core services, the nesting is the binding's.
 import type { Resource, Ven } from "@gridlink/model";
+import { resourceFrom31, resourceTo31, targetQueryTo31, venFrom31, venTo31 } from "@gridlink/model/oadr301";
 import type { FastifyInstance } from "fastify";
 import { Conflict, NotFound } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import { list, page, pathId, type Raw, text } from "../oadr3/query.ts";
-import { body301, existing, type Obj, principalOf } from "./body.ts";
-import { resourceFrom31, resourceTo31, venFrom31, venTo31 } from "./objects.ts";
-import { targetQueryTo31 } from "./targets.ts";
+import { body301, existing, type Obj, principalOf, to31 } from "./body.ts";
 
-const targets = (q: Raw) => targetQueryTo31(text(q, "targetType"), list(q, "targetValues"));
+const targets = (q: Raw) => to31(targetQueryTo31, text(q, "targetType"), list(q, "targetValues"));
 const PAGE = 50;
 
 /** Every resource of one ven that `p` may read, all pages. */
@@ -43,9 +42,9 @@ export async function venRoutes(app: FastifyInstance, opts: { core: Core }) {
     const names = embedded.map((r) => r.resourceName);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup !== undefined) throw new Conflict(`body.resources: two resources are named "${dup}"`);
-    const ven = await core.vens.create(p, venTo31(b));
+    const ven = await core.vens.create(p, to31(venTo31, b));
     const made: Resource[] = [];
-    for (const r of embedded) made.push(await core.resources.create(p, resourceTo31(r, ven.id)));
+    for (const r of embedded) made.push(await core.resources.create(p, to31(resourceTo31, r, ven.id)));
     return reply.code(201).send(venFrom31(ven, made));
   });
   app.get("/vens/:venID", async (req) => {
@@ -58,7 +57,7 @@ export async function venRoutes(app: FastifyInstance, opts: { core: Core }) {
     const id = pathId(req.params, "venID");
     const b = body301("ven", req.body);
     const old = await existing<Ven>(() => core.vens.get(p, id));
-    return render(p, await core.vens.update(p, id, venTo31(b, old)));
+    return render(p, await core.vens.update(p, id, to31(venTo31, b, old)));
   });
   app.delete("/vens/:venID", async (req) => {
     const p = principalOf(req);
@@ -89,7 +88,7 @@ export async function venRoutes(app: FastifyInstance, opts: { core: Core }) {
   app.post("/vens/:venID/resources", async (req, reply) => {
     const p = principalOf(req);
     const venID = pathId(req.params, "venID");
-    const o = await core.resources.create(p, resourceTo31(body301("resource", req.body), venID));
+    const o = await core.resources.create(p, to31(resourceTo31, body301("resource", req.body), venID));
     return reply.code(201).send(resourceFrom31(o));
   });
   app.get("/vens/:venID/resources/:resourceID", async (req) => {
@@ -103,7 +102,7 @@ export async function venRoutes(app: FastifyInstance, opts: { core: Core }) {
     const id = pathId(req.params, "resourceID");
     const b = body301("resource", req.body);
     await resourceOf(p, venID, id);
-    return resourceFrom31(await core.resources.update(p, id, resourceTo31(b, venID)));
+    return resourceFrom31(await core.resources.update(p, id, to31(resourceTo31, b, venID)));
   });
   app.delete("/vens/:venID/resources/:resourceID", async (req) => {
     const p = principalOf(req);

@@ -3,7 +3,16 @@
 // string "TYPE:value" with an upper-case TYPE is the 3.0.1 `{type: TYPE, values: [value]}`; a
 // string without such a prefix is `{type: "TARGET", values: [string]}`, so plain 3.1 targets
 // survive the trip both ways, and typed 3.0.1 targets keep their type in the core.
-import { Invalid } from "../../core/errors.ts";
+
+/** A 3.0.1 target value that has no 3.1 spelling; `path` names it in the 3.0.1 body. */
+export class TargetValueError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface ValuesMap301 {
   type: string;
@@ -17,7 +26,7 @@ const TYPED = /^([A-Z][A-Z0-9_]*):(.+)$/s;
 
 function targetString(type: string, value: unknown, path: string): string {
   if (typeof value === "object" && value !== null)
-    throw new Invalid(path, "a target value must be a string, number or boolean (3.1 targets are strings)");
+    throw new TargetValueError(path, "a target value must be a string, number or boolean (3.1 targets are strings)");
   return type === PLAIN_TYPE ? String(value) : `${type}:${String(value)}`;
 }
 

@@ -3,7 +3,7 @@
 // (given the stored object on update, to keep what 3.0.1 cannot express), `xFrom31` renders a
 // stored 3.1 object for a 3.0.1 reader. Fields neither version defines (model extensions) pass
 // through both ways.
-import type { Event, Program, Report, Resource, Subscription, Ven } from "@gridlink/model";
+import type { Event, Program, Report, Resource, Subscription, Ven } from "../types.ts";
 import { targetsFrom31, targetsTo31, type ValuesMap301 } from "./targets.ts";
 
 type Obj = Record<string, unknown>;
