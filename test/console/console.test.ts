@@ -2,11 +2,10 @@
 // program and an event with three intervals, see it on the timeline, see a VEN's report plotted,
 // cancel the event. Screenshots of the main views go to test-artifacts/console/.
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { join } from "node:path";
+import { type Receiver, startReceiver, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { ARTIFACTS, ensureConsoleBuilt, launchChromium } from "./browser.ts";
 
 let vtn: TestVtn;
@@ -14,7 +13,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let origin: string;
-let receiver: Server;
+let receiver: Receiver;
 const offOrigin: string[] = [];
 const pageErrors: string[] = [];
 const ids: { program?: string; event?: string } = {};
@@ -26,12 +25,8 @@ beforeAll(async () => {
   await ensureConsoleBuilt();
   // A webhook receiver that passes the echo check and then fails every notification (HTTP 500),
   // so that the console has dead letters to show.
-  receiver = createServer((req, res) => {
-    const echo = new URL(req.url ?? "/", "http://x").searchParams.get("echo");
-    res.writeHead(req.method === "GET" && echo ? 200 : 500).end(echo ?? "down for maintenance");
-  });
-  await new Promise<void>((ok) => receiver.listen(0, "127.0.0.1", ok));
-  const callbackUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+  receiver = await startReceiver({ answer: () => ({ status: 500 }) });
+  const callbackUrl = `${receiver.url}/hook`;
   vtn = await startTestVtn({ webhookAllowHttp: true, webhookAllowPrivate: true, webhookMaxAttempts: 1 });
   origin = new URL(vtn.url).origin;
   const sub = await vtn.call(await vtn.token(vtn.vens[0]), "POST", "/subscriptions", {
@@ -57,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await vtn?.close();
-  receiver?.close();
+  await receiver?.close();
 });
 
 describe("the operator console", () => {

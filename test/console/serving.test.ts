@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startTestVtn } from "@gridlink/vtn/testing";
 import Fastify from "fastify";
 import { describe, expect, test } from "vitest";
 import { consoleBinding, NOT_BUILT } from "../../packages/vtn/src/bindings/console/index.ts";
-import { startTestVtn } from "@gridlink/vtn/testing";
 import { ensureConsoleBuilt } from "./browser.ts";
 
 describe("serving the console", () => {

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BlClient } from "@gridlink/ven";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = join(ROOT, "packages/cli/src/main.ts");
@@ -22,13 +22,8 @@ function gridlink(args: string[]) {
     err += d.toString();
   });
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const waitFor = async (pattern: RegExp, ms = 20_000) => {
-    const end = Date.now() + ms;
-    while (!pattern.test(err)) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in:\n${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const waitFor = (pattern: RegExp, ms = 20_000) =>
+    expect.poll(() => err, { message: `waiting for ${pattern}`, interval: 50, timeout: ms }).toMatch(pattern);
   return { child, exited, waitFor, stderr: () => err };
 }
 

@@ -5,8 +5,8 @@
 import { buildSite, ManualClock, type ResourceConfig, SiteRunner } from "@gridlink/cems";
 import type { Report } from "@gridlink/model";
 import { BlClient, VenClient } from "@gridlink/ven";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const H = 3_600_000;
 const DAY1 = Date.parse("2030-01-01T12:00:00Z");

@@ -1,7 +1,7 @@
 // The site runner against a real VTN: targets granted later take effect after a sync.
 import { BlClient, VenClient } from "@gridlink/ven";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildResources, ManualClock, Site, SiteRunner } from "../src/index.ts";
 
 const T0 = Date.parse("2030-01-01T12:00:00Z");

@@ -1,9 +1,9 @@
 // The SDK against a real VTN: every operation of openadr3.yaml, called by the role allowed to.
 import { readFileSync } from "node:fs";
 import { SPEC_PATH } from "@gridlink/model/schema";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { BlClient, ForbiddenError, NotFoundError, VenClient, WebhookServer } from "../src/index.ts";
 
 const yamlOperations = (): string[] => {

@@ -1,6 +1,7 @@
 // Retries with backoff, through a fault-injecting proxy in front of a real VTN.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BlClient, type Exchange, ServerError, TransportError } from "../src/index.ts";
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.ts";
 

@@ -3,8 +3,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createVtn, type Vtn } from "@gridlink/vtn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BlClient, refreshMarginMs, TokenError, VenClient } from "../src/index.ts";
 
 describe("tokens", () => {
@@ -54,7 +54,17 @@ describe("tokens", () => {
   });
 
   it("waits for a VTN that is down and fetches a new token when the old one is refused", async () => {
-    const ven = new VenClient({ baseUrl: t.url, ...t.vens[0], retries: 8, backoffMs: 100, maxBackoffMs: 400 });
+    let unanswered = 0;
+    const ven = new VenClient({
+      baseUrl: t.url,
+      ...t.vens[0],
+      retries: 8,
+      backoffMs: 100,
+      maxBackoffMs: 400,
+      onExchange: (e) => {
+        if (e.status === 0) unanswered++;
+      },
+    });
     await ven.events.list();
     expect(ven.tokens.fetched).toBe(1);
     const port = Number(new URL(t.url).port);
@@ -62,7 +72,8 @@ describe("tokens", () => {
     // A new signing key: every token issued before the restart is refused with 401.
     rmSync(join(t.dataDir, "jwt-signing-key"));
     const pending = ven.events.list();
-    await new Promise((r) => setTimeout(r, 300));
+    // The VEN meets the VTN down (no answer) before it comes back.
+    await expect.poll(() => unanswered, { timeout: 5_000 }).toBeGreaterThan(0);
     restarted = await createVtn({ ...t.vtn.config, port });
     await restarted.listen();
     await expect(pending).resolves.toEqual([]);

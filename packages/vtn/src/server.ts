@@ -42,20 +42,31 @@ export interface Vtn {
   close(): Promise<void>;
 }
 
-export async function createVtn(partial: Partial<VtnConfig> = {}): Promise<Vtn> {
+/** What a test may inject: `now` is the clock of core and of the token issuer and verifier. */
+export interface VtnOptions {
+  now?: () => Date;
+}
+
+export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOptions = {}): Promise<Vtn> {
+  const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
   mkdirSync(config.dataDir, { recursive: true });
   const store = await openSqliteStore({ file: join(config.dataDir, "gridlink.sqlite"), sync: config.sqliteSync });
-  const core = createCore(store);
+  const core = createCore(store, { now });
   const clients = new ClientRegistry(store.db as never);
   let issuer: BuiltinIssuer | undefined;
   let verifier: TokenVerifier;
-  if (config.auth.mode === "external") verifier = new ExternalVerifier(config.auth);
+  if (config.auth.mode === "external") verifier = new ExternalVerifier(config.auth, now);
   else
-    verifier = issuer = BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds, async (id) => {
-      const c = await clients.get(id);
-      return c !== undefined && !c.disabled;
-    });
+    verifier = issuer = BuiltinIssuer.open(
+      config.dataDir,
+      config.tokenTtlSeconds,
+      async (id) => {
+        const c = await clients.get(id);
+        return c !== undefined && !c.disabled;
+      },
+      now,
+    );
 
   const app = Fastify({
     logger: {

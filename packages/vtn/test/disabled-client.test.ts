@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 describe("disabling a client", () => {
   let t: TestVtn;

@@ -1,51 +1,11 @@
 // An acknowledged write survives kill -9 (issue 2, Storage): a VTN runs in a child process, gets
 // reports and events posted to it (some still in flight when it dies), is killed with SIGKILL,
 // restarted on the same data dir, and must hold every object it answered 201 for.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import type { DemoCredentials } from "@gridlink/vtn";
+import { bodies, startVtnProcess, type VtnProcess } from "@gridlink/vtn/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { bodies } from "@gridlink/vtn/testing";
-
-const FIXTURE = fileURLToPath(new URL("../src/testing/run-vtn.ts", import.meta.url));
-const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  demo: DemoCredentials | null;
-}
-
-function startChild(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, dataDir], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`VTN child did not start in 15 s: ${stderr}`)), 15_000);
-    child.once("exit", (code) => reject(new Error(`VTN child exited with ${code}: ${stderr}`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve({ child, ...JSON.parse(line) });
-    });
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
 
 async function tokenFor(url: string, c: { clientId: string; clientSecret: string }): Promise<string> {
   const form = new URLSearchParams({
@@ -83,15 +43,15 @@ async function listAll(url: string, token: string, path: string): Promise<Array<
 
 describe("durability", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "gridlink-durability-"));
-  const children: ChildProcess[] = [];
+  const children: VtnProcess[] = [];
   afterAll(async () => {
-    for (const c of children) await killHard(c);
+    for (const c of children) await c.kill();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("every acknowledged event and report is there after kill -9 and a restart on the same data dir", async () => {
-    const first = await startChild(dataDir);
-    children.push(first.child);
+    const first = await startVtnProcess(dataDir);
+    children.push(first);
     const demo = first.demo;
     if (!demo) throw new Error("expected demo credentials on the first start");
     const bl = await tokenFor(first.url, demo.bl);
@@ -118,17 +78,17 @@ describe("durability", () => {
       post(first.url, ven, "/reports", bodies.report(events[i % N].body.id, { reportName: `r${i}` }))
         .then((r) => {
           if (r.status === 201) acked.set(r.body.id, r.body);
-          if (++answered === N) killing = killHard(first.child);
+          if (++answered === N) killing = first.kill();
         })
         .catch(() => undefined),
     );
     await Promise.all(inFlight);
-    await (killing ?? killHard(first.child));
+    await (killing ?? first.kill());
     expect(first.child.signalCode).toBe("SIGKILL");
     expect(acked.size).toBeGreaterThanOrEqual(2 * N);
 
-    const second = await startChild(dataDir);
-    children.push(second.child);
+    const second = await startVtnProcess(dataDir);
+    children.push(second);
     expect(second.demo).toBeNull();
     // The signing key and the clients are durable too: tokens issued before the crash still work.
     const stored = new Map<string, unknown>();
@@ -138,6 +98,6 @@ describe("durability", () => {
     expect(missing).toEqual([]);
     for (const [id, body] of acked) expect(stored.get(id)).toEqual(body);
     expect((await post(second.url, ven, "/reports", bodies.report(events[0].body.id))).status).toBe(201);
-    await killHard(second.child);
+    await second.kill();
   });
 });

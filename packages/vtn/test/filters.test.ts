@@ -1,9 +1,18 @@
 // Every list filter of openadr3.yaml, ANDed (Definition.md §Response Filtering): programID,
 // eventID, clientName, venName, resourceName, venID, objects, targets, active; and a bad filter
 // value is a 400 naming it. BL asks here, so privacy does not narrow the answers.
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectProblem,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectProblem, startCallbackServer } from "@gridlink/vtn/testing";
 
 const FUTURE = { start: "2999-01-01T00:00:00Z", duration: "PT1H" };
 const PAST = { start: "2020-01-01T00:00:00Z", duration: "PT1H" };
@@ -11,7 +20,7 @@ const PAST = { start: "2020-01-01T00:00:00Z", duration: "PT1H" };
 describe("list filters", () => {
   let t: TestVtn;
   let a: Actors;
-  let hook: Awaited<ReturnType<typeof startCallbackServer>>;
+  let hook: Receiver;
   const id: Record<string, string> = {};
   const sorted = (xs: string[]) => [...xs].sort();
   /** The names of the objects a BL list returns, sorted. */
@@ -25,7 +34,7 @@ describe("list filters", () => {
   beforeAll(async () => {
     t = await startTestVtn();
     a = await actors(t);
-    hook = await startCallbackServer();
+    hook = await startReceiver();
     const post = async (name: string, token: string, path: string, body: unknown) => {
       const res = await t.call(token, "POST", path, body);
       if (res.status !== 201) throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -46,18 +55,18 @@ describe("list filters", () => {
     await post("S1", a.ven1, "/subscriptions", {
       clientName: "alpha",
       programID: id.P3,
-      objectOperations: [{ objects: ["EVENT"], operations: ["CREATE"], callbackUrl: hook.url }],
+      objectOperations: [{ objects: ["EVENT"], operations: ["CREATE"], callbackUrl: hook.callbackUrl }],
     });
     await post("S2", a.ven1, "/subscriptions", {
       clientName: "beta",
-      objectOperations: [{ objects: ["REPORT", "PROGRAM"], operations: ["CREATE"], callbackUrl: hook.url }],
+      objectOperations: [{ objects: ["REPORT", "PROGRAM"], operations: ["CREATE"], callbackUrl: hook.callbackUrl }],
     });
     await post("S3", a.bl, "/subscriptions", {
       clientName: "alpha",
       programID: id.P2,
       objectOperations: [
-        { objects: ["EVENT"], operations: ["CREATE"], callbackUrl: hook.url },
-        { objects: ["VEN"], operations: ["DELETE"], callbackUrl: hook.url },
+        { objects: ["EVENT"], operations: ["CREATE"], callbackUrl: hook.callbackUrl },
+        { objects: ["VEN"], operations: ["DELETE"], callbackUrl: hook.callbackUrl },
       ],
     });
     await post("V3", a.bl, "/vens", bodies.blVen("filter-ven", "filter-client", { targets: ["north"] }));

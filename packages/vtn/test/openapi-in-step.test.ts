@@ -2,8 +2,8 @@
 // route registered under the base is in the document's paths with its method, and every path and
 // method of the document is served (a sample request does not meet the "no route" 404).
 import { OADR31_PREFIX } from "@gridlink/vtn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const METHODS = ["get", "post", "put", "delete", "patch"];
 

@@ -1,9 +1,9 @@
 // What an operator relies on (issue 2): the readable API page, /health and /ready, a request id on
 // every response, body size and JSON depth limits, and problem+json for every error, including a
 // route that does not exist and a store that went away (500, without details).
+
+import { actors, bodies, expectProblem, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { actors, bodies, expectProblem } from "@gridlink/vtn/testing";
 
 describe("operating a VTN", () => {
   let t: TestVtn;

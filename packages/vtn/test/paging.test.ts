@@ -1,8 +1,19 @@
 // skip and limit on every list (openadr3.yaml: limit 0..50, skip ≥ 0; Definition.md §Response
 // Filtering): default page of 50, stable creation order, out-of-range values a 400 naming them.
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  expectProblem,
+  ids,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, expectProblem, ids, startCallbackServer } from "@gridlink/vtn/testing";
 
 const COLLECTIONS = ["/programs", "/events", "/reports", "/subscriptions", "/vens", "/resources"];
 const PER_COLLECTION = 7;
@@ -10,13 +21,13 @@ const PER_COLLECTION = 7;
 describe("paging with skip and limit", () => {
   let t: TestVtn;
   let a: Actors;
-  let hook: Awaited<ReturnType<typeof startCallbackServer>>;
+  let hook: Receiver;
   const created: Record<string, string[]> = {};
 
   beforeAll(async () => {
     t = await startTestVtn();
     a = await actors(t);
-    hook = await startCallbackServer();
+    hook = await startReceiver();
     const post = async (token: string, path: string, body: unknown) => {
       const res = await t.call(token, "POST", path, body);
       if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -30,7 +41,7 @@ describe("paging with skip and limit", () => {
     for (let i = 0; i < PER_COLLECTION; i++) {
       const eventID = await post(a.bl, "/events", bodies.event(programID, { eventName: `e${i}` }));
       await post(a.ven1, "/reports", bodies.report(eventID));
-      await post(a.ven1, "/subscriptions", bodies.subscription(hook.url));
+      await post(a.ven1, "/subscriptions", bodies.subscription(hook.callbackUrl));
       await post(a.bl, "/vens", bodies.blVen(`page-v-${i}`, `c-${i}`));
       await post(a.ven1, "/resources", bodies.resource(`page-r-${i}`, t.vens[0].venID));
     }

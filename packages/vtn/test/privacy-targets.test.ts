@@ -2,9 +2,17 @@
 // program or event only through targets granted to its ven or that ven's resources (intersected
 // with the targets it asks for), sees only those targets of it (target hiding), and cannot grant
 // itself targets. Untargeted objects are public to VENs (docs/targets.md).
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  expectProblem,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, expectProblem } from "@gridlink/vtn/testing";
 
 describe("a VEN sees only programs and events whose targets it was granted", () => {
   let t: TestVtn;

@@ -1,14 +1,25 @@
 // Definition.md §VEN created object privacy: a VEN reads, changes and deletes only the vens,
 // resources, reports and subscriptions that carry its clientID; another VEN's objects answer 404
 // (as if absent, so ids do not leak) or are left out of lists. BL reads them all.
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  expectProblem,
+  ids,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, expectProblem, ids, startCallbackServer } from "@gridlink/vtn/testing";
 
 describe("two VENs and each other's objects", () => {
   let t: TestVtn;
   let a: Actors;
-  let hook: Awaited<ReturnType<typeof startCallbackServer>>;
+  let hook: Receiver;
   let eventID: string;
   let programID: string;
   /** ven1's objects, as created. */
@@ -19,20 +30,20 @@ describe("two VENs and each other's objects", () => {
   beforeAll(async () => {
     t = await startTestVtn();
     a = await actors(t);
-    hook = await startCallbackServer();
+    hook = await startReceiver();
     programID = (await t.call(a.bl, "POST", "/programs", bodies.program("privacy-program"))).body.id;
     eventID = (await t.call(a.bl, "POST", "/events", bodies.event(programID))).body.id;
     body.vens = () => ({ venName: "ven1-second" });
     body.resources = () => bodies.resource("ven1-meter", t.vens[0].venID);
     body.reports = () => bodies.report(eventID, { clientName: "ven1" });
-    body.subscriptions = () => bodies.subscription(hook.url, { clientName: "ven1", programID });
+    body.subscriptions = () => bodies.subscription(hook.callbackUrl, { clientName: "ven1", programID });
     for (const k of Object.keys(body) as Array<keyof typeof own>)
       own[k] = expectOk(await t.call(a.ven1, "POST", `/${k}`, body[k]()), 201);
     // ven2 owns one of each too, so its lists are not trivially empty.
     expectOk(await t.call(a.ven2, "POST", "/resources", bodies.resource("ven2-meter", t.vens[1].venID)), 201);
     expectOk(await t.call(a.ven2, "POST", "/reports", bodies.report(eventID, { clientName: "ven2" })), 201);
     expectOk(
-      await t.call(a.ven2, "POST", "/subscriptions", bodies.subscription(hook.url, { clientName: "ven2" })),
+      await t.call(a.ven2, "POST", "/subscriptions", bodies.subscription(hook.callbackUrl, { clientName: "ven2" })),
       201,
     );
   });
@@ -112,12 +123,12 @@ describe("two VENs and each other's objects", () => {
       201,
     );
     expectProblem(
-      await t.call(a.ven2, "POST", "/subscriptions", bodies.subscription(hook.url, { programID: hidden.id })),
+      await t.call(a.ven2, "POST", "/subscriptions", bodies.subscription(hook.callbackUrl, { programID: hidden.id })),
       404,
       "programID",
     );
     expectOk(
-      await t.call(a.ven1, "POST", "/subscriptions", bodies.subscription(hook.url, { programID: hidden.id })),
+      await t.call(a.ven1, "POST", "/subscriptions", bodies.subscription(hook.callbackUrl, { programID: hidden.id })),
       201,
     );
   });

@@ -1,14 +1,24 @@
 // /programs and /programs/{programID}: every operation, its success and each error status
 // (openadr3.yaml; Definition.md §Response Codes and Errors, §Object names).
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  expectProblem,
+  startTestVtn,
+  type TestVtn,
+  testClock,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, expectProblem } from "@gridlink/vtn/testing";
 
 describe("programs", () => {
   let t: TestVtn;
   let a: Actors;
+  const clock = testClock();
   beforeAll(async () => {
-    t = await startTestVtn();
+    t = await startTestVtn({}, { now: clock.now });
     a = await actors(t);
   });
   afterAll(() => t.close());
@@ -25,7 +35,7 @@ describe("programs", () => {
 
   it("PUT replaces a program, keeping id and createdDateTime and moving modificationDateTime", async () => {
     const p = (await t.call(a.bl, "POST", "/programs", bodies.program("p-put"))).body;
-    await new Promise((r) => setTimeout(r, 5));
+    clock.advance(1_000);
     const u = expectOk(await t.call(a.bl, "PUT", `/programs/${p.id}`, bodies.program("p-put-2", { targets: ["x"] })));
     expect(u).toMatchObject({ id: p.id, createdDateTime: p.createdDateTime, programName: "p-put-2", targets: ["x"] });
     expect(Date.parse(u.modificationDateTime)).toBeGreaterThan(Date.parse(p.modificationDateTime));

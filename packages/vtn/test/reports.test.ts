@@ -1,9 +1,17 @@
 // /reports and /reports/{reportID}: every operation, its success and each error status
 // (openadr3.yaml; Definition.md §Response Codes and Errors, §VEN created object privacy).
 // Reports are written by VENs (write_reports); BL reads them all (docs/security.md).
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  expectProblem,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, expectProblem } from "@gridlink/vtn/testing";
 
 describe("reports", () => {
   let t: TestVtn;

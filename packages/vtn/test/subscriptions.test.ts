@@ -1,18 +1,28 @@
 // /subscriptions and /subscriptions/{subscriptionID}: every operation, its success and each error
 // status (openadr3.yaml; Definition.md §Subscriptions, §VEN created object privacy).
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  expectProblem,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, expectProblem, startCallbackServer } from "@gridlink/vtn/testing";
 
 describe("subscriptions", () => {
   let t: TestVtn;
   let a: Actors;
-  let hook: Awaited<ReturnType<typeof startCallbackServer>>;
+  let hook: Receiver;
   let programID: string;
   beforeAll(async () => {
     t = await startTestVtn();
     a = await actors(t);
-    hook = await startCallbackServer();
+    hook = await startReceiver();
     programID = (await t.call(a.bl, "POST", "/programs", bodies.program("subs-program"))).body.id;
   });
   afterAll(async () => {
@@ -20,7 +30,7 @@ describe("subscriptions", () => {
     await hook.close();
   });
 
-  const body = (extra: Record<string, unknown> = {}) => bodies.subscription(hook.url, extra);
+  const body = (extra: Record<string, unknown> = {}) => bodies.subscription(hook.callbackUrl, extra);
 
   it("a VEN and BL each create a subscription stamped with their own clientID (201)", async () => {
     const v = expectOk(await t.call(a.ven1, "POST", "/subscriptions", body({ programID })), 201);
@@ -69,7 +79,9 @@ describe("subscriptions", () => {
     }
     const badOps = { objectOperations: [{ objects: ["EVENT"], operations: ["CREATE"] }] };
     expectProblem(await t.call(a.ven1, "POST", "/subscriptions", body(badOps)), 400, "objectOperations.0.callbackUrl");
-    const badObject = { objectOperations: [{ objects: ["CAT"], operations: ["CREATE"], callbackUrl: hook.url }] };
+    const badObject = {
+      objectOperations: [{ objects: ["CAT"], operations: ["CREATE"], callbackUrl: hook.callbackUrl }],
+    };
     expectProblem(await t.call(a.ven1, "POST", "/subscriptions", body(badObject)), 400, "objectOperations.0.objects.0");
   });
 

@@ -1,8 +1,8 @@
 // /auth/server and /auth/token (openadr3.yaml; Definition.md §Token endpoint discovery): the
 // OAuth2 client credentials grant, form-encoded, answering clientCredentialResponse or authError.
 import { validate } from "@gridlink/model/schema";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 describe("the token endpoint", () => {
   let t: TestVtn;

@@ -6,9 +6,16 @@
 // the one example with a typo in a required field name is tested separately (below).
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import {
+  type Actors,
+  actors,
+  bodies,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, startCallbackServer } from "@gridlink/vtn/testing";
 
 const GUIDE_CANDIDATES = [
   fileURLToPath(new URL("../../../../shared/spec/openadr3/3.1.0/User_Guide.md", import.meta.url)),
@@ -70,7 +77,7 @@ function examples(): { tested: Example[]; skipped: Array<{ line: number; why: st
 describe("the User Guide's example objects", () => {
   let t: TestVtn;
   let a: Actors;
-  let hook: Awaited<ReturnType<typeof startCallbackServer>>;
+  let hook: Receiver;
   const real: { programID: string; eventID: string; venID: string } = { programID: "", eventID: "", venID: "" };
   /** Program examples reuse names (minimalProgram, ...): the earlier program of that name is deleted first. */
   const programsByName = new Map<string, string>();
@@ -78,7 +85,7 @@ describe("the User Guide's example objects", () => {
   beforeAll(async () => {
     t = await startTestVtn();
     a = await actors(t);
-    hook = await startCallbackServer();
+    hook = await startReceiver();
     real.programID = (await t.call(a.bl, "POST", "/programs", bodies.program("user-guide-base"))).body.id;
     real.eventID = (await t.call(a.bl, "POST", "/events", bodies.event(real.programID))).body.id;
     real.venID = t.vens[0].venID;
@@ -95,7 +102,7 @@ describe("the User Guide's example objects", () => {
     if ("eventID" in o) o.eventID = real.eventID;
     if ("venID" in o) o.venID = real.venID;
     if (Array.isArray(o.objectOperations))
-      for (const op of o.objectOperations as Obj[]) if ("callbackUrl" in op) op.callbackUrl = hook.url;
+      for (const op of o.objectOperations as Obj[]) if ("callbackUrl" in op) op.callbackUrl = hook.callbackUrl;
     return o;
   }
 

@@ -1,8 +1,16 @@
 // /vens and /vens/{venID}: every operation, its success and each error status (openadr3.yaml;
 // Definition.md §Response Codes and Errors, §Object names, §BL created object privacy).
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  expectProblem,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, expectProblem } from "@gridlink/vtn/testing";
 
 describe("vens", () => {
   let t: TestVtn;

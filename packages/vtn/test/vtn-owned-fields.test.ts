@@ -1,9 +1,18 @@
 // Definition.md §POST and PUT, §Object Metadata, §VEN created object privacy: the VTN sets id,
 // createdDateTime, modificationDateTime, objectType (and clientID from the token) itself and
 // ignores whatever a body says about them.
+
+import {
+  type Actors,
+  actors,
+  bodies,
+  expectOk,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Actors, actors, bodies, expectOk, startCallbackServer } from "@gridlink/vtn/testing";
 
 const FORGED = {
   id: "forged-id",
@@ -15,13 +24,13 @@ const FORGED = {
 describe("VTN-owned fields in request bodies", () => {
   let t: TestVtn;
   let a: Actors;
-  let hook: Awaited<ReturnType<typeof startCallbackServer>>;
+  let hook: Receiver;
   let programID: string;
   let eventID: string;
   beforeAll(async () => {
     t = await startTestVtn();
     a = await actors(t);
-    hook = await startCallbackServer();
+    hook = await startReceiver();
     programID = (await t.call(a.bl, "POST", "/programs", bodies.program("owned-program"))).body.id;
     eventID = (await t.call(a.bl, "POST", "/events", bodies.event(programID))).body.id;
   });
@@ -38,7 +47,7 @@ describe("VTN-owned fields in request bodies", () => {
       path: "/subscriptions",
       token: a.ven1,
       type: "SUBSCRIPTION",
-      body: () => bodies.subscription(hook.url),
+      body: () => bodies.subscription(hook.callbackUrl),
       owner: t.vens[0].clientId,
     },
     {
@@ -92,7 +101,7 @@ describe("VTN-owned fields in request bodies", () => {
 
   it("BL's subscriptions are stamped with BL's client id, whatever the body says", async () => {
     const s = expectOk(
-      await t.call(a.bl, "POST", "/subscriptions", { ...bodies.subscription(hook.url), clientID: "forged" }),
+      await t.call(a.bl, "POST", "/subscriptions", { ...bodies.subscription(hook.callbackUrl), clientID: "forged" }),
       201,
     );
     expect(s.clientID).toBe(t.bl.clientId);

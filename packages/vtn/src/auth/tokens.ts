@@ -55,10 +55,11 @@ function scopesOf(payload: JWTPayload, role: Role): Set<Scope> {
 /** Caches verified tokens until they expire: the polling path then verifies each token once. */
 class VerifiedCache {
   private readonly map = new Map<string, { p: Principal; exp: number }>();
+  constructor(private readonly now: () => Date) {}
   get(token: string): Principal | undefined {
     const e = this.map.get(token);
     if (!e) return undefined;
-    if (e.exp <= Date.now()) {
+    if (e.exp <= this.now().getTime()) {
       this.map.delete(token);
       return undefined;
     }
@@ -66,7 +67,7 @@ class VerifiedCache {
   }
   set(token: string, p: Principal, expSeconds: number | undefined): void {
     if (this.map.size >= 20_000) this.map.clear();
-    this.map.set(token, { p, exp: (expSeconds ?? Date.now() / 1000 + 60) * 1000 });
+    this.map.set(token, { p, exp: (expSeconds ?? this.now().getTime() / 1000 + 60) * 1000 });
   }
 }
 
@@ -82,33 +83,43 @@ function failure(err: unknown): Unauthorized {
 }
 
 export class BuiltinIssuer implements TokenVerifier {
-  private readonly cache = new VerifiedCache();
+  private readonly cache: VerifiedCache;
 
   private constructor(
     private readonly key: Uint8Array,
     readonly ttlSeconds: number,
     private readonly isActive: ActiveCheck,
-  ) {}
+    private readonly now: () => Date,
+  ) {
+    this.cache = new VerifiedCache(now);
+  }
 
   /**
    * Loads the signing key from `dataDir`, creating it on first start. `isActive` tells whether a
-   * client may still use its tokens (not disabled or removed since they were issued).
+   * client may still use its tokens (not disabled or removed since they were issued). `now` is the
+   * clock tokens are issued and checked by (tests move it instead of waiting for expiry).
    */
-  static open(dataDir: string, ttlSeconds: number, isActive: ActiveCheck = async () => true): BuiltinIssuer {
+  static open(
+    dataDir: string,
+    ttlSeconds: number,
+    isActive: ActiveCheck = async () => true,
+    now: () => Date = () => new Date(),
+  ): BuiltinIssuer {
     const file = join(dataDir, "jwt-signing-key");
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    return new BuiltinIssuer(Buffer.from(readFileSync(file, "utf8").trim(), "base64url"), ttlSeconds, isActive);
+    return new BuiltinIssuer(Buffer.from(readFileSync(file, "utf8").trim(), "base64url"), ttlSeconds, isActive, now);
   }
 
   async issue(clientId: string, role: Role, scopes: readonly Scope[]): Promise<string> {
+    const issuedAt = Math.floor(this.now().getTime() / 1000);
     return new SignJWT({ role, scope: scopes.join(" ") })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(clientId)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setIssuedAt()
+      .setIssuedAt(issuedAt)
       .setJti(randomBytes(8).toString("hex"))
-      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setExpirationTime(issuedAt + this.ttlSeconds)
       .sign(this.key);
   }
 
@@ -117,7 +128,12 @@ export class BuiltinIssuer implements TokenVerifier {
     if (hit) return hit;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] }));
+      ({ payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ["HS256"],
+        currentDate: this.now(),
+      }));
     } catch (err) {
       throw failure(err);
     }
@@ -127,17 +143,21 @@ export class BuiltinIssuer implements TokenVerifier {
       throw new Unauthorized("the client of this access token is disabled or removed");
     const p: Principal = { clientId: payload.sub, role, scopes: scopesOf(payload, role) };
     // Re-checked at least every minute, so disabling a client takes effect within a minute.
-    this.cache.set(token, p, Math.min(payload.exp ?? 0, Date.now() / 1000 + RECHECK_SECONDS));
+    this.cache.set(token, p, Math.min(payload.exp ?? 0, this.now().getTime() / 1000 + RECHECK_SECONDS));
     return p;
   }
 }
 
 export class ExternalVerifier implements TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
-  private readonly cache = new VerifiedCache();
+  private readonly cache: VerifiedCache;
 
-  constructor(private readonly cfg: ExternalAuthConfig) {
+  constructor(
+    private readonly cfg: ExternalAuthConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.jwks = createRemoteJWKSet(new URL(cfg.jwksUrl));
+    this.cache = new VerifiedCache(now);
   }
 
   async verify(token: string): Promise<Principal> {
@@ -145,7 +165,11 @@ export class ExternalVerifier implements TokenVerifier {
     if (hit) return hit;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.cfg.issuer, audience: this.cfg.audience }));
+      ({ payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.cfg.issuer,
+        audience: this.cfg.audience,
+        currentDate: this.now(),
+      }));
     } catch (err) {
       throw failure(err);
     }

@@ -1,5 +1,6 @@
-// Webhook receivers on loopback for the notification tests: each records what it received and
-// answers the echo check; its answers to notifications can be scripted (status, delay).
+// A webhook receiver on loopback for any test that subscribes: it answers the echo check
+// (openadr3.yaml notifier doc, the `echo` query at subscription create), records what it
+// received, and its answers to notifications can be scripted (status, delay, headers).
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -21,6 +22,8 @@ export interface ReceiverOptions {
 export interface Receiver {
   /** Base URL, e.g. http://127.0.0.1:PORT; callback URLs are `${url}/any/path`. */
   url: string;
+  /** `${url}/callback`, for tests that need one callback URL and do not care which. */
+  callbackUrl: string;
   received: Received[];
   echoes: number;
   /** Resolves when `n` notifications were received (or rejects after `ms`). */
@@ -34,6 +37,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
   let count = 0;
   const r: Receiver = {
     url: "",
+    callbackUrl: "",
     received,
     echoes: 0,
     waitFor(n, ms = 8000) {
@@ -99,25 +103,12 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  r.callbackUrl = `${r.url}/callback`;
   return r;
 }
 
-/** A subscription body with one callback. */
-export function subscription(
-  callbackUrl: string,
-  objects: string[],
-  operations: string[] = ["CREATE", "UPDATE", "DELETE"],
-  extra: Record<string, unknown> = {},
-) {
-  return { clientName: "notify-test", objectOperations: [{ objects, operations, callbackUrl }], ...extra };
+/** @deprecated the same receiver under its older name: use `startReceiver()` and its `callbackUrl`. */
+export async function startCallbackServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const r = await startReceiver();
+  return { url: r.callbackUrl, close: () => r.close() };
 }
-
-export const eventBody = (programID: string, extra: Record<string, unknown> = {}) => ({
-  programID,
-  eventName: "notify test event",
-  intervalPeriod: { start: "2030-01-01T00:00:00Z", duration: "PT1H" },
-  intervals: [{ id: 0, payloads: [{ type: "SIMPLE", values: [1] }] }],
-  ...extra,
-});
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,12 +1,17 @@
-// A VTN in its own process, for tests that kill it: `node --import tsx run-vtn.ts <dataDir>`.
-// Prints one JSON line {url, demo} on stdout once it listens on an ephemeral loopback port.
+// The child of `startVtnProcess`: `node --import tsx vtn-main.ts <dataDir> [<config as JSON>]`.
+// Prints one JSON line {url, demo} on stdout once it listens; SIGTERM closes it and exits 0.
 import { createVtn } from "../index.ts";
+import { TEST_VTN_CONFIG } from "./vtn.ts";
 
-const dataDir = process.argv[2];
+const [dataDir, json = "{}"] = process.argv.slice(2);
 if (!dataDir) {
-  process.stderr.write("usage: run-vtn.ts <dataDir>\n");
+  process.stderr.write("usage: vtn-main.ts <dataDir> [<config JSON>]\n");
   process.exit(2);
 }
-const vtn = await createVtn({ host: "127.0.0.1", port: 0, dataDir, logLevel: "silent", tokenRateLimitPerMinute: 0 });
+const vtn = await createVtn({ ...TEST_VTN_CONFIG, ...JSON.parse(json), dataDir });
 const url = await vtn.listen();
 process.stdout.write(`${JSON.stringify({ url, demo: vtn.demo ?? null })}\n`);
+process.once("SIGTERM", async () => {
+  await vtn.close();
+  process.exit(0);
+});

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ClientCredentials, createVtn, type Vtn, type VtnConfig } from "../index.ts";
+import { type ClientCredentials, createVtn, type Vtn, type VtnConfig, type VtnOptions } from "../index.ts";
 
 export interface TestVtn {
   vtn: Vtn;
@@ -20,24 +20,27 @@ export interface TestVtn {
     method: string,
     path: string,
     body?: unknown,
+    // biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON in tests
   ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
-export async function startTestVtn(config: Partial<VtnConfig> = {}): Promise<TestVtn> {
+/** What every test VTN runs with, in this process or a child one. */
+export const TEST_VTN_CONFIG: Partial<VtnConfig> = {
+  host: "127.0.0.1",
+  port: 0,
+  logLevel: "silent",
+  tokenRateLimitPerMinute: 0,
+  // Webhook receivers in tests listen on loopback over plain http; the MQTT broker on a free port.
+  webhookAllowHttp: true,
+  webhookAllowPrivate: true,
+  mqttPort: 0,
+};
+
+/** A VTN in this process; `options.now` is its clock (see `createVtn`). */
+export async function startTestVtn(config: Partial<VtnConfig> = {}, options: VtnOptions = {}): Promise<TestVtn> {
   const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), "gridlink-test-"));
-  const vtn = await createVtn({
-    host: "127.0.0.1",
-    port: 0,
-    logLevel: "silent",
-    tokenRateLimitPerMinute: 0,
-    // Webhook receivers in tests listen on loopback over plain http; the MQTT broker on a free port.
-    webhookAllowHttp: true,
-    webhookAllowPrivate: true,
-    mqttPort: 0,
-    ...config,
-    dataDir,
-  });
+  const vtn = await createVtn({ ...TEST_VTN_CONFIG, ...config, dataDir }, options);
   const url = await vtn.listen();
   const demo = vtn.demo;
   if (!demo) throw new Error("test VTN expected an empty data dir (demo clients)");
@@ -72,6 +75,7 @@ export async function startTestVtn(config: Partial<VtnConfig> = {}): Promise<Tes
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {}
+    // biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON in tests
     return { status: res.status, body: parsed as any, headers: res.headers };
   };
   return {
@@ -87,4 +91,16 @@ export async function startTestVtn(config: Partial<VtnConfig> = {}): Promise<Tes
       if (!config.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface Actors {
+  bl: string;
+  ven1: string;
+  ven2: string;
+}
+
+/** Tokens of the three demo actors: the BL and the two VENs. */
+export async function actors(t: TestVtn): Promise<Actors> {
+  const [bl, ven1, ven2] = await Promise.all([t.token(t.bl), t.token(t.vens[0]), t.token(t.vens[1])]);
+  return { bl, ven1, ven2 };
 }

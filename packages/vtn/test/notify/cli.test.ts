@@ -3,9 +3,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { type Receiver, startReceiver, startTestVtn, subscription, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Receiver, sleep, startReceiver, subscription } from "@gridlink/vtn/testing";
 
 const ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 const run = async (...args: string[]) =>
@@ -34,11 +33,10 @@ describe("gridlink notifications", () => {
     const bl = await t.token(t.bl);
     await t.call(bl, "POST", "/subscriptions", subscription(`${rx.url}/cb`, ["PROGRAM"], ["CREATE"]));
     const p = (await t.call(bl, "POST", "/programs", { programName: "cli" })).body;
-    let dead = "";
-    for (let i = 0; i < 100 && !dead; i++) {
-      await sleep(30);
-      dead = (await t.call(bl, "GET", "/gridlink/deliveries?state=dead")).body[0]?.id ?? "";
-    }
+    const deadLetter = async (): Promise<string> =>
+      (await t.call(bl, "GET", "/gridlink/deliveries?state=dead")).body[0]?.id ?? "";
+    await expect.poll(deadLetter, { interval: 30, timeout: 5_000 }).not.toBe("");
+    const dead = await deadLetter();
     const listed = await run("list", "--state", "dead", "--data-dir", t.dataDir);
     expect(listed).toContain(dead);
     expect(listed).toContain(`PROGRAM CREATE ${p.id}`);

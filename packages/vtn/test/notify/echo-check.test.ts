@@ -1,9 +1,9 @@
 // The echo check and the callback URL policy at subscription create and update (Definition.md
 // §Webhooks): a callback that does not echo, or that the VTN must not call, refuses the
 // subscription with 400 naming the callbackUrl, and nothing is stored.
+
+import { type Receiver, startReceiver, startTestVtn, subscription, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Receiver, startReceiver, subscription } from "@gridlink/vtn/testing";
 
 describe("the webhook echo check", () => {
   let t: TestVtn;

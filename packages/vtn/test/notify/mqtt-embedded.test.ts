@@ -2,10 +2,16 @@
 // "MQTT"): discovery over REST, OAUTH2_BEARER_TOKEN authentication, a VEN receiving its events on
 // its VEN-scoped topics with the webhook's body, and refused every topic it may not read.
 import { validate } from "@gridlink/model/schema";
+import {
+  eventBody,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  subscription,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { eventBody, type Receiver, startReceiver, subscription } from "@gridlink/vtn/testing";
 
 interface Message {
   topic: string;
@@ -25,14 +31,6 @@ async function connect(url: string, username: string, password: string): Promise
   c.messages = [];
   c.on("message", (topic, payload) => c.messages.push({ topic, body: JSON.parse(payload.toString("utf8")) }));
   return c;
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe("MQTT notifications on the embedded broker", () => {
@@ -131,7 +129,12 @@ describe("MQTT notifications on the embedded broker", () => {
     const p = (await t.call(bl, "POST", "/programs", { programName: "mqtt-events" })).body;
     const forA = (await t.call(bl, "POST", "/events", eventBody(p.id, { targets: ["demo-ven-1", "hidden"] }))).body;
     const forAll = (await t.call(bl, "POST", "/events", eventBody(p.id))).body;
-    await until(() => venA.messages.length >= 2 && venB.messages.length >= 1 && blc.messages.length >= 2);
+    await expect
+      .poll(() => [venA.messages.length >= 2, venB.messages.length >= 1, blc.messages.length >= 2], {
+        interval: 10,
+        timeout: 5_000,
+      })
+      .toEqual([true, true, true]);
     await t.vtn.notifier.settled();
 
     const aGot = venA.messages.filter((m) => m.topic.startsWith("events/"));

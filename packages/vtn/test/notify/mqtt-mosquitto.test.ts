@@ -7,11 +7,10 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eventBody, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import mqtt, { type MqttClient } from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { aclInput, mosquittoAcl } from "../../src/notify/mosquitto-acl.ts";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { eventBody } from "@gridlink/vtn/testing";
 
 const MOSQUITTO = existsSync("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
 
@@ -21,14 +20,6 @@ async function freePort(): Promise<number> {
   const { port } = s.address() as { port: number };
   await new Promise((r) => s.close(r));
   return port;
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const grants = (c: MqttClient, topic: string) =>
@@ -82,19 +73,18 @@ describe("MQTT notifications through Mosquitto", () => {
       ].join("\n"),
     );
     broker = spawn(MOSQUITTO, ["-c", join(dir, "mosquitto.conf")], { stdio: ["ignore", "ignore", "inherit"] });
-    await until(async () => {
-      try {
+    // The broker is up once the BL can log in (expect.poll is for tests; vi.waitFor works here).
+    await vi.waitFor(
+      async () => {
         const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
           username: t.bl.clientId,
           password: secrets.bl,
           reconnectPeriod: 0,
         });
         await c.endAsync(true);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+      },
+      { interval: 20, timeout: 8_000 },
+    );
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
@@ -109,7 +99,11 @@ describe("MQTT notifications through Mosquitto", () => {
   });
 
   it("the generated ACL lets a VEN read only its own ven's topics", () => {
-    const acl = mosquittoAcl({ publisher: "p", readers: ["bl-1"], vens: [{ id: "v1", clientId: "c1" }] });
+    const acl = mosquittoAcl({
+      publisher: "p",
+      readers: ["bl-1"],
+      venReaders: [{ clientId: "c1", prefixes: ["events/vens/v1", "programs/vens/v1"] }],
+    });
     expect(acl).toContain("user p\ntopic write #");
     expect(acl).toContain("user bl-1\ntopic read #");
     expect(acl).toContain("user c1\ntopic read events/vens/v1/#\ntopic read programs/vens/v1/#");
@@ -145,7 +139,9 @@ describe("MQTT notifications through Mosquitto", () => {
     const forA = (await t.call(bl, "POST", "/events", eventBody(p.id, { targets: ["demo-ven-1"] }))).body;
     const forB = (await t.call(bl, "POST", "/events", eventBody(p.id, { targets: ["demo-ven-2"] }))).body;
     // A's "#" also matches its program topics: wait for the event itself, not just any message.
-    await until(() => got.a.some((m) => m.id === forA.id) && got.b.length >= 1);
+    await expect
+      .poll(() => [got.a.some((m) => m.id === forA.id), got.b.length >= 1], { interval: 20, timeout: 8_000 })
+      .toEqual([true, true]);
     await t.vtn.notifier.settled();
     // A's wildcard subscriptions also match its own topics (MQTT 5 delivers once per matching
     // subscription); what matters is that every message is on A's own topics.

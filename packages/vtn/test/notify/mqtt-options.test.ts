@@ -4,10 +4,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eventBody, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import mqtt from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { eventBody } from "@gridlink/vtn/testing";
 
 const started: TestVtn[] = [];
 const dir = mkdtempSync(join(tmpdir(), "gridlink-mqtt-tls-"));

@@ -2,9 +2,16 @@
 // subscription's clientID to find what its owner may read. VEN B never hears of VEN A's reports,
 // ven, resources or subscriptions, nor of events targeted at VEN A only; targets it was not
 // granted are hidden from it, and its subscription's targets filter like a query's.
+
+import {
+  eventBody,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  subscription,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { eventBody, type Receiver, startReceiver, subscription } from "@gridlink/vtn/testing";
 
 describe("notification privacy", () => {
   let t: TestVtn;

@@ -2,9 +2,9 @@
 // receiver answering 500 or not answering in time is tried again with backoff, under the same
 // notification id; after N failures the notification is a dead letter, visible through the API
 // and metrics, and can be put back in the queue.
+
+import { type Receiver, startReceiver, startTestVtn, subscription, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { type Receiver, sleep, startReceiver, subscription } from "@gridlink/vtn/testing";
 
 describe("retries and dead letters", () => {
   let t: TestVtn;
@@ -63,11 +63,11 @@ describe("retries and dead letters", () => {
     const sub = (await t.call(bl, "POST", "/subscriptions", subscription(`${broken.url}/cb`, ["PROGRAM"], ["CREATE"])))
       .body;
     await newProgram("broken");
-    let dead: Array<{ id: string; attempts: number; lastStatus: number; lastError: string }> = [];
-    for (let i = 0; i < 100 && dead.length === 0; i++) {
-      await sleep(50);
-      dead = (await t.call(bl, "GET", `/gridlink/deliveries?state=dead&subscriptionID=${sub.id}`)).body;
-    }
+    const deadLetters = async (): Promise<
+      Array<{ id: string; attempts: number; lastStatus: number; lastError: string }>
+    > => (await t.call(bl, "GET", `/gridlink/deliveries?state=dead&subscriptionID=${sub.id}`)).body;
+    await expect.poll(async () => (await deadLetters()).length, { interval: 50, timeout: 5_000 }).toBe(1);
+    const dead = await deadLetters();
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ attempts: 4, lastStatus: 503 });
     expect(dead[0].lastError).toContain("503");

@@ -1,12 +1,7 @@
 // Retry timing (exponential backoff with jitter, Retry-After, dead letter after N) and the address
 // policy against SSRF (notify/backoff.ts, notify/address-guard.ts; Definition.md §Webhooks).
 import { describe, expect, it } from "vitest";
-import {
-  CallbackRefused,
-  checkLiteral,
-  checkScheme,
-  isPrivateAddress,
-} from "../../src/notify/address-guard.ts";
+import { CallbackRefused, checkLiteral, checkScheme, isPrivateAddress } from "../../src/notify/address-guard.ts";
 import { isDead, parseRetryAfter, retryDelay } from "../../src/notify/backoff.ts";
 
 const policy = { maxAttempts: 5, baseMs: 1000, maxMs: 10_000 };

@@ -1,9 +1,16 @@
 // Webhook notifications (Definition.md §Subscriptions): every create, update and delete of every
 // object type reaches the matching subscriptions' callbacks, as a `notification` body, with the
 // subscription's bearer token and a notification id header.
+
+import {
+  eventBody,
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  subscription,
+  type TestVtn,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
-import { eventBody, type Receiver, startReceiver, subscription } from "@gridlink/vtn/testing";
 
 describe("webhook delivery", () => {
   let t: TestVtn;
