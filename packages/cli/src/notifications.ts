@@ -1,7 +1,8 @@
 // `gridlink notifications ...`: the outbox of a data dir — what is pending, delivered or dead,
-// putting dead letters back in the queue, and the ACL an external Mosquitto needs. Works on the
-// database directly, so also while the VTN runs (it picks retried rows up within a second).
-import { aclInput, createVtn, type DeliveryView, deliveryView, loadConfig, mosquittoAcl } from "@gridlink/vtn";
+// putting dead letters back in the queue, and the ACL an external Mosquitto needs. Goes through
+// the same delivery service (and so core's delivery policy) as the API, as the operator's admin
+// principal; works also while the VTN runs (it picks retried rows up within a second).
+import { createVtn, type DeliveryView, loadConfig, principalFor } from "@gridlink/vtn";
 import { type Args, flag, UsageError } from "./args.ts";
 
 export const NOTIFICATIONS_USAGE = `gridlink notifications list [--state pending|delivered|dead] [--channel webhook|mqtt] [--limit 50] [--data-dir DIR]
@@ -34,56 +35,49 @@ export async function runNotifications(args: Args): Promise<void> {
     overrides: { dataDir: flag(args, "data-dir"), logLevel: "silent", demo: false },
   });
   const vtn = await createVtn(config);
-  const deliveries = vtn.notifier.deliveries;
+  const service = vtn.notifier.service;
+  // Whoever can read the data dir administers its outbox: the CLI acts as an admin principal.
+  const admin = principalFor("admin", "gridlink-cli");
   const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
     switch (action) {
       case "list": {
         const limit = Number(flag(args, "limit") ?? 50);
         if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit must be a whole number ≥ 1");
-        const rows = await deliveries.list({
+        const rows = await service.list(admin, {
           state: choice(args, "state", STATES),
           channel: choice(args, "channel", CHANNELS),
           skip: 0,
           limit,
         });
-        for (const r of rows) out(line(deliveryView(r)));
+        for (const r of rows) out(line(r));
         if (rows.length === 0) process.stderr.write("no deliveries match\n");
         return;
       }
       case "show": {
         if (ids.length !== 1) throw new UsageError("notifications show needs one DELIVERY_ID");
-        const r = await deliveries.get(ids[0]);
-        if (!r) throw new Error(`no delivery ${ids[0]}; see \`gridlink notifications list\``);
-        out(JSON.stringify(deliveryView(r), null, 2));
+        out(JSON.stringify(await found(() => service.get(admin, ids[0]), "gridlink notifications list"), null, 2));
         return;
       }
       case "retry": {
         if (args.flags["all-dead"] === true) {
-          out(`retried ${await deliveries.retry()} dead letters`);
+          out(`retried ${(await service.retryAllDead(admin)).retried} dead letters`);
           return;
         }
         if (ids.length === 0) throw new UsageError("notifications retry needs DELIVERY_IDs or --all-dead");
-        for (const id of ids) {
-          const r = await deliveries.get(id);
-          if (!r) throw new Error(`no delivery ${id}; see \`gridlink notifications list --state dead\``);
-          if (r.state !== "DEAD")
-            throw new Error(`delivery ${id} is ${r.state}, not DEAD; only dead letters are retried`);
-        }
-        out(`retried ${await deliveries.retry(ids)} dead letters`);
+        for (const id of ids) await found(() => service.retry(admin, id), "gridlink notifications list --state dead");
+        out(`retried ${ids.length} dead letters`);
         return;
       }
       case "summary": {
-        const counts = await deliveries.counts();
-        for (const [channel, c] of Object.entries(counts))
+        const summary = await service.summary(admin);
+        for (const [channel, c] of Object.entries(summary.counts))
           out(`${channel}\tpending ${c.PENDING}\tdelivered ${c.DELIVERED}\tdead ${c.DEAD}`);
-        out(`changes waiting for fan-out\t${await deliveries.fanOutBacklog()}`);
+        out(`changes waiting for fan-out\t${summary.fanOutBacklog}`);
         return;
       }
       case "mosquitto-acl": {
-        process.stdout.write(
-          mosquittoAcl(await aclInput(vtn.store.db as never, flag(args, "publisher") ?? "gridlink-vtn")),
-        );
+        process.stdout.write(await vtn.notifier.mosquittoAcl(flag(args, "publisher") ?? "gridlink-vtn"));
         return;
       }
       default:
@@ -91,5 +85,17 @@ export async function runNotifications(args: Args): Promise<void> {
     }
   } finally {
     await vtn.close();
+  }
+}
+
+/** The service's answer, with core's 404/409 turned into a message that says what to run next. */
+async function found<T>(run: () => Promise<T>, hint: string): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const e = err as { status?: number; message?: string };
+    if (e.status === 404) throw new Error(`${e.message}; see \`${hint}\``);
+    if (e.status === 409) throw new Error(e.message ?? String(err));
+    throw err;
   }
 }

@@ -11,6 +11,7 @@ export {
   type ValuesMapTypeInfo,
   VEN_RESOURCE_ATTRIBUTE_TYPES,
 } from "./generated/enumerations.ts";
+export * from "./notifier-topics.ts";
 export * from "./targets.ts";
 export * from "./time/index.ts";
 export * from "./types.ts";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ClientRegistry } from "./auth/clients.ts";
+import { authTables } from "./auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
 import { consoleBinding } from "./bindings/console/index.ts";
 import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
@@ -14,7 +15,7 @@ import { type Core, createCore } from "./core/index.ts";
 import type { Principal } from "./core/principal.ts";
 import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { parseJsonLimited } from "./json.ts";
-import { Notifier } from "./notify/index.ts";
+import { Notifier, notifyTables } from "./notify/index.ts";
 import { openSqliteStore } from "./store/sqlite/index.ts";
 import type { Store } from "./store/types.ts";
 
@@ -51,9 +52,13 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openSqliteStore({ file: join(config.dataDir, "gridlink.sqlite"), sync: config.sqliteSync });
+  const store = await openSqliteStore({
+    file: join(config.dataDir, "gridlink.sqlite"),
+    sync: config.sqliteSync,
+    modules: [authTables, notifyTables],
+  });
   const core = createCore(store, { now });
-  const clients = new ClientRegistry(store.db as never);
+  const clients = new ClientRegistry(store);
   let issuer: BuiltinIssuer | undefined;
   let verifier: TokenVerifier;
   if (config.auth.mode === "external") verifier = new ExternalVerifier(config.auth, now);
@@ -80,7 +85,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const notifier = new Notifier(store, core, config, app.log.child({ module: "notify" }));
+  const notifier = new Notifier(store, core, clients, config, app.log.child({ module: "notify" }));
   app.decorateRequest("principal", undefined);
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
@@ -93,12 +98,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   app.setErrorHandler(problemHandler);
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(
-      reply,
-      404,
-      "Not Found",
-      `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`,
-    ),
+    sendProblem(reply, 404, "Not Found", `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`),
   );
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);

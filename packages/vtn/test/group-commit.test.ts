@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Program } from "@gridlink/model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Conflict } from "../src/core/errors.ts";
+import { UniqueViolation } from "../src/store/errors.ts";
 import type { KyselyStore } from "../src/store/kysely-store.ts";
 import { openSqliteStore } from "../src/store/sqlite/index.ts";
 import type { Change } from "../src/store/types.ts";
@@ -40,7 +40,6 @@ describe("the store's group commit", () => {
         store.write(async (tx) => {
           const o = program(n);
           await tx.insert("PROGRAM", o);
-          tx.changed({ kind: "PROGRAM", operation: "CREATE", object: o });
         }),
       ),
     );
@@ -62,7 +61,7 @@ describe("the store's group commit", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
     expect((results[1] as PromiseRejectedResult).reason.message).toBe("b changed its mind");
-    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(Conflict);
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(UniqueViolation);
     const names = (await store.list("PROGRAM", { skip: 0, limit: 50 })).map((p) => p.programName);
     expect(names).toEqual(["a", "a2"]);
   });

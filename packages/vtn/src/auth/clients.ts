@@ -2,8 +2,10 @@
 // A secret is shown once, when the client is created, and never stored or logged in clear.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import type { Kysely } from "kysely";
 import type { Role } from "../core/principal.ts";
-import type { AnyDb } from "../store/kysely-store.ts";
+import type { ModuleTables } from "../store/module.ts";
+import { type AuthTables, authTables, type ClientsTable } from "./schema.ts";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 
@@ -39,8 +41,18 @@ async function secretMatches(secret: string, stored: string): Promise<boolean> {
 // A fixed hash to compare against when the client id is unknown, so timing does not tell.
 const DUMMY_HASH = "scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+/** What other modules may know of a client: its role, and whether it is disabled. */
+export interface ClientStanding {
+  role: Role;
+  disabled: boolean;
+}
+
 export class ClientRegistry {
-  constructor(private readonly db: AnyDb) {}
+  private readonly db: Kysely<AuthTables>;
+
+  constructor(store: ModuleTables) {
+    this.db = store.tables(authTables);
+  }
 
   async add(opts: { role: Role; name: string; clientId?: string; clientSecret?: string }): Promise<ClientCredentials> {
     if (!ROLES.includes(opts.role)) throw new Error(`unknown role "${opts.role}"; use one of ${ROLES.join(", ")}`);
@@ -100,6 +112,30 @@ export class ClientRegistry {
     return Number(r.numDeletedRows) > 0;
   }
 
+  /** The role and standing of each of these clients that the registry knows. */
+  async standing(clientIds: readonly string[]): Promise<Map<string, ClientStanding>> {
+    const out = new Map<string, ClientStanding>();
+    if (clientIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom("clients")
+      .select(["client_id", "role", "disabled"])
+      .where("client_id", "in", [...new Set(clientIds)])
+      .execute();
+    for (const r of rows) out.set(r.client_id, { role: r.role as Role, disabled: Number(r.disabled) === 1 });
+    return out;
+  }
+
+  /** Enabled clients of these roles (e.g. the readers of every MQTT topic). */
+  async withRoles(roles: readonly Role[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("clients")
+      .select("client_id")
+      .where("role", "in", [...roles])
+      .where("disabled", "=", 0)
+      .execute();
+    return rows.map((r) => r.client_id);
+  }
+
   async count(): Promise<number> {
     const r = await this.db
       .selectFrom("clients")
@@ -109,12 +145,11 @@ export class ClientRegistry {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a clients row
-function toRecord(row: any): ClientRecord {
+function toRecord(row: ClientsTable): ClientRecord {
   return {
     clientId: row.client_id,
     name: row.name,
-    role: row.role,
+    role: row.role as Role,
     createdAt: row.created_at,
     disabled: Boolean(row.disabled),
   };

@@ -3,8 +3,9 @@
 import { randomUUID } from "node:crypto";
 import type { ObjectType, Scope } from "@gridlink/model";
 import { validate } from "@gridlink/model/schema";
-import type { Store } from "../store/types.ts";
-import { Forbidden, Invalid } from "./errors.ts";
+import { UniqueViolation } from "../store/errors.ts";
+import type { Store, StoreTx } from "../store/types.ts";
+import { Conflict, Forbidden, Invalid } from "./errors.ts";
 import type { Principal } from "./principal.ts";
 
 export interface CoreDeps {
@@ -15,6 +16,19 @@ export interface CoreDeps {
 
 export function defaultDeps(store: Store): CoreDeps {
   return { store, now: () => new Date(), newId: () => randomUUID() };
+}
+
+/**
+ * One write transaction (store.write), with the store's unique-index violation rendered as a
+ * 409: the services check names first, the index decides races between two writers.
+ */
+export async function write<T>(deps: CoreDeps, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  try {
+    return await deps.store.write(fn);
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw new Conflict(err.message);
+    throw err;
+  }
 }
 
 /** 403 unless the principal holds one of `scopes` (openadr3.yaml security of each operation). */

@@ -1,10 +1,11 @@
-// Events: BL writes (write_events); VENs read through granted targets. The lifespan end is kept
+// Events: BL writes; VENs read through granted targets (policy/event.ts). The lifespan end is kept
 // as a column so that `active=true` is an indexed filter (User_Guide.md §7.3).
 import { type Event, type EventRequest, eventSpan } from "@gridlink/model";
 import type { Derived } from "../store/types.ts";
-import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
+import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
 import { NotFound } from "./errors.ts";
-import { cacheKey, type Grants, shown, visibleUnder } from "./grants.ts";
+import type { Policy } from "./policy/index.ts";
+import { cacheKey } from "./policy/targets.ts";
 import type { Principal } from "./principal.ts";
 import type { ReadCache } from "./read-cache.ts";
 
@@ -23,13 +24,14 @@ function derived(e: Event): Derived {
 export class Events {
   constructor(
     private readonly deps: CoreDeps,
-    private readonly grants: Grants,
+    private readonly policy: Policy,
     private readonly cache: ReadCache,
   ) {}
 
   async list(p: Principal, q: EventQuery): Promise<readonly Event[]> {
-    requireScope(p, "read_all", "read_targets");
-    const v = await this.grants.visibility(p, q.targets);
+    const policy = this.policy.event;
+    policy.mayRead(p);
+    const v = await policy.visibility(p, q.targets);
     const now = this.deps.now().getTime();
     const key = cacheKey(v, [q.programID, q.active === true, q.skip, q.limit]);
     return this.cache.get("EVENT", key, now, async () => {
@@ -43,53 +45,50 @@ export class Events {
       // An active-only answer goes stale when the first of its events ends.
       let expires = Number.POSITIVE_INFINITY;
       if (q.active) for (const e of rows) expires = Math.min(expires, derived(e).endsAt ?? expires);
-      return { value: rows.map((o) => shown(o, v)), expires };
+      return { value: rows.map((o) => policy.seeUnder(o, v) as Event), expires };
     });
   }
 
   async get(p: Principal, id: string): Promise<Event> {
-    requireScope(p, "read_all", "read_targets");
-    const v = await this.grants.visibility(p, undefined);
+    this.policy.event.mayRead(p);
     const o = await this.deps.store.get("EVENT", id);
-    if (!o || !visibleUnder(o, v)) throw new NotFound(`no event with id ${id}`);
-    return shown(o, v);
+    const seen = o && (await this.policy.event.see(p, o));
+    if (!seen) throw new NotFound(`no event with id ${id}`);
+    return seen;
   }
 
   create(p: Principal, body: unknown): Promise<Event> {
-    requireScope(p, "write_events");
+    this.policy.event.mayWrite(p);
     const req = checkedBody<EventRequest>("eventRequest", body);
-    return this.deps.store.write(async (tx) => {
+    return write(this.deps, async (tx) => {
       if (!(await tx.get("PROGRAM", req.programID)))
         throw new NotFound(`body.programID: no program with id ${req.programID}`);
       const o = { ...metadata(this.deps, "EVENT"), ...req } as Event;
       await tx.insert("EVENT", o, derived(o));
-      tx.changed({ kind: "EVENT", operation: "CREATE", object: o });
       return o;
     });
   }
 
   update(p: Principal, id: string, body: unknown): Promise<Event> {
-    requireScope(p, "write_events");
+    this.policy.event.mayWrite(p);
     const req = checkedBody<EventRequest>("eventRequest", body);
-    return this.deps.store.write(async (tx) => {
+    return write(this.deps, async (tx) => {
       const old = await tx.get("EVENT", id);
       if (!old) throw new NotFound(`no event with id ${id}`);
       if (req.programID !== old.programID && !(await tx.get("PROGRAM", req.programID)))
         throw new NotFound(`body.programID: no program with id ${req.programID}`);
       const o = { ...metadata(this.deps, "EVENT", old), ...req } as Event;
       await tx.update("EVENT", o, derived(o));
-      tx.changed({ kind: "EVENT", operation: "UPDATE", object: o });
       return o;
     });
   }
 
   remove(p: Principal, id: string): Promise<Event> {
-    requireScope(p, "write_events");
-    return this.deps.store.write(async (tx) => {
+    this.policy.event.mayWrite(p);
+    return write(this.deps, async (tx) => {
       const old = await tx.get("EVENT", id);
       if (!old) throw new NotFound(`no event with id ${id}`);
-      await tx.remove("EVENT", id);
-      tx.changed({ kind: "EVENT", operation: "DELETE", object: old });
+      await tx.remove("EVENT", old);
       return old;
     });
   }

@@ -1,9 +1,9 @@
-// The transport-independent core: one service per object type, each enforcing scopes and
-// object privacy for every binding.
+// The transport-independent core: one service per object type, each enforcing its object type's
+// policy (policy/) for every binding; the same policy answers the channels' questions.
 import type { Store } from "../store/types.ts";
 import { type CoreDeps, defaultDeps } from "./context.ts";
 import { Events } from "./events.ts";
-import { Grants } from "./grants.ts";
+import { createPolicy, type Policy } from "./policy/index.ts";
 import { Programs } from "./programs.ts";
 import { ReadCache } from "./read-cache.ts";
 import { Reports } from "./reports.ts";
@@ -13,7 +13,7 @@ import { Vens } from "./vens.ts";
 
 export interface Core {
   deps: CoreDeps;
-  grants: Grants;
+  policy: Policy;
   programs: Programs;
   events: Events;
   reports: Reports;
@@ -24,20 +24,25 @@ export interface Core {
 
 export function createCore(store: Store, overrides: Partial<CoreDeps> = {}): Core {
   const deps = { ...defaultDeps(store), ...overrides };
-  const grants = new Grants(store);
+  const policy = createPolicy(store);
+  // Granted targets come from vens and resources: drop them after any commit that changed one.
+  store.afterCommit((changes) => {
+    if (changes.some((c) => c.kind === "VEN" || c.kind === "RESOURCE")) policy.grants.invalidate();
+  });
   const cache = new ReadCache(store);
   return {
     deps,
-    grants,
-    programs: new Programs(deps, grants, cache),
-    events: new Events(deps, grants, cache),
-    reports: new Reports(deps, grants),
-    subscriptions: new Subscriptions(deps, grants),
-    vens: new Vens(deps),
-    resources: new Resources(deps),
+    policy,
+    programs: new Programs(deps, policy, cache),
+    events: new Events(deps, policy, cache),
+    reports: new Reports(deps, policy),
+    subscriptions: new Subscriptions(deps, policy),
+    vens: new Vens(deps, policy),
+    resources: new Resources(deps, policy),
   };
 }
 
 export type { CoreDeps } from "./context.ts";
 export * from "./errors.ts";
+export { createPolicy, grantedScopes, type Listener, type Policy, type View } from "./policy/index.ts";
 export * from "./principal.ts";

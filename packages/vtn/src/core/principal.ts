@@ -17,6 +17,11 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   admin: ["read_all", "read_bl", "write_programs", "write_events", "write_subscriptions", "write_vens"],
 };
 
+/** The principal of a client of `role`: the one way to build one (tokens, demo, CLI, sim, fan-out). */
+export function principalFor(role: Role, clientId: string): Principal {
+  return { role, clientId, scopes: new Set(ROLE_SCOPES[role]) };
+}
+
 /** BL and admin have carte blanche reads (Definition.md §Object Privacy). */
 export function readsAll(p: Principal): boolean {
   return p.scopes.has("read_all");

@@ -1,8 +1,9 @@
-// Programs: BL writes (write_programs); VENs read through granted targets.
+// Programs: BL writes; VENs read through granted targets (policy/program.ts decides who may what).
 import type { Program, ProgramRequest } from "@gridlink/model";
-import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
+import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
 import { Conflict, NotFound } from "./errors.ts";
-import { cacheKey, type Grants, shown, visibleUnder } from "./grants.ts";
+import type { Policy } from "./policy/index.ts";
+import { cacheKey } from "./policy/targets.ts";
 import type { Principal } from "./principal.ts";
 import type { ReadCache } from "./read-cache.ts";
 
@@ -13,71 +14,62 @@ export interface ProgramQuery extends Page {
 export class Programs {
   constructor(
     private readonly deps: CoreDeps,
-    private readonly grants: Grants,
+    private readonly policy: Policy,
     private readonly cache: ReadCache,
   ) {}
 
   async list(p: Principal, q: ProgramQuery): Promise<readonly Program[]> {
-    requireScope(p, "read_all", "read_targets");
-    const v = await this.grants.visibility(p, q.targets);
+    const policy = this.policy.program;
+    policy.mayRead(p);
+    const v = await policy.visibility(p, q.targets);
     return this.cache.get("PROGRAM", cacheKey(v, [q.skip, q.limit]), this.deps.now().getTime(), async () => {
       const rows = await this.deps.store.list("PROGRAM", { targets: v.filter, skip: q.skip, limit: q.limit });
-      return { value: rows.map((o) => shown(o, v)) };
+      return { value: rows.map((o) => policy.seeUnder(o, v) as Program) };
     });
   }
 
   async get(p: Principal, id: string): Promise<Program> {
-    requireScope(p, "read_all", "read_targets", "read_ven_objects");
-    const v = await this.grants.visibility(p, undefined);
+    this.policy.program.mayRead(p);
     const o = await this.deps.store.get("PROGRAM", id);
-    if (!o || !visibleUnder(o, v)) throw new NotFound(`no program with id ${id}`);
-    return shown(o, v);
+    const seen = o && (await this.policy.program.see(p, o));
+    if (!seen) throw new NotFound(`no program with id ${id}`);
+    return seen;
   }
 
   create(p: Principal, body: unknown): Promise<Program> {
-    requireScope(p, "write_programs");
+    this.policy.program.mayWrite(p);
     const req = checkedBody<ProgramRequest>("programRequest", body);
-    return this.deps.store.write(async (tx) => {
+    return write(this.deps, async (tx) => {
       if (await tx.nameTaken("PROGRAM", req.programName))
         throw new Conflict(`body.programName: a program named "${req.programName}" already exists`);
       const o: Program = { ...metadata(this.deps, "PROGRAM"), ...req };
       await tx.insert("PROGRAM", o);
-      tx.changed({ kind: "PROGRAM", operation: "CREATE", object: o });
       return o;
     });
   }
 
   update(p: Principal, id: string, body: unknown): Promise<Program> {
-    requireScope(p, "write_programs");
+    this.policy.program.mayWrite(p);
     const req = checkedBody<ProgramRequest>("programRequest", body);
-    return this.deps.store.write(async (tx) => {
+    return write(this.deps, async (tx) => {
       const old = await tx.get("PROGRAM", id);
       if (!old) throw new NotFound(`no program with id ${id}`);
       if (await tx.nameTaken("PROGRAM", req.programName, id))
         throw new Conflict(`body.programName: a program named "${req.programName}" already exists`);
       const o: Program = { ...metadata(this.deps, "PROGRAM", old), ...req };
       await tx.update("PROGRAM", o);
-      tx.changed({ kind: "PROGRAM", operation: "UPDATE", object: o });
       return o;
     });
   }
 
   /** Deleting a program deletes its events too (each one notified); reports stay as history. */
   remove(p: Principal, id: string): Promise<Program> {
-    requireScope(p, "write_programs");
-    return this.deps.store.write(async (tx) => {
+    this.policy.program.mayWrite(p);
+    return write(this.deps, async (tx) => {
       const old = await tx.get("PROGRAM", id);
       if (!old) throw new NotFound(`no program with id ${id}`);
-      for (;;) {
-        const events = await tx.list("EVENT", { programId: id, skip: 0, limit: 500 });
-        if (events.length === 0) break;
-        for (const e of events) {
-          await tx.remove("EVENT", e.id);
-          tx.changed({ kind: "EVENT", operation: "DELETE", object: e });
-        }
-      }
-      await tx.remove("PROGRAM", id);
-      tx.changed({ kind: "PROGRAM", operation: "DELETE", object: old });
+      await tx.removeAll("EVENT", { programId: id });
+      await tx.remove("PROGRAM", old);
       return old;
     });
   }

@@ -1,11 +1,7 @@
-// Reports: VENs write their own (write_reports), about events they can see; BL reads all
-// (docs/security.md: BL does not write reports, the spec gives write_reports to VENs only).
+// Reports: VENs write their own about events they may see; BL reads all (policy/report.ts).
 import type { Report, ReportRequest } from "@gridlink/model";
-import type { StoreTx } from "../store/types.ts";
-import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
-import { NotFound } from "./errors.ts";
-import { type Grants, type Visibility, visibleUnder } from "./grants.ts";
-import { owned, ownerFilter } from "./ownership.ts";
+import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
+import type { Policy } from "./policy/index.ts";
 import type { Principal } from "./principal.ts";
 
 export interface ReportQuery extends Page {
@@ -17,13 +13,13 @@ export interface ReportQuery extends Page {
 export class Reports {
   constructor(
     private readonly deps: CoreDeps,
-    private readonly grants: Grants,
+    private readonly policy: Policy,
   ) {}
 
   list(p: Principal, q: ReportQuery): Promise<Report[]> {
-    requireScope(p, "read_all", "read_ven_objects");
+    this.policy.report.mayRead(p);
     return this.deps.store.list("REPORT", {
-      clientId: ownerFilter(p),
+      clientId: this.policy.report.owner(p),
       programId: q.programID,
       eventId: q.eventID,
       clientName: q.clientName,
@@ -33,55 +29,46 @@ export class Reports {
   }
 
   async get(p: Principal, id: string): Promise<Report> {
-    requireScope(p, "read_all", "read_ven_objects");
-    return owned(p, await this.deps.store.get("REPORT", id), "report", id);
+    this.policy.report.mayRead(p);
+    return this.policy.report.seen(p, await this.deps.store.get("REPORT", id), id);
   }
 
   async create(p: Principal, body: unknown): Promise<Report> {
-    requireScope(p, "write_reports");
+    const policy = this.policy.report;
+    policy.mayWrite(p);
     const req = checkedBody<ReportRequest>("reportRequest", body, ["clientID"]);
-    const v = await this.grants.visibility(p, undefined);
-    return this.deps.store.write(async (tx) => {
-      const programId = await this.eventProgram(tx, v, req.eventID);
+    // Computed before the transaction: the SQLite store has one write connection, so a read
+    // outside the open transaction would wait for it forever; reads inside go through `tx`.
+    const v = await policy.reportable(p);
+    return write(this.deps, async (tx) => {
+      const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
       const o: Report = { ...metadata(this.deps, "REPORT"), ...req, clientID: p.clientId };
-      await tx.insert("REPORT", o, { programId });
-      tx.changed({ kind: "REPORT", operation: "CREATE", object: o });
+      await tx.insert("REPORT", o, { programId: e.programID });
       return o;
     });
   }
 
   async update(p: Principal, id: string, body: unknown): Promise<Report> {
-    requireScope(p, "write_reports");
+    const policy = this.policy.report;
+    policy.mayWrite(p);
     const req = checkedBody<ReportRequest>("reportRequest", body, ["clientID"]);
-    const v = await this.grants.visibility(p, undefined);
-    return this.deps.store.write(async (tx) => {
-      const old = owned(p, await tx.get("REPORT", id), "report", id);
-      const programId = await this.eventProgram(tx, v, req.eventID);
+    const v = await policy.reportable(p);
+    return write(this.deps, async (tx) => {
+      const old = policy.seen(p, await tx.get("REPORT", id), id);
+      const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
       const o: Report = { ...metadata(this.deps, "REPORT", old), ...req, clientID: old.clientID };
-      await tx.update("REPORT", o, { programId });
-      tx.changed({ kind: "REPORT", operation: "UPDATE", object: o });
+      await tx.update("REPORT", o, { programId: e.programID });
       return o;
     });
   }
 
   remove(p: Principal, id: string): Promise<Report> {
-    requireScope(p, "write_reports");
-    return this.deps.store.write(async (tx) => {
-      const old = owned(p, await tx.get("REPORT", id), "report", id);
-      await tx.remove("REPORT", id);
-      tx.changed({ kind: "REPORT", operation: "DELETE", object: old });
+    const policy = this.policy.report;
+    policy.mayWrite(p);
+    return write(this.deps, async (tx) => {
+      const old = policy.seen(p, await tx.get("REPORT", id), id);
+      await tx.remove("REPORT", old);
       return old;
     });
-  }
-
-  /**
-   * The program of the reported event; 404 when the event does not exist or is not the VEN's to see.
-   * Reads through `tx`: the SQLite store has one connection, so a read outside the open
-   * transaction would wait for it forever. The visibility is computed before the transaction.
-   */
-  private async eventProgram(tx: StoreTx, v: Visibility, eventId: string): Promise<string> {
-    const e = await tx.get("EVENT", eventId);
-    if (!e || !visibleUnder(e, v)) throw new NotFound(`body.eventID: no event with id ${eventId}`);
-    return e.programID;
   }
 }

@@ -1,11 +1,8 @@
-// Subscriptions: BL and VENs write their own (write_subscriptions); BL reads and manages all.
+// Subscriptions: BL and VENs write their own; BL reads and manages all (policy/subscription.ts).
 // Delivery is the notifier's business (src/notify); here they are stored and listed.
 import type { Subscription, SubscriptionRequest } from "@gridlink/model";
-import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
-import { NotFound } from "./errors.ts";
-import type { Grants } from "./grants.ts";
-import { visibleUnder } from "./grants.ts";
-import { owned, ownerFilter } from "./ownership.ts";
+import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
+import type { Policy } from "./policy/index.ts";
 import type { Principal } from "./principal.ts";
 
 export interface SubscriptionQuery extends Page {
@@ -25,7 +22,7 @@ export class Subscriptions {
 
   constructor(
     private readonly deps: CoreDeps,
-    private readonly grants: Grants,
+    private readonly policy: Policy,
   ) {}
 
   addCheck(check: SubscriptionCheck): void {
@@ -33,9 +30,9 @@ export class Subscriptions {
   }
 
   list(p: Principal, q: SubscriptionQuery): Promise<Subscription[]> {
-    requireScope(p, "read_all", "read_ven_objects");
+    this.policy.subscription.mayRead(p);
     return this.deps.store.list("SUBSCRIPTION", {
-      clientId: ownerFilter(p),
+      clientId: this.policy.subscription.owner(p),
       programId: q.programID,
       clientName: q.clientName,
       objects: q.objects,
@@ -45,52 +42,49 @@ export class Subscriptions {
   }
 
   async get(p: Principal, id: string): Promise<Subscription> {
-    requireScope(p, "read_all", "read_ven_objects");
-    return owned(p, await this.deps.store.get("SUBSCRIPTION", id), "subscription", id);
+    this.policy.subscription.mayRead(p);
+    return this.policy.subscription.seen(p, await this.deps.store.get("SUBSCRIPTION", id), id);
   }
 
   async create(p: Principal, body: unknown): Promise<Subscription> {
-    requireScope(p, "write_subscriptions");
+    this.policy.subscription.mayWrite(p);
     const req = checkedBody<SubscriptionRequest>("subscriptionRequest", body, ["clientID"]);
     await this.checkProgram(p, req.programID);
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION"), ...req, clientID: p.clientId };
     for (const c of this.checks) await c(o, p);
-    return this.deps.store.write(async (tx) => {
+    return write(this.deps, async (tx) => {
       await tx.insert("SUBSCRIPTION", o);
-      tx.changed({ kind: "SUBSCRIPTION", operation: "CREATE", object: o });
       return o;
     });
   }
 
   async update(p: Principal, id: string, body: unknown): Promise<Subscription> {
-    requireScope(p, "write_subscriptions");
+    const policy = this.policy.subscription;
+    policy.mayWrite(p);
     const req = checkedBody<SubscriptionRequest>("subscriptionRequest", body, ["clientID"]);
-    const old = owned(p, await this.deps.store.get("SUBSCRIPTION", id), "subscription", id);
+    const old = policy.seen(p, await this.deps.store.get("SUBSCRIPTION", id), id);
     await this.checkProgram(p, req.programID);
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION", old), ...req, clientID: old.clientID };
     for (const c of this.checks) await c(o, p);
-    return this.deps.store.write(async (tx) => {
-      owned(p, await tx.get("SUBSCRIPTION", id), "subscription", id);
+    return write(this.deps, async (tx) => {
+      policy.seen(p, await tx.get("SUBSCRIPTION", id), id);
       await tx.update("SUBSCRIPTION", o);
-      tx.changed({ kind: "SUBSCRIPTION", operation: "UPDATE", object: o });
       return o;
     });
   }
 
   remove(p: Principal, id: string): Promise<Subscription> {
-    requireScope(p, "write_subscriptions");
-    return this.deps.store.write(async (tx) => {
-      const old = owned(p, await tx.get("SUBSCRIPTION", id), "subscription", id);
-      await tx.remove("SUBSCRIPTION", id);
-      tx.changed({ kind: "SUBSCRIPTION", operation: "DELETE", object: old });
+    const policy = this.policy.subscription;
+    policy.mayWrite(p);
+    return write(this.deps, async (tx) => {
+      const old = policy.seen(p, await tx.get("SUBSCRIPTION", id), id);
+      await tx.remove("SUBSCRIPTION", old);
       return old;
     });
   }
 
-  private async checkProgram(p: Principal, programId: string | undefined): Promise<void> {
-    if (programId === undefined) return;
-    const prog = await this.deps.store.get("PROGRAM", programId);
-    if (!prog || !visibleUnder(prog, await this.grants.visibility(p, undefined)))
-      throw new NotFound(`body.programID: no program with id ${programId}`);
+  private async checkProgram(p: Principal, programId: string | null | undefined): Promise<void> {
+    if (programId === undefined || programId === null) return;
+    await this.policy.subscription.mayName(p, await this.deps.store.get("PROGRAM", programId), programId);
   }
 }

@@ -1,12 +1,10 @@
-// Ven objects (Definition.md §Object Privacy, "ven objects"): BL creates them with the clientID
-// of the VEN they describe and grants targets; a VEN may create and rename its own, but only BL
-// writes targets or clientID (docs/security.md).
-import type { BlVenRequest, Ven, VenVenRequest } from "@gridlink/model";
-import type { StoreTx } from "../store/types.ts";
-import { type CoreDeps, checkedBody, metadata, type Page, requireScope } from "./context.ts";
+// Ven objects: BL creates them for a VEN's clientID and grants targets; a VEN creates and renames
+// its own (policy/ven.ts decides which fields whom).
+import type { Ven } from "@gridlink/model";
+import { type CoreDeps, metadata, type Page, write } from "./context.ts";
 import { Conflict } from "./errors.ts";
-import { owned, ownerFilter } from "./ownership.ts";
-import { type Principal, readsAll } from "./principal.ts";
+import type { Policy } from "./policy/index.ts";
+import type { Principal } from "./principal.ts";
 
 export interface VenQuery extends Page {
   venName?: string;
@@ -14,12 +12,15 @@ export interface VenQuery extends Page {
 }
 
 export class Vens {
-  constructor(private readonly deps: CoreDeps) {}
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly policy: Policy,
+  ) {}
 
   list(p: Principal, q: VenQuery): Promise<Ven[]> {
-    requireScope(p, "read_all", "read_ven_objects");
+    this.policy.ven.mayRead(p);
     return this.deps.store.list("VEN", {
-      clientId: ownerFilter(p),
+      clientId: this.policy.ven.owner(p),
       name: q.venName,
       targets: q.targets?.length ? { anyOf: q.targets, includeUntargeted: false } : undefined,
       skip: q.skip,
@@ -28,71 +29,55 @@ export class Vens {
   }
 
   async get(p: Principal, id: string): Promise<Ven> {
-    requireScope(p, "read_all", "read_ven_objects");
-    return owned(p, await this.deps.store.get("VEN", id), "ven", id);
+    this.policy.ven.mayRead(p);
+    return this.policy.ven.seen(p, await this.deps.store.get("VEN", id), id);
   }
 
   create(p: Principal, body: unknown): Promise<Ven> {
-    requireScope(p, "write_vens");
-    const fields = this.fields(p, body);
-    return this.deps.store.write(async (tx) => {
+    this.policy.ven.mayWrite(p);
+    const fields = this.policy.ven.fields(p, body);
+    return write(this.deps, async (tx) => {
       if (await tx.nameTaken("VEN", fields.venName))
         throw new Conflict(`body.venName: a ven named "${fields.venName}" already exists`);
       const o = { ...metadata(this.deps, "VEN"), ...fields } as Ven;
       await tx.insert("VEN", o);
-      tx.changed({ kind: "VEN", operation: "CREATE", object: o });
       return o;
     });
   }
 
+  /**
+   * A ven whose owner or name changes re-stamps its resources (their clientID is always the
+   * ven's), each one an UPDATE that is notified like any other.
+   */
   update(p: Principal, id: string, body: unknown): Promise<Ven> {
-    requireScope(p, "write_vens");
-    const fields = this.fields(p, body);
-    return this.deps.store.write(async (tx) => {
-      const old = owned(p, await tx.get("VEN", id), "ven", id);
+    const policy = this.policy.ven;
+    policy.mayWrite(p);
+    return write(this.deps, async (tx) => {
+      const old = policy.seen(p, await tx.get("VEN", id), id);
+      const fields = policy.fields(p, body, old);
       if (await tx.nameTaken("VEN", fields.venName, id))
         throw new Conflict(`body.venName: a ven named "${fields.venName}" already exists`);
-      // A VEN keeps the targets and clientID that BL gave it.
-      const kept = readsAll(p) ? {} : { clientID: old.clientID, targets: old.targets };
-      const o = { ...metadata(this.deps, "VEN", old), ...fields, ...kept } as Ven;
+      const o = { ...metadata(this.deps, "VEN", old), ...fields } as Ven;
       await tx.update("VEN", o);
-      if (o.clientID !== old.clientID || o.venName !== old.venName) await this.restampResources(tx, o);
-      tx.changed({ kind: "VEN", operation: "UPDATE", object: o });
+      if (o.clientID !== old.clientID || o.venName !== old.venName)
+        for (let skip = 0; ; skip += 500) {
+          const rs = await tx.list("RESOURCE", { venId: id, skip, limit: 500 });
+          for (const r of rs) await tx.update("RESOURCE", this.policy.resource.restamped(r, o));
+          if (rs.length < 500) break;
+        }
       return o;
     });
   }
 
   /** Deleting a ven deletes its resources (each one notified). */
   remove(p: Principal, id: string): Promise<Ven> {
-    requireScope(p, "write_vens");
-    return this.deps.store.write(async (tx) => {
-      const old = owned(p, await tx.get("VEN", id), "ven", id);
-      for (;;) {
-        const rs = await tx.list("RESOURCE", { venId: id, skip: 0, limit: 500 });
-        if (rs.length === 0) break;
-        for (const r of rs) {
-          await tx.remove("RESOURCE", r.id);
-          tx.changed({ kind: "RESOURCE", operation: "DELETE", object: r });
-        }
-      }
-      await tx.remove("VEN", id);
-      tx.changed({ kind: "VEN", operation: "DELETE", object: old });
+    const policy = this.policy.ven;
+    policy.mayWrite(p);
+    return write(this.deps, async (tx) => {
+      const old = policy.seen(p, await tx.get("VEN", id), id);
+      await tx.removeAll("RESOURCE", { venId: id });
+      await tx.remove("VEN", old);
       return old;
     });
-  }
-
-  /** The writable fields for this role: BlVenRequest for BL, VenVenRequest for VENs. */
-  private fields(p: Principal, body: unknown): BlVenRequest {
-    if (readsAll(p)) return checkedBody<BlVenRequest>("BlVenRequest", body);
-    const req = checkedBody<VenVenRequest>("VenVenRequest", body, ["clientID", "targets"]);
-    return { ...req, clientID: p.clientId } as BlVenRequest;
-  }
-
-  private async restampResources(tx: StoreTx, ven: Ven): Promise<void> {
-    for (let skip = 0; ; skip += 500) {
-      const rs = await tx.list("RESOURCE", { venId: ven.id, skip, limit: 500 });
-      if (rs.length === 0) break;
-      for (const r of rs) await tx.update("RESOURCE", { ...r, clientID: ven.clientID });
-    }
   }
 }

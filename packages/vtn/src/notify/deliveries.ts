@@ -1,8 +1,8 @@
 // Delivery state in notify_deliveries: claiming due deliveries in batches, recording outcomes in
 // batches, and what the API and CLI show (lists, counts, retrying a dead letter).
-import { sql } from "kysely";
-import type { AnyDb } from "../store/kysely-store.ts";
-import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
+import { type Kysely, sql } from "kysely";
+import type { ModuleTables } from "../store/module.ts";
+import { type Channel, type DeliveryRow, type DeliveryState, type NotifyTables, notifyTables } from "./schema.ts";
 
 export type Claimed = Pick<
   DeliveryRow,
@@ -32,7 +32,7 @@ const COLUMNS = [
 ] as const;
 
 /** In the claim queries' WHERE as a literal, so that SQLite uses the partial indexes on PENDING. */
-const PENDING = sql.lit("PENDING");
+const PENDING = sql.lit<DeliveryState>("PENDING");
 
 const numeric = (r: Claimed): Claimed => ({
   ...r,
@@ -66,7 +66,11 @@ export interface DeliveryCounts {
 }
 
 export class Deliveries {
-  constructor(private readonly db: AnyDb) {}
+  private readonly db: Kysely<NotifyTables>;
+
+  constructor(store: ModuleTables) {
+    this.db = store.tables(notifyTables);
+  }
 
   /**
    * Due deliveries (oldest due first), leaving out those the dispatcher holds (`held`: claims live
@@ -239,7 +243,7 @@ export class Deliveries {
     let q = this.db
       .updateTable("notify_deliveries")
       .set({ state: "PENDING", attempts: 0, next_at: now, updated_at: now })
-      .where("state", "=", sql.lit("DEAD"));
+      .where("state", "=", sql.lit<DeliveryState>("DEAD"));
     if (ids) {
       if (ids.length === 0) return 0;
       q = q.where("id", "in", [...ids]);

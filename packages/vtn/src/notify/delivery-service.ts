@@ -1,10 +1,10 @@
-// Who may see and retry which deliveries, and how a delivery is shown (the shape the API, the
-// CLI and the console read; docs/notifications.md §Delivery state). BL and admin see all; a VEN
-// sees the webhook deliveries of its own subscriptions and may retry its own dead letters.
-// Bearer tokens are never shown.
-import { requireScope } from "../core/context.ts";
-import { Conflict, NotFound } from "../core/errors.ts";
-import { type Principal, readsAll } from "../core/principal.ts";
+// The delivery state as a principal may see it, and how a delivery is shown (the shape the API,
+// the CLI and the console read; docs/notifications.md §Delivery state). Who may see and retry
+// which deliveries is core's delivery policy (core/policy/delivery.ts). Bearer tokens are never
+// shown.
+
+import { Conflict, NotFound, type Principal } from "../core/index.ts";
+import type { DeliveryPolicy } from "../core/policy/delivery.ts";
 import type { DeliveryFilter } from "./deliveries.ts";
 import type { Notifier } from "./index.ts";
 import { type MetricsSnapshot, renderPrometheus } from "./metrics.ts";
@@ -62,23 +62,26 @@ export function deliveryView(r: Row): DeliveryView {
 }
 
 export class DeliveryService {
-  constructor(private readonly notifier: Notifier) {}
-
-  private scopeOf(p: Principal): string | undefined {
-    requireScope(p, "read_all", "read_ven_objects");
-    return readsAll(p) ? undefined : p.clientId;
-  }
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly policy: DeliveryPolicy,
+  ) {}
 
   async list(p: Principal, f: Omit<DeliveryFilter, "clientId">): Promise<DeliveryView[]> {
-    const clientId = this.scopeOf(p);
-    const rows = await this.notifier.deliveries.list({ ...f, clientId, channel: clientId ? "WEBHOOK" : f.channel });
+    const scope = this.policy.listScope(p);
+    const rows = await this.notifier.deliveries.list({
+      ...f,
+      clientId: scope.clientId,
+      channel: scope.channel ?? f.channel,
+    });
     return rows.map(deliveryView);
   }
 
   async get(p: Principal, id: string): Promise<DeliveryView> {
-    const clientId = this.scopeOf(p);
+    this.policy.listScope(p);
     const r = await this.notifier.deliveries.get(id);
-    if (!r || (clientId && r.client_id !== clientId)) throw new NotFound(`no delivery with id ${id}`);
+    if (!r || !this.policy.see(p, { channel: r.channel, clientId: r.client_id }))
+      throw new NotFound(`no delivery with id ${id}`);
     return deliveryView(r);
   }
 
@@ -94,14 +97,14 @@ export class DeliveryService {
 
   /** Puts every dead letter back in the queue (BL and admin). */
   async retryAllDead(p: Principal): Promise<{ retried: number }> {
-    requireScope(p, "read_all");
+    this.policy.mayManageAll(p);
     const retried = await this.notifier.deliveries.retry();
     this.notifier.wake();
     return { retried };
   }
 
   async summary(p: Principal): Promise<DeliverySummary> {
-    const clientId = this.scopeOf(p);
+    const { clientId } = this.policy.listScope(p);
     const d = this.notifier.deliveries;
     const counts = await d.counts(clientId);
     if (clientId) return { counts, fanOutBacklog: 0, inFlight: 0, mqttClients: null };
@@ -116,7 +119,7 @@ export class DeliveryService {
   }
 
   async prometheus(p: Principal): Promise<string> {
-    requireScope(p, "read_all");
+    this.policy.mayManageAll(p);
     const d = this.notifier.deliveries;
     const status = await this.notifier.status();
     return renderPrometheus(status.metrics, {

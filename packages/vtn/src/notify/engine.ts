@@ -3,8 +3,7 @@
 // its own database connection, so delivery work never holds the API's event loop.
 import type { TokenVerifier } from "../auth/tokens.ts";
 import type { VtnConfig } from "../config.ts";
-import type { Grants } from "../core/grants.ts";
-import type { AnyDb } from "../store/kysely-store.ts";
+import type { Policy } from "../core/index.ts";
 import type { Store } from "../store/types.ts";
 import { Deliveries } from "./deliveries.ts";
 import { Dispatcher } from "./dispatcher.ts";
@@ -13,7 +12,7 @@ import { bodyFor } from "./matching.ts";
 import { type MetricsSnapshot, NotifyMetrics } from "./metrics.ts";
 import { EmbeddedBroker } from "./mqtt-broker.ts";
 import { ExternalPublisher, embeddedPublisher, type MqttPublisher, mqttTransport } from "./mqtt-publisher.ts";
-import { Outbox } from "./outbox.ts";
+import { type ClientDirectory, Outbox } from "./outbox.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -39,9 +38,11 @@ export interface EngineStatus {
 }
 
 export interface EngineDeps {
-  db: AnyDb;
   store: Store;
-  grants: () => Grants;
+  /** Core's policy over this store: the audience of changes and the MQTT topic rights. */
+  policy: Policy;
+  /** Roles and standing of clients (the auth module's registry). */
+  directory: ClientDirectory;
   verifier: TokenVerifier;
   config: VtnConfig;
   log: Log;
@@ -62,13 +63,13 @@ export class NotifyEngine {
 
   constructor(private readonly deps: EngineDeps) {
     const { config, log } = deps;
-    this.deliveries = new Deliveries(deps.db);
+    this.deliveries = new Deliveries(deps.store);
     this.sender = new WebhookSender({
       timeoutMs: config.webhookTimeoutMs,
       policy: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
       socketsPerEndpoint: config.webhookConcurrencyPerEndpoint,
     });
-    this.fanout = new FanOut(new Outbox(deps.db), deps.grants, {
+    this.fanout = new FanOut(new Outbox(deps.store, deps.directory), deps.policy, {
       mqtt: () => this.mqttLive(),
       subscriptionPage: 500,
       venPage: 500,
@@ -184,7 +185,12 @@ export class NotifyEngine {
         auth: c.mqttAuth,
         username: c.mqttUsername,
         verifier: this.deps.verifier,
-        ownsVen: async (clientId, venId) => (await this.deps.store.get("VEN", venId))?.clientID === clientId,
+        maySubscribe: (p, filter) =>
+          this.deps.policy.mqtt.maySubscribe(
+            p,
+            filter,
+            async (venId) => (await this.deps.store.get("VEN", venId))?.clientID,
+          ),
         onError: (msg, err) => log.debug({ err }, msg),
         onClients: () => this.reportLive(),
       });

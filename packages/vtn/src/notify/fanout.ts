@@ -5,10 +5,9 @@
 // and nothing is fanned out twice.
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@gridlink/model";
-import { type Grants, shown, visibleUnder } from "../core/grants.ts";
-import type { Principal } from "../core/principal.ts";
+import type { Policy } from "../core/index.ts";
 import type { Change } from "../store/types.ts";
-import { callbacksFor, type NotificationBody, viewFor } from "./matching.ts";
+import { callbacksFor, type NotificationBody } from "./matching.ts";
 import type { ChangeRow, Outbox, Progress } from "./outbox.ts";
 import type { NewDelivery } from "./schema.ts";
 import { blTopics, PER_VEN_KINDS, venTopic } from "./topics.ts";
@@ -33,12 +32,6 @@ export const MQTT_ENDPOINT = "mqtt";
 export const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 const YIELD_EVERY = 32;
 
-export function principalFor(clientId: string, readsAll: boolean): Principal {
-  return readsAll
-    ? { role: "bl", clientId, scopes: new Set(["read_all"]) }
-    : { role: "ven", clientId, scopes: new Set(["read_targets", "read_ven_objects"]) };
-}
-
 export function originOf(url: string): string {
   try {
     return new URL(url).origin;
@@ -54,8 +47,8 @@ export class FanOut {
 
   constructor(
     private readonly outbox: Outbox,
-    /** Core's grants (a getter: the worker replaces them when vens or resources change). */
-    private readonly grants: () => Grants,
+    /** Core's policy: the audience of each change, and the granted targets it consults. */
+    private readonly policy: Pick<Policy, "audience" | "grants" | "principalFor">,
     private readonly opts: FanOutOptions,
   ) {}
 
@@ -120,11 +113,11 @@ export class FanOut {
       const page = await this.outbox.subscriptions(change, row.sub_cursor, this.opts.subscriptionPage);
       // A deleted subscription is told of its own deletion, if it asked to be.
       if (row.sub_cursor === 0 && change.kind === "SUBSCRIPTION" && change.operation === "DELETE")
-        page.unshift({ seq: 0, sub: change.object as unknown as Subscription });
+        page.unshift({ seq: 0, object: change.object as unknown as Subscription });
       deliveries = await this.webhooks(
         row,
         change,
-        page.map((p) => p.sub),
+        page.map((p) => p.object),
         now,
       );
       const last = page.length < this.opts.subscriptionPage;
@@ -144,17 +137,15 @@ export class FanOut {
       const topics: Array<[string, string[] | null]> = [];
       const targeted = (o.targets ?? []).length > 0;
       // An untargeted program or event is every VEN's to read, as it is: no grants to consult.
-      if (targeted) await this.warmGrants(page.map((v) => v.clientId));
-      for (const [i, ven] of page.entries()) {
+      if (targeted) await this.warmGrants(page.map((v) => v.object.clientId));
+      for (const [i, { object: ven }] of page.entries()) {
         if (!targeted) {
           topics.push([venTopic(change, ven.id), null]);
           continue;
         }
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
-        const v = await this.grants().visibility(principalFor(ven.clientId, false), undefined);
-        if (!visibleUnder(o, v)) continue;
-        const s = shown(o, v).targets ?? [];
-        topics.push([venTopic(change, ven.id), s.length === (o.targets ?? []).length ? null : s]);
+        const view = await this.policy.audience.venTopicView(change, ven.clientId);
+        if (view) topics.push([venTopic(change, ven.id), view.shownTargets ?? null]);
       }
       deliveries = topics.length > 0 ? [this.mqttRow(row, topics, now)] : [];
       const last = page.length < this.opts.venPage;
@@ -176,7 +167,8 @@ export class FanOut {
     const needsGrants = change.kind === "PROGRAM" || change.kind === "EVENT";
     // Ask core for every VEN's grants at once (its cache keeps them): one pass of queries without
     // a round trip through the loop below for each.
-    if (needsGrants) await this.warmGrants([...readers].filter(([, r]) => !r.readsAll && !r.disabled).map(([c]) => c));
+    if (needsGrants)
+      await this.warmGrants([...readers].filter(([, r]) => r.role === "ven" && !r.disabled).map(([c]) => c));
     for (const [i, sub] of subs.entries()) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
       // A subscription made after the change does not hear of it.
@@ -185,10 +177,8 @@ export class FanOut {
       if (!reader || reader.disabled) continue;
       const callbacks = callbacksFor(sub, change);
       if (callbacks.length === 0) continue;
-      const visibility = needsGrants
-        ? await this.grants().visibility(principalFor(sub.clientID, reader.readsAll), sub.targets ?? undefined)
-        : {};
-      const view = viewFor(change, { clientId: sub.clientID, readsAll: reader.readsAll, visibility }, sub.targets);
+      const principal = this.policy.principalFor(reader.role, sub.clientID);
+      const view = await this.policy.audience.viewFor(change, { principal, targets: sub.targets });
       if (!view) continue;
       for (const cb of callbacks)
         out.push({
@@ -216,7 +206,7 @@ export class FanOut {
   private async warmGrants(clientIds: readonly string[]): Promise<void> {
     const unique = [...new Set(clientIds)];
     for (let i = 0; i < unique.length; i += YIELD_EVERY) {
-      await Promise.all(unique.slice(i, i + YIELD_EVERY).map((c) => this.grants().of(c)));
+      await Promise.all(unique.slice(i, i + YIELD_EVERY).map((c) => this.policy.grants.of(c)));
       await yieldToIo();
     }
   }

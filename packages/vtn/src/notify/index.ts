@@ -6,28 +6,34 @@
 import { Worker } from "node:worker_threads";
 import type { NotifiersResponse } from "@gridlink/model";
 import type { FastifyBaseLogger } from "fastify";
+import type { ClientRegistry } from "../auth/clients.ts";
 import type { VtnConfig } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import { readsAll } from "../core/principal.ts";
-import type { AnyDb } from "../store/kysely-store.ts";
 import type { Change, Store } from "../store/types.ts";
 import type { UrlPolicy } from "./address-guard.ts";
 import { Deliveries } from "./deliveries.ts";
+import { DeliveryService } from "./delivery-service.ts";
 import { echoCheck } from "./echo.ts";
 import type { EngineStatus, MqttListening } from "./engine.ts";
+import { aclInput, mosquittoAcl } from "./mosquitto-acl.ts";
 import { redact } from "./mqtt-publisher.ts";
 import { Outbox } from "./outbox.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
 export { Deliveries } from "./deliveries.ts";
+export { DeliveryService, type DeliveryView } from "./delivery-service.ts";
 export type { EngineStatus } from "./engine.ts";
 export type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
+export { notifyTables } from "./schema.ts";
 
 const RESTART_MS = 1000;
 
 export class Notifier {
   readonly deliveries: Deliveries;
+  /** The delivery state as a principal may see it (API, console, CLI): core's delivery policy. */
+  readonly service: DeliveryService;
   private readonly outbox: Outbox;
   private readonly echoSender: WebhookSender;
   private worker?: Worker;
@@ -38,14 +44,15 @@ export class Notifier {
   private readonly replies = new Map<number, (s: EngineStatus) => void>();
 
   constructor(
-    store: Store,
-    core: Core,
+    private readonly store: Store,
+    private readonly core: Core,
+    private readonly clients: ClientRegistry,
     private readonly config: VtnConfig,
     private readonly log: FastifyBaseLogger,
   ) {
-    const db = store.db as AnyDb;
-    this.outbox = new Outbox(db);
-    this.deliveries = new Deliveries(db);
+    this.outbox = new Outbox(store, (ids) => clients.standing(ids));
+    this.deliveries = new Deliveries(store);
+    this.service = new DeliveryService(this, core.policy.delivery);
     const policy: UrlPolicy = { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate };
     this.echoSender = new WebhookSender({ timeoutMs: config.webhookTimeoutMs, policy, socketsPerEndpoint: 2 });
 
@@ -70,6 +77,12 @@ export class Notifier {
       await echo(s);
       await this.outbox.recordRole(p.clientId, readsAll(p));
     });
+  }
+
+  /** The ACL file an external Mosquitto needs, from core's MQTT topic policy. */
+  async mosquittoAcl(publisher: string): Promise<string> {
+    const { store, clients, outbox } = this;
+    return mosquittoAcl(await aclInput({ store, clients, outbox, policy: this.core.policy }, publisher));
   }
 
   /** Starts the worker thread; resolves once its broker listens and its workers run. */

@@ -1,11 +1,7 @@
-// Which subscriptions a change notifies, and what each subscriber may see of it. Pure functions
-// over values; the privacy rule itself (granted targets, target hiding) is core/grants.ts's, and
-// reaches here as a Visibility computed for the subscription's client (Definition.md §Object
-// Privacy: "When evaluating whether to send a notification of a change of state of an object with
-// targets, the VTN SHALL use the clientID of a subscription object to discover the associated ven
-// and resource objects, and process the targets as described above").
+// Which callbacks of a subscription a change notifies, and the notification body. Pure functions
+// over values. Whether the subscriber may hear of the change at all, and shown how, is core's
+// audience (core/policy/audience.ts), which fan-out asks.
 import type { Subscription } from "@gridlink/model";
-import { shown, type Visibility, visibleUnder } from "../core/grants.ts";
 import type { Change, Kind } from "../store/types.ts";
 
 /** The notification body (openadr3.yaml `notification`), identical for webhooks and MQTT. */
@@ -58,54 +54,6 @@ export function callbacksFor(sub: Subscription, change: Change): Callback[] {
     out.push({ url: op.callbackUrl, bearerToken: op.bearerToken ?? null });
   }
   return out;
-}
-
-/** Who a subscription belongs to, for privacy. */
-export interface Viewer {
-  clientId: string;
-  readsAll: boolean;
-  /** For programs and events: core's visibility for this client asking with the subscription's targets. */
-  visibility: Visibility;
-}
-
-/** What the viewer receives of the changed object: undefined when it may not see it. */
-export interface View {
-  /** The targets it may see, when target hiding removed some; undefined when shown as stored. */
-  shownTargets?: string[];
-}
-
-/**
- * Privacy and target filtering of one change for one subscription (Definition.md §Object
- * Privacy; §Subscriptions: "Subscription objects may contain targets, which are used by the VTN
- * to filter the notifications to the client in the same manner as targets are used in response
- * filtering").
- */
-export function viewFor(
-  change: Change,
-  viewer: Viewer,
-  subTargets: readonly string[] | null | undefined,
-): View | undefined {
-  const o = change.object as { clientID?: string; targets?: string[] | null };
-  switch (change.kind) {
-    case "PROGRAM":
-    case "EVENT": {
-      if (!visibleUnder(o, viewer.visibility)) return undefined;
-      const s = shown(o, viewer.visibility);
-      const before = o.targets ?? [];
-      const after = s.targets ?? [];
-      return after.length === before.length ? {} : { shownTargets: after };
-    }
-    case "VEN":
-    case "RESOURCE": {
-      if (!viewer.readsAll && o.clientID !== viewer.clientId) return undefined;
-      if (subTargets && subTargets.length > 0 && !(o.targets ?? []).some((t) => subTargets.includes(t)))
-        return undefined;
-      return {};
-    }
-    case "REPORT":
-    case "SUBSCRIPTION":
-      return viewer.readsAll || o.clientID === viewer.clientId ? {} : undefined;
-  }
 }
 
 /** The body a subscriber receives: the shared notification, with its targets hidden when needed. */

@@ -3,9 +3,8 @@
 // access to the MQTT broker's topics"):
 // - OAUTH2_BEARER_TOKEN: the password is the client's OpenADR access token, checked like an API
 //   request; the username is the token's clientID ("{clientID}") or the configured literal.
-// - BL clients (read_all) may subscribe to any topic; a VEN only to the VEN-scoped topics of the
-//   ven objects it owns (events|programs|resources/vens/{venID}/..., vens/{venID}/...).
-// - No client publishes: notifications come from the VTN only.
+// - Who may subscribe to which topic is core's MQTT topic policy (core/policy/mqtt-topic.ts),
+//   injected as `maySubscribe`; no client publishes (notifications come from the VTN only).
 // - ANONYMOUS: anyone connects and subscribes to anything (a private network only; docs/notifications.md).
 
 import { readFileSync } from "node:fs";
@@ -13,8 +12,7 @@ import { createServer as createNetServer, type Server } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { TokenVerifier } from "../auth/tokens.ts";
-import { type Principal, readsAll } from "../core/principal.ts";
-import { venOfFilter } from "./topics.ts";
+import type { Principal } from "../core/principal.ts";
 
 export type MqttAuthMethod = "OAUTH2_BEARER_TOKEN" | "ANONYMOUS";
 
@@ -26,8 +24,8 @@ export interface BrokerOptions {
   /** The username clients must send with OAUTH2_BEARER_TOKEN: "{clientID}" or a literal. */
   username: string;
   verifier: TokenVerifier;
-  /** Whether the ven object `venId` belongs to `clientId`. */
-  ownsVen(clientId: string, venId: string): Promise<boolean>;
+  /** Whether `p` may subscribe to the topic filter (core's MQTT topic policy). */
+  maySubscribe(p: Principal, filter: string): Promise<boolean>;
   onError(msg: string, err?: unknown): void;
   /** Called when a client connects or disconnects. */
   onClients?(): void;
@@ -93,10 +91,7 @@ export class EmbeddedBroker {
       if (opts.auth === "ANONYMOUS") return callback(null, sub);
       const p = this.principals.get(client);
       if (!p) return callback(null, null);
-      if (readsAll(p)) return callback(null, sub);
-      const venId = venOfFilter(sub.topic);
-      if (!venId) return callback(null, null);
-      opts.ownsVen(p.clientId, venId).then(
+      opts.maySubscribe(p, sub.topic).then(
         (ok) => callback(null, ok ? sub : null),
         (err) => {
           opts.onError("MQTT subscribe check failed", err);

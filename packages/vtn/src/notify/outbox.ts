@@ -3,10 +3,13 @@
 // Fan-out reads it back here, in pages, outside any request.
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@gridlink/model";
-import type { AnyDb } from "../store/kysely-store.ts";
-import type { Change, Kind, StoreTx } from "../store/types.ts";
+import type { Kysely } from "kysely";
+import type { ClientStanding } from "../auth/clients.ts";
+import type { Role } from "../core/principal.ts";
+import type { ModuleTables } from "../store/module.ts";
+import type { Change, Kind, ObjectStore, Seq, StoreTx } from "../store/types.ts";
 import { notificationOf, PROGRAM_SCOPED, programOf } from "./matching.ts";
-import type { NewDelivery } from "./schema.ts";
+import { type NewDelivery, type NotifyTables, notifyTables } from "./schema.ts";
 
 export interface ChangeRow {
   seq: number;
@@ -26,16 +29,31 @@ export interface Progress {
   done?: boolean;
 }
 
+/** A subscribing client as fan-out sees it: the role its principal is built with, and its standing. */
+export interface Reader {
+  role: Role;
+  disabled: boolean;
+}
+
+/** What the auth module tells of clients it knows (ClientRegistry.standing). */
+export type ClientDirectory = (clientIds: readonly string[]) => Promise<Map<string, ClientStanding>>;
+
 const INSERT_CHUNK = 400;
 
 export class Outbox {
   private readonly subscribedKinds = new Map<Kind, boolean>();
+  private readonly db: Kysely<NotifyTables>;
 
-  constructor(private readonly db: AnyDb) {}
+  constructor(
+    private readonly store: ModuleTables & ObjectStore,
+    private readonly directory: ClientDirectory,
+  ) {
+    this.db = store.tables(notifyTables);
+  }
 
   /** The store.onChange listener: one row per change, in the writing transaction. */
   static async record(tx: StoreTx, changes: readonly Change[], now = Date.now()): Promise<void> {
-    const db = tx.db as AnyDb;
+    const db = tx.tables(notifyTables);
     for (let i = 0; i < changes.length; i += INSERT_CHUNK) {
       const rows = changes.slice(i, i + INSERT_CHUNK).map((c) => ({
         id: randomUUID(),
@@ -59,16 +77,9 @@ export class Outbox {
     // Which kinds have subscribers, cached: writes are serialised, so a transaction that changes
     // subscriptions drops the cache before any later transaction can read it.
     if (changes.some((c) => c.kind === "SUBSCRIPTION")) this.subscribedKinds.clear();
-    const db = tx.db as AnyDb;
     for (const kind of new Set(changes.map((c) => c.kind))) {
       if (this.subscribedKinds.has(kind)) continue;
-      const hit = await db
-        .selectFrom("subscriptions")
-        .select("seq")
-        .where("objects", "like", `%|${kind}|%`)
-        .limit(1)
-        .executeTakeFirst();
-      this.subscribedKinds.set(kind, hit !== undefined);
+      this.subscribedKinds.set(kind, await tx.anySubscriber(kind));
     }
     const wanted = new Map(this.subscribedKinds);
     if (changes.some((c) => c.kind === "SUBSCRIPTION")) this.subscribedKinds.clear();
@@ -85,63 +96,41 @@ export class Outbox {
 
   /** Changes not yet fully fanned out, oldest first. */
   async unfinished(limit: number): Promise<ChangeRow[]> {
-    return (await this.db
+    const rows = await this.db
       .selectFrom("notify_changes")
       .select(["seq", "id", "kind", "operation", "body", "created_at", "sub_cursor", "ven_cursor"])
       .where("done", "=", 0)
       .orderBy("seq")
       .limit(limit)
-      .execute()) as ChangeRow[];
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      seq: Number(r.seq),
+      kind: r.kind as Kind,
+      operation: r.operation as Change["operation"],
+      created_at: Number(r.created_at),
+      sub_cursor: Number(r.sub_cursor),
+      ven_cursor: Number(r.ven_cursor),
+    }));
   }
 
   /** Subscriptions after `cursor` (by seq) that name this object type and, where it applies, its program. */
-  async subscriptions(
-    change: Change,
-    cursor: number,
-    limit: number,
-  ): Promise<Array<{ seq: number; sub: Subscription }>> {
-    let q = this.db
-      .selectFrom("subscriptions")
-      .select(["seq", "body"])
-      .where("seq", ">", cursor)
-      .where("objects", "like", `%|${change.kind}|%`);
-    const program = programOf(change);
-    if (PROGRAM_SCOPED.has(change.kind))
-      q = q.where((eb) =>
-        program ? eb.or([eb("program_id", "is", null), eb("program_id", "=", program)]) : eb("program_id", "is", null),
-      );
-    const rows = await q.orderBy("seq").limit(limit).execute();
-    return rows.map((r) => ({ seq: Number(r.seq), sub: JSON.parse(r.body as string) as Subscription }));
+  subscriptions(change: Change, cursor: number, limit: number): Promise<Seq<Subscription>[]> {
+    return this.store.subscribers({
+      kind: change.kind,
+      programId: programOf(change),
+      programScoped: PROGRAM_SCOPED.has(change.kind),
+      after: cursor,
+      limit,
+    });
   }
 
   /**
    * Ven objects after `cursor` whose client may be granted one of `targets` (all vens when the
-   * object is untargeted). A superset: each candidate is then checked with core's grants.
+   * object is untargeted). A superset: each candidate is then asked of core's audience.
    */
-  async venCandidates(
-    targets: readonly string[],
-    cursor: number,
-    limit: number,
-  ): Promise<Array<{ seq: number; id: string; clientId: string }>> {
-    let q = this.db.selectFrom("vens").select(["seq", "id", "client_id"]).where("seq", ">", cursor);
-    if (targets.length > 0) {
-      const list = [...targets];
-      const viaVens = this.db
-        .selectFrom("targets as t")
-        .innerJoin("vens as v", "v.id", "t.object_id")
-        .select("v.client_id")
-        .where("t.kind", "=", "VEN")
-        .where("t.target", "in", list);
-      const viaResources = this.db
-        .selectFrom("targets as t")
-        .innerJoin("resources as r", "r.id", "t.object_id")
-        .select("r.client_id")
-        .where("t.kind", "=", "RESOURCE")
-        .where("t.target", "in", list);
-      q = q.where("client_id", "in", viaVens.union(viaResources));
-    }
-    const rows = await q.orderBy("seq").limit(limit).execute();
-    return rows.map((r) => ({ seq: Number(r.seq), id: r.id as string, clientId: r.client_id as string }));
+  venCandidates(targets: readonly string[], cursor: number, limit: number) {
+    return this.store.venOwners({ after: cursor, limit, grantedAnyOf: targets.length > 0 ? targets : undefined });
   }
 
   /** Marks changes fanned out at once (nobody to notify). */
@@ -155,8 +144,8 @@ export class Outbox {
   }
 
   /** Whether any subscription exists. */
-  async anySubscription(): Promise<boolean> {
-    return (await this.db.selectFrom("subscriptions").select("seq").limit(1).executeTakeFirst()) !== undefined;
+  anySubscription(): Promise<boolean> {
+    return this.store.anySubscriber();
   }
 
   /** Writes a fan-out step's deliveries and moves the change's cursors, in one transaction. */
@@ -166,7 +155,7 @@ export class Outbox {
         const chunk = deliveries.slice(i, i + INSERT_CHUNK).map((d) => ({ ...d, updated_at: d.created_at }));
         await trx.insertInto("notify_deliveries").values(chunk).execute();
       }
-      const set: Record<string, number> = {};
+      const set: { sub_cursor?: number; ven_cursor?: number; done?: number } = {};
       if (progress.subCursor !== undefined) set.sub_cursor = progress.subCursor;
       if (progress.venCursor !== undefined) set.ven_cursor = progress.venCursor;
       if (progress.done) set.done = 1;
@@ -184,13 +173,23 @@ export class Outbox {
       .execute();
   }
 
+  /** Clients recorded as reading all objects (clients of an external issuer, for the Mosquitto ACL). */
+  async recordedReaders(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("notify_client_roles")
+      .select("client_id")
+      .where("reads_all", "=", 1)
+      .execute();
+    return rows.map((r) => r.client_id);
+  }
+
   /**
-   * Whether each client reads all objects: the built-in issuer's role when it knows the client
-   * (disabled clients are left out: they get nothing), else the role recorded at its last
-   * subscription write, else VEN (the least privilege).
+   * The role of each subscribing client: the built-in issuer's when it knows the client (with its
+   * standing: disabled clients get nothing), else the role recorded at its last subscription
+   * write, else VEN (the least privilege).
    */
-  async readers(clientIds: readonly string[]): Promise<Map<string, { readsAll: boolean; disabled: boolean }>> {
-    const out = new Map<string, { readsAll: boolean; disabled: boolean }>();
+  async readers(clientIds: readonly string[]): Promise<Map<string, Reader>> {
+    const out = new Map<string, Reader>();
     if (clientIds.length === 0) return out;
     const ids = [...new Set(clientIds)];
     const recorded = await this.db
@@ -198,18 +197,9 @@ export class Outbox {
       .select(["client_id", "reads_all"])
       .where("client_id", "in", ids)
       .execute();
-    for (const r of recorded) out.set(r.client_id as string, { readsAll: Number(r.reads_all) === 1, disabled: false });
-    const registered = await this.db
-      .selectFrom("clients")
-      .select(["client_id", "role", "disabled"])
-      .where("client_id", "in", ids)
-      .execute();
-    for (const r of registered)
-      out.set(r.client_id as string, {
-        readsAll: r.role === "bl" || r.role === "admin",
-        disabled: Number(r.disabled) === 1,
-      });
-    for (const id of ids) if (!out.has(id)) out.set(id, { readsAll: false, disabled: false });
+    for (const r of recorded) out.set(r.client_id, { role: Number(r.reads_all) === 1 ? "bl" : "ven", disabled: false });
+    for (const [id, s] of await this.directory(ids)) out.set(id, { role: s.role, disabled: s.disabled });
+    for (const id of ids) if (!out.has(id)) out.set(id, { role: "ven", disabled: false });
     return out;
   }
 }

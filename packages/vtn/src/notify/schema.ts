@@ -1,4 +1,4 @@
-// The notifier's tables (a migration registered in store/migrations.ts as 0002-notify-outbox).
+// The notifier's tables, a StoreModule (the store runs its migration, 0002-notify-outbox, at open).
 //
 // notify_changes: one row per object change, written inside the change's own transaction (the
 //   transactional outbox). Fan-out turns it into deliveries page by page, keeping its progress in
@@ -8,11 +8,12 @@
 // targets_owner: an index on the core's targets table for the fan-out's grant lookups.
 // notify_client_roles: whether a subscribing client reads all objects (BL) or is a VEN, recorded
 //   when it writes a subscription, so privacy holds for clients of an external token issuer too.
-import { type Kysely, type Migration, sql } from "kysely";
+import { type Generated, type Kysely, type Migration, sql } from "kysely";
+import type { StoreModule } from "../store/module.ts";
 
 type Dialect = "sqlite" | "postgres";
 
-export function notifyOutboxMigration(dialect: Dialect): Migration {
+function notifyOutboxMigration(dialect: Dialect): Migration {
   const seq = dialect === "sqlite" ? "integer" : "bigserial";
   return {
     async up(db: Kysely<unknown>) {
@@ -106,3 +107,38 @@ export interface DeliveryRow {
 }
 
 export type NewDelivery = Omit<DeliveryRow, "seq" | "attempts" | "last_status" | "last_error" | "updated_at">;
+
+export interface NotifyChangesTable {
+  seq: Generated<number>;
+  id: string;
+  kind: string;
+  operation: string;
+  object_id: string;
+  body: string;
+  created_at: number;
+  sub_cursor: Generated<number>;
+  ven_cursor: Generated<number>;
+  done: Generated<number>;
+}
+
+export interface NotifyDeliveriesTable extends Omit<DeliveryRow, "seq" | "attempts"> {
+  seq: Generated<number>;
+  attempts: Generated<number>;
+}
+
+export interface NotifyClientRolesTable {
+  client_id: string;
+  reads_all: number;
+  updated_at: number;
+}
+
+export interface NotifyTables {
+  notify_changes: NotifyChangesTable;
+  notify_deliveries: NotifyDeliveriesTable;
+  notify_client_roles: NotifyClientRolesTable;
+}
+
+export const notifyTables: StoreModule<NotifyTables> = {
+  name: "notify",
+  migrations: (dialect) => ({ "0002-notify-outbox": notifyOutboxMigration(dialect) }),
+};

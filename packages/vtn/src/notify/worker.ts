@@ -5,11 +5,13 @@ import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
+import { ClientRegistry } from "../auth/clients.ts";
+import { authTables } from "../auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "../auth/tokens.ts";
-import { Grants } from "../core/grants.ts";
-import type { AnyDb } from "../store/kysely-store.ts";
+import { createPolicy } from "../core/index.ts";
 import { openSqliteStore } from "../store/sqlite/index.ts";
 import { type Log, NotifyEngine } from "./engine.ts";
+import { notifyTables } from "./schema.ts";
 import { type FromWorker, serializeError, type ToWorker, type WorkerData } from "./worker-protocol.ts";
 
 const port = parentPort;
@@ -45,16 +47,23 @@ function lowerPriority(): void {
 
 lowerPriority();
 try {
-  const store = await openSqliteStore({ file: join(config.dataDir, "gridlink.sqlite"), sync: config.sqliteSync });
-  let grants = new Grants(store);
+  const store = await openSqliteStore({
+    file: join(config.dataDir, "gridlink.sqlite"),
+    sync: config.sqliteSync,
+    modules: [authTables, notifyTables],
+  });
+  // The worker's own policy over its own connection; its granted-target cache is dropped when
+  // the API thread says vens or resources changed ("grants").
+  const policy = createPolicy(store);
+  const clients = new ClientRegistry(store);
   const verifier: TokenVerifier =
     config.auth.mode === "external"
       ? new ExternalVerifier(config.auth)
       : BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds);
   const engine = new NotifyEngine({
-    db: store.db as AnyDb,
     store,
-    grants: () => grants,
+    policy,
+    directory: (ids) => clients.standing(ids),
     verifier,
     config,
     log,
@@ -66,7 +75,7 @@ try {
         engine.wake();
         return;
       case "grants":
-        grants = new Grants(store);
+        policy.grants.invalidate();
         return;
       case "status":
         post({ type: "status", id: m.id, status: engine.status() });

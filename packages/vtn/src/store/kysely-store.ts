@@ -1,22 +1,35 @@
 // The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Objects are kept as JSON
 // text with indexed columns beside them (tables.ts); targets live in their own indexed table.
+import type { Subscription } from "@gridlink/model";
 import { type Kysely, sql, type Transaction } from "kysely";
-import { Conflict } from "../core/errors.ts";
+import { UniqueViolation } from "./errors.ts";
+import type { StoreModule } from "./module.ts";
+import type { CoreTables } from "./schema.ts";
 import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
 import type {
   Change,
   ChangeListener,
+  Cursor,
   Derived,
   Kind,
   ListQuery,
   ObjectStore,
   ObjectsByKind,
+  Seq,
   Store,
   StoreTx,
+  SubscriberQuery,
 } from "./types.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: tables are described at run time by tables.ts
-export type AnyDb = Kysely<any>;
+/**
+ * Core's tables, typed (schema.ts). The generic per-kind queries below pick their table and
+ * filter columns at run time (tables.ts), which Kysely's types cannot follow: those go through
+ * `dyn`, the same connection untyped, and nothing outside this file sees it.
+ */
+export type CoreDb = Kysely<CoreTables>;
+// biome-ignore lint/suspicious/noExplicitAny: per-kind tables chosen at run time (tables.ts)
+type DynDb = Kysely<any>;
+const dyn = (db: CoreDb): DynDb => db as unknown as DynDb;
 
 export interface DialectHooks {
   dialect: "sqlite" | "postgres";
@@ -35,11 +48,11 @@ interface PendingWrite {
 const MAX_GROUP = 64;
 
 class Reader implements ObjectStore {
-  constructor(protected readonly q: AnyDb) {}
+  constructor(protected readonly q: CoreDb) {}
 
   async list<K extends Kind>(kind: K, lq: ListQuery): Promise<ObjectsByKind[K][]> {
     const { table } = TABLES[kind];
-    let query = this.q.selectFrom(table).select("body");
+    let query = dyn(this.q).selectFrom(table).select("body");
     for (const [key, col] of Object.entries(FILTER_COLUMNS)) {
       const v = lq[key as keyof typeof FILTER_COLUMNS];
       if (v !== undefined) query = query.where(col, "=", v);
@@ -78,7 +91,7 @@ class Reader implements ObjectStore {
   }
 
   async get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined> {
-    const row = await this.q.selectFrom(TABLES[kind].table).select("body").where("id", "=", id).executeTakeFirst();
+    const row = await dyn(this.q).selectFrom(TABLES[kind].table).select("body").where("id", "=", id).executeTakeFirst();
     return row ? JSON.parse(row.body as string) : undefined;
   }
 
@@ -103,7 +116,7 @@ class Reader implements ObjectStore {
   }
 
   async nameTaken(kind: "PROGRAM" | "VEN", name: string, exceptId?: string): Promise<boolean> {
-    let q = this.q.selectFrom(TABLES[kind].table).select("id").where("name", "=", name);
+    let q = dyn(this.q).selectFrom(TABLES[kind].table).select("id").where("name", "=", name);
     if (exceptId) q = q.where("id", "!=", exceptId);
     return (await q.executeTakeFirst()) !== undefined;
   }
@@ -113,20 +126,76 @@ class Reader implements ObjectStore {
     if (exceptId) q = q.where("id", "!=", exceptId);
     return (await q.executeTakeFirst()) !== undefined;
   }
+
+  async subscribers(sq: SubscriberQuery): Promise<Seq<Subscription>[]> {
+    let q = this.q
+      .selectFrom("subscriptions")
+      .select(["seq", "body"])
+      .where("seq", ">", sq.after)
+      .where("objects", "like", `%|${sq.kind}|%`);
+    const program = sq.programId;
+    if (sq.programScoped)
+      q = q.where((eb) =>
+        program ? eb.or([eb("program_id", "is", null), eb("program_id", "=", program)]) : eb("program_id", "is", null),
+      );
+    const rows = await q.orderBy("seq").limit(sq.limit).execute();
+    return rows.map((r) => ({ seq: Number(r.seq), object: JSON.parse(r.body) as Subscription }));
+  }
+
+  async anySubscriber(kind?: Kind): Promise<boolean> {
+    let q = this.q.selectFrom("subscriptions").select("seq");
+    if (kind) q = q.where("objects", "like", `%|${kind}|%`);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  async venOwners(vq: Cursor & { grantedAnyOf?: readonly string[] }): Promise<Seq<{ id: string; clientId: string }>[]> {
+    let q = this.q.selectFrom("vens").select(["seq", "id", "client_id"]).where("seq", ">", vq.after);
+    if (vq.grantedAnyOf && vq.grantedAnyOf.length > 0) {
+      const list = [...vq.grantedAnyOf];
+      const viaVens = this.q
+        .selectFrom("targets as t")
+        .innerJoin("vens as v", "v.id", "t.object_id")
+        .select("v.client_id")
+        .where("t.kind", "=", "VEN")
+        .where("t.target", "in", list);
+      const viaResources = this.q
+        .selectFrom("targets as t")
+        .innerJoin("resources as r", "r.id", "t.object_id")
+        .select("r.client_id")
+        .where("t.kind", "=", "RESOURCE")
+        .where("t.target", "in", list);
+      q = q.where("client_id", "in", viaVens.union(viaResources));
+    }
+    const rows = await q.orderBy("seq").limit(vq.limit).execute();
+    return rows.map((r) => ({ seq: Number(r.seq), object: { id: r.id, clientId: r.client_id } }));
+  }
 }
+
+/** A module's typed builder over `db`, once the store was opened with that module (its migrations ran). */
+function moduleDb<T>(registered: ReadonlySet<string>, m: StoreModule<unknown>, db: unknown): T {
+  if (!registered.has(m.name))
+    throw new Error(
+      `store module "${m.name}" was not registered when the store was opened (its migrations did not run)`,
+    );
+  return db as T;
+}
+
+/** Objects removed per page by a cascade (removeAll). */
+const CASCADE_PAGE = 500;
 
 class Writer extends Reader implements StoreTx {
   readonly changes: Change[] = [];
 
   constructor(
-    private readonly trx: Transaction<unknown> & AnyDb,
+    private readonly trx: Transaction<CoreTables>,
     private readonly hooks: DialectHooks,
+    private readonly modules: ReadonlySet<string>,
   ) {
     super(trx);
   }
 
-  get db(): unknown {
-    return this.trx;
+  tables<DB>(m: StoreModule<DB>): Transaction<DB> {
+    return moduleDb<Transaction<DB>>(this.modules, m as StoreModule<unknown>, this.trx);
   }
 
   private row<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived) {
@@ -152,41 +221,59 @@ class Writer extends Reader implements StoreTx {
     try {
       return await run();
     } catch (err) {
-      if (this.hooks.isUniqueViolation(err))
-        throw new Conflict(`a ${kind.toLowerCase()} with this name already exists`);
+      if (this.hooks.isUniqueViolation(err)) throw new UniqueViolation(kind, err);
       throw err;
     }
   }
 
   async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
     await this.guard(kind, () =>
-      this.trx
+      dyn(this.trx)
         .insertInto(TABLES[kind].table)
         .values(this.row(kind, o, d))
         .execute(),
     );
     await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, true);
+    this.changes.push({ kind, operation: "CREATE", object: o });
   }
 
   async update<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
     const { id: _id, ...values } = this.row(kind, o, d);
-    await this.guard(kind, () => this.trx.updateTable(TABLES[kind].table).set(values).where("id", "=", o.id).execute());
+    await this.guard(kind, () =>
+      dyn(this.trx).updateTable(TABLES[kind].table).set(values).where("id", "=", o.id).execute(),
+    );
     await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, false);
+    this.changes.push({ kind, operation: "UPDATE", object: o });
   }
 
-  async remove(kind: Kind, id: string): Promise<void> {
-    await this.trx.deleteFrom(TABLES[kind].table).where("id", "=", id).execute();
-    await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", id).execute();
+  async remove<K extends Kind>(kind: K, o: ObjectsByKind[K]): Promise<void> {
+    await dyn(this.trx).deleteFrom(TABLES[kind].table).where("id", "=", o.id).execute();
+    await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", o.id).execute();
+    this.changes.push({ kind, operation: "DELETE", object: o });
   }
 
-  changed(change: Change): void {
-    this.changes.push(change);
+  async removeAll<K extends Kind>(kind: K, where: Pick<ListQuery, "programId" | "venId">): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const page = await this.list(kind, { ...where, skip: 0, limit: CASCADE_PAGE });
+      for (const o of page) await this.remove(kind, o);
+      n += page.length;
+      if (page.length < CASCADE_PAGE) return n;
+    }
   }
+}
+
+export interface KyselyStoreOptions {
+  /** `db` serves transactions; `readDb` reads outside them (see the constructor). */
+  readDb?: CoreDb;
+  /** Modules whose migrations ran on this database (their names). */
+  modules?: ReadonlyArray<StoreModule<unknown>>;
 }
 
 export class KyselyStore extends Reader implements Store {
   private readonly listeners: ChangeListener[] = [];
-  private readonly commitHooks: Array<(changes: readonly Change[]) => void> = [];
+  private readonly commitHooks = new Set<(changes: readonly Change[]) => void>();
+  private readonly modules: ReadonlySet<string>;
 
   /**
    * `db` serves transactions; `readDb` serves reads outside them. With SQLite they are two
@@ -194,15 +281,20 @@ export class KyselyStore extends Reader implements Store {
    * transaction and sees only committed state; with PostgreSQL both are the pool.
    */
   constructor(
-    readonly db: AnyDb,
+    private readonly db: CoreDb,
     private readonly hooks: DialectHooks,
-    readDb: AnyDb = db,
+    opts: KyselyStoreOptions = {},
   ) {
-    super(readDb);
+    super(opts.readDb ?? db);
+    this.modules = new Set((opts.modules ?? []).map((m) => m.name));
   }
 
   get dialect() {
     return this.hooks.dialect;
+  }
+
+  tables<DB>(m: StoreModule<DB>): Kysely<DB> {
+    return moduleDb<Kysely<DB>>(this.modules, m as StoreModule<unknown>, this.db);
   }
 
   /**
@@ -233,7 +325,7 @@ export class KyselyStore extends Reader implements Store {
         const outcomes: Array<{ ok: boolean; value: unknown; changes: readonly Change[] }> = [];
         try {
           await this.db.transaction().execute(async (trx) => {
-            for (const w of batch) outcomes.push(await this.runOne(trx as Transaction<unknown> & AnyDb, w));
+            for (const w of batch) outcomes.push(await this.runOne(trx, w));
           });
         } catch (err) {
           for (const w of batch) w.reject(err);
@@ -254,9 +346,9 @@ export class KyselyStore extends Reader implements Store {
     }
   }
 
-  private async runOne(trx: Transaction<unknown> & AnyDb, w: PendingWrite) {
+  private async runOne(trx: Transaction<CoreTables>, w: PendingWrite) {
     await sql`savepoint gridlink_write`.execute(trx);
-    const tx = new Writer(trx, this.hooks);
+    const tx = new Writer(trx, this.hooks, this.modules);
     try {
       const value = await w.fn(tx);
       if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
@@ -273,8 +365,9 @@ export class KyselyStore extends Reader implements Store {
     this.listeners.push(listener);
   }
 
-  afterCommit(hook: (changes: readonly Change[]) => void): void {
-    this.commitHooks.push(hook);
+  afterCommit(hook: (changes: readonly Change[]) => void): () => void {
+    this.commitHooks.add(hook);
+    return () => this.commitHooks.delete(hook);
   }
 
   async ready(): Promise<boolean> {

@@ -1,7 +1,8 @@
 // Schema migrations, run at start. Written once with Kysely's schema builder for every dialect;
-// the only dialect difference is the auto-increment sequence column.
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
-import { notifyOutboxMigration } from "../notify/schema.ts";
+// the only dialect difference is the auto-increment sequence column. Core's tables are here;
+// modules with tables of their own (auth, notify) bring their migrations as a StoreModule.
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { StoreModule } from "./module.ts";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -65,32 +66,30 @@ function initial(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex("targets_lookup").on("targets").columns(["kind", "target", "object_id"]).execute();
       await db.schema.createIndex("targets_object").on("targets").columns(["kind", "object_id"]).execute();
-      // Clients of the built-in token issuer (auth/clients.ts).
-      await db.schema
-        .createTable("clients")
-        .addColumn("client_id", "text", (c) => c.primaryKey())
-        .addColumn("name", "text", (c) => c.notNull().unique())
-        .addColumn("role", "text", (c) => c.notNull())
-        .addColumn("secret_hash", "text", (c) => c.notNull())
-        .addColumn("created_at", "text", (c) => c.notNull())
-        .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
-        .execute();
-      void sql;
+      // The clients table of the built-in token issuer was created here up to 0.1.0; it is auth's
+      // own migration now (auth/schema.ts), which creates it only where it is missing.
     },
   };
 }
 
 /** Later migrations append here with the next number; never edit a released one. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return { "0001-initial": initial(dialect), "0002-notify-outbox": notifyOutboxMigration(dialect) };
+  return { "0001-initial": initial(dialect) };
 }
 
+/** Runs core's migrations and every module's, in name order (Kysely's Migrator). */
 export async function migrate(
   db: Kysely<unknown>,
   dialect: Dialect,
-  extra: Record<string, Migration> = {},
+  modules: ReadonlyArray<StoreModule<unknown>> = [],
 ): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => ({ ...migrationsFor(dialect), ...extra }) };
+  const all: Record<string, Migration> = { ...migrationsFor(dialect) };
+  for (const m of modules)
+    for (const [name, migration] of Object.entries(m.migrations(dialect))) {
+      if (name in all) throw new Error(`migration ${name} of store module "${m.name}" is named twice`);
+      all[name] = migration;
+    }
+  const provider: MigrationProvider = { getMigrations: async () => all };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;

@@ -2,6 +2,7 @@
 // (scale-out) are adapters over Kysely. Every list call carries the privacy filter that core
 // computed, so the store never decides who may see what, it only applies the filter.
 import type { Event, Program, Report, Resource, Subscription, Ven } from "@gridlink/model";
+import type { ModuleTables, ModuleTablesTx } from "./module.ts";
 
 export interface ObjectsByKind {
   PROGRAM: Program;
@@ -54,6 +55,26 @@ export interface Change<K extends Kind = Kind> {
 /** Called inside the writing transaction, so what it writes (the outbox) commits with the change. */
 export type ChangeListener = (tx: StoreTx, changes: readonly Change[]) => Promise<void>;
 
+/** A page of rows after a cursor (the row's `seq`), for readers that walk a whole table. */
+export interface Cursor {
+  after: number;
+  limit: number;
+}
+
+export interface Seq<T> {
+  seq: number;
+  object: T;
+}
+
+/** What a notification audience query needs of a change (notify's fan-out). */
+export interface SubscriberQuery extends Cursor {
+  kind: Kind;
+  /** For program-scoped kinds: subscriptions of this program or of none; undefined = of none only. */
+  programId?: string;
+  /** Whether a subscription's programID filters this kind (PROGRAM, EVENT, REPORT, SUBSCRIPTION). */
+  programScoped: boolean;
+}
+
 export interface ObjectStore {
   list<K extends Kind>(kind: K, q: ListQuery): Promise<ObjectsByKind[K][]>;
   get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined>;
@@ -62,26 +83,33 @@ export interface ObjectStore {
   /** Whether an object with this unique name exists (programName; venName), excluding `exceptId`. */
   nameTaken(kind: "PROGRAM" | "VEN", name: string, exceptId?: string): Promise<boolean>;
   resourceNameTaken(venId: string, name: string, exceptId?: string): Promise<boolean>;
+  /** Subscriptions that name `q.kind` (and, where it applies, its program), after a cursor, by seq. */
+  subscribers(q: SubscriberQuery): Promise<Seq<Subscription>[]>;
+  /** Whether any subscription names `kind` (any at all when undefined). */
+  anySubscriber(kind?: Kind): Promise<boolean>;
+  /**
+   * Ven objects after a cursor whose client may be granted one of `grantedAnyOf` (through the ven
+   * or its resources); all vens when undefined. A superset for the audience of a targeted change.
+   */
+  venOwners(q: Cursor & { grantedAnyOf?: readonly string[] }): Promise<Seq<{ id: string; clientId: string }>[]>;
 }
 
-export interface StoreTx extends ObjectStore {
+export interface StoreTx extends ObjectStore, ModuleTablesTx {
+  /** Each write records its change (CREATE, UPDATE, DELETE); listeners see them before commit. */
   insert<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
   update<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
-  remove(kind: Kind, id: string): Promise<void>;
-  /** Records a change; listeners run before commit. */
-  changed(change: Change): void;
-  /** Raw access for adapters' own modules (outbox, clients); typed by each module. */
-  readonly db: unknown;
+  remove<K extends Kind>(kind: K, object: ObjectsByKind[K]): Promise<void>;
+  /** Removes every object of `kind` matching `where` (a cascade), a page at a time; each recorded. */
+  removeAll<K extends Kind>(kind: K, where: Pick<ListQuery, "programId" | "venId">): Promise<number>;
 }
 
-export interface Store extends ObjectStore {
+export interface Store extends ObjectStore, ModuleTables {
   /** Runs `fn` in one transaction; change listeners run inside it, after-commit hooks after it. */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   onChange(listener: ChangeListener): void;
-  afterCommit(hook: (changes: readonly Change[]) => void): void;
+  /** Runs after each commit that changed something; returns a function that removes the hook. */
+  afterCommit(hook: (changes: readonly Change[]) => void): () => void;
   ready(): Promise<boolean>;
   close(): Promise<void>;
   readonly dialect: "sqlite" | "postgres";
-  /** The Kysely instance, for modules that own their own tables (auth clients, outbox). */
-  readonly db: unknown;
 }

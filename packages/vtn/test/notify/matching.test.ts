@@ -2,7 +2,7 @@
 // tables of cases over the pure functions.
 import type { Subscription } from "@gridlink/model";
 import { describe, expect, it } from "vitest";
-import { bodyFor, callbacksFor, notificationOf, programOf, viewFor } from "../../src/notify/matching.ts";
+import { bodyFor, callbacksFor, notificationOf, programOf } from "../../src/notify/matching.ts";
 import type { Change } from "../../src/store/types.ts";
 
 const sub = (ops: Array<[string[], string[], string]>, extra: Partial<Subscription> = {}): Subscription =>
@@ -91,57 +91,6 @@ describe("callbacksFor", () => {
     expect(callbacksFor(s, change("EVENT", "CREATE", { programID: "p" }))).toEqual([
       { url: "https://a", bearerToken: "tok" },
     ]);
-  });
-});
-
-describe("viewFor", () => {
-  const ven = { clientId: "c1", readsAll: false };
-  const grantedVen = (allowed: string[], includeUntargeted = true) => ({
-    ...ven,
-    visibility: { filter: { anyOf: allowed, includeUntargeted }, allowed: new Set(allowed) },
-  });
-  const bl = { clientId: "bl", readsAll: true, visibility: {} };
-  const cases: Array<[string, Change, Parameters<typeof viewFor>[1], string[] | null, unknown]> = [
-    ["untargeted event, VEN", change("EVENT", "CREATE", { targets: null }), grantedVen(["g"]), null, {}],
-    ["event targeted at a granted target", change("EVENT", "CREATE", { targets: ["g"] }), grantedVen(["g"]), null, {}],
-    ["event targeted elsewhere", change("EVENT", "CREATE", { targets: ["h"] }), grantedVen(["g"]), null, undefined],
-    [
-      "target hiding",
-      change("PROGRAM", "UPDATE", { targets: ["g", "h"] }),
-      grantedVen(["g"]),
-      null,
-      { shownTargets: ["g"] },
-    ],
-    ["BL sees all targets", change("EVENT", "CREATE", { targets: ["g", "h"] }), bl, null, {}],
-    ["own report", change("REPORT", "CREATE", { clientID: "c1" }), grantedVen([]), null, {}],
-    ["another VEN's report", change("REPORT", "CREATE", { clientID: "c2" }), grantedVen([]), null, undefined],
-    [
-      "another VEN's subscription",
-      change("SUBSCRIPTION", "DELETE", { clientID: "c2" }),
-      grantedVen([]),
-      null,
-      undefined,
-    ],
-    ["BL and any report", change("REPORT", "UPDATE", { clientID: "c2" }), bl, null, {}],
-    ["own ven", change("VEN", "UPDATE", { clientID: "c1", targets: ["x"] }), grantedVen([]), null, {}],
-    ["another VEN's resource", change("RESOURCE", "CREATE", { clientID: "c2" }), grantedVen([]), null, undefined],
-    [
-      "subscription targets filter vens",
-      change("VEN", "UPDATE", { clientID: "c1", targets: ["x"] }),
-      bl,
-      ["y"],
-      undefined,
-    ],
-    [
-      "subscription targets match vens",
-      change("RESOURCE", "UPDATE", { clientID: "c1", targets: ["x", "y"] }),
-      bl,
-      ["y"],
-      {},
-    ],
-  ];
-  it.each(cases)("%s", (_name, c, viewer, targets, expected) => {
-    expect(viewFor(c, viewer, targets)).toEqual(expected);
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { eventBody, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { aclInput, mosquittoAcl } from "../../src/notify/mosquitto-acl.ts";
+import { mosquittoAcl } from "../../src/notify/mosquitto-acl.ts";
 
 const MOSQUITTO = existsSync("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
 
@@ -57,7 +57,7 @@ describe("MQTT notifications through Mosquitto", () => {
     ])
       execFileSync("mosquitto_passwd", ["-b", passwd, user, pw]);
     chmodSync(passwd, 0o644);
-    writeFileSync(join(dir, "acl"), mosquittoAcl(await aclInput(t.vtn.store.db as never, "gridlink-vtn")), {
+    writeFileSync(join(dir, "acl"), await t.vtn.notifier.mosquittoAcl("gridlink-vtn"), {
       mode: 0o644,
     });
     writeFileSync(

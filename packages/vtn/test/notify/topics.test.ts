@@ -1,7 +1,9 @@
 // MQTT topic names and the VEN-scoped filters a VEN may subscribe to (notify/topics.ts; notifier
 // doc §8, §9).
+
+import { venOfTopicFilter as venOfFilter } from "@gridlink/model";
 import { describe, expect, it } from "vitest";
-import { blTopics, operationTopics, venOfFilter, venTopic } from "../../src/notify/topics.ts";
+import { blTopics, operationTopics, venTopic } from "../../src/notify/topics.ts";
 import type { Change } from "../../src/store/types.ts";
 
 const change = (kind: Change["kind"], operation: Change["operation"], object: Record<string, unknown> = {}) =>

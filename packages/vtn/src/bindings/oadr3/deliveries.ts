@@ -3,7 +3,6 @@
 // for the console, and Prometheus metrics. Thin: parse, call the DeliveryService, render.
 import type { FastifyInstance } from "fastify";
 import { Invalid } from "../../core/errors.ts";
-import { DeliveryService } from "../../notify/delivery-service.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { Channel, DeliveryState } from "../../notify/schema.ts";
 import { principalOf } from "./objects.ts";
@@ -55,7 +54,7 @@ export const DELIVERY_PATHS = {
 };
 
 export async function deliveryRoutes(app: FastifyInstance, opts: { notifier: Notifier }) {
-  const svc = new DeliveryService(opts.notifier);
+  const svc = opts.notifier.service;
   app.get("/gridlink/deliveries", (req) => {
     const q = req.query as Raw;
     return svc.list(principalOf(req), {

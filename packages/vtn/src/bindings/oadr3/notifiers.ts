@@ -1,15 +1,14 @@
 // GET /notifiers and the twelve GET /notifiers/mqtt/topics/... operations of openadr3.yaml
-// (notifier doc §7, §8). Topic names are the notifier's (notify/topics.ts); who may ask for which
-// follows the YAML's scopes: the all-objects topics need read_all (the YAML's undeclared read_bl
-// is taken as BL), VEN-scoped ones read_ven_objects and a ven the client owns (else 404, as GET
-// /vens/{venID}). /notifiers itself is open to any authenticated client (docs/notifications.md).
+// (notifier doc §7, §8). Topic names are the model's (notifier-topics.ts); who may ask for which
+// is core's MQTT topic policy (core/policy/mqtt-topic.ts). /notifiers itself is open to any
+// authenticated client (docs/notifications.md).
+import { TOPIC_PREFIX } from "@gridlink/model";
 import type { FastifyInstance } from "fastify";
-import { requireScope } from "../../core/context.ts";
 import { NotFound } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Notifier } from "../../notify/index.ts";
-import { operationTopics, TOPIC_PREFIX } from "../../notify/topics.ts";
+import { operationTopics } from "../../notify/topics.ts";
 import { principalOf } from "./objects.ts";
 import { pathId } from "./query.ts";
 
@@ -17,16 +16,16 @@ type Resolve = (p: Principal, params: unknown, core: Core) => Promise<{ prefix: 
 
 const bl =
   (prefix: () => string): Resolve =>
-  async (p) => {
-    requireScope(p, "read_all");
+  async (p, _params, core) => {
+    core.policy.mqtt.mayListBlTopics(p);
     return { prefix: prefix() };
   };
 
 const program =
   (prefix: (id: string) => string, withCreate: boolean): Resolve =>
   async (p, params, core) => {
-    requireScope(p, "read_all");
     const id = pathId(params, "programID");
+    core.policy.mqtt.mayListBlTopics(p);
     await core.programs.get(p, id);
     return { prefix: prefix(id), withCreate };
   };
@@ -34,8 +33,8 @@ const program =
 const ven =
   (prefix: (id: string) => string, withCreate: boolean): Resolve =>
   async (p, params, core) => {
-    requireScope(p, "read_all", "read_ven_objects");
     const id = pathId(params, "venID");
+    core.policy.mqtt.mayListVenTopics(p);
     await core.vens.get(p, id);
     return { prefix: prefix(id), withCreate };
   };

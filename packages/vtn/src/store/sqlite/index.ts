@@ -4,14 +4,16 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, type Migration, SqliteDialect } from "kysely";
-import { type AnyDb, KyselyStore } from "../kysely-store.ts";
+import { Kysely, SqliteDialect } from "kysely";
+import { type CoreDb, KyselyStore } from "../kysely-store.ts";
 import { migrate } from "../migrations.ts";
+import type { StoreModule } from "../module.ts";
 
 export interface SqliteOptions {
   file: string;
   sync?: "normal" | "full";
-  migrations?: Record<string, Migration>;
+  /** Modules with tables of their own (auth, notify): their migrations run at open. */
+  modules?: ReadonlyArray<StoreModule<unknown>>;
 }
 
 export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore> {
@@ -21,8 +23,8 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
   database.pragma(`synchronous = ${opts.sync === "full" ? "FULL" : "NORMAL"}`);
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  const db: AnyDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  await migrate(db, "sqlite", opts.migrations);
+  const db: CoreDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  await migrate(db as Kysely<unknown>, "sqlite", opts.modules);
   let readDb = db;
   let reader: Database.Database | undefined;
   if (opts.file !== ":memory:") {
@@ -46,7 +48,7 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
         await db.destroy();
       },
     },
-    readDb,
+    { readDb, modules: opts.modules },
   );
 }
 

@@ -1,10 +1,11 @@
 // Targeting as access control (Definition.md §Object Privacy, "program and event objects -
 // targeting"): a VEN may read a targeted program or event only through targets that BL granted
-// to its ven object or that ven's resources.
+// to its ven object or that ven's resources. This file decides which targets a client holds, and
+// what a list or one object looks like to it; program.ts and event.ts apply it.
 import { effectiveTargets, hideTargets } from "@gridlink/model";
-import type { Store, TargetFilter } from "../store/types.ts";
-import type { Principal } from "./principal.ts";
-import { readsAll } from "./principal.ts";
+import { LRUCache } from "lru-cache";
+import type { ObjectStore, TargetFilter } from "../../store/types.ts";
+import { type Principal, readsAll } from "../principal.ts";
 
 export interface Visibility {
   filter?: TargetFilter;
@@ -12,25 +13,31 @@ export interface Visibility {
   allowed?: ReadonlySet<string>;
 }
 
-/** Granted targets per VEN client, cached until a ven or resource changes. */
-export class Grants {
-  private readonly cache = new Map<string, Promise<Set<string>>>();
+/** Clients whose granted targets are kept; one set is small (a few targets). */
+const GRANTS_KEPT = 50_000;
 
-  constructor(private readonly store: Store) {
-    store.afterCommit((changes) => {
-      if (changes.some((c) => c.kind === "VEN" || c.kind === "RESOURCE")) this.cache.clear();
-    });
-  }
+/**
+ * Granted targets per VEN client, kept until a ven or resource changes (`invalidate`, called by
+ * whoever assembles core: after each commit that changed one, and by the notifier's worker when
+ * the API thread tells it so).
+ */
+export class TargetGrants {
+  private readonly cache = new LRUCache<string, Promise<Set<string>>>({ max: GRANTS_KEPT });
+
+  constructor(private readonly store: Pick<ObjectStore, "grantedTargets">) {}
 
   of(clientId: string): Promise<Set<string>> {
     let g = this.cache.get(clientId);
     if (!g) {
       g = this.store.grantedTargets(clientId);
-      if (this.cache.size > 50_000) this.cache.clear();
       this.cache.set(clientId, g);
       g.catch(() => this.cache.delete(clientId));
     }
     return g;
+  }
+
+  invalidate(): void {
+    this.cache.clear();
   }
 
   /**
@@ -47,7 +54,7 @@ export class Grants {
   }
 }
 
-/** Target hiding for a program or event shown to a VEN. */
+/** Target hiding for a program or event shown under `v`. */
 export function shown<T extends { targets?: string[] | null }>(o: T, v: Visibility): T {
   if (!v.allowed || !o.targets) return o;
   return { ...o, targets: hideTargets(o.targets, v.allowed) };
