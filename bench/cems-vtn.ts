@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
+import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
 
 export interface FleetCredentials {
   clientId: string;
@@ -18,7 +18,7 @@ const H = 3_600_000;
 /** n VEN clients, each with a ven object targeted "fleet"; a program; a price event; a telemetry event reporting every minute. */
 export async function seedFleet(dataDir: string, n: number, log: (s: string) => void): Promise<FleetCredentials[]> {
   const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false });
-  const bl: Principal = { role: "bl", clientId: "bench-bl", scopes: new Set(ROLE_SCOPES.bl) };
+  const bl: Principal = principalFor("bl", "bench-bl");
   const creds: FleetCredentials[] = [];
   const t0 = Date.now();
   for (let i = 0; i < n; i += 25) {

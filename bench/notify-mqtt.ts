@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
+import { createVtn, type Principal, principalFor, ROLE_SCOPES } from "@gridlink/vtn";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
   benchEvent,
@@ -42,7 +42,7 @@ async function seed(dataDir: string) {
   const t0 = Date.now();
   const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false, mqttBroker: "none" });
   const blCreds = await vtn.clients.add({ role: "bl", name: "bench-bl" });
-  const bl: Principal = { role: "bl", clientId: blCreds.clientId, scopes: new Set(ROLE_SCOPES.bl) };
+  const bl: Principal = principalFor("bl", blCreds.clientId);
   const vens: Array<{ clientId: string; venId: string; token: string }> = [];
   for (let i = 0; i < VENS; i++) {
     const clientId = `bench-ven-${i}`;

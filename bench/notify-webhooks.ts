@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
+import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
   benchEvent,
@@ -54,7 +54,7 @@ async function seed(dataDir: string, receivers: string[]) {
     mqttBroker: "none",
   });
   const blCreds = await vtn.clients.add({ role: "bl", name: "bench-bl" });
-  const bl: Principal = { role: "bl", clientId: blCreds.clientId, scopes: new Set(ROLE_SCOPES.bl) };
+  const bl: Principal = principalFor("bl", blCreds.clientId);
   for (let i = 0; i < VENS; i++)
     await vtn.core.vens.create(bl, { venName: `ven-${i}`, clientID: `bench-ven-${i}`, targets: ["bench", `ven-${i}`] });
   const program = await vtn.core.programs.create(bl, { programName: "bench" });
@@ -62,7 +62,7 @@ async function seed(dataDir: string, receivers: string[]) {
     await Promise.all(
       Array.from({ length: Math.min(50, VENS - i) }, (_, k) => {
         const n = i + k;
-        const ven: Principal = { role: "ven", clientId: `bench-ven-${n}`, scopes: new Set(ROLE_SCOPES.ven) };
+        const ven: Principal = principalFor("ven", `bench-ven-${n}`);
         return vtn.core.subscriptions.create(ven, {
           clientName: `ven-${n}`,
           programID: program.id,

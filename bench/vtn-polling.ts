@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
+import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
 import Database from "better-sqlite3";
 import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
 
@@ -54,7 +54,7 @@ function priceEvent(programID: string, j: number) {
 async function seed(dataDir: string) {
   const t0 = Date.now();
   const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false });
-  const bl: Principal = { role: "bl", clientId: "bench-bl", scopes: new Set(ROLE_SCOPES.bl) };
+  const bl: Principal = principalFor("bl", "bench-bl");
   const venClient = await vtn.clients.add({ role: "ven", name: "bench-ven" });
   for (let i = 0; i < VENS; i++) {
     const clientID = i === 7 ? venClient.clientId : `other-ven-${i}`;

@@ -14,7 +14,7 @@ import {
   varySite,
 } from "@gridlink/cems";
 import { VenClient } from "@gridlink/ven";
-import { createVtn, type Principal, ROLE_SCOPES } from "@gridlink/vtn";
+import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
 import { type Args, flag, UsageError } from "./args.ts";
 
 export const SIM_USAGE = `gridlink sim --sites 100 (--provision DATA_DIR | --credentials FILE) [--vtn URL] [--config site.yaml]
@@ -33,7 +33,7 @@ async function provision(dataDir: string, n: number): Promise<Cred[]> {
   if (known.length >= n) return known.slice(0, n);
   const vtn = await createVtn({ dataDir, demo: false, logLevel: "silent" });
   try {
-    const admin: Principal = { role: "bl", clientId: "gridlink-sim", scopes: new Set(ROLE_SCOPES.bl) };
+    const admin: Principal = principalFor("bl", "gridlink-sim");
     for (let i = known.length; i < n; i++) {
       const venName = `sim-${String(i + 1).padStart(4, "0")}`;
       const c = await vtn.clients.add({ role: "ven", name: venName });

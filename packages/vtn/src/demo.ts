@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClientCredentials, ClientRegistry } from "./auth/clients.ts";
 import type { Core } from "./core/index.ts";
-import { ROLE_SCOPES } from "./core/principal.ts";
+import { principalFor } from "./core/principal.ts";
 
 export interface DemoCredentials {
   bl: ClientCredentials;
@@ -19,7 +19,7 @@ export async function seedDemo(
 ): Promise<DemoCredentials | undefined> {
   if ((await clients.count()) > 0) return undefined;
   const bl = await clients.add({ role: "bl", name: "demo-bl" });
-  const blPrincipal = { role: "bl" as const, clientId: bl.clientId, scopes: new Set(ROLE_SCOPES.bl) };
+  const blPrincipal = principalFor("bl", bl.clientId);
   const vens: DemoCredentials["vens"] = [];
   for (const name of ["demo-ven-1", "demo-ven-2"]) {
     const c = await clients.add({ role: "ven", name });

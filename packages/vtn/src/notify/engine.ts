@@ -185,6 +185,7 @@ export class NotifyEngine {
         auth: c.mqttAuth,
         username: c.mqttUsername,
         verifier: this.deps.verifier,
+        mayPublish: () => this.deps.policy.mqtt.mayPublish(),
         maySubscribe: (p, filter) =>
           this.deps.policy.mqtt.maySubscribe(
             p,

@@ -26,6 +26,8 @@ export interface BrokerOptions {
   verifier: TokenVerifier;
   /** Whether `p` may subscribe to the topic filter (core's MQTT topic policy). */
   maySubscribe(p: Principal, filter: string): Promise<boolean>;
+  /** Whether a client may publish (core's MQTT topic policy: none may). */
+  mayPublish(): boolean;
   onError(msg: string, err?: unknown): void;
   /** Called when a client connects or disconnects. */
   onClients?(): void;
@@ -86,7 +88,7 @@ export class EmbeddedBroker {
       );
     };
     aedes.authorizePublish = (_client, _packet, callback) =>
-      callback(new Error("clients do not publish on this broker"));
+      callback(opts.mayPublish() ? null : new Error("clients do not publish on this broker"));
     aedes.authorizeSubscribe = (client, sub, callback) => {
       if (opts.auth === "ANONYMOUS") return callback(null, sub);
       const p = this.principals.get(client);
