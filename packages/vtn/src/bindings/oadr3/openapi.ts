@@ -47,7 +47,9 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is untyped JSON
 function apiPage(doc: any): string {
   const rows: string[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: path items of the untyped OpenAPI document
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+    // biome-ignore lint/suspicious/noExplicitAny: operations of the untyped OpenAPI document
     for (const [method, op] of Object.entries<any>(item)) {
       if (!["get", "post", "put", "delete"].includes(method)) continue;
       const scopes = (op.security ?? []).flatMap((s: Record<string, string[]>) => s.oAuth2ClientCredentials ?? []);
