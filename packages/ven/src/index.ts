@@ -1,4 +1,5 @@
-// @gridlink/ven: the OpenADR 3.1 client SDK (depends on @gridlink/model only).
+// @gridlink/ven: the OpenADR 3.1 client SDK, which also talks to 3.0.1 VTNs (a base URL ending in
+// /3.0.1; dialect301.ts). Depends on @gridlink/model only.
 
 export {
   BlClient,
@@ -13,6 +14,7 @@ export {
   type VenQuery,
 } from "./clients.ts";
 export { type CollectionSpec, encodeId, PAGE_SIZE, type Page, Reader, Writer } from "./collections.ts";
+export { Dialect301, isOadr30Url, Oadr301Unsupported } from "./dialect301.ts";
 export * from "./errors.ts";
 export { type IntakeMode, type IntakeOptions, NotificationIntake } from "./intake.ts";
 export { EventMirror, type MirrorChange, type MirrorOptions } from "./mirror.ts";

@@ -4,6 +4,7 @@
 // Retry policy: GET, PUT and DELETE are idempotent (RFC 9110 §9.2.2) and are retried on any
 // network error, timeout, 429 or 5xx. POST creates an object, so it is retried only where the VTN
 // cannot have acted on it: connection refused, 429 and 503. A Retry-After header is honoured.
+import { Dialect301, isOadr30Url } from "./dialect301.ts";
 import { errorCode, errorFor, type OadrError, type RequestInfo, TransportError } from "./errors.ts";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -68,6 +69,8 @@ export class Transport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly onExchange?: (e: Exchange) => void;
+  /** Set for a 3.0.x base URL: the 3.1 operations are carried out in 3.0.1 (dialect301.ts). */
+  private readonly dialect?: Dialect301;
 
   constructor(
     opts: TransportOptions,
@@ -83,6 +86,7 @@ export class Transport {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
     this.onExchange = opts.onExchange;
+    if (isOadr30Url(this.baseUrl)) this.dialect = new Dialect301();
   }
 
   setAuthorizer(auth: Authorizer): void {
@@ -102,6 +106,12 @@ export class Transport {
 
   /** One API operation: JSON body out, parsed JSON back, OadrError on an error status. */
   async json<T>(req: ApiRequest): Promise<T> {
+    if (this.dialect) return (await this.dialect.call(req, (wire) => this.wireJson(wire))) as T;
+    return this.wireJson<T>(req);
+  }
+
+  /** `req` sent as it is, in the VTN's own version. */
+  private async wireJson<T>(req: ApiRequest): Promise<T> {
     const url = this.url(req.path, req.query);
     const info: RequestInfo = { operationId: req.operationId, method: req.method, url };
     const useAuth = req.auth !== false;
