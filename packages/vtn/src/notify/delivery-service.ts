@@ -69,6 +69,8 @@ export class DeliveryService {
 
   async list(p: Principal, f: Omit<DeliveryFilter, "clientId">): Promise<DeliveryView[]> {
     const scope = this.policy.listScope(p);
+    // A channel the principal may not see has nothing for it (not the channel it may see instead).
+    if (scope.channel && f.channel && f.channel !== scope.channel) return [];
     const rows = await this.notifier.deliveries.list({
       ...f,
       clientId: scope.clientId,
