@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Scope } from "@gridlink/model";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 import { Unauthorized } from "../core/errors.ts";
 import { type Principal, ROLE_SCOPES, type Role } from "../core/principal.ts";
 
@@ -54,7 +55,8 @@ function scopesOf(payload: JWTPayload, role: Role): Set<Scope> {
 
 /** Caches verified tokens until they expire: the polling path then verifies each token once. */
 class VerifiedCache {
-  private readonly map = new Map<string, { p: Principal; exp: number }>();
+  // A bounded LRU: a full cache forgets the least recently used token (verified again on its next use).
+  private readonly map = new LRUCache<string, { p: Principal; exp: number }>({ max: 20_000 });
   constructor(private readonly now: () => Date) {}
   get(token: string): Principal | undefined {
     const e = this.map.get(token);
@@ -66,7 +68,6 @@ class VerifiedCache {
     return e.p;
   }
   set(token: string, p: Principal, expSeconds: number | undefined): void {
-    if (this.map.size >= 20_000) this.map.clear();
     this.map.set(token, { p, exp: (expSeconds ?? this.now().getTime() / 1000 + 60) * 1000 });
   }
 }

@@ -4,6 +4,7 @@
 // committed change of their kind, or when an active event in them ends. Results are frozen so
 // bindings can memoize their serialized form per result (see bindings/oadr3/objects.ts).
 // Invalidation is per process: a multi-instance deployment must turn it off (readCache: false).
+import { LRUCache } from "lru-cache";
 import type { Kind, Store } from "../store/types.ts";
 
 interface Entry {
@@ -13,7 +14,8 @@ interface Entry {
 }
 
 export class ReadCache {
-  private readonly entries = new Map<Kind, Map<string, Entry>>();
+  /** Per kind, a bounded LRU of answers: a full one forgets the least recently asked. */
+  private readonly entries = new Map<Kind, LRUCache<string, Entry>>();
   private readonly generation = new Map<Kind, number>();
 
   constructor(
@@ -36,7 +38,7 @@ export class ReadCache {
   ): Promise<readonly T[]> {
     let map = this.entries.get(kind);
     if (!map) {
-      map = new Map();
+      map = new LRUCache({ max: this.maxEntriesPerKind });
       this.entries.set(kind, map);
     }
     const hit = map.get(key);
@@ -46,7 +48,6 @@ export class ReadCache {
     const frozen = Object.freeze(value);
     // A write that committed while we loaded may not be in `value`: do not keep it then.
     if ((this.generation.get(kind) ?? 0) === gen) {
-      if (map.size >= this.maxEntriesPerKind) map.clear();
       map.set(key, { value: frozen, expires });
     }
     return frozen;

@@ -2,6 +2,7 @@
 // and a per-endpoint cap (one slow or dead receiver holds at most its own few slots, never the
 // others'), and records outcomes in batches: delivered, retry later (backoff with jitter), or dead
 // letter. No transaction is open while anything is sent.
+import { LRUCache } from "lru-cache";
 import { isDead, type RetryPolicy, retryDelay } from "./backoff.ts";
 import type { Claimed, Deliveries, Outcome } from "./deliveries.ts";
 import { yieldToIo } from "./fanout.ts";
@@ -37,7 +38,8 @@ export class Dispatcher {
   private readonly active = new Map<string, number>();
   /** Per endpoint: deliveries queued or in flight. */
   private readonly heldBy = new Map<string, number>();
-  private readonly bodies = new Map<number, string>();
+  /** Notification bodies by change, a bounded LRU (a missing one is read again from the outbox). */
+  private readonly bodies = new LRUCache<number, string>({ max: 2000 });
   private held = 0;
   /** Rows claimed and not yet written back (held, or finished with the outcome not yet recorded). */
   private readonly claimed = new Set<number>();
@@ -176,7 +178,6 @@ export class Dispatcher {
   private async bodiesFor(rows: Claimed[]): Promise<void> {
     const missing = [...new Set(rows.map((r) => r.change_seq))].filter((s) => !this.bodies.has(s));
     if (missing.length === 0) return;
-    if (this.bodies.size > 2000) this.bodies.clear();
     for (const [s, b] of await this.deliveries.bodies(missing)) this.bodies.set(s, b);
   }
 

@@ -1,6 +1,12 @@
-// A fixed-window counter per key (remote address or client id), kept in memory.
+// A fixed-window counter per key (remote address or client id), kept in memory. The keys are a
+// bounded LRU: when full, the least recently counted key is forgotten, never every client's count.
+import { LRUCache } from "lru-cache";
+
+/** Keys counted at once; a key idle for longest is dropped first. */
+const KEYS_KEPT = 100_000;
+
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly windows = new LRUCache<string, { start: number; count: number }>({ max: KEYS_KEPT });
 
   constructor(
     private readonly max: number,
@@ -12,7 +18,6 @@ export class RateLimiter {
     if (this.max <= 0) return true;
     let w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) {
-      if (this.windows.size > 100_000) this.windows.clear();
       w = { start: now, count: 0 };
       this.windows.set(key, w);
     }

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import { LRUCache } from "lru-cache";
 import { type CoreDb, KyselyStore } from "../kysely-store.ts";
 import { migrate } from "../migrations.ts";
 import type { StoreModule } from "../module.ts";
@@ -57,7 +58,8 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
  * the prepared statements by SQL text (the set of distinct queries is small and fixed).
  */
 function withStatementCache(database: Database.Database): Database.Database {
-  const statements = new Map<string, Database.Statement>();
+  // A bounded LRU: the set of distinct queries is small and fixed, so nothing is evicted in practice.
+  const statements = new LRUCache<string, Database.Statement>({ max: 2000 });
   const prepare = (source: string) => {
     let st = statements.get(source);
     if (!st) {
@@ -65,7 +67,6 @@ function withStatementCache(database: Database.Database): Database.Database {
       // (the notifier's worker, the CLI), a deferred one that read first could not upgrade and
       // would fail with SQLITE_BUSY instead of waiting its turn.
       st = database.prepare(source === "begin" ? "begin immediate" : source);
-      if (statements.size > 2000) statements.clear();
       statements.set(source, st);
     }
     return st;
