@@ -1,6 +1,7 @@
 // The running part of the notifier: fan-out, the dispatcher with its webhook sender and MQTT
 // publisher, the embedded broker, pruning. It runs in the notifier's worker thread (worker.ts) on
 // its own database connection, so delivery work never holds the API's event loop.
+import { getHeapStatistics } from "node:v8";
 import type { TokenVerifier } from "../auth/tokens.ts";
 import type { VtnConfig } from "../config.ts";
 import type { Policy } from "../core/index.ts";
@@ -34,6 +35,8 @@ export interface EngineStatus {
   quiet: boolean;
   inFlight: number;
   mqttClients?: number;
+  /** The worker thread's own V8 heap in use. */
+  heapUsedBytes: number;
   metrics: MetricsSnapshot;
 }
 
@@ -143,6 +146,7 @@ export class NotifyEngine {
       quiet: this.dispatcher.quiet && !this.fanout.running,
       inFlight: this.dispatcher.inFlight,
       mqttClients: this.broker?.connectedClients,
+      heapUsedBytes: getHeapStatistics().used_heap_size,
       metrics: this.metrics.snapshot(),
     };
   }

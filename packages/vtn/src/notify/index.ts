@@ -113,14 +113,14 @@ export class Notifier {
     this.send({ type: "wake" });
   }
 
-  /** What the worker is doing; an idle status when it is not running. */
-  status(): Promise<EngineStatus> {
+  /** What the worker is doing; an idle status when it is not running. `gc`: its heap after a collection. */
+  status(gc = false): Promise<EngineStatus> {
     const w = this.worker;
     if (!w) return Promise.resolve(idle());
     const id = ++this.requests;
     return new Promise((resolve) => {
       this.replies.set(id, resolve);
-      w.postMessage({ type: "status", id } satisfies ToWorker);
+      w.postMessage({ type: "status", id, gc } satisfies ToWorker);
     });
   }
 
@@ -233,6 +233,7 @@ function idle(): EngineStatus {
   return {
     quiet: true,
     inFlight: 0,
+    heapUsedBytes: 0,
     metrics: { since: new Date().toISOString(), channels: { WEBHOOK: none, MQTT: none } },
   };
 }

@@ -13,7 +13,8 @@ export type ToWorker =
   | { type: "wake" }
   /** A ven or resource changed: the worker's cached grants are stale. */
   | { type: "grants" }
-  | { type: "status"; id: number }
+  /** `gc`: collect garbage first, so that `heapUsedBytes` is what the worker keeps (memory tests). */
+  | { type: "status"; id: number; gc?: boolean }
   | { type: "stop" };
 
 export type FromWorker =
