@@ -14,6 +14,7 @@ export type Claimed = Pick<
   | "target"
   | "bearer"
   | "shown_targets"
+  | "format"
   | "attempts"
   | "created_at"
 >;
@@ -27,6 +28,7 @@ const COLUMNS = [
   "target",
   "bearer",
   "shown_targets",
+  "format",
   "attempts",
   "created_at",
 ] as const;

@@ -6,6 +6,7 @@ import type { TokenVerifier } from "../auth/tokens.ts";
 import type { VtnConfig } from "../config.ts";
 import type { Policy } from "../core/index.ts";
 import type { Store } from "../store/types.ts";
+import type { Claimed } from "./deliveries.ts";
 import { Deliveries } from "./deliveries.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { FanOut, MQTT_ENDPOINT } from "./fanout.ts";
@@ -14,6 +15,7 @@ import { type MetricsSnapshot, NotifyMetrics } from "./metrics.ts";
 import { EmbeddedBroker } from "./mqtt-broker.ts";
 import { ExternalPublisher, embeddedPublisher, type MqttPublisher, mqttTransport } from "./mqtt-publisher.ts";
 import { type ClientDirectory, Outbox } from "./outbox.ts";
+import { notificationBody301 } from "./render301.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -88,7 +90,7 @@ export class NotifyEngine {
       this.deliveries,
       {
         WEBHOOK: (d, shared) =>
-          this.sender.post(d.target, bodyFor(shared, d.shown_targets), {
+          this.sender.post(d.target, webhookBody(shared, d), {
             ...(d.bearer ? { authorization: `Bearer ${d.bearer}` } : {}),
             "webhook-id": d.id,
             "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
@@ -211,4 +213,10 @@ export class NotifyEngine {
       );
     }
   }
+}
+
+/** A subscriber's webhook body: the shared one with its targets hidden, in its OpenADR version. */
+function webhookBody(shared: string, d: Claimed): string {
+  const body = bodyFor(shared, d.shown_targets);
+  return d.format === "3.0.1" ? notificationBody301(body) : body;
 }

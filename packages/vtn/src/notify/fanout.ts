@@ -5,10 +5,12 @@
 // and nothing is fanned out twice.
 import { randomUUID } from "node:crypto";
 import type { Subscription } from "@gridlink/model";
+import { VERSION_301 } from "@gridlink/model/oadr301";
 import type { Policy } from "../core/index.ts";
 import type { Change } from "../store/types.ts";
 import { callbacksFor, type NotificationBody } from "./matching.ts";
 import type { ChangeRow, Outbox, Progress } from "./outbox.ts";
+import { wants301 } from "./render301.ts";
 import type { NewDelivery } from "./schema.ts";
 import { blTopics, PER_VEN_KINDS, venTopic } from "./topics.ts";
 
@@ -191,6 +193,7 @@ export class FanOut {
           subscription_id: sub.id,
           client_id: sub.clientID,
           shown_targets: view.shownTargets ? JSON.stringify(view.shownTargets) : null,
+          format: wants301(sub) ? VERSION_301 : null,
           state: "PENDING",
           next_at: now,
           created_at: now,
@@ -222,6 +225,7 @@ export class FanOut {
       subscription_id: null,
       client_id: null,
       shown_targets: null,
+      format: null,
       state: "PENDING",
       next_at: now,
       created_at: now,

@@ -97,6 +97,8 @@ export interface DeliveryRow {
   client_id: string | null;
   /** JSON array of the targets the subscriber may see, when target hiding changed them; else null. */
   shown_targets: string | null;
+  /** WEBHOOK: the OpenADR version of the body ("3.0.1" for 3.0.1 subscribers); null = 3.1. */
+  format: string | null;
   state: DeliveryState;
   attempts: number;
   next_at: number;
@@ -138,7 +140,17 @@ export interface NotifyTables {
   notify_client_roles: NotifyClientRolesTable;
 }
 
+/** 0003: the body version of a webhook delivery (3.0.1 subscribers get 3.0.1 bodies). */
+const deliveryFormat: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("notify_deliveries").addColumn("format", "text").execute();
+  },
+};
+
 export const notifyTables: StoreModule<NotifyTables> = {
   name: "notify",
-  migrations: (dialect) => ({ "0002-notify-outbox": notifyOutboxMigration(dialect) }),
+  migrations: (dialect) => ({
+    "0002-notify-outbox": notifyOutboxMigration(dialect),
+    "0003-notify-delivery-format": deliveryFormat,
+  }),
 };
