@@ -1,6 +1,10 @@
 // Stopping a long-running command on SIGTERM (what systemd, Docker and Kubernetes send) or SIGINT
 // (Ctrl-C): the first signal starts a graceful stop and the process exits 0 once it is done; a
 // second signal, or a stop that takes longer than the deadline, ends the process at once with 1.
+// A signal repeated within SAME_SIGNAL_MS counts as the first: Ctrl-C under `npm start` reaches
+// this process twice, once from the terminal (to the whole process group) and once forwarded by npm.
+const SAME_SIGNAL_MS = 1000;
+
 export interface StopOnSignalOptions {
   /** Give up on a graceful stop after this long (below Kubernetes' default 30 s grace). */
   deadlineMs?: number;
@@ -10,13 +14,14 @@ export interface StopOnSignalOptions {
 
 export function stopOnSignal(stop: (signal: NodeJS.Signals) => Promise<void>, opts: StopOnSignalOptions): void {
   const deadlineMs = opts.deadlineMs ?? 20_000;
-  let stopping = false;
+  let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < SAME_SIGNAL_MS) return;
       opts.log(`${signal} again: exiting without waiting for the stop to finish`);
       process.exit(1);
     }
-    stopping = true;
+    firstAt = Date.now();
     setTimeout(() => {
       opts.log(`not stopped within ${deadlineMs} ms: exiting anyway`);
       process.exit(1);
