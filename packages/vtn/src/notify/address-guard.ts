@@ -2,46 +2,49 @@
 // IPs and reserved IPs", including names that resolve to them). The check runs when a
 // subscription is written and again at every connection (a DNS answer may change in between).
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from "node:dns";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
+import ipaddr from "ipaddr.js";
 
-const blocked = new BlockList();
-for (const [net, bits] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const)
-  blocked.addSubnet(net, bits, "ipv4");
-for (const [net, bits] of [
-  ["::", 128],
-  ["::1", 128],
-  ["64:ff9b::", 96],
-  ["100::", 64],
-  ["2001:db8::", 32],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const)
-  blocked.addSubnet(net, bits, "ipv6");
+/**
+ * IPv6 forms that carry an IPv4 address a translator or tunnel may deliver to (RFC 4291 §2.5.5
+ * IPv4-compatible and -mapped, RFC 6145 IPv4-translated, RFC 6052/8215 NAT64, RFC 3056 6to4,
+ * RFC 4380 Teredo server and client): each embedded IPv4 address must be public as well.
+ */
+function embeddedIpv4(bytes: number[]): number[][] {
+  const zero = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
+  const tail = bytes.slice(12, 16);
+  const out: number[][] = [];
+  if (zero(0, 12)) out.push(tail); // ::a.b.c.d (compatible)
+  if (zero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) out.push(tail); // ::ffff:a.b.c.d
+  if (zero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zero(10, 12)) out.push(tail); // ::ffff:0:a.b.c.d
+  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b) out.push(tail); // 64:ff9b::/96, 64:ff9b:1::/48
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) out.push(bytes.slice(2, 6)); // 2002::/16
+  if (bytes[0] === 0x20 && bytes[1] === 0x01 && bytes[2] === 0 && bytes[3] === 0) {
+    out.push(bytes.slice(4, 8)); // Teredo server
+    out.push(tail.map((b) => b ^ 0xff)); // Teredo client, obfuscated
+  }
+  return out;
+}
 
-/** Whether an IP address is loopback, private, link-local, reserved or multicast. */
+const EMBEDDING_RANGES = new Set(["ipv4Mapped", "rfc6145", "rfc6052", "6to4", "teredo"]);
+
+/**
+ * Whether an IP address is anything but public unicast: loopback, private, link-local, shared,
+ * reserved, documentation, benchmarking, multicast (ipaddr.js keeps the IANA special-purpose
+ * registries), or an IPv6 form embedding such an IPv4 address.
+ */
 export function isPrivateAddress(ip: string): boolean {
-  const v = isIP(ip);
-  if (v === 4) return blocked.check(ip, "ipv4");
-  if (v !== 6) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return blocked.check(mapped[1], "ipv4");
-  return blocked.check(ip, "ipv6");
+  if (!ipaddr.isValid(ip)) return true;
+  const addr = ipaddr.parse(ip);
+  if (addr.kind() === "ipv4") return addr.range() !== "unicast";
+  const v6 = addr as ipaddr.IPv6;
+  const bytes = v6.toByteArray();
+  const embedded = embeddedIpv4(bytes);
+  if (embedded.some((b) => new ipaddr.IPv4(b).range() !== "unicast")) return true;
+  const range = v6.range();
+  if (range === "unicast") return false;
+  // A mapped or translated address of a public IPv4 host is as public as that host.
+  return !(EMBEDDING_RANGES.has(range) && embedded.length > 0);
 }
 
 export interface UrlPolicy {
