@@ -2,6 +2,7 @@
 // Delivery is the notifier's business (src/notify); here they are stored and listed.
 import type { Subscription, SubscriptionRequest } from "@gridlink/model";
 import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
+import { Invalid } from "./errors.ts";
 import type { Policy } from "./policy/index.ts";
 import type { Principal } from "./principal.ts";
 
@@ -16,6 +17,20 @@ export interface SubscriptionQuery extends Page {
  * `p` is who writes it.
  */
 export type SubscriptionCheck = (s: Subscription, p: Principal) => Promise<void>;
+
+/**
+ * A bearerToken is sent as an HTTP Authorization header value (openadr3.yaml objectOperations:
+ * "callback endpoints should accept the provided bearer token"): RFC 9110 §5.5 field values hold
+ * no control characters, so such a token could never be sent and is refused as written.
+ */
+function checkBearerTokens(req: SubscriptionRequest): void {
+  (req.objectOperations ?? []).forEach((op, i) => {
+    const t = op.bearerToken;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+    if (typeof t === "string" && /[\u0000-\u001f\u007f]/.test(t))
+      throw new Invalid(`body.objectOperations[${i}].bearerToken`, "must not contain control characters");
+  });
+}
 
 export class Subscriptions {
   private readonly checks: SubscriptionCheck[] = [];
@@ -49,6 +64,7 @@ export class Subscriptions {
   async create(p: Principal, body: unknown): Promise<Subscription> {
     this.policy.subscription.mayWrite(p);
     const req = checkedBody<SubscriptionRequest>("subscriptionRequest", body, ["clientID"]);
+    checkBearerTokens(req);
     await this.checkProgram(p, req.programID);
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION"), ...req, clientID: p.clientId };
     for (const c of this.checks) await c(o, p);
@@ -62,6 +78,7 @@ export class Subscriptions {
     const policy = this.policy.subscription;
     policy.mayWrite(p);
     const req = checkedBody<SubscriptionRequest>("subscriptionRequest", body, ["clientID"]);
+    checkBearerTokens(req);
     const old = policy.seen(p, await this.deps.store.get("SUBSCRIPTION", id), id);
     await this.checkProgram(p, req.programID);
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION", old), ...req, clientID: old.clientID };

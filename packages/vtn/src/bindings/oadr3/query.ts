@@ -12,10 +12,13 @@ function one(q: Raw, name: string): string | undefined {
   return v;
 }
 
+/** Plain decimal digits only: Number() would also take "", " 1", "1.0", "0x10" and "-0". */
+const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
+
 function int(q: Raw, name: string, min: number, max: number, dflt: number): number {
   const v = one(q, name);
-  if (v === undefined || v === "") return dflt;
-  const n = Number(v);
+  if (v === undefined) return dflt;
+  const n = DIGITS.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Invalid(`query.${name}`, `must be an integer from ${min} to ${max}`);
   return n;
