@@ -9,7 +9,7 @@ import { authTables } from "./auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
 import { consoleBinding } from "./bindings/console/index.ts";
 import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
-import { problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
+import { clientErrorProblem, frameworkProblem, problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
 import { DEFAULTS, type VtnConfig } from "./config.ts";
 import { type Core, createCore } from "./core/index.ts";
 import type { Principal } from "./core/principal.ts";
@@ -83,7 +83,9 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
       return typeof given === "string" && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: config.bodyLimitBytes,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   const notifier = new Notifier(store, core, clients, config, app.log.child({ module: "notify" }));
   app.decorateRequest("principal", undefined);

@@ -1,4 +1,7 @@
 // Errors rendered as `problem` objects (Definition.md §Problem), content type application/problem+json.
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { CoreError } from "../../core/errors.ts";
 import { discardUnreadBody } from "./unread-body.ts";
@@ -44,4 +47,56 @@ export async function problemHandler(err: FastifyError | Error, req: FastifyRequ
   const [status, title, detail] = problemOf(err, req);
   if (!(await discardUnreadBody(req.raw))) reply.header("connection", "close");
   return sendProblem(reply, status, title, detail);
+}
+
+/**
+ * Errors the router raises before any route or hook runs (Fastify `frameworkErrors`): a bad
+ * percent-encoding, a path parameter over the router's length. A problem like every other, and
+ * without echoing the URL (it may carry what an attacker wants reflected).
+ */
+export function frameworkProblem(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (err.code === "FST_ERR_MAX_PARAM_LENGTH")
+    return sendProblem(
+      reply,
+      414,
+      "URI Too Long",
+      "a path parameter is longer than an object id may be (128 characters)",
+    );
+  if (err.code === "FST_ERR_BAD_URL")
+    return sendProblem(reply, 400, "Bad Request", "path: the URL is not valid percent-encoded UTF-8");
+  req.log.warn({ err }, "framework error");
+  return sendProblem(
+    reply,
+    err.statusCode && err.statusCode < 500 ? err.statusCode : 400,
+    "Bad Request",
+    "the request could not be routed",
+  );
+}
+
+/**
+ * Errors of the HTTP parser, before a request exists (Fastify `clientErrorHandler`): headers over
+ * the limit (431), a request or header timeout (408), bytes that are not HTTP (400). Written to
+ * the socket as a problem, then the connection is closed.
+ */
+export function clientErrorProblem(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const detail =
+    status === 431
+      ? "the request headers are larger than the VTN accepts"
+      : status === 408
+        ? "the request did not arrive in time"
+        : "the request is not valid HTTP/1.1";
+  const body = JSON.stringify({
+    type: "about:blank",
+    title: STATUS_CODES[status],
+    status,
+    detail,
+    instance: problemInstance(randomUUID()),
+  });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy();
 }
