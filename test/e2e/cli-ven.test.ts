@@ -56,6 +56,30 @@ describe("gridlink ven", () => {
     expect(run.stderr()).toMatch(/SIGTERM: stopping the site/);
   });
 
+  it("runs the site against the VTN's OpenADR 3.0.1 API when the URL names 3.0.1", async () => {
+    const url301 = t.url.replace(/3\.1\.0$/, "3.0.1");
+    const run = gridlink([
+      "ven",
+      "--config",
+      join(dir, "site.yaml"),
+      "--vtn",
+      url301,
+      "--speed",
+      "600",
+      "--status-seconds",
+      "1",
+    ]);
+    try {
+      await run.waitFor(/home-1 {2}net -?\d+\.\d+ kW/);
+      expect(run.stderr()).toContain(url301);
+      // 3.0.1 has no MQTT notifier: the site takes its signals another way.
+      expect(run.stderr()).not.toMatch(/notifications by mqtt/);
+    } finally {
+      run.child.kill("SIGTERM");
+    }
+    expect(await run.exited).toBe(0);
+  });
+
   it("names what is missing", async () => {
     const run = gridlink(["ven"]);
     expect(await run.exited).toBe(2);
