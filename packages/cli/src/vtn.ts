@@ -27,12 +27,12 @@ export async function runVtn(args: Args): Promise<void> {
     return v;
   })();
   stopOnSignal(
-    async (signal) => {
+    async (reason) => {
       const v = await started;
       const began = Date.now();
-      v.app.log.info({ signal }, "stopping: no new connections; finishing requests and the notifier's batch");
+      v.app.log.info({ reason }, "stopping: no new connections; finishing requests and the notifier's batch");
       await v.close();
-      v.app.log.info({ signal, ms: Date.now() - began }, "gridlink VTN stopped");
+      v.app.log.info({ reason, ms: Date.now() - began }, "gridlink VTN stopped");
     },
     { log: (msg) => (vtn ? vtn.app.log.error(msg) : process.stderr.write(`gridlink: ${msg}\n`)) },
   );

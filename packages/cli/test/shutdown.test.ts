@@ -18,9 +18,11 @@ const STOP_WITHIN_MS = 5000;
 
 // A test that fails midway leaves no VTN behind.
 const started: ChildProcess[] = [];
+const vtnPids: number[] = [];
 afterEach(() => {
   for (const child of started.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const pid of vtnPids.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
 });
 
 interface RunningCli {
@@ -28,13 +30,21 @@ interface RunningCli {
   /** OpenADR 3.1.0 base URL from the start banner. */
   url: string;
   port: number;
+  /** The VTN's own process id (from its log lines): the child itself, or a grandchild under npm. */
+  vtnPid: number;
   stdout: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-async function startCli(dataDir: string): Promise<RunningCli> {
-  const child = spawn(process.execPath, [BIN, "vtn", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir], {
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Starts `gridlink vtn` on an ephemeral port, by default as `node packages/cli/bin/gridlink.js vtn`. */
+async function startCli(dataDir: string, command = [process.execPath, BIN, "vtn"]): Promise<RunningCli> {
+  const flags = ["--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir];
+  const child = spawn(command[0], [...command.slice(1), ...flags], {
+    cwd: ROOT,
     env: {
+      npm_config_update_notifier: "false",
       ...process.env,
       GRIDLINK_MQTT_PORT: "0",
       GRIDLINK_TOKEN_RATE_LIMIT: "0",
@@ -65,7 +75,9 @@ async function startCli(dataDir: string): Promise<RunningCli> {
     });
     void exited.then(({ code }) => reject(new Error(`gridlink vtn exited with ${code} before it listened:\n${err}`)));
   });
-  return { child, url, port: Number(new URL(url).port), stdout: () => out, exited };
+  const vtnPid = Number(/"pid":(\d+)/.exec(out)?.[1]);
+  vtnPids.push(vtnPid);
+  return { child, url, port: Number(new URL(url).port), vtnPid, stdout: () => out, exited };
 }
 
 async function blToken(url: string, dataDir: string): Promise<string> {
@@ -133,6 +145,15 @@ function portIsClosed(port: number): Promise<boolean> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("gridlink vtn stops on a signal", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
@@ -236,5 +257,20 @@ describe("gridlink vtn stops on a signal", () => {
     expect(exit.code).toBe(1);
     expect(exit.at - secondAt).toBeLessThan(1000);
     expect(cli.stdout()).toContain("again: exiting without waiting");
+  });
+
+  it.each([
+    ["npm start", ["npm", "start", "--"]],
+    ["npx gridlink vtn", ["npx", "gridlink", "vtn"]],
+  ])("%s: SIGTERM sent to npm stops the VTN under it", async (_name, command) => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+    const cli = await startCli(dataDir, command);
+    expect(cli.vtnPid).toBeGreaterThan(0);
+    const token = await blToken(cli.url, dataDir);
+    expect((await post(cli.url, token, "/programs", { programName: "under npm" })).status).toBe(201);
+    cli.child.kill("SIGTERM");
+    await expect.poll(() => alive(cli.vtnPid), { timeout: STOP_WITHIN_MS, interval: 100 }).toBe(false);
+    expect(cli.stdout()).toContain('"msg":"gridlink VTN stopped"');
+    expect(await portIsClosed(cli.port)).toBe(true);
   });
 });
