@@ -137,7 +137,10 @@ export function eventFrom2b(o: OadrEvent, programID: string): { event: EventRequ
     }
     for (const i of s.intervals) {
       let interval = byUid.get(i.uid);
-      if (!interval) byUid.set(i.uid, (interval = { id: i.uid, payloads: [] }));
+      if (!interval) {
+        interval = { id: i.uid, payloads: [] };
+        byUid.set(i.uid, interval);
+      }
       interval.payloads.push({ type, values: [i.value] });
       const d = durations.get(i.uid);
       if (d !== undefined && d !== i.duration) lost.push(`interval ${i.uid}: signals disagree on its duration`);

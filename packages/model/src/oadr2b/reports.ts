@@ -92,7 +92,10 @@ export function reportFrom2b(
       }
       const name = d?.resourceID ?? p.rID;
       let res = resources.get(name);
-      if (!res) resources.set(name, (res = { resourceName: name, intervals: [] }));
+      if (!res) {
+        res = { resourceName: name, intervals: [] };
+        resources.set(name, res);
+      }
       let slot = res.intervals.find((i) => i.id === k);
       if (!slot) {
         slot = { id: k, intervalPeriod: { start: interval.dtstart, duration: interval.duration }, payloads: [] };
