@@ -60,6 +60,41 @@ export interface VtnConfig {
   mqttTlsKey: string;
   /** Hours delivered notifications stay listed before they are pruned (dead letters stay). */
   notifyRetentionHours: number;
+  // Security (docs/security.md).
+  /** HTTP(S) connections at once; near the cap idle keep-alive connections are closed first. */
+  httpMaxConnections: number;
+  /** Time a client has to send its request headers (slowloris), ms. */
+  httpHeadersTimeoutMs: number;
+  /** Time a client has to send a whole request, body included, ms. */
+  httpRequestTimeoutMs: number;
+  /** A connection silent this long is closed, ms. */
+  httpIdleTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long, ms. */
+  httpKeepAliveTimeoutMs: number;
+  /** PEM certificate chain and key for HTTPS on the API itself; both empty = plain HTTP. */
+  tlsCert: string;
+  tlsKey: string;
+  /** PEM CA certificates client certificates must chain to (mutual TLS); empty = no client certificates. */
+  tlsClientCa: string;
+  /** PEM certificate revocation list(s) for client certificates; reread with the rest on SIGHUP. */
+  tlsCrl: string;
+  /** Embedded MQTT broker: connections at once, those still logging in, their CONNECT timeout, largest packet. */
+  mqttMaxConnections: number;
+  mqttMaxPendingConnections: number;
+  mqttConnectTimeoutMs: number;
+  mqttMaxPacketBytes: number;
+  /** Objects of each kind (vens, resources, reports, subscriptions) one VEN client may keep (0 = no cap). */
+  quotaObjectsPerClient: number;
+  /** Bytes (as JSON) of all objects one VEN client may keep (0 = no cap). */
+  quotaBytesPerClient: number;
+  /** Callback URLs (objectOperations) one subscription may name. */
+  maxCallbacksPerSubscription: number;
+  /** Targets one object may carry. */
+  maxTargetsPerObject: number;
+  /** Bytes a list answer may carry: a page ends early rather than grow past it. */
+  listMaxBytes: number;
+  /** How often the VTN looks for clients disabled or removed by another process (the CLI), ms. */
+  revocationCheckMs: number;
 }
 
 export const DEFAULTS: VtnConfig = {
@@ -95,6 +130,25 @@ export const DEFAULTS: VtnConfig = {
   mqttTlsCert: "",
   mqttTlsKey: "",
   notifyRetentionHours: 24,
+  httpMaxConnections: 10_000,
+  httpHeadersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 60_000,
+  httpIdleTimeoutMs: 60_000,
+  httpKeepAliveTimeoutMs: 30_000,
+  tlsCert: "",
+  tlsKey: "",
+  tlsClientCa: "",
+  tlsCrl: "",
+  mqttMaxConnections: 10_000,
+  mqttMaxPendingConnections: 100,
+  mqttConnectTimeoutMs: 10_000,
+  mqttMaxPacketBytes: 65_536,
+  quotaObjectsPerClient: 1000,
+  quotaBytesPerClient: 64 * 1024 * 1024,
+  maxCallbacksPerSubscription: 16,
+  maxTargetsPerObject: 1000,
+  listMaxBytes: 8 * 1024 * 1024,
+  revocationCheckMs: 1000,
 };
 
 const ENV: Record<string, keyof VtnConfig> = {
@@ -129,6 +183,25 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_MQTT_TLS_CERT: "mqttTlsCert",
   GRIDLINK_MQTT_TLS_KEY: "mqttTlsKey",
   GRIDLINK_NOTIFY_RETENTION_HOURS: "notifyRetentionHours",
+  GRIDLINK_HTTP_MAX_CONNECTIONS: "httpMaxConnections",
+  GRIDLINK_HTTP_HEADERS_TIMEOUT_MS: "httpHeadersTimeoutMs",
+  GRIDLINK_HTTP_REQUEST_TIMEOUT_MS: "httpRequestTimeoutMs",
+  GRIDLINK_HTTP_IDLE_TIMEOUT_MS: "httpIdleTimeoutMs",
+  GRIDLINK_HTTP_KEEP_ALIVE_TIMEOUT_MS: "httpKeepAliveTimeoutMs",
+  GRIDLINK_TLS_CERT: "tlsCert",
+  GRIDLINK_TLS_KEY: "tlsKey",
+  GRIDLINK_TLS_CLIENT_CA: "tlsClientCa",
+  GRIDLINK_TLS_CRL: "tlsCrl",
+  GRIDLINK_MQTT_MAX_CONNECTIONS: "mqttMaxConnections",
+  GRIDLINK_MQTT_MAX_PENDING_CONNECTIONS: "mqttMaxPendingConnections",
+  GRIDLINK_MQTT_CONNECT_TIMEOUT_MS: "mqttConnectTimeoutMs",
+  GRIDLINK_MQTT_MAX_PACKET_BYTES: "mqttMaxPacketBytes",
+  GRIDLINK_QUOTA_OBJECTS_PER_CLIENT: "quotaObjectsPerClient",
+  GRIDLINK_QUOTA_BYTES_PER_CLIENT: "quotaBytesPerClient",
+  GRIDLINK_MAX_CALLBACKS_PER_SUBSCRIPTION: "maxCallbacksPerSubscription",
+  GRIDLINK_MAX_TARGETS_PER_OBJECT: "maxTargetsPerObject",
+  GRIDLINK_LIST_MAX_BYTES: "listMaxBytes",
+  GRIDLINK_REVOCATION_CHECK_MS: "revocationCheckMs",
 };
 
 export class ConfigError extends Error {}
@@ -212,6 +285,7 @@ export function loadConfig(
     throw new ConfigError(`sqliteSync must be normal or full, got "${c.sqliteSync}"`);
   if (c.tokenTtlSeconds < 30) throw new ConfigError("tokenTtlSeconds must be at least 30");
   checkNotify(c);
+  checkSecurity(c);
   c.dataDir = resolve(c.dataDir);
   return c;
 }
@@ -235,4 +309,23 @@ function checkNotify(c: VtnConfig): void {
     throw new ConfigError("webhookConcurrency and webhookConcurrencyPerEndpoint must be at least 1");
   if (c.webhookRetryMaxMs < c.webhookRetryBaseMs)
     throw new ConfigError("webhookRetryMaxMs must be ≥ webhookRetryBaseMs");
+}
+
+/** The security settings' own rules (docs/security.md). */
+function checkSecurity(c: VtnConfig): void {
+  if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw new ConfigError("set both tlsCert and tlsKey, or neither");
+  if ((c.tlsClientCa || c.tlsCrl) && !c.tlsCert)
+    throw new ConfigError("tlsClientCa and tlsCrl need HTTPS: set tlsCert and tlsKey too");
+  if (c.tlsCrl && !c.tlsClientCa) throw new ConfigError("tlsCrl revokes client certificates: set tlsClientCa too");
+  for (const k of ["tlsCert", "tlsKey", "tlsClientCa", "tlsCrl"] as const)
+    if (c[k] && !existsSync(c[k])) throw new ConfigError(`${k}: file ${c[k]} does not exist`);
+  if (c.httpMaxConnections < 1 || c.mqttMaxConnections < 1 || c.mqttMaxPendingConnections < 1)
+    throw new ConfigError("httpMaxConnections, mqttMaxConnections and mqttMaxPendingConnections must be at least 1");
+  if (c.httpHeadersTimeoutMs < 100 || c.httpRequestTimeoutMs < 100 || c.mqttConnectTimeoutMs < 100)
+    throw new ConfigError("httpHeadersTimeoutMs, httpRequestTimeoutMs and mqttConnectTimeoutMs must be at least 100");
+  if (c.mqttMaxPacketBytes < 1024) throw new ConfigError("mqttMaxPacketBytes must be at least 1024");
+  if (c.maxCallbacksPerSubscription < 1 || c.maxTargetsPerObject < 1)
+    throw new ConfigError("maxCallbacksPerSubscription and maxTargetsPerObject must be at least 1");
+  if (c.listMaxBytes < 64 * 1024) throw new ConfigError("listMaxBytes must be at least 65536");
+  if (c.revocationCheckMs < 50) throw new ConfigError("revocationCheckMs must be at least 50");
 }

@@ -200,6 +200,12 @@ export class NotifyEngine {
           ),
         onError: (msg, err) => log.debug({ err }, msg),
         onClients: () => this.reportLive(),
+        limits: {
+          maxConnections: c.mqttMaxConnections,
+          maxPendingConnections: c.mqttMaxPendingConnections,
+          connectTimeoutMs: c.mqttConnectTimeoutMs,
+          maxPacketBytes: c.mqttMaxPacketBytes,
+        },
       });
       this.publisher = embeddedPublisher(this.broker, c.mqttRetain);
       this.reportLive();

@@ -6,13 +6,18 @@
 // - Who may subscribe to which topic is core's MQTT topic policy (core/policy/mqtt-topic.ts),
 //   injected as `maySubscribe`; no client publishes (notifications come from the VTN only).
 // - ANONYMOUS: anyone connects and subscribes to anything (a private network only; docs/notifications.md).
+// - An MQTT client id (and the persistent session under it) belongs to the principal that first
+//   used it: another principal presenting it is refused (CONNACK 2, identifier rejected) instead of
+//   taking the session over or disconnecting its holder (issue 15, holes 1 and 2).
+// - Packet sizes, logins still pending and the CONNECT timeout are bounded (mqtt-guard.ts).
 
 import { readFileSync } from "node:fs";
-import { createServer as createNetServer, type Server } from "node:net";
+import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { TokenVerifier } from "../auth/tokens.ts";
 import type { Principal } from "../core/principal.ts";
+import { MqttConnectionGuard, type MqttLimits } from "./mqtt-guard.ts";
 
 export type MqttAuthMethod = "OAUTH2_BEARER_TOKEN" | "ANONYMOUS";
 
@@ -29,12 +34,20 @@ export interface BrokerOptions {
   /** Whether a client may publish (core's MQTT topic policy: none may). */
   mayPublish(): boolean;
   onError(msg: string, err?: unknown): void;
+  limits: MqttLimits & {
+    /** Connections at once, logged in or not. */
+    maxConnections: number;
+    /** A connection that has not completed its CONNECT by then is closed, ms. */
+    connectTimeoutMs: number;
+  };
   /** Called when a client connects or disconnects. */
   onClients?(): void;
 }
 
 export class EmbeddedBroker {
   private readonly principals = new WeakMap<Client, Principal>();
+  /** MQTT client id -> the clientID of the principal whose session it names. */
+  private readonly sessionOwners = new Map<string, string>();
 
   private constructor(
     readonly aedes: Aedes,
@@ -44,10 +57,21 @@ export class EmbeddedBroker {
   ) {}
 
   static async start(opts: BrokerOptions): Promise<EmbeddedBroker> {
-    const aedes = await Aedes.createBroker({ drainTimeout: 30_000 });
+    const aedes = await Aedes.createBroker({
+      drainTimeout: 30_000,
+      connectTimeout: opts.limits.connectTimeoutMs,
+      maxClientsIdLength: 128,
+    });
+    const guard = new MqttConnectionGuard(opts.limits);
+    const handle = (socket: Socket) => {
+      if (!guard.admit(socket)) return;
+      aedes.handle(socket);
+      guard.watch(socket);
+    };
     const server = opts.tls
-      ? createTlsServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, aedes.handle)
-      : createNetServer(aedes.handle);
+      ? createTlsServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, handle)
+      : createNetServer(handle);
+    server.maxConnections = opts.limits.maxConnections;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(opts.port, opts.host, () => {
@@ -58,19 +82,25 @@ export class EmbeddedBroker {
     const addr = server.address();
     const port = typeof addr === "object" && addr ? addr.port : opts.port;
     const broker = new EmbeddedBroker(aedes, server, port, Boolean(opts.tls));
-    broker.guard(opts);
+    broker.guard(opts, guard);
     aedes.on("clientError", (client, err) => opts.onError(`MQTT client ${client?.id ?? "?"} error`, err));
     aedes.on("clientReady", () => opts.onClients?.());
-    aedes.on("clientDisconnect", () => setImmediate(() => opts.onClients?.()));
+    aedes.on("clientDisconnect", (client) => {
+      // A clean session leaves nothing behind: its id is free again.
+      const p = broker.principals.get(client);
+      if (client.clean && p && broker.sessionOwners.get(client.id) === p.clientId)
+        broker.sessionOwners.delete(client.id);
+      setImmediate(() => opts.onClients?.());
+    });
     return broker;
   }
 
-  private guard(opts: BrokerOptions): void {
+  private guard(opts: BrokerOptions, connections: MqttConnectionGuard): void {
     const { aedes } = this;
     aedes.authenticate = (client, username, password, done) => {
       if (opts.auth === "ANONYMOUS") return done(null, true);
-      const refuse = (why: string) => {
-        const err = Object.assign(new Error(why), { returnCode: 4 as const });
+      const refuse = (why: string, returnCode: 2 | 4 = 4) => {
+        const err = Object.assign(new Error(why), { returnCode });
         done(err as never, false);
       };
       if (!password || password.length === 0) return refuse("send the OpenADR access token as the MQTT password");
@@ -81,7 +111,12 @@ export class EmbeddedBroker {
             return refuse(
               `the MQTT username must be ${opts.username === "{clientID}" ? "the token's clientID" : `"${expected}"`}`,
             );
+          const owner = this.sessionOwners.get(client.id);
+          if (owner !== undefined && owner !== p.clientId)
+            return refuse(`the MQTT client id ${client.id} belongs to another client's session`, 2);
+          this.sessionOwners.set(client.id, p.clientId);
           this.principals.set(client, p);
+          connections.loggedIn(client.conn);
           done(null, true);
         },
         () => refuse("the access token is not valid"),
@@ -109,6 +144,19 @@ export class EmbeddedBroker {
         err ? reject(err) : resolve(),
       ),
     );
+  }
+
+  /** Closes every connection of a client (revoked: disabled or removed), and forgets its sessions. */
+  disconnect(clientId: string): number {
+    let n = 0;
+    // aedes keeps its connected clients by MQTT client id (not in its type declarations).
+    const clients = (this.aedes as unknown as { clients: Record<string, Client> }).clients;
+    for (const c of Object.values(clients)) {
+      if (this.principals.get(c)?.clientId !== clientId) continue;
+      c.close();
+      n++;
+    }
+    return n;
   }
 
   get connectedClients(): number {
