@@ -1,8 +1,10 @@
-// A real VTN on an ephemeral loopback port with a fresh SQLite data dir, for tests.
+// A real VTN on an ephemeral loopback port with a fresh data dir, for tests: on SQLite in the data
+// dir, or on a fresh PostgreSQL database with GRIDLINK_TEST_STORE=postgres (test-store.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ClientCredentials, createVtn, type Vtn, type VtnConfig, type VtnOptions } from "../index.ts";
+import { dropTestDatabase, testStoreConfig } from "./test-store.ts";
 
 export interface TestVtn {
   vtn: Vtn;
@@ -40,7 +42,7 @@ export const TEST_VTN_CONFIG: Partial<VtnConfig> = {
 /** A VTN in this process; `options.now` is its clock (see `createVtn`). */
 export async function startTestVtn(config: Partial<VtnConfig> = {}, options: VtnOptions = {}): Promise<TestVtn> {
   const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), "gridlink-test-"));
-  const vtn = await createVtn({ ...TEST_VTN_CONFIG, ...config, dataDir }, options);
+  const vtn = await createVtn({ ...TEST_VTN_CONFIG, ...(await testStoreConfig(dataDir)), ...config, dataDir }, options);
   const url = await vtn.listen();
   const demo = vtn.demo;
   if (!demo) throw new Error("test VTN expected an empty data dir (demo clients)");
@@ -61,23 +63,7 @@ export async function startTestVtn(config: Partial<VtnConfig> = {}, options: Vtn
     tokens.set(key, body.access_token);
     return body.access_token;
   };
-  const call = async (tok: string | undefined, method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = {};
-    if (tok) headers.authorization = `Bearer ${tok}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {}
-    // biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON in tests
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  const call = jsonCall(url);
   return {
     vtn,
     url,
@@ -88,7 +74,9 @@ export async function startTestVtn(config: Partial<VtnConfig> = {}, options: Vtn
     call,
     async close() {
       await vtn.close();
-      if (!config.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (config.dataDir) return;
+      await dropTestDatabase(dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -103,4 +91,25 @@ export interface Actors {
 export async function actors(t: TestVtn): Promise<Actors> {
   const [bl, ven1, ven2] = await Promise.all([t.token(t.bl), t.token(t.vens[0]), t.token(t.vens[1])]);
   return { bl, ven1, ven2 };
+}
+
+/** fetch against `base` with a bearer token and a JSON body; the answer parsed when it is JSON. */
+export function jsonCall(base: string) {
+  return async (tok: string | undefined, method: string, path: string, body?: unknown) => {
+    const headers: Record<string, string> = {};
+    if (tok) headers.authorization = `Bearer ${tok}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {}
+    // biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON in tests
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
 }

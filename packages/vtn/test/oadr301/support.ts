@@ -1,29 +1,15 @@
 // The 3.0.1 side of a test VTN: calls against /openadr3/3.0.1 with the same tokens as 3.1, 3.0.1
 // bodies as 3.0.1 clients write them, and checks of answers against the 3.0.1 YAML schemas.
 import { validate301 } from "@gridlink/model/schema301";
-import type { Reply, TestVtn } from "@gridlink/vtn/testing";
+import { jsonCall, type Reply, type TestVtn } from "@gridlink/vtn/testing";
 import { expect } from "vitest";
 
 export const base301 = (t: TestVtn) => t.url.replace(/\/openadr3\/3\.1\.0$/, "/openadr3/3.0.1");
 
-export function call301(t: TestVtn) {
-  return async (tok: string | undefined, method: string, path: string, body?: unknown): Promise<Reply> => {
-    const headers: Record<string, string> = {};
-    if (tok) headers.authorization = `Bearer ${tok}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(`${base301(t)}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {}
-    // biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON in tests
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+export function call301(
+  t: TestVtn,
+): (tok: string | undefined, method: string, path: string, body?: unknown) => Promise<Reply> {
+  return jsonCall(base301(t));
 }
 
 /** `value` satisfies the named 3.0.1 schema (each item, for an array). */
