@@ -22,6 +22,12 @@ export interface VtnConfig {
   /** Create demo clients (and their ven objects) on first start of an empty data dir. */
   demo: boolean;
   sqliteSync: "normal" | "full";
+  /** Where objects live: "sqlite" in the data dir (embedded default) or "postgres" at databaseUrl. */
+  store: "sqlite" | "postgres";
+  /** PostgreSQL URL, e.g. postgres://gridlink:secret@db:5432/gridlink?sslmode=require. */
+  databaseUrl: string;
+  /** Most PostgreSQL connections of the API thread (the notifier's worker holds a few more). */
+  databasePoolSize: number;
   auth: { mode: "builtin" } | ({ mode: "external" } & ExternalAuthConfig);
   // Notifications (docs/notifications.md).
   /** Accept http:// callback URLs (development only; Definition.md §Webhooks requires https). */
@@ -110,6 +116,9 @@ export const DEFAULTS: VtnConfig = {
   clientRateLimitPerSecond: 0,
   demo: true,
   sqliteSync: "normal",
+  store: "sqlite",
+  databaseUrl: "",
+  databasePoolSize: 10,
   auth: { mode: "builtin" },
   webhookAllowHttp: false,
   webhookAllowPrivate: false,
@@ -164,6 +173,9 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_CLIENT_RATE_LIMIT: "clientRateLimitPerSecond",
   GRIDLINK_DEMO: "demo",
   GRIDLINK_SQLITE_SYNC: "sqliteSync",
+  GRIDLINK_STORE: "store",
+  GRIDLINK_DATABASE_URL: "databaseUrl",
+  GRIDLINK_DATABASE_POOL_SIZE: "databasePoolSize",
   GRIDLINK_WEBHOOK_ALLOW_HTTP: "webhookAllowHttp",
   GRIDLINK_WEBHOOK_ALLOW_PRIVATE: "webhookAllowPrivate",
   GRIDLINK_WEBHOOK_TIMEOUT_MS: "webhookTimeoutMs",
@@ -283,11 +295,27 @@ export function loadConfig(
     );
   if (c.sqliteSync !== "normal" && c.sqliteSync !== "full")
     throw new ConfigError(`sqliteSync must be normal or full, got "${c.sqliteSync}"`);
+  checkStore(c);
   if (c.tokenTtlSeconds < 30) throw new ConfigError("tokenTtlSeconds must be at least 30");
   checkNotify(c);
   checkSecurity(c);
   c.dataDir = resolve(c.dataDir);
   return c;
+}
+
+/** The store settings' own rules (docs/deployment.md). */
+function checkStore(c: VtnConfig): void {
+  if (c.store !== "sqlite" && c.store !== "postgres")
+    throw new ConfigError(`store must be sqlite or postgres, got "${c.store}"`);
+  if (c.store === "postgres" && !/^postgres(ql)?:\/\//.test(c.databaseUrl))
+    throw new ConfigError(
+      `store is postgres: set databaseUrl (GRIDLINK_DATABASE_URL), e.g. postgres://gridlink:secret@db:5432/gridlink (got "${c.databaseUrl}")`,
+    );
+  if (c.store === "sqlite" && c.databaseUrl)
+    throw new ConfigError(
+      "databaseUrl is set but store is sqlite: set store to postgres (GRIDLINK_STORE=postgres) to use it, or unset databaseUrl",
+    );
+  if (c.databasePoolSize < 2) throw new ConfigError("databasePoolSize must be at least 2");
 }
 
 /** The notification settings' own rules (docs/notifications.md). */

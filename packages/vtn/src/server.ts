@@ -1,7 +1,6 @@
 // Assembles a VTN: store, core, token issuer, and the bindings on one Fastify server.
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ClientRegistry } from "./auth/clients.ts";
@@ -16,7 +15,7 @@ import type { Principal } from "./core/principal.ts";
 import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { parseJsonLimited } from "./json.ts";
 import { Notifier, notifyTables } from "./notify/index.ts";
-import { openSqliteStore } from "./store/sqlite/index.ts";
+import { openStore } from "./store/open.ts";
 import type { Store } from "./store/types.ts";
 
 declare module "fastify" {
@@ -52,11 +51,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openSqliteStore({
-    file: join(config.dataDir, "gridlink.sqlite"),
-    sync: config.sqliteSync,
-    modules: [authTables, notifyTables],
-  });
+  const store = await openStore(config, [authTables, notifyTables], { applicationName: "gridlink-api" });
   const core = createCore(store, { now });
   const clients = new ClientRegistry(store);
   let issuer: BuiltinIssuer | undefined;

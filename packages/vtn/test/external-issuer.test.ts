@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVtn, type Vtn } from "@gridlink/vtn";
+import { dropTestDatabase, testStoreConfig } from "@gridlink/vtn/testing";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -33,6 +34,7 @@ describe("an external OAuth2 issuer verified through its JWKS", () => {
     dataDir = mkdtempSync(join(tmpdir(), "gridlink-ext-"));
     vtn = await createVtn({
       dataDir,
+      ...(await testStoreConfig(dataDir)),
       host: "127.0.0.1",
       port: 0,
       logLevel: "silent",
@@ -52,6 +54,7 @@ describe("an external OAuth2 issuer verified through its JWKS", () => {
   afterAll(async () => {
     await vtn.close();
     jwks.close();
+    await dropTestDatabase(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

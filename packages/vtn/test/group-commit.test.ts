@@ -5,8 +5,8 @@ import type { Program } from "@gridlink/model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UniqueViolation } from "../src/store/errors.ts";
 import type { KyselyStore } from "../src/store/kysely-store.ts";
-import { openSqliteStore } from "../src/store/sqlite/index.ts";
 import type { Change } from "../src/store/types.ts";
+import { dropTestDatabase, openTestStore } from "../src/testing/index.ts";
 
 function program(name: string): Program {
   const now = new Date().toISOString();
@@ -24,10 +24,12 @@ describe("the store's group commit", () => {
   let store: KyselyStore;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "gridlink-store-"));
-    store = await openSqliteStore({ file: join(dir, "db.sqlite") });
+    // SQLite in `dir`, or a fresh PostgreSQL database with GRIDLINK_TEST_STORE=postgres.
+    store = await openTestStore(dir);
   });
   afterEach(async () => {
     await store.close();
+    await dropTestDatabase(dir);
     rmSync(dir, { recursive: true, force: true });
   });
 

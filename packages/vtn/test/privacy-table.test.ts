@@ -18,6 +18,7 @@ import {
   startTestVtn,
   type TestVtn,
   type Thing,
+  testStoreEnv,
   touchAll,
   until,
   type World,
@@ -200,7 +201,7 @@ describe("CLI", () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [CLI, "notifications", "list", "--channel", "webhook", "--limit", "500", "--data-dir", t.dataDir],
-      { timeout: 30_000 },
+      { timeout: 30_000, env: { ...process.env, ...(await testStoreEnv(t.dataDir)) } },
     );
     const listed = new Set(stdout.split("\n").map((l) => l.split("\t")[0]));
     const ids = (await deliveries("bl")).map((d) => d.id);

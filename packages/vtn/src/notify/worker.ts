@@ -3,7 +3,6 @@
 // worker-protocol messages.
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
-import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
@@ -11,7 +10,7 @@ import { ClientRegistry } from "../auth/clients.ts";
 import { authTables } from "../auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "../auth/tokens.ts";
 import { createPolicy } from "../core/index.ts";
-import { openSqliteStore } from "../store/sqlite/index.ts";
+import { openStore } from "../store/open.ts";
 import { type Log, NotifyEngine } from "./engine.ts";
 import { notifyTables } from "./schema.ts";
 import { type FromWorker, serializeError, type ToWorker, type WorkerData } from "./worker-protocol.ts";
@@ -55,10 +54,10 @@ function collectGarbage(): void {
 
 lowerPriority();
 try {
-  const store = await openSqliteStore({
-    file: join(config.dataDir, "gridlink.sqlite"),
-    sync: config.sqliteSync,
-    modules: [authTables, notifyTables],
+  // A few connections suffice: fan-out and delivery bookkeeping run one query at a time.
+  const store = await openStore(config, [authTables, notifyTables], {
+    poolSize: 4,
+    applicationName: "gridlink-notify",
   });
   // The worker's own policy over its own connection; its granted-target cache is dropped when
   // the API thread says vens or resources changed ("grants").

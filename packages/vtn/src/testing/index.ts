@@ -3,9 +3,11 @@
 // problem+json assertions, minimal valid bodies and a webhook receiver that answers the echo check.
 export * from "./bodies.ts";
 export * from "./clock.ts";
+export * from "./postgres-cluster.ts";
 export * from "./privacy-table.ts";
 export * from "./process.ts";
 export * from "./receiver.ts";
 export * from "./replies.ts";
+export * from "./test-store.ts";
 export * from "./until.ts";
 export * from "./vtn.ts";

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { DemoCredentials, VtnConfig } from "../index.ts";
+import { testStoreConfig } from "./test-store.ts";
 
 const MAIN = fileURLToPath(new URL("./vtn-main.ts", import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -21,9 +22,13 @@ export interface VtnProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a VTN with the test defaults plus `config` in a child process on `dataDir`. */
-export function startVtnProcess(dataDir: string, config: Partial<VtnConfig> = {}): Promise<VtnProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, dataDir, JSON.stringify(config)], {
+/**
+ * Starts a VTN with the test defaults plus `config` in a child process on `dataDir` (and on the
+ * test run's store: the same PostgreSQL database each time for one data dir).
+ */
+export async function startVtnProcess(dataDir: string, config: Partial<VtnConfig> = {}): Promise<VtnProcess> {
+  const settings = { ...(await testStoreConfig(dataDir)), ...config };
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, dataDir, JSON.stringify(settings)], {
     cwd: PACKAGE_DIR,
     stdio: ["ignore", "pipe", "pipe"],
   });

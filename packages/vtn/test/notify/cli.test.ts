@@ -3,16 +3,25 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Receiver, startReceiver, startTestVtn, subscription, type TestVtn } from "@gridlink/vtn/testing";
+import {
+  type Receiver,
+  startReceiver,
+  startTestVtn,
+  subscription,
+  type TestVtn,
+  testStoreEnv,
+} from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
+/** The test VTN's store (its PostgreSQL database on the PostgreSQL run), for the CLI. */
+let storeEnv: Record<string, string> = {};
 const run = async (...args: string[]) =>
   (
     await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "packages/cli/src/main.ts", "notifications", ...args],
-      { cwd: ROOT },
+      { cwd: ROOT, env: { ...process.env, ...storeEnv } },
     )
   ).stdout;
 
@@ -23,6 +32,7 @@ describe("gridlink notifications", () => {
   beforeAll(async () => {
     t = await startTestVtn({ webhookRetryBaseMs: 20, webhookRetryMaxMs: 50, webhookMaxAttempts: 2 });
     rx = await startReceiver({ answer: () => ({ status: fixed ? 200 : 500 }) });
+    storeEnv = await testStoreEnv(t.dataDir);
   });
   afterAll(async () => {
     await t.close();

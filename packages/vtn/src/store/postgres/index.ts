@@ -1,0 +1,84 @@
+// The scale-out store: PostgreSQL through Kysely's PostgresDialect over a `pg` pool. Several VTN
+// processes may share one database; transactions and reads both take connections from the pool
+// (MVCC: a read never waits for an open write transaction and sees only committed state).
+// A commit is durable once PostgreSQL acknowledges it (synchronous_commit, see docs/deployment.md).
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { type CoreDb, KyselyStore } from "../kysely-store.ts";
+import { migrate } from "../migrations.ts";
+import type { StoreModule } from "../module.ts";
+
+export interface PostgresOptions {
+  /** postgres://user:password@host:port/database (libpq URL; `?sslmode=require` for TLS). */
+  url: string;
+  /** Most connections this process holds (one serves the group-commit writer, the rest reads). */
+  poolSize?: number;
+  /** Modules with tables of their own (auth, notify): their migrations run at open. */
+  modules?: ReadonlyArray<StoreModule<unknown>>;
+  /** Name shown in pg_stat_activity, to tell the instances and their workers apart. */
+  applicationName?: string;
+}
+
+/** SQLSTATE unique_violation (PostgreSQL Appendix A, class 23). */
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * int8 (bigint, bigserial, count(*)) arrives as text from `pg` because it may exceed 2^53. Ours
+ * are sequence numbers and epoch milliseconds, far below that, and the port's types say number.
+ */
+const INT8_OID = 20;
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID && format !== "binary") return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+export function postgresPool(opts: Pick<PostgresOptions, "url" | "poolSize" | "applicationName">): pg.Pool {
+  return new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    application_name: opts.applicationName ?? "gridlink",
+    types: types as pg.CustomTypesConfig,
+  });
+}
+
+export async function openPostgresStore(opts: PostgresOptions): Promise<KyselyStore> {
+  const pool = postgresPool(opts);
+  // An idle pooled connection that the server drops (restart, failover) emits here; without a
+  // listener that would crash the process. The pool replaces it on the next checkout.
+  pool.on("error", () => {});
+  const db: CoreDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateOnce(db as Kysely<unknown>, opts.modules);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyStore(
+    db,
+    {
+      dialect: "postgres",
+      isUniqueViolation: (err) => (err as { code?: unknown })?.code === UNIQUE_VIOLATION,
+      close: () => db.destroy(),
+    },
+    { modules: opts.modules },
+  );
+}
+
+/**
+ * Instances starting together race on the migrations. Kysely's Migrator holds an advisory lock
+ * while it migrates (one runs them, the others wait and find nothing left to do), but its first
+ * step, `create table if not exists kysely_migration`, is not atomic in PostgreSQL: two at once
+ * may collide on the catalog's unique index. The loser tries again and finds the table there.
+ */
+async function migrateOnce(db: Kysely<unknown>, modules?: ReadonlyArray<StoreModule<unknown>>): Promise<void> {
+  try {
+    await migrate(db, "postgres", modules);
+  } catch (err) {
+    if (!String((err as Error).message).includes("duplicate key")) throw err;
+    await migrate(db, "postgres", modules);
+  }
+}
