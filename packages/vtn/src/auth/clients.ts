@@ -125,17 +125,6 @@ export class ClientRegistry {
     return out;
   }
 
-  /** Enabled clients of these roles (e.g. the readers of every MQTT topic). */
-  async withRoles(roles: readonly Role[]): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom("clients")
-      .select("client_id")
-      .where("role", "in", [...roles])
-      .where("disabled", "=", 0)
-      .execute();
-    return rows.map((r) => r.client_id);
-  }
-
   async count(): Promise<number> {
     const r = await this.db
       .selectFrom("clients")

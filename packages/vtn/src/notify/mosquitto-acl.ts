@@ -58,7 +58,14 @@ export async function aclInput(
     if (page.length < PAGE) break;
     after = page[page.length - 1].seq;
   }
-  const readers = [...(await deps.clients.withRoles(["bl", "admin"])), ...(await deps.outbox.recordedReaders())];
+  // Who reads every topic is the topic policy's answer for "#", asked of each known client's principal.
+  const known = (await deps.clients.list())
+    .filter((c) => !c.disabled)
+    .map((c) => deps.policy.principalFor(c.role, c.clientId));
+  const recorded = (await deps.outbox.recordedReaders()).map((id) => deps.policy.principalFor("bl", id));
+  const readers: string[] = [];
+  for (const p of [...known, ...recorded])
+    if (await deps.policy.mqtt.maySubscribe(p, "#", async () => undefined)) readers.push(p.clientId);
   const readAll = new Set(readers);
   return {
     publisher,
