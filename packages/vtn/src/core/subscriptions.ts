@@ -10,6 +10,8 @@ export interface SubscriptionQuery extends Page {
   programID?: string;
   clientName?: string;
   objects?: string[];
+  /** Subscriptions carrying one of these targets (3.0.1 targetType/targetValues; 3.1 has no such filter). */
+  targets?: string[];
 }
 
 /**
@@ -51,6 +53,7 @@ export class Subscriptions {
       programId: q.programID,
       clientName: q.clientName,
       objects: q.objects,
+      targets: q.targets?.length ? { anyOf: q.targets, includeUntargeted: false } : undefined,
       skip: q.skip,
       limit: q.limit,
     });

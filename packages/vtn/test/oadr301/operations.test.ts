@@ -187,6 +187,12 @@ describe("OpenADR 3.0.1 operations", () => {
       "subscription",
     );
     expect(listed.map((x: { id: string }) => x.id)).toEqual([s.id]);
+    const otherTarget = await call(
+      a.ven1,
+      "GET",
+      `/subscriptions?programID=${prog.id}&targetType=GROUP&targetValues=h`,
+    );
+    expect(ok301(otherTarget, "subscription")).toEqual([]);
     ok301(await call(a.ven1, "GET", `/subscriptions/${s.id}`), "subscription");
     ok301(
       await call(

@@ -129,11 +129,11 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     return reportRenderer(core, p)(await core.reports.remove(p, pathId(req.params, "reportID")));
   });
 
-  // 3.1 has no target filter on subscriptions (issue 312): targetType/targetValues filter nothing.
+  // 3.1 has no target filter on subscriptions (issue 312); core keeps one for 3.0.1's.
   app.get("/subscriptions", async (req) => {
     const q = req.query as Raw;
-    targets(q);
     const rows = await core.subscriptions.list(principalOf(req), {
+      targets: targets(q),
       programID: objectId(q, "programID"),
       clientName: text(q, "clientName"),
       objects: list(q, "objects", OBJECT_TYPES),
