@@ -1,0 +1,80 @@
+// One validated request -> one Reply: noun and verb pick the operation (61968-100 patterns:
+// transactions create/change/cancel/close, queries get + Request). An unknown noun or verb is a
+// FAILED reply, not a fault: the message itself was valid.
+import type { Core } from "../../core/index.ts";
+import type { Principal } from "../../core/principal.ts";
+import type { ControlsService, ItemOutcome } from "./controls-service.ts";
+import type { IncomingMessage } from "./envelope.ts";
+import { controlOfEvent } from "./mapping/controls.ts";
+import { controlsXml, readControls } from "./payload-controls.ts";
+import { getEndDeviceEvents, getMeterReadings } from "./queries.ts";
+import { type Reply, resultOf } from "./replies.ts";
+
+const TRANSACTIONS = ["create", "change", "cancel", "close"];
+
+function failed(code: string, reason: string): Reply {
+  return { result: "FAILED", errors: [{ code, reason }] };
+}
+
+function replyOfOutcomes(outcomes: readonly ItemOutcome[]): Reply {
+  const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
+  const done = outcomes.filter((o) => o.event);
+  return {
+    result: resultOf(outcomes.length, errors.length),
+    errors,
+    ids: done.flatMap((o) => [
+      { value: o.mRID, objectType: "EndDeviceControl" },
+      { value: o.event?.id ?? "", objectType: "EVENT" },
+    ]),
+  };
+}
+
+export async function dispatch(
+  core: Core,
+  controls: ControlsService,
+  p: Principal,
+  m: IncomingMessage,
+): Promise<Reply> {
+  const { verb, noun } = m.header;
+  switch (noun) {
+    case "EndDeviceControls": {
+      if (TRANSACTIONS.includes(verb)) {
+        const items = m.payload ? readControls(m.payload) : [];
+        if (items.length === 0 && m.payloadIds.length > 0 && (verb === "cancel" || verb === "close"))
+          return replyOfOutcomes(await controls.applyIds(p, verb, m.payloadIds));
+        if (items.length === 0) return failed("2.5", `${verb} EndDeviceControls needs at least one EndDeviceControl`);
+        return replyOfOutcomes(await controls.apply(p, verb, items));
+      }
+      if (verb === "get") return getControls(core, controls, p, m);
+      return failed("2.2", `verb ${verb} is not supported for EndDeviceControls (create, change, cancel, close, get)`);
+    }
+    case "MeterReadings":
+      if (verb === "get") return getMeterReadings(core, p, m.request);
+      return failed("2.2", `verb ${verb} is not supported for MeterReadings (get)`);
+    case "EndDeviceEvents":
+      if (verb === "get") return getEndDeviceEvents(core, p, m.request);
+      return failed("2.2", `verb ${verb} is not supported for EndDeviceEvents (get)`);
+    default:
+      return failed("2.1", `noun ${noun} is not supported (EndDeviceControls, MeterReadings, EndDeviceEvents)`);
+  }
+}
+
+/** `get EndDeviceControls` with Request ID mRIDs: the controls as their events stand now. */
+async function getControls(core: Core, controls: ControlsService, p: Principal, m: IncomingMessage): Promise<Reply> {
+  const mRIDs = m.request.ids.map((i) => i.value);
+  if (mRIDs.length === 0) return failed("2.5", "get EndDeviceControls needs Request ID elements (control mRIDs)");
+  const found = [];
+  const errors = [];
+  for (const mRID of mRIDs) {
+    try {
+      found.push(controlOfEvent(await core.events.get(p, await controls.eventIdOf(mRID)), mRID));
+    } catch (err) {
+      errors.push({ code: "2.4", reason: (err as Error).message, mRID });
+    }
+  }
+  return {
+    result: resultOf(mRIDs.length, errors.length),
+    errors,
+    ...(found.length ? { payload: { noun: "EndDeviceControls" as const, content: controlsXml(found, "m:") } } : {}),
+  };
+}
