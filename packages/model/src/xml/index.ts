@@ -1,4 +1,6 @@
-// The XML layer shared by the XML bindings (OpenADR 2.0b in ../oadr2b, IEC 61968-100 in ../cim).
+// The XML layer shared by every XML speaker: the VTN's bindings (OpenADR 2.0b, IEC 61968-100)
+// and the 2.0b VEN client (@gridlink/ven). It lives in model because the VEN may not depend on
+// the VTN; packages/vtn/src/bindings/xml re-exports it.
 //
 // Untrusted text goes through three steps, each of which may refuse it:
 //   1. guardXml(text, limits)        size limit, no DOCTYPE/ENTITY declarations at all (so no
