@@ -7,6 +7,7 @@ import { ClientRegistry } from "./auth/clients.ts";
 import { authTables } from "./auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
 import { consoleBinding } from "./bindings/console/index.ts";
+import { oadr2bBinding, oadr2bTables } from "./bindings/oadr2b/index.ts";
 import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
 import { clientErrorProblem, frameworkProblem, problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
 import { DEFAULTS, type VtnConfig } from "./config.ts";
@@ -51,7 +52,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore(config, [authTables, notifyTables], { applicationName: "gridlink-api" });
+  const store = await openStore(config, [authTables, notifyTables, oadr2bTables], { applicationName: "gridlink-api" });
   const core = createCore(store, { now });
   const clients = new ClientRegistry(store);
   let issuer: BuiltinIssuer | undefined;
@@ -141,6 +142,9 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
       return v31.slice(0, -OADR31_PREFIX.length) + OADR301_PREFIX;
     },
   });
+
+  // OpenADR 2.0b (IEC 62746-10-1) at /OpenADR2/Simple/2.0b (OADR2B_PREFIX) on the same core and tokens (docs/oadr2b.md).
+  await app.register(oadr2bBinding, { core, store, verifier, now, oadr31Prefix: OADR31_PREFIX });
 
   await app.register(consoleBinding, {});
 

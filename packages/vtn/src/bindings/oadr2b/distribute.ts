@@ -1,0 +1,91 @@
+// oadrDistributeEvent for one VEN: every event core lets that VEN see (core.events.list with its
+// principal, targets hidden as policy shows them) that has not transpired; an event missing from
+// it is cancelled for the VEN (OpenADR 2.0b profile: the list is complete). modificationNumber
+// comes from oadr2b_event_mods, eventStatus from the model's time rules.
+import { createHash, randomUUID } from "node:crypto";
+import type { Event } from "@gridlink/model";
+import { eventStatusOf, eventTo2b, type OadrEvent } from "@gridlink/model/oadr2b";
+import { principalFor } from "../../core/principal.ts";
+import type { XmlNode } from "../xml/index.ts";
+import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
+import { renderEvent } from "./render-event.ts";
+import { CODE, eiResponse, wrap } from "./wire.ts";
+
+const PAGE = 50;
+
+export interface Distribution {
+  events: OadrEvent[];
+  /** Changes whenever what the VEN would be sent changes (ids, modification numbers, statuses). */
+  fingerprint: string;
+}
+
+/** The program's name as a URI: the market context 2.0b names a program by. */
+export function marketContextOf(programName: string): string {
+  return `urn:gridlink:program:${encodeURIComponent(programName)}`;
+}
+
+export async function distributionFor(deps: Oadr2bDeps, reg: Registration, limit?: number): Promise<Distribution> {
+  const p = principalFor("ven", reg.client_id);
+  const events: Event[] = [];
+  for (let skip = 0; ; skip += PAGE) {
+    const page = await deps.core.events.list(p, { skip, limit: PAGE, active: true });
+    events.push(...page);
+    if (page.length < PAGE || (limit !== undefined && events.length >= limit)) break;
+  }
+  const shown = limit !== undefined ? events.slice(0, limit) : events;
+  const mods = new Map<string, number>();
+  if (shown.length > 0) {
+    const rows = await tablesOf(deps)
+      .selectFrom("oadr2b_event_mods")
+      .selectAll()
+      .where(
+        "event_id",
+        "in",
+        shown.map((e) => e.id),
+      )
+      .execute();
+    for (const r of rows) mods.set(r.event_id, r.modification_number);
+  }
+  const programs = new Map<string, string>();
+  const now = deps.now();
+  const out: OadrEvent[] = [];
+  for (const e of shown) {
+    let context = programs.get(e.programID);
+    if (context === undefined) {
+      // A VEN may see an event of a program it is not shown (targets): name it by id then.
+      const program = await deps.core.programs.get(p, e.programID).catch(() => undefined);
+      context = marketContextOf(program?.programName ?? e.programID);
+      programs.set(e.programID, context);
+    }
+    out.push(
+      eventTo2b(e, {
+        modificationNumber: mods.get(e.id) ?? 0,
+        marketContext: context,
+        eventStatus: eventStatusOf(e, now),
+        responseRequired: "always",
+      }).event,
+    );
+  }
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify(out.map((e) => [e.eventID, e.modificationNumber, e.eventStatus])))
+    .digest("base64url");
+  return { events: out, fingerprint };
+}
+
+export function distributeEvent(deps: Oadr2bDeps, d: Distribution, requestID: string): XmlNode {
+  return wrap("oadrDistributeEvent", {
+    "ei:eiResponse": eiResponse(CODE.OK, "OK", requestID),
+    "pyld:requestID": requestID || randomUUID(),
+    "ei:vtnID": deps.vtnId,
+    "oadr:oadrEvent": d.events.map(renderEvent),
+  });
+}
+
+/** Remembers what the VEN was sent, so OadrPoll sends the next one only when it changed. */
+export async function markDistributed(deps: Oadr2bDeps, reg: Registration, d: Distribution): Promise<void> {
+  await tablesOf(deps)
+    .updateTable("oadr2b_registrations")
+    .set({ distributed: d.fingerprint })
+    .where("ven_id", "=", reg.ven_id)
+    .execute();
+}

@@ -1,0 +1,226 @@
+// The OpenADR 2.0b binding (IEC 62746-10-1, Simple HTTP): POST {root}/OpenADR2/Simple/2.0b/<Service>
+// with an oadrPayload. Every message in and out is checked against oadr_20b.xsd; a message that
+// fails, or that core refuses, is answered with an oadrResponse whose responseCode says why
+// (4xx, 46x) and changes nothing. How to connect a VEN: docs/oadr2b.md; the mapping onto core
+// objects: docs/mappings/oadr2b.md.
+import { OADR20B_XSD } from "@gridlink/model/oadr2b";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TokenVerifier } from "../../auth/tokens.ts";
+import { Conflict, CoreError, Forbidden, Invalid, NotFound } from "../../core/errors.ts";
+import type { Core } from "../../core/index.ts";
+import type { Principal } from "../../core/principal.ts";
+import type { Store } from "../../store/types.ts";
+import { buildXml, parseXml, textOf, XmlInvalid, type XmlNode, XmlRefused, XsdSchema } from "../xml/index.ts";
+import type { Inbound, Oadr2bDeps } from "./context.ts";
+import { createdEvent, requestEvent } from "./event-service.ts";
+import { optRoutes } from "./opt-routes.ts";
+import { cancelOpt, createOpt } from "./opt-service.ts";
+import { poll } from "./poll.ts";
+import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
+import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
+import { CODE, Oadr2bError, oadrResponse, REPEATING } from "./wire.ts";
+
+export const OADR2B_PREFIX = "/OpenADR2/Simple/2.0b";
+
+import { oadr2bTables } from "./schema.ts";
+
+export { oadr2bTables };
+
+export interface Oadr2bOptions {
+  core: Core;
+  store: Store;
+  verifier: TokenVerifier;
+  /** ei:vtnID; default "gridlink". */
+  vtnId?: string;
+  /** oadrRequestedOadrPollFreq in seconds; default 10. */
+  pollSeconds?: number;
+  now?: () => Date;
+  /** Where the 3.1 API is mounted, for the opts extension (GET {prefix}/events/{id}/opts). */
+  oadr31Prefix: string;
+}
+
+type Handler = (deps: Oadr2bDeps, m: Inbound) => Promise<XmlNode | string>;
+
+/** The messages each service accepts (DIGEST-openadr.md 2.3), and who handles them. */
+const SERVICES: Record<string, Record<string, Handler>> = {
+  EiRegisterParty: {
+    oadrQueryRegistration: queryRegistration,
+    oadrCreatePartyRegistration: createPartyRegistration,
+    oadrCancelPartyRegistration: cancelPartyRegistration,
+    oadrCanceledPartyRegistration: acknowledged,
+    oadrResponse: acknowledged,
+  },
+  EiEvent: { oadrRequestEvent: requestEvent, oadrCreatedEvent: createdEvent },
+  EiReport: {
+    oadrRegisterReport: registerReport,
+    oadrRegisteredReport: acknowledged,
+    oadrCreatedReport: acknowledged,
+    oadrUpdateReport: updateReport,
+    oadrCreateReport: createReport,
+    oadrCancelReport: cancelReport,
+    oadrCanceledReport: acknowledged,
+  },
+  EiOpt: { oadrCreateOpt: createOpt, oadrCancelOpt: cancelOpt },
+  OadrPoll: { oadrPoll: poll },
+};
+
+let schema: XsdSchema | undefined;
+/** oadr_20b.xsd, compiled once per process (~100 ms). */
+export function oadr20bSchema(): XsdSchema {
+  schema ??= XsdSchema.load(OADR20B_XSD);
+  return schema;
+}
+
+const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 48 };
+
+function requestIdOf(body: XmlNode): string {
+  const created = body.eiCreatedEvent as XmlNode | undefined;
+  const request = body.eiRequestEvent as XmlNode | undefined;
+  return (
+    textOf(body.requestID) ??
+    textOf(request?.requestID) ??
+    textOf((created?.eiResponse as XmlNode | undefined)?.requestID) ??
+    ""
+  );
+}
+
+/** The 2.0b code for a refusal from core (its typed errors) or from this binding. */
+function codeOf(err: unknown): { code: number; message: string } | undefined {
+  if (err instanceof Oadr2bError) return { code: err.code, message: err.message };
+  if (err instanceof Invalid) return { code: CODE.INVALID_DATA, message: err.message };
+  if (err instanceof NotFound) return { code: CODE.INVALID_ID, message: err.message };
+  if (err instanceof Forbidden) return { code: CODE.NOT_REGISTERED, message: err.message };
+  if (err instanceof Conflict) return { code: CODE.CONFLICT, message: err.message };
+  if (err instanceof CoreError) return { code: err.status, message: err.message };
+  return undefined;
+}
+
+/** Mounts the services at OADR2B_PREFIX and the opts extension under the 3.1 prefix. */
+export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): Promise<void> {
+  const deps: Oadr2bDeps = {
+    core: opts.core,
+    store: opts.store,
+    vtnId: opts.vtnId ?? "gridlink",
+    pollSeconds: opts.pollSeconds ?? 10,
+    now: opts.now ?? (() => new Date()),
+  };
+  bumpModificationNumbers(opts.store);
+  await app.register(services, { prefix: OADR2B_PREFIX, deps, verifier: opts.verifier });
+  await app.register(optRoutes, { prefix: opts.oadr31Prefix, deps, verifier: opts.verifier });
+}
+
+async function services(app: FastifyInstance, opts: { deps: Oadr2bDeps; verifier: TokenVerifier }): Promise<void> {
+  const { deps } = opts;
+  const xsd = oadr20bSchema();
+
+  // 2.0b senders label their XML variously (application/xml, text/xml, none): take any body as text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string", bodyLimit: LIMITS.maxBytes + 64 * 1024 }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  const send = (reply: FastifyReply, message: XmlNode | string, status = 200) => {
+    let text = typeof message === "string" ? message : buildXml(message);
+    const issues = xsd.issues(text, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 });
+    if (issues.length > 0) {
+      // Our own reply failed the schema: a bug here, never the VEN's; it gets a valid refusal.
+      reply.log.error({ issues, text }, "oadr2b: an outbound message failed oadr_20b.xsd");
+      text = buildXml(oadrResponse(CODE.OTHER, "the VTN could not build a valid reply", ""));
+    }
+    return reply.code(status).type("application/xml; charset=utf-8").send(text);
+  };
+
+  app.setErrorHandler((err, req, reply) => {
+    // Fastify's own refusals (body too large, bad content) in the 2.0b dialect, never a stack.
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, "oadr2b: request failed");
+    const code = status >= 500 ? CODE.OTHER : status;
+    return send(
+      reply,
+      oadrResponse(code, status >= 500 ? "internal error" : (err as Error).message, ""),
+      status >= 500 ? 200 : status,
+    );
+  });
+
+  app.post<{ Params: { service: string } }>("/:service", async (req, reply) => {
+    const handlers = SERVICES[req.params.service];
+    if (!handlers) return send(reply, oadrResponse(CODE.NOT_FOUND, `no 2.0b service ${req.params.service}`, ""), 404);
+    let principal: Principal;
+    try {
+      principal = await authenticate(req, opts.verifier);
+    } catch (err) {
+      return send(reply, oadrResponse(CODE.NOT_REGISTERED, (err as Error).message, ""), 401);
+    }
+    const text = typeof req.body === "string" ? req.body : "";
+    let body: XmlNode;
+    let name: string;
+    try {
+      xsd.validate(text, LIMITS);
+      const tree = parseXml(text, { limits: LIMITS, arrays: REPEATING });
+      const signed = (tree.oadrPayload as XmlNode | undefined)?.oadrSignedObject as XmlNode | undefined;
+      if (!signed) throw new Oadr2bError(CODE.BAD_REQUEST, "a 2.0b message is an oadrPayload with an oadrSignedObject");
+      name = Object.keys(signed).find((k) => !k.startsWith("@")) ?? "";
+      body = signed[name] as XmlNode;
+    } catch (err) {
+      const message =
+        err instanceof XmlInvalid || err instanceof XmlRefused || err instanceof Oadr2bError
+          ? err.message
+          : "not a 2.0b message";
+      return send(reply, oadrResponse(CODE.BAD_REQUEST, message, ""));
+    }
+    const requestID = requestIdOf(body);
+    const handler = handlers[name];
+    if (!handler)
+      return send(
+        reply,
+        oadrResponse(CODE.BAD_REQUEST, `${name} is not a message of ${req.params.service}`, requestID),
+      );
+    try {
+      return send(reply, await handler(deps, { principal, name, body, requestID }));
+    } catch (err) {
+      const refusal = codeOf(err);
+      if (!refusal) {
+        req.log.error({ err }, `oadr2b: ${name} failed`);
+        return send(reply, oadrResponse(CODE.OTHER, "the VTN could not process the message", requestID));
+      }
+      return send(reply, oadrResponse(refusal.code, refusal.message, requestID));
+    }
+  });
+}
+
+/** Development and the common deployments: the built-in issuer's bearer tokens (docs/oadr2b.md). */
+async function authenticate(req: FastifyRequest, verifier: TokenVerifier): Promise<Principal> {
+  const h = req.headers.authorization;
+  const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+  if (!m) throw new Error("send Authorization: Bearer <token> (a VEN client's token from the VTN's /auth/token)");
+  return verifier.verify(m[1]);
+}
+
+const bumped = new WeakSet<Store>();
+
+/**
+ * eventDescriptor/modificationNumber: +1 on every update of an event, in the writing transaction
+ * (oadr_ei_20b.xsd: "Incremented each time the event is modified"); gone with the event.
+ */
+function bumpModificationNumbers(store: Store): void {
+  if (bumped.has(store)) return;
+  bumped.add(store);
+  store.onChange(async (tx, changes) => {
+    for (const c of changes) {
+      if (c.kind !== "EVENT" || c.operation === "CREATE") continue;
+      const t = tx.tables(oadr2bTables);
+      if (c.operation === "DELETE")
+        await t.deleteFrom("oadr2b_event_mods").where("event_id", "=", c.object.id).execute();
+      else
+        await t
+          .insertInto("oadr2b_event_mods")
+          .values({ event_id: c.object.id, modification_number: 1 })
+          .onConflict((oc) =>
+            oc
+              .column("event_id")
+              .doUpdateSet((eb) => ({ modification_number: eb("oadr2b_event_mods.modification_number", "+", 1) })),
+          )
+          .execute();
+    }
+  });
+}

@@ -1,0 +1,158 @@
+// The 2.0b binding's own tables (a StoreModule; what 3.1 has no place for). Core objects stay in
+// core: a registration points at a core ven, report data becomes core reports.
+//
+// oadr2b_registrations: one per registered ven (EiRegisterParty), with its transport choices and
+//   the fingerprint of the last oadrDistributeEvent it was given (what OadrPoll compares against).
+// oadr2b_event_mods: eventDescriptor/modificationNumber per event id, bumped on every update
+//   (a store.onChange listener, in the writing transaction).
+// oadr2b_opts: opt-ins/opt-outs per event (oadrCreatedEvent, oadrCreateOpt with qualifiedEventID)
+//   and availability schedules (oadrCreateOpt with vavailability), as the VEN sent them.
+// oadr2b_report_points: the data points a VEN described in its METADATA reports (rID, type).
+// oadr2b_report_requests: the reports the VTN asked a VEN for (oadrCreateReport), each about one
+//   core event; oadrUpdateReport data for one becomes (and then updates) one core report.
+// oadr2b_poll_queue: messages waiting for a pull VEN's next oadrPoll.
+import type { Generated, Kysely, Migration } from "kysely";
+import type { StoreModule } from "../../store/module.ts";
+
+export interface RegistrationsTable {
+  ven_id: string;
+  registration_id: string;
+  client_id: string;
+  ven_name: string;
+  pull: number;
+  transport_address: string | null;
+  xml_signature: number;
+  report_only: number;
+  profile: string;
+  created_at: string;
+  distributed: string | null;
+}
+
+export interface EventModsTable {
+  event_id: string;
+  modification_number: number;
+}
+
+export interface OptsTable {
+  opt_id: string;
+  ven_id: string;
+  event_id: string | null;
+  opt_type: string;
+  opt_reason: string | null;
+  market_context: string | null;
+  resource_ids: string | null;
+  vavailability: string | null;
+  created_at: string;
+  request_id: string | null;
+}
+
+export interface ReportPointsTable {
+  ven_id: string;
+  report_specifier_id: string;
+  report_name: string;
+  r_id: string;
+  report_type: string;
+  reading_type: string;
+  resource_id: string | null;
+}
+
+export interface ReportRequestsTable {
+  report_request_id: string;
+  ven_id: string;
+  event_id: string;
+  report_specifier_id: string;
+  report_name: string;
+  core_report_id: string | null;
+  cancelled: number;
+}
+
+export interface PollQueueTable {
+  seq: Generated<number>;
+  ven_id: string;
+  message: string;
+  created_at: string;
+}
+
+export interface Oadr2bTables {
+  oadr2b_registrations: RegistrationsTable;
+  oadr2b_event_mods: EventModsTable;
+  oadr2b_opts: OptsTable;
+  oadr2b_report_points: ReportPointsTable;
+  oadr2b_report_requests: ReportRequestsTable;
+  oadr2b_poll_queue: PollQueueTable;
+}
+
+function initial(dialect: "sqlite" | "postgres"): Migration {
+  const seq = dialect === "sqlite" ? "integer" : "bigserial";
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("oadr2b_registrations")
+        .addColumn("ven_id", "text", (c) => c.primaryKey())
+        .addColumn("registration_id", "text", (c) => c.notNull().unique())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("ven_name", "text", (c) => c.notNull())
+        .addColumn("pull", "integer", (c) => c.notNull())
+        .addColumn("transport_address", "text")
+        .addColumn("xml_signature", "integer", (c) => c.notNull())
+        .addColumn("report_only", "integer", (c) => c.notNull())
+        .addColumn("profile", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("distributed", "text")
+        .execute();
+      await db.schema
+        .createTable("oadr2b_event_mods")
+        .addColumn("event_id", "text", (c) => c.primaryKey())
+        .addColumn("modification_number", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("oadr2b_opts")
+        .addColumn("opt_id", "text", (c) => c.primaryKey())
+        .addColumn("ven_id", "text", (c) => c.notNull())
+        .addColumn("event_id", "text")
+        .addColumn("opt_type", "text", (c) => c.notNull())
+        .addColumn("opt_reason", "text")
+        .addColumn("market_context", "text")
+        .addColumn("resource_ids", "text")
+        .addColumn("vavailability", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("request_id", "text")
+        .execute();
+      await db.schema.createIndex("oadr2b_opts_event").on("oadr2b_opts").columns(["event_id"]).execute();
+      await db.schema
+        .createTable("oadr2b_report_points")
+        .addColumn("ven_id", "text", (c) => c.notNull())
+        .addColumn("report_specifier_id", "text", (c) => c.notNull())
+        .addColumn("report_name", "text", (c) => c.notNull())
+        .addColumn("r_id", "text", (c) => c.notNull())
+        .addColumn("report_type", "text", (c) => c.notNull())
+        .addColumn("reading_type", "text", (c) => c.notNull())
+        .addColumn("resource_id", "text")
+        .addPrimaryKeyConstraint("oadr2b_report_points_pk", ["ven_id", "report_specifier_id", "r_id"])
+        .execute();
+      await db.schema
+        .createTable("oadr2b_report_requests")
+        .addColumn("report_request_id", "text", (c) => c.primaryKey())
+        .addColumn("ven_id", "text", (c) => c.notNull())
+        .addColumn("event_id", "text", (c) => c.notNull())
+        .addColumn("report_specifier_id", "text", (c) => c.notNull())
+        .addColumn("report_name", "text", (c) => c.notNull())
+        .addColumn("core_report_id", "text")
+        .addColumn("cancelled", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable("oadr2b_poll_queue")
+        .addColumn("seq", seq, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("ven_id", "text", (c) => c.notNull())
+        .addColumn("message", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("oadr2b_poll_queue_ven").on("oadr2b_poll_queue").columns(["ven_id", "seq"]).execute();
+    },
+  };
+}
+
+export const oadr2bTables: StoreModule<Oadr2bTables> = {
+  name: "oadr2b",
+  migrations: (dialect) => ({ "oadr2b-0001-initial": initial(dialect) }),
+};
