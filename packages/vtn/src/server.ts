@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { ClientRegistry } from "./auth/clients.ts";
 import { authTables } from "./auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
+import { cimBinding, cimTables } from "./bindings/cim/index.ts";
 import { consoleBinding } from "./bindings/console/index.ts";
 import { oadr2bBinding, oadr2bTables } from "./bindings/oadr2b/index.ts";
 import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
@@ -52,7 +53,9 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore(config, [authTables, notifyTables, oadr2bTables], { applicationName: "gridlink-api" });
+  const store = await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables], {
+    applicationName: "gridlink-api",
+  });
   const core = createCore(store, { now });
   const clients = new ClientRegistry(store);
   let issuer: BuiltinIssuer | undefined;
@@ -145,6 +148,9 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
 
   // OpenADR 2.0b (IEC 62746-10-1) at /OpenADR2/Simple/2.0b (OADR2B_PREFIX) on the same core and tokens (docs/oadr2b.md).
   await app.register(oadr2bBinding, { core, store, verifier, now, oadr31Prefix: OADR31_PREFIX });
+
+  // IEC 61968-100 (CIM) messages at /cim on the same core and tokens (docs/cim.md).
+  await app.register(cimBinding, { core, store, verifier });
 
   await app.register(consoleBinding, {});
 

@@ -9,6 +9,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { ClientRegistry } from "../auth/clients.ts";
 import { authTables } from "../auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "../auth/tokens.ts";
+import { cimTables } from "../bindings/cim/schema.ts";
+import { oadr2bTables } from "../bindings/oadr2b/schema.ts";
 import { createPolicy } from "../core/index.ts";
 import { openStore } from "../store/open.ts";
 import { type Log, NotifyEngine } from "./engine.ts";
@@ -55,7 +57,7 @@ function collectGarbage(): void {
 lowerPriority();
 try {
   // A few connections suffice: fan-out and delivery bookkeeping run one query at a time.
-  const store = await openStore(config, [authTables, notifyTables], {
+  const store = await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables], {
     poolSize: 4,
     applicationName: "gridlink-notify",
   });

@@ -23,18 +23,21 @@ export interface CimAnswer {
   msg: any;
 }
 
+// ID and ReadingType name both repeated and single elements: read them through list().
 const ARRAYS = new Set([
   "Error",
-  "ID",
   "Property",
   "MeterReading",
   "IntervalBlocks",
   "IntervalReadings",
-  "ReadingType",
   "EndDeviceEvent",
   "EndDeviceControl",
   "Names",
 ]);
+
+/** An element that may occur once or more, as an array. */
+// biome-ignore lint/suspicious/noExplicitAny: replies are read as untyped trees in tests
+export const list = (v: any): any[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export function cimUrl(t: TestVtn): string {
   return `${new URL(t.url).origin}/cim`;

@@ -3,7 +3,7 @@
 // returns those readings, the CIM client cancels and the VEN sees the cancellation.
 import { type Actors, actors, type Receiver, startReceiver, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertValidReply, control, controls, postCim, request } from "./cim-client.ts";
+import { assertValidReply, control, controls, list, postCim, request } from "./cim-client.ts";
 
 let t: TestVtn;
 let a: Actors;
@@ -56,7 +56,7 @@ describe("EndDeviceControls end to end", () => {
     expect(r.msg.Header.Verb).toBe("reply");
     expect(r.msg.Header.CorrelationID).toBe("create-1");
     expect(r.msg.Reply).toMatchObject({ Result: "OK" });
-    const ids = r.msg.Reply.ID as Array<{ "#text": string; "@objectType": string }>;
+    const ids = list(r.msg.Reply.ID) as Array<{ "#text": string; "@objectType": string }>;
     expect(ids.find((i) => i["@objectType"] === "EndDeviceControl")?.["#text"]).toBe("edc-limit-1");
     eventId = ids.find((i) => i["@objectType"] === "EVENT")?.["#text"] ?? "";
     expect(eventId).not.toBe("");
@@ -148,7 +148,7 @@ describe("EndDeviceControls end to end", () => {
       "4.8",
       "4.5",
     ]);
-    const types = mr.ReadingType.map((x: { mRID: string; unit: string; multiplier: string }) => [
+    const types = list(mr.ReadingType).map((x: { mRID: string; unit: string; multiplier: string }) => [
       x.mRID,
       x.multiplier,
       x.unit,

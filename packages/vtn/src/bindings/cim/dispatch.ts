@@ -7,7 +7,7 @@ import type { ControlsService, ItemOutcome } from "./controls-service.ts";
 import type { IncomingMessage } from "./envelope.ts";
 import { controlOfEvent } from "./mapping/controls.ts";
 import { controlsXml, readControls } from "./payload-controls.ts";
-import { getEndDeviceEvents, getMeterReadings } from "./queries.ts";
+import { getEndDeviceEvents, getMeterReadings, pageOfEvents } from "./queries.ts";
 import { type Reply, resultOf } from "./replies.ts";
 
 const TRANSACTIONS = ["create", "change", "cancel", "close"];
@@ -59,15 +59,29 @@ export async function dispatch(
   }
 }
 
-/** `get EndDeviceControls` with Request ID mRIDs: the controls as their events stand now. */
+/**
+ * `get EndDeviceControls`: with Request ID elements, those controls (by control mRID, or by event
+ * id); without, every event the client may see, paged like the other queries. An event a CIM
+ * client did not make is shown with its event id as mRID.
+ */
 async function getControls(core: Core, controls: ControlsService, p: Principal, m: IncomingMessage): Promise<Reply> {
   const mRIDs = m.request.ids.map((i) => i.value);
-  if (mRIDs.length === 0) return failed("2.5", "get EndDeviceControls needs Request ID elements (control mRIDs)");
+  if (mRIDs.length === 0) {
+    const { items, properties } = await pageOfEvents(core, p, m.request);
+    const shown = await Promise.all(items.map(async (e) => controlOfEvent(e, (await controls.mRIDOf(e.id)) ?? e.id)));
+    return {
+      result: "OK",
+      errors: [],
+      properties,
+      ...(shown.length ? { payload: { noun: "EndDeviceControls" as const, content: controlsXml(shown, "m:") } } : {}),
+    };
+  }
   const found = [];
   const errors = [];
   for (const mRID of mRIDs) {
     try {
-      found.push(controlOfEvent(await core.events.get(p, await controls.eventIdOf(mRID)), mRID));
+      const id = await controls.eventIdOf(mRID).catch(() => mRID);
+      found.push(controlOfEvent(await core.events.get(p, id), mRID));
     } catch (err) {
       errors.push({ code: "2.4", reason: (err as Error).message, mRID });
     }

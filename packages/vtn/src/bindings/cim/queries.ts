@@ -100,3 +100,10 @@ export async function getEndDeviceEvents(core: Core, p: Principal, r: CimRequest
     properties: pageProperties(skip, items.length, more),
   };
 }
+
+/** A page of the events `p` may see (for get EndDeviceControls without IDs). */
+export async function pageOfEvents(core: Core, p: Principal, r: CimRequestParams) {
+  const { skip, limit } = paging(r);
+  const { items, more } = await walk(skip, limit, (s, l) => core.events.list(p, { skip: s, limit: l }));
+  return { items, properties: pageProperties(skip, items.length, more) };
+}
