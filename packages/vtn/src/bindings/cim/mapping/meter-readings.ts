@@ -1,7 +1,7 @@
 // 3.1 reports -> MeterReadings (docs/mappings/cim.md §MeterReadings): one MeterReading per report
 // resource, one IntervalBlock per mapped payload type, one IntervalReading per report interval
 // (timeStamp = the interval's end, timePeriod = the interval). Pure.
-import { type Report, resolveIntervals } from "@gridlink/model";
+import { type Report, type ResolvedInterval, resolveIntervals } from "@gridlink/model";
 import type { CimIntervalBlock, CimMeterReading, CimReadingType } from "./cim-types.ts";
 import { isMappedPayloadType, type ReportQuantity, readingTypeCode, readingTypeOf } from "./reading-types.ts";
 
@@ -39,10 +39,16 @@ export function meterReadingsOf(reports: readonly Report[], f: ReadingFilter = {
     const descriptors = new Map((r.payloadDescriptors ?? []).map((d) => [d.payloadType, d]));
     for (const res of r.resources) {
       if (!wanted(f.endDevices, res.resourceName)) continue;
-      const resolved = resolveIntervals(
-        { intervalPeriod: res.intervalPeriod, intervals: res.intervals },
-        { now: new Date(r.createdDateTime) },
-      );
+      // Intervals without a start are read as taken when the report was written (User_Guide.md §7.3 'now').
+      let resolved: ResolvedInterval[];
+      try {
+        resolved = resolveIntervals(
+          { intervalPeriod: res.intervalPeriod, intervals: res.intervals },
+          { now: new Date(r.createdDateTime) },
+        );
+      } catch {
+        continue; // timing the model cannot resolve (too many intervals): left out
+      }
       const blocks = new Map<string, CimIntervalBlock>();
       let first = Number.POSITIVE_INFINITY;
       let last = Number.NEGATIVE_INFINITY;
