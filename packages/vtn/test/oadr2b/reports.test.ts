@@ -1,0 +1,140 @@
+// A 2.0b VEN's reports are 3.1 reports: the VEN registers its METADATA, the VTN asks (in
+// oadrRegisteredReport, or later by poll with oadrCreateReport) for what an event's
+// reportDescriptors want, and oadrUpdateReport data is read by BL over GET /reports with the
+// same values. TELEMETRY_USAGE -> USAGE, TELEMETRY_STATUS -> OPERATING_STATE.
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { code, Ven2b } from "./client.ts";
+
+let t: TestVtn;
+let ven: Ven2b;
+let bl: string;
+let venID: string;
+let programID: string;
+let usageEvent: string;
+let usageRequest: string;
+
+const metadata = `<oadr:oadrRegisterReport ei:schemaVersion="2.0b"><pyld:requestID>rr-1</pyld:requestID>
+<oadr:oadrReport><oadr:oadrReportDescription><ei:rID>meter1_energy</ei:rID><ei:reportDataSource><ei:resourceID>meter1</ei:resourceID></ei:reportDataSource><ei:reportType>usage</ei:reportType><ei:readingType>Direct Read</ei:readingType><oadr:oadrSamplingRate><oadr:oadrMinPeriod>PT1M</oadr:oadrMinPeriod><oadr:oadrMaxPeriod>PT1H</oadr:oadrMaxPeriod><oadr:oadrOnChange>false</oadr:oadrOnChange></oadr:oadrSamplingRate></oadr:oadrReportDescription><ei:reportRequestID>0</ei:reportRequestID><ei:reportSpecifierID>spec_usage</ei:reportSpecifierID><ei:reportName>METADATA_TELEMETRY_USAGE</ei:reportName><ei:createdDateTime>2031-01-01T00:00:00Z</ei:createdDateTime></oadr:oadrReport>
+<oadr:oadrReport><oadr:oadrReportDescription><ei:rID>meter1_status</ei:rID><ei:reportDataSource><ei:resourceID>meter1</ei:resourceID></ei:reportDataSource><ei:reportType>x-resourceStatus</ei:reportType><ei:readingType>x-notApplicable</ei:readingType></oadr:oadrReportDescription><ei:reportRequestID>0</ei:reportRequestID><ei:reportSpecifierID>spec_status</ei:reportSpecifierID><ei:reportName>METADATA_TELEMETRY_STATUS</ei:reportName><ei:createdDateTime>2031-01-01T00:00:00Z</ei:createdDateTime></oadr:oadrReport>
+<ei:venID>VEN</ei:venID></oadr:oadrRegisterReport>`;
+
+function usageUpdate(requestID: string, values: number[], start: string): string {
+  const intervals = values
+    .map(
+      (v, k) =>
+        `<ei:interval><xcal:dtstart><xcal:date-time>${new Date(new Date(start).getTime() + k * 900_000).toISOString()}</xcal:date-time></xcal:dtstart><xcal:duration><xcal:duration>PT15M</xcal:duration></xcal:duration><oadr:oadrReportPayload><ei:rID>meter1_energy</ei:rID><ei:payloadFloat><ei:value>${v}</ei:value></ei:payloadFloat><oadr:oadrDataQuality>Quality Good - Non Specific</oadr:oadrDataQuality></oadr:oadrReportPayload></ei:interval>`,
+    )
+    .join("");
+  return `<oadr:oadrUpdateReport ei:schemaVersion="2.0b"><pyld:requestID>up-1</pyld:requestID><oadr:oadrReport><strm:intervals>${intervals}</strm:intervals><ei:eiReportID>r-1</ei:eiReportID><ei:reportRequestID>${requestID}</ei:reportRequestID><ei:reportSpecifierID>spec_usage</ei:reportSpecifierID><ei:reportName>TELEMETRY_USAGE</ei:reportName><ei:createdDateTime>2031-01-01T01:00:00Z</ei:createdDateTime></oadr:oadrReport><ei:venID>${venID}</ei:venID></oadr:oadrUpdateReport>`;
+}
+
+const event = (name: string, payloadType: string) => ({
+  programID,
+  eventName: name,
+  intervalPeriod: { start: "2031-01-01T00:00:00Z", duration: "PT1H" },
+  intervals: [{ id: 0, payloads: [{ type: "SIMPLE", values: [1] }] }],
+  reportDescriptors: [{ payloadType, readingType: "DIRECT_READ" }],
+});
+
+beforeAll(async () => {
+  t = await startTestVtn();
+  bl = await t.token(t.bl);
+  ven = new Ven2b(new URL(t.url).origin, await t.token(t.vens[0]));
+  programID = (await t.call(bl, "POST", "/programs", { programName: "2b-reports" })).body.id;
+  usageEvent = (await t.call(bl, "POST", "/events", event("wants usage", "USAGE"))).body.id;
+  venID = (await ven.register()).body.venID[0];
+  await ven.drain(venID);
+});
+afterAll(() => t.close());
+
+describe("EiReport", () => {
+  it("oadrRegisterReport: the VTN asks for the METADATA reports an event wants", async () => {
+    const r = await ven.message(
+      "EiReport",
+      metadata.replace("<ei:venID>VEN</ei:venID>", `<ei:venID>${venID}</ei:venID>`),
+    );
+    expect(r.name).toBe("oadrRegisteredReport");
+    expect(code(r)).toBe("200");
+    expect(r.body.oadrReportRequest).toHaveLength(1);
+    const spec = r.body.oadrReportRequest[0].reportSpecifier;
+    expect(spec.reportSpecifierID).toBe("spec_usage");
+    expect(spec.specifierPayload).toEqual([{ rID: "meter1_energy", readingType: "Direct Read" }]);
+    usageRequest = r.body.oadrReportRequest[0].reportRequestID[0];
+    const ack = await ven.message(
+      "EiReport",
+      `<oadr:oadrCreatedReport ei:schemaVersion="2.0b"><ei:eiResponse><ei:responseCode>200</ei:responseCode><pyld:requestID>x</pyld:requestID></ei:eiResponse><oadr:oadrPendingReports><ei:reportRequestID>${usageRequest}</ei:reportRequestID></oadr:oadrPendingReports><ei:venID>${venID}</ei:venID></oadr:oadrCreatedReport>`,
+    );
+    expect(ack.name).toBe("oadrResponse");
+  });
+
+  it("oadrUpdateReport data is a 3.1 report BL reads over GET /reports, values and all", async () => {
+    const r = await ven.message("EiReport", usageUpdate(usageRequest, [1.5, 2.5], "2031-01-01T00:00:00Z"));
+    expect(r.name).toBe("oadrUpdatedReport");
+    expect(code(r)).toBe("200");
+    const reports = (await t.call(bl, "GET", `/reports?eventID=${usageEvent}`)).body;
+    expect(reports).toHaveLength(1);
+    expect(reports[0].clientName).toBe(t.vens[0].venName);
+    expect(reports[0].payloadDescriptors).toMatchObject([{ payloadType: "USAGE", readingType: "DIRECT_READ" }]);
+    expect(reports[0].resources).toHaveLength(1);
+    expect(reports[0].resources[0].resourceName).toBe("meter1");
+    expect(reports[0].resources[0].intervals).toEqual([
+      {
+        id: 0,
+        intervalPeriod: { start: "2031-01-01T00:00:00.000Z", duration: "PT15M" },
+        payloads: [{ type: "USAGE", values: [1.5] }],
+      },
+      {
+        id: 1,
+        intervalPeriod: { start: "2031-01-01T00:15:00.000Z", duration: "PT15M" },
+        payloads: [{ type: "USAGE", values: [2.5] }],
+      },
+    ]);
+  });
+
+  it("a later oadrUpdateReport adds its intervals to the same 3.1 report", async () => {
+    await ven.message("EiReport", usageUpdate(usageRequest, [3], "2031-01-01T00:30:00Z"));
+    const reports = (await t.call(bl, "GET", `/reports?eventID=${usageEvent}`)).body;
+    expect(reports).toHaveLength(1);
+    expect(
+      reports[0].resources[0].intervals.map((i: { id: number; payloads: { values: number[] }[] }) => [
+        i.id,
+        i.payloads[0].values[0],
+      ]),
+    ).toEqual([
+      [0, 1.5],
+      [1, 2.5],
+      [2, 3],
+    ]);
+  });
+
+  it("a new event asking for status reaches the VEN by poll as oadrCreateReport; TELEMETRY_STATUS is OPERATING_STATE", async () => {
+    const statusEvent = (await t.call(bl, "POST", "/events", event("wants status", "OPERATING_STATE"))).body.id;
+    const r = await ven.poll(venID);
+    expect(r.name).toBe("oadrCreateReport");
+    const request = r.body.oadrReportRequest[0];
+    expect(request.reportSpecifier.reportSpecifierID).toBe("spec_status");
+    const update = `<oadr:oadrUpdateReport ei:schemaVersion="2.0b"><pyld:requestID>up-2</pyld:requestID><oadr:oadrReport><strm:intervals><ei:interval><xcal:dtstart><xcal:date-time>2031-01-01T00:00:00Z</xcal:date-time></xcal:dtstart><xcal:duration><xcal:duration>PT1M</xcal:duration></xcal:duration><oadr:oadrReportPayload><ei:rID>meter1_status</ei:rID><oadr:oadrPayloadResourceStatus><oadr:oadrOnline>true</oadr:oadrOnline><oadr:oadrManualOverride>false</oadr:oadrManualOverride></oadr:oadrPayloadResourceStatus></oadr:oadrReportPayload></ei:interval></strm:intervals><ei:eiReportID>s-1</ei:eiReportID><ei:reportRequestID>${request.reportRequestID}</ei:reportRequestID><ei:reportSpecifierID>spec_status</ei:reportSpecifierID><ei:reportName>TELEMETRY_STATUS</ei:reportName><ei:createdDateTime>2031-01-01T00:01:00Z</ei:createdDateTime></oadr:oadrReport><ei:venID>${venID}</ei:venID></oadr:oadrUpdateReport>`;
+    expect(code(await ven.message("EiReport", update))).toBe("200");
+    const reports = (await t.call(bl, "GET", `/reports?eventID=${statusEvent}`)).body;
+    expect(reports[0].resources[0].intervals[0].payloads).toEqual([
+      { type: "OPERATING_STATE", values: ["RUNNING_NORMAL"] },
+    ]);
+  });
+
+  it("data for a request the VTN never made is refused (452) and stored nowhere", async () => {
+    const before = (await t.call(bl, "GET", "/reports")).body.length;
+    const r = await ven.message("EiReport", usageUpdate("never-asked", [9], "2031-01-01T00:00:00Z"));
+    expect(code(r)).toBe("452");
+    expect((await t.call(bl, "GET", "/reports")).body.length).toBe(before);
+  });
+
+  it("when the event is deleted over 3.1, the VEN's next poll cancels its report request", async () => {
+    expect((await t.call(bl, "DELETE", `/events/${usageEvent}`)).status).toBe(200);
+    let r = await ven.poll(venID);
+    if (r.name === "oadrDistributeEvent") r = await ven.poll(venID);
+    expect(r.name).toBe("oadrCancelReport");
+    expect(r.body.reportRequestID).toEqual([usageRequest]);
+    expect(r.body.reportToFollow).toBe("false");
+  });
+});
