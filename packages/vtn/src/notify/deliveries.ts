@@ -2,6 +2,7 @@
 // batches, and what the API and CLI show (lists, counts, retrying a dead letter).
 import { type Kysely, sql } from "kysely";
 import type { ModuleTables } from "../store/module.ts";
+import type { Leases } from "./leases.ts";
 import { type Channel, type DeliveryRow, type DeliveryState, type NotifyTables, notifyTables } from "./schema.ts";
 
 export type Claimed = Pick<
@@ -70,7 +71,11 @@ export interface DeliveryCounts {
 export class Deliveries {
   private readonly db: Kysely<NotifyTables>;
 
-  constructor(store: ModuleTables) {
+  constructor(
+    store: ModuleTables,
+    /** PostgreSQL: claims are leases in the table, shared by every instance's notifier (leases.ts). */
+    private readonly leases?: Leases,
+  ) {
     this.db = store.tables(notifyTables);
   }
 
@@ -95,7 +100,8 @@ export class Deliveries {
       .where("next_at", "<=", now);
     if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
     if (held.size > 0) q = q.where("seq", "not in", [...held]);
-    const found = (await q.orderBy("next_at").orderBy("seq").limit(limit).execute()) as Claimed[];
+    q = q.orderBy("next_at").orderBy("seq").limit(limit);
+    const found = this.leases ? await this.leases.claimDeliveries(q, now) : ((await q.execute()) as Claimed[]);
     const taken = new Map<string, number>();
     const crowded = new Set<string>();
     const rows = found.filter((r) => {
@@ -107,6 +113,10 @@ export class Deliveries {
       taken.set(r.endpoint, n + 1);
       return true;
     });
+    if (this.leases && rows.length < found.length) {
+      const kept = new Set(rows.map((r) => r.seq));
+      await this.leases.releaseDeliveries(found.filter((r) => !kept.has(r.seq)).map((r) => Number(r.seq)));
+    }
     return { rows: rows.map(numeric), found: found.length, crowded };
   }
 
@@ -119,7 +129,8 @@ export class Deliveries {
       .where("state", "=", PENDING)
       .where("next_at", "<=", now);
     if (held.size > 0) q = q.where("seq", "not in", [...held]);
-    const rows = (await q.orderBy("next_at").orderBy("seq").limit(limit).execute()) as Claimed[];
+    q = q.orderBy("next_at").orderBy("seq").limit(limit);
+    const rows = this.leases ? await this.leases.claimDeliveries(q, now) : ((await q.execute()) as Claimed[]);
     return rows.map(numeric);
   }
 
@@ -151,6 +162,8 @@ export class Deliveries {
       list.push(o.seq);
       byStatus.set(k, list);
     }
+    // With leases, an outcome gives the row back: its next attempt is anyone's to claim.
+    const unleased = this.leases ? { lease_owner: null, lease_until: null } : {};
     await this.db.transaction().execute(async (trx) => {
       for (const [status, seqs] of byStatus)
         await trx
@@ -161,6 +174,7 @@ export class Deliveries {
             last_status: status,
             last_error: null,
             updated_at: now,
+            ...unleased,
           }))
           .where("seq", "in", seqs)
           .execute();
@@ -174,6 +188,7 @@ export class Deliveries {
             last_status: f.status ?? null,
             last_error: (f.error ?? "failed").slice(0, 500),
             updated_at: now,
+            ...unleased,
           }))
           .where("seq", "=", f.seq)
           .execute();
@@ -186,6 +201,12 @@ export class Deliveries {
       .selectFrom("notify_deliveries")
       .select((eb) => eb.fn.min("next_at").as("at"))
       .where("state", "=", PENDING);
+    // Rows another instance holds are its to send: they wake nobody here (a takeover is found
+    // by the next poll once their lease ends).
+    if (this.leases) {
+      const now = Date.now();
+      q = q.where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]));
+    }
     if (except.length > 0) q = q.where("endpoint", "not in", [...except]);
     if (held.size > 0) q = q.where("seq", "not in", [...held]);
     const r = await q.executeTakeFirst();

@@ -10,12 +10,14 @@ import type { Claimed } from "./deliveries.ts";
 import { Deliveries } from "./deliveries.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { FanOut, MQTT_ENDPOINT } from "./fanout.ts";
+import { LEASE_MS, Leases, RENEW_MS } from "./leases.ts";
 import { bodyFor } from "./matching.ts";
 import { type MetricsSnapshot, NotifyMetrics } from "./metrics.ts";
 import { EmbeddedBroker } from "./mqtt-broker.ts";
 import { ExternalPublisher, embeddedPublisher, type MqttPublisher, mqttTransport } from "./mqtt-publisher.ts";
 import { type ClientDirectory, Outbox } from "./outbox.ts";
 import { notificationBody301 } from "./render301.ts";
+import { notifyTables } from "./schema.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -64,17 +66,21 @@ export class NotifyEngine {
   private broker?: EmbeddedBroker;
   private publisher?: MqttPublisher;
   private pruneTimer?: NodeJS.Timeout;
+  /** PostgreSQL: this notifier's claims are leases shared with the other instances (leases.ts). */
+  private readonly leases?: Leases;
+  private leaseTimer?: NodeJS.Timeout;
   private live = false;
 
   constructor(private readonly deps: EngineDeps) {
     const { config, log } = deps;
-    this.deliveries = new Deliveries(deps.store);
+    if (deps.store.dialect === "postgres") this.leases = new Leases(deps.store.tables(notifyTables));
+    this.deliveries = new Deliveries(deps.store, this.leases);
     this.sender = new WebhookSender({
       timeoutMs: config.webhookTimeoutMs,
       policy: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
       socketsPerEndpoint: config.webhookConcurrencyPerEndpoint,
     });
-    this.fanout = new FanOut(new Outbox(deps.store, deps.directory), deps.policy, {
+    this.fanout = new FanOut(new Outbox(deps.store, deps.directory, this.leases), deps.policy, {
       mqtt: () => this.mqttLive(),
       subscriptionPage: 500,
       venPage: 500,
@@ -123,13 +129,17 @@ export class NotifyEngine {
     void prune();
     this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
     this.pruneTimer.unref();
+    if (this.leases) this.startLeases(this.leases);
     return this.broker ? { port: this.broker.port, secure: this.broker.secure } : undefined;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.pruneTimer);
+    clearInterval(this.leaseTimer);
     await this.fanout.stop();
     await this.dispatcher.stop();
+    // What this instance did not finish is the others' at once, not after its leases end.
+    await this.leases?.releaseAll().catch((err) => this.deps.log.warn({ err }, "releasing notification leases failed"));
     this.sender.close();
     await this.publisher?.close();
     await this.broker?.close();
@@ -141,6 +151,21 @@ export class NotifyEngine {
   wake(): void {
     void this.fanout.wake();
     this.dispatcher.wake();
+  }
+
+  /**
+   * The heartbeat of this instance's leases; each beat also looks for work whose lease ended
+   * (an instance that died mid-fan-out or mid-delivery) and for changes other instances wrote
+   * but did not fan out.
+   */
+  private startLeases(leases: Leases): void {
+    this.leaseTimer = setInterval(() => {
+      leases
+        .renew()
+        .then(() => this.wake())
+        .catch((err) => this.deps.log.warn({ err }, `renewing notification leases failed (they hold ${LEASE_MS} ms)`));
+    }, RENEW_MS);
+    this.leaseTimer.unref();
   }
 
   status(): EngineStatus {

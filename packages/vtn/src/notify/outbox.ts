@@ -8,6 +8,7 @@ import type { ClientStanding } from "../auth/clients.ts";
 import type { Role } from "../core/principal.ts";
 import type { ModuleTables } from "../store/module.ts";
 import type { Change, Kind, ObjectStore, Seq, StoreTx } from "../store/types.ts";
+import { LeaseLost, type Leases } from "./leases.ts";
 import { notificationOf, PROGRAM_SCOPED, programOf } from "./matching.ts";
 import { type NewDelivery, type NotifyTables, notifyTables } from "./schema.ts";
 
@@ -45,8 +46,10 @@ export class Outbox {
   private readonly db: Kysely<NotifyTables>;
 
   constructor(
-    private readonly store: ModuleTables & ObjectStore,
+    private readonly store: ModuleTables & ObjectStore & { readonly dialect?: "sqlite" | "postgres" },
     private readonly directory: ClientDirectory,
+    /** PostgreSQL: fan-out claims its changes with leases, several instances sharing the outbox. */
+    private readonly leases?: Leases,
   ) {
     this.db = store.tables(notifyTables);
   }
@@ -76,7 +79,9 @@ export class Outbox {
   async subscribed(tx: StoreTx, changes: readonly Change[]): Promise<Change[]> {
     // Which kinds have subscribers, cached: writes are serialised, so a transaction that changes
     // subscriptions drops the cache before any later transaction can read it.
-    if (changes.some((c) => c.kind === "SUBSCRIPTION")) this.subscribedKinds.clear();
+    // On PostgreSQL other instances write subscriptions too: there the answer is never kept.
+    if (this.store.dialect === "postgres" || changes.some((c) => c.kind === "SUBSCRIPTION"))
+      this.subscribedKinds.clear();
     for (const kind of new Set(changes.map((c) => c.kind))) {
       if (this.subscribedKinds.has(kind)) continue;
       this.subscribedKinds.set(kind, await tx.anySubscriber(kind));
@@ -96,13 +101,16 @@ export class Outbox {
 
   /** Changes not yet fully fanned out, oldest first. */
   async unfinished(limit: number): Promise<ChangeRow[]> {
-    const rows = await this.db
-      .selectFrom("notify_changes")
-      .select(["seq", "id", "kind", "operation", "body", "created_at", "sub_cursor", "ven_cursor"])
-      .where("done", "=", 0)
-      .orderBy("seq")
-      .limit(limit)
-      .execute();
+    const columns = ["seq", "id", "kind", "operation", "body", "created_at", "sub_cursor", "ven_cursor"] as const;
+    const rows = this.leases
+      ? await this.leases.claimChanges<ChangeRow>(limit, Date.now(), columns)
+      : await this.db
+          .selectFrom("notify_changes")
+          .select(columns)
+          .where("done", "=", 0)
+          .orderBy("seq")
+          .limit(limit)
+          .execute();
     return rows.map((r) => ({
       ...r,
       seq: Number(r.seq),
@@ -159,7 +167,17 @@ export class Outbox {
       if (progress.subCursor !== undefined) set.sub_cursor = progress.subCursor;
       if (progress.venCursor !== undefined) set.ven_cursor = progress.venCursor;
       if (progress.done) set.done = 1;
-      if (Object.keys(set).length > 0)
+      if (this.leases) {
+        // Commit the step only while this instance holds the change: after a takeover the other
+        // instance writes this page (from the saved cursors), so it is never written twice.
+        const r = await trx
+          .updateTable("notify_changes")
+          .set({ ...set, lease_owner: this.leases.owner })
+          .where("seq", "=", changeSeq)
+          .where("lease_owner", "=", this.leases.owner)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) throw new LeaseLost(changeSeq);
+      } else if (Object.keys(set).length > 0)
         await trx.updateTable("notify_changes").set(set).where("seq", "=", changeSeq).execute();
     });
   }

@@ -106,9 +106,15 @@ export interface DeliveryRow {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  /** PostgreSQL, several instances: which notifier holds the row, and until when (leases.ts). */
+  lease_owner?: string | null;
+  lease_until?: number | null;
 }
 
-export type NewDelivery = Omit<DeliveryRow, "seq" | "attempts" | "last_status" | "last_error" | "updated_at">;
+export type NewDelivery = Omit<
+  DeliveryRow,
+  "seq" | "attempts" | "last_status" | "last_error" | "updated_at" | "lease_owner" | "lease_until"
+>;
 
 export interface NotifyChangesTable {
   seq: Generated<number>;
@@ -121,6 +127,8 @@ export interface NotifyChangesTable {
   sub_cursor: Generated<number>;
   ven_cursor: Generated<number>;
   done: Generated<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 export interface NotifyDeliveriesTable extends Omit<DeliveryRow, "seq" | "attempts"> {
@@ -147,10 +155,24 @@ const deliveryFormat: Migration = {
   },
 };
 
+/**
+ * 0004: leases for several notifiers on one PostgreSQL database (leases.ts). SQLite gets the
+ * columns too, so both schemas stay alike, but never fills them.
+ */
+const leases: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const table of ["notify_changes", "notify_deliveries"]) {
+      await db.schema.alterTable(table).addColumn("lease_owner", "text").execute();
+      await db.schema.alterTable(table).addColumn("lease_until", "bigint").execute();
+    }
+  },
+};
+
 export const notifyTables: StoreModule<NotifyTables> = {
   name: "notify",
   migrations: (dialect) => ({
     "0002-notify-outbox": notifyOutboxMigration(dialect),
     "0003-notify-delivery-format": deliveryFormat,
+    "0004-notify-leases": leases,
   }),
 };

@@ -56,10 +56,12 @@ function collectGarbage(): void {
 
 lowerPriority();
 try {
-  // A few connections suffice: fan-out and delivery bookkeeping run one query at a time.
+  // A few connections suffice: fan-out and delivery bookkeeping run one query at a time. The API
+  // thread migrated the database (with every module) before it started this worker.
   const store = await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables], {
     poolSize: 4,
     applicationName: "gridlink-notify",
+    migrate: false,
   });
   // The worker's own policy over its own connection; its granted-target cache is dropped when
   // the API thread says vens or resources changed ("grants").

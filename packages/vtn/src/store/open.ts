@@ -24,7 +24,16 @@ export const sqliteFile = (dataDir: string): string => join(dataDir, "gridlink.s
 export function openStore(
   config: StoreConfig,
   modules: ReadonlyArray<StoreModule<unknown>>,
-  opts: { poolSize?: number; applicationName?: string } = {},
+  opts: {
+    poolSize?: number;
+    applicationName?: string;
+    /**
+     * false for a second opener in the same process (the notifier's worker): the first one ran
+     * every module's migrations; a second one that knows fewer modules would find migrations it
+     * does not know and refuse the database.
+     */
+    migrate?: boolean;
+  } = {},
 ): Promise<KyselyStore> {
   if (config.store === "postgres")
     return openPostgresStore({
@@ -32,6 +41,7 @@ export function openStore(
       poolSize: opts.poolSize ?? config.databasePoolSize,
       applicationName: opts.applicationName,
       modules,
+      migrate: opts.migrate,
     });
-  return openSqliteStore({ file: sqliteFile(config.dataDir), sync: config.sqliteSync, modules });
+  return openSqliteStore({ file: sqliteFile(config.dataDir), sync: config.sqliteSync, modules, migrate: opts.migrate });
 }

@@ -17,6 +17,8 @@ export interface PostgresOptions {
   modules?: ReadonlyArray<StoreModule<unknown>>;
   /** Name shown in pg_stat_activity, to tell the instances and their workers apart. */
   applicationName?: string;
+  /** false: the schema is already migrated by whoever opened the database first (see open.ts). */
+  migrate?: boolean;
 }
 
 /** SQLSTATE unique_violation (PostgreSQL Appendix A, class 23). */
@@ -52,7 +54,7 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
   pool.on("error", () => {});
   const db: CoreDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateOnce(db as Kysely<unknown>, opts.modules);
+    if (opts.migrate !== false) await migrateOnce(db as Kysely<unknown>, opts.modules);
   } catch (err) {
     await db.destroy();
     throw err;

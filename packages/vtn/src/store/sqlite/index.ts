@@ -15,6 +15,8 @@ export interface SqliteOptions {
   sync?: "normal" | "full";
   /** Modules with tables of their own (auth, notify): their migrations run at open. */
   modules?: ReadonlyArray<StoreModule<unknown>>;
+  /** false: the schema is already migrated by whoever opened the database first (see open.ts). */
+  migrate?: boolean;
 }
 
 export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore> {
@@ -25,7 +27,7 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   const db: CoreDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  await migrate(db as Kysely<unknown>, "sqlite", opts.modules);
+  if (opts.migrate !== false) await migrate(db as Kysely<unknown>, "sqlite", opts.modules);
   let readDb = db;
   let reader: Database.Database | undefined;
   if (opts.file !== ":memory:") {

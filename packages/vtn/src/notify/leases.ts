@@ -1,0 +1,141 @@
+// Leases on the outbox for several VTN instances on one PostgreSQL database. A notifier claims
+// the changes it fans out and the deliveries it sends with `FOR UPDATE SKIP LOCKED` (two
+// instances never claim the same row, and neither waits for the other's locks) and stamps them
+// with its owner id and a lease end. It renews its leases while it runs; an instance that dies
+// stops renewing, and once its leases end another instance claims the rows and resumes: a
+// half-done fan-out from the change's saved cursors, a delivery with its next attempt.
+//
+// A fan-out step commits only while its instance still holds the change's lease, so a taken-over
+// change never gets the same page of deliveries twice. A delivery in flight when its instance
+// dies is sent again by the next one (at least once; receivers tell repeats by webhook-id).
+// SQLite has one notifier per data dir: it claims in memory only and uses none of this.
+import { randomUUID } from "node:crypto";
+import type { Kysely, SelectQueryBuilder } from "kysely";
+import type { Claimed } from "./deliveries.ts";
+import type { NotifyTables } from "./schema.ts";
+
+/**
+ * How long a claim holds without renewal: the bound on taking over a dead instance's work (plus
+ * one heartbeat, when the others look). Long against a stalled event loop, short against an
+ * outage of notifications.
+ */
+export const LEASE_MS = 10_000;
+/** Renewed this often, well inside the lease (two UPDATEs per instance). */
+export const RENEW_MS = 3_000;
+
+/** A fan-out step found its change claimed by another instance (its own lease had ended). */
+export class LeaseLost extends Error {
+  constructor(changeSeq: number) {
+    super(`the lease on change ${changeSeq} passed to another instance; it resumes the fan-out`);
+    this.name = "LeaseLost";
+  }
+}
+
+type DeliveryQuery = SelectQueryBuilder<NotifyTables, "notify_deliveries", Claimed>;
+
+export class Leases {
+  readonly owner = randomUUID();
+
+  constructor(
+    private readonly db: Kysely<NotifyTables>,
+    private readonly leaseMs = LEASE_MS,
+  ) {}
+
+  /**
+   * Claims the rows `q` selects (due deliveries, in its order and limit) that no live lease
+   * holds, skipping rows another instance is claiming right now; returns them in `q`'s order.
+   */
+  async claimDeliveries(q: DeliveryQuery, now: number): Promise<Claimed[]> {
+    const free = q
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+      .clearSelect()
+      .select("seq")
+      .forUpdate()
+      .skipLocked();
+    const rows = (await this.db
+      .updateTable("notify_deliveries")
+      .set({ lease_owner: this.owner, lease_until: now + this.leaseMs })
+      .where("seq", "in", free)
+      .returning([
+        "seq",
+        "id",
+        "change_seq",
+        "channel",
+        "endpoint",
+        "target",
+        "bearer",
+        "shown_targets",
+        "format",
+        "attempts",
+        "created_at",
+        "next_at",
+      ])
+      .execute()) as Array<Claimed & { next_at: number }>;
+    rows.sort((a, b) => Number(a.next_at) - Number(b.next_at) || Number(a.seq) - Number(b.seq));
+    return rows.map(({ next_at: _, ...r }) => r);
+  }
+
+  /** Gives back claimed deliveries this instance will not send now (no room for them). */
+  async releaseDeliveries(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.db
+      .updateTable("notify_deliveries")
+      .set({ lease_owner: null, lease_until: null })
+      .where("seq", "in", [...seqs])
+      .where("lease_owner", "=", this.owner)
+      .execute();
+  }
+
+  /** Changes whose fan-out is unfinished and free (or already ours), oldest first, claimed. */
+  async claimChanges<T extends { seq: number }>(limit: number, now: number, columns: readonly string[]): Promise<T[]> {
+    const free = this.db
+      .selectFrom("notify_changes")
+      .select("seq")
+      .where("done", "=", 0)
+      .where((eb) =>
+        eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now), eb("lease_owner", "=", this.owner)]),
+      )
+      .orderBy("seq")
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    const rows = (await this.db
+      .updateTable("notify_changes")
+      .set({ lease_owner: this.owner, lease_until: now + this.leaseMs })
+      .where("seq", "in", free)
+      .returning(columns as never)
+      .execute()) as unknown as T[];
+    return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+  }
+
+  /** Extends every lease this instance holds (the heartbeat); false if the database is unreachable. */
+  async renew(now = Date.now()): Promise<void> {
+    const until = now + this.leaseMs;
+    await this.db
+      .updateTable("notify_deliveries")
+      .set({ lease_until: until })
+      .where("lease_owner", "=", this.owner)
+      .where("state", "=", "PENDING")
+      .execute();
+    await this.db
+      .updateTable("notify_changes")
+      .set({ lease_until: until })
+      .where("lease_owner", "=", this.owner)
+      .where("done", "=", 0)
+      .execute();
+  }
+
+  /** Gives back every lease at a clean stop, so that the other instances take over at once. */
+  async releaseAll(): Promise<void> {
+    await this.db
+      .updateTable("notify_deliveries")
+      .set({ lease_owner: null, lease_until: null })
+      .where("lease_owner", "=", this.owner)
+      .execute();
+    await this.db
+      .updateTable("notify_changes")
+      .set({ lease_owner: null, lease_until: null })
+      .where("lease_owner", "=", this.owner)
+      .execute();
+  }
+}
