@@ -1,0 +1,111 @@
+// The VEN's side of Simple HTTP (DIGEST-openadr.md 2.2): POST {VTN}/OpenADR2/Simple/2.0b/<Service>
+// with an oadrPayload, the reply in the HTTP response. Credentials: the VTN's bearer tokens, from
+// the same token endpoint and client credentials as its 3.1 API (docs/ven-sdk.md "OpenADR 2.0b").
+// Retries are the SDK's Transport's: a 2.0b message is a POST, retried only where the VTN cannot
+// have acted on it.
+import { randomUUID } from "node:crypto";
+import type { XmlNode } from "@gridlink/model/xml";
+import { TokenSource } from "../tokens.ts";
+import { Transport, type TransportOptions } from "../transport.ts";
+import { envelope, type Message, oadr20bSchema, readMessage, type Service } from "./wire.ts";
+
+export interface Oadr2bClientOptions extends Omit<TransportOptions, "baseUrl"> {
+  /** The VTN's 2.0b base URL, e.g. http://host:8080/OpenADR2/Simple/2.0b */
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  /**
+   * The token endpoint. Default: gridlink's, beside the 2.0b path ({root}/openadr3/3.1.0/auth/token);
+   * give it for any other VTN.
+   */
+  tokenUrl?: string;
+  scope?: string;
+  now?: () => number;
+}
+
+/** The VTN answered with an eiResponse whose responseCode is not 200. */
+export class Oadr2bRefused extends Error {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+    readonly reply: Message,
+  ) {
+    super(`the VTN refused ${reply.name === "oadrResponse" ? "the message" : reply.name}: ${code} ${description}`);
+  }
+}
+
+export const OADR2B_PATH = "/OpenADR2/Simple/2.0b";
+
+/** gridlink's token endpoint for a 2.0b URL: the 3.1 API's, at the same root. */
+export function defaultTokenUrl(url: string): string {
+  const root = url.replace(/\/+$/, "").replace(/\/OpenADR2\/Simple\/2\.0b$/i, "");
+  return `${root}/openadr3/3.1.0/auth/token`;
+}
+
+/** The eiResponse of a reply wherever its message keeps it (oadrCreatedEvent nests it). */
+export function responseOf(m: Message): { code: number; description: string; requestID: string } | undefined {
+  const b = m.body;
+  const r = (b.eiResponse ?? (b.eiCreatedEvent as XmlNode | undefined)?.eiResponse) as XmlNode | undefined;
+  if (!r) return undefined;
+  return {
+    code: Number(r.responseCode),
+    description: typeof r.responseDescription === "string" ? r.responseDescription : "",
+    requestID: typeof r.requestID === "string" ? r.requestID : "",
+  };
+}
+
+export class Oadr2bClient {
+  readonly url: string;
+  readonly transport: Transport;
+  readonly tokens: TokenSource;
+  /** Messages sent and received, for tests and logs. */
+  sent = 0;
+
+  constructor(opts: Oadr2bClientOptions) {
+    this.url = opts.url.replace(/\/+$/, "");
+    this.transport = new Transport({ ...opts, baseUrl: this.url });
+    this.tokens = new TokenSource(this.transport, {
+      clientId: opts.clientId,
+      clientSecret: opts.clientSecret,
+      tokenUrl: opts.tokenUrl ?? defaultTokenUrl(this.url),
+      scope: opts.scope,
+      now: opts.now,
+    });
+  }
+
+  newRequestId(): string {
+    return randomUUID();
+  }
+
+  /**
+   * Sends one message to `service` and reads the reply. Both are checked against oadr_20b.xsd; a
+   * reply with a responseCode other than 200 throws Oadr2bRefused (unless `accept` lets it pass).
+   */
+  async send(service: Service, [name, body]: [string, XmlNode], accept?: (code: number) => boolean): Promise<Message> {
+    const xml = envelope(name, body);
+    oadr20bSchema().validate(xml);
+    const url = `${this.url}/${service}`;
+    let refreshed = false;
+    for (;;) {
+      const token = await this.tokens.token();
+      const res = await this.transport.send({ operationId: name, method: "POST", url }, "create", {
+        method: "POST",
+        headers: { "content-type": "application/xml", accept: "application/xml", authorization: `Bearer ${token}` },
+        body: xml,
+      });
+      const text = await res.text();
+      this.sent++;
+      // An expired token: fetch a new one once (the VTN answers 401 with an oadrResponse 463).
+      if (res.status === 401 && !refreshed) {
+        this.tokens.invalidate(token);
+        refreshed = true;
+        continue;
+      }
+      const reply = readMessage(text);
+      const r = responseOf(reply);
+      if (r && r.code !== 200 && !accept?.(r.code)) throw new Oadr2bRefused(r.code, r.description, reply);
+      if (!res.ok && !r) throw new Error(`POST ${url}: HTTP ${res.status}`);
+      return reply;
+    }
+  }
+}
