@@ -2,6 +2,7 @@
 // notifications, how to simulate, and the site's resources. Read from YAML, checked field by field
 // with an error naming the field and what it should be.
 import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parse } from "yaml";
 import { BaseLoad } from "./resources/base-load.ts";
 import { Battery } from "./resources/battery.ts";
@@ -10,6 +11,7 @@ import { HeatPump } from "./resources/heat-pump.ts";
 import { Pv } from "./resources/pv.ts";
 import type { Resource } from "./resources/types.ts";
 import { Site } from "./site.ts";
+import { DEFAULT_VTN_URL, listeningUrl, type UrlSource } from "./vtn-location.ts";
 
 export class SiteConfigError extends Error {}
 
@@ -19,7 +21,8 @@ export type ResourceConfig = Record<string, unknown> & {
 };
 
 export interface SiteConfig {
-  vtn: { url: string; clientId: string; clientSecret: string };
+  /** `urlFrom`: where the URL came from (messages say how to change it). */
+  vtn: { url: string; urlFrom: UrlSource; clientId: string; clientSecret: string };
   venName: string;
   intake: {
     mode: "auto" | "mqtt" | "webhook" | "poll";
@@ -89,10 +92,26 @@ function credentials(vtn: Obj, env: NodeJS.ProcessEnv): { clientId: string; clie
   return v;
 }
 
+/**
+ * The VTN's URL: GRIDLINK_VTN_URL (the CLI's --vtn sets it), else the config's vtn.url, else where
+ * the VTN of the data dir listens (vtn.dataDir, GRIDLINK_DATA_DIR, or the folder of
+ * vtn.credentialsFile: the VTN writes both files there), else the default port.
+ */
+function vtnUrl(vtn: Obj, env: NodeJS.ProcessEnv): { url: string; from: UrlSource } {
+  if (env.GRIDLINK_VTN_URL) return { url: env.GRIDLINK_VTN_URL, from: "env" };
+  if (vtn.url !== undefined) return { url: str(vtn, "url", "vtn"), from: "config" };
+  const dir =
+    env.GRIDLINK_DATA_DIR ??
+    (typeof vtn.dataDir === "string" ? vtn.dataDir : undefined) ??
+    (typeof vtn.credentialsFile === "string" ? dirname(vtn.credentialsFile) : "./data");
+  const found = listeningUrl(dir);
+  return found ? { url: found, from: "data dir" } : { url: DEFAULT_VTN_URL, from: "default" };
+}
+
 export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SiteConfig {
   const root = obj(raw, "config");
   const vtn = obj(root.vtn, "vtn");
-  const url = env.GRIDLINK_VTN_URL ?? str(vtn, "url", "vtn", "http://127.0.0.1:8080/openadr3/3.1.0");
+  const { url, from: urlFrom } = vtnUrl(vtn, env);
   if (!/^https?:\/\//.test(url)) throw new SiteConfigError(`vtn.url must be an http(s) URL, got "${url}"`);
   const creds = credentials(vtn, env);
   const intake = obj(root.intake, "intake");
@@ -123,7 +142,7 @@ export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.e
     return { ...o, type, name: str(o, "name", path) } as ResourceConfig;
   });
   return {
-    vtn: { url, clientId: creds.clientId, clientSecret: creds.clientSecret },
+    vtn: { url, urlFrom, clientId: creds.clientId, clientSecret: creds.clientSecret },
     venName: str(root, "venName", "config", creds.venName ?? str(site, "name", "site")),
     intake: {
       mode,

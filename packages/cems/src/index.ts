@@ -23,7 +23,16 @@ export {
 export { HOME_TEMPLATE, varySite } from "./fleet.ts";
 export type { Plant, PlantStep } from "./plant.ts";
 export { HOUR_MS, loadShape, localHour, noise, outdoorTemp, solarShape } from "./profiles.ts";
-export { everyTick, hhmm, type IntakeChoice, intakeFor, statusLine } from "./realtime.ts";
+export {
+  everyTick,
+  type FleetStep,
+  fleetStatusLine,
+  hhmm,
+  type IntakeChoice,
+  intakeFor,
+  statusLine,
+  summaryLine,
+} from "./realtime.ts";
 export { SiteReportSource } from "./report-source.ts";
 export { BaseLoad, type BaseLoadSpec } from "./resources/base-load.ts";
 export { Battery, type BatterySpec } from "./resources/battery.ts";
@@ -52,3 +61,11 @@ export {
 export { preferredPowers } from "./strategies/preferences.ts";
 export { NET, type StepSample, Telemetry } from "./telemetry.ts";
 export { fromKw, fromKwh, toKw, toKwh } from "./units.ts";
+export {
+  DEFAULT_VTN_URL,
+  isConnectionRefused,
+  listeningUrl,
+  refusedMessage,
+  type UrlSource,
+  VTN_LISTENING_FILE,
+} from "./vtn-location.ts";

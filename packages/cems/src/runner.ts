@@ -1,7 +1,7 @@
 // A site as a VEN: it registers its ven and resources with the VTN, follows events through the
 // SDK's intake (MQTT, webhook or polling), steps the simulation under what is in force, and sends
 // the reports the events ask for. Simulated time comes from a Clock; advanceTo() moves it.
-import type { Event, EventPayloadDescriptor } from "@gridlink/model";
+import type { Event, EventPayloadDescriptor, ReportRequest } from "@gridlink/model";
 import {
   appliesTo,
   buildReport,
@@ -46,6 +46,12 @@ export interface RunnerStats {
   steps: number;
   reportsSent: number;
   reportErrors: number;
+  /**
+   * Reports not sent because the site had no value for any interval (every one DATA_QUALITY
+   * MISSING): the windows a restarted site catches up on ('do it now', User_Guide.md §7.5) lie
+   * before its telemetry begins, and sending them on every restart tells the VTN nothing.
+   */
+  reportsSkipped: number;
   /** Steps that could not keep the net inside the required range. */
   violations: number;
 }
@@ -56,7 +62,7 @@ export class SiteRunner {
   venID = "";
   venTargets: string[] = [];
   mode: IntakeMode = "poll";
-  readonly stats: RunnerStats = { steps: 0, reportsSent: 0, reportErrors: 0, violations: 0 };
+  readonly stats: RunnerStats = { steps: 0, reportsSent: 0, reportErrors: 0, reportsSkipped: 0, violations: 0 };
   readonly mirror: EventMirror;
   private intake: NotificationIntake | undefined;
   private readonly scheduler = new ReportScheduler();
@@ -207,6 +213,10 @@ export class SiteRunner {
         source: this.opts.site.source,
         reportName: `${this.opts.venName} ${event.eventName ?? event.id} #${group[0].seq}`,
       });
+      if (allMissing(body)) {
+        this.stats.reportsSkipped++;
+        continue;
+      }
       let ok = true;
       try {
         await this.opts.client.reports.create(body);
@@ -219,4 +229,11 @@ export class SiteRunner {
       this.opts.onReport?.({ eventID: event.id, dueAt: group[0].dueAt, sentAt: this.opts.clock.now(), ok });
     }
   }
+}
+
+/** Whether a report carries nothing but DATA_QUALITY MISSING (User_Guide.md §7.8). */
+function allMissing(r: ReportRequest): boolean {
+  return (r.resources ?? []).every((res) =>
+    (res.intervals ?? []).every((i) => i.payloads.every((p) => p.type === "DATA_QUALITY" && p.values[0] === "MISSING")),
+  );
 }

@@ -23,7 +23,13 @@ writeFileSync(
 describe("site config", () => {
   it("reads the sample with the VTN's demo credentials", () => {
     const cfg = parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: demo } }, {});
-    expect(cfg.vtn).toEqual({ url: "http://127.0.0.1:8080/openadr3/3.1.0", clientId: "v1", clientSecret: "s1" });
+    // No VTN wrote vtn.json into the credentials' folder: the default port.
+    expect(cfg.vtn).toEqual({
+      url: "http://127.0.0.1:8080/openadr3/3.1.0",
+      urlFrom: "default",
+      clientId: "v1",
+      clientSecret: "s1",
+    });
     expect(cfg.venName).toBe("demo-ven-1");
     expect(cfg.site.resources.map((r) => r.type)).toEqual(["load", "pv", "battery", "ev", "heatpump"]);
     expect(buildSite(cfg).resourceNames).toEqual(["house", "roof-pv", "battery", "ev-charger", "heat-pump"]);
@@ -35,7 +41,27 @@ describe("site config", () => {
       GRIDLINK_VEN_CLIENT_SECRET: "env-secret",
       GRIDLINK_VTN_URL: "http://vtn:9/x",
     });
-    expect(cfg.vtn).toEqual({ url: "http://vtn:9/x", clientId: "env-id", clientSecret: "env-secret" });
+    expect(cfg.vtn).toEqual({ url: "http://vtn:9/x", urlFrom: "env", clientId: "env-id", clientSecret: "env-secret" });
+  });
+
+  it("follows the VTN of the data dir to the URL it wrote at its start, unless the config names one", () => {
+    const vtnDir = mkdtempSync(join(tmpdir(), "gridlink-cfg-vtn-"));
+    const creds = join(vtnDir, "demo-credentials.json");
+    writeFileSync(creds, readFileSync(demo));
+    writeFileSync(join(vtnDir, "vtn.json"), JSON.stringify({ url: "http://127.0.0.1:18123/openadr3/3.1.0" }));
+    const cfg = parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: creds } }, {});
+    expect(cfg.vtn).toMatchObject({ url: "http://127.0.0.1:18123/openadr3/3.1.0", urlFrom: "data dir" });
+    const other = mkdtempSync(join(tmpdir(), "gridlink-cfg-vtn-"));
+    writeFileSync(join(other, "vtn.json"), JSON.stringify({ url: "http://127.0.0.1:18124/openadr3/3.1.0" }));
+    expect(
+      parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: creds } }, { GRIDLINK_DATA_DIR: other }).vtn
+        .url,
+    ).toBe("http://127.0.0.1:18124/openadr3/3.1.0");
+    const named = parseSiteConfig(
+      { ...sample, vtn: { ...sample.vtn, credentialsFile: creds, url: "http://x:1/y" } },
+      {},
+    );
+    expect(named.vtn).toMatchObject({ url: "http://x:1/y", urlFrom: "config" });
   });
 
   it.each([

@@ -3,21 +3,27 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   buildSite,
+  DEFAULT_VTN_URL,
   everyTick,
+  type FleetStep,
+  fleetStatusLine,
   HOME_TEMPLATE,
-  hhmm,
   intakeFor,
+  isConnectionRefused,
+  listeningUrl,
   loadSiteConfig,
   type ResourceConfig,
+  refusedMessage,
   ScaledClock,
   SiteRunner,
+  type UrlSource,
   varySite,
 } from "@gridlink/cems";
 import { VenClient } from "@gridlink/ven";
 import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
 import { type Args, flag, UsageError } from "./args.ts";
 
-export const SIM_USAGE = `gridlink sim --sites 100 (--provision DATA_DIR | --credentials FILE) [--vtn URL] [--config site.yaml]
+export const SIM_USAGE = `gridlink sim --sites 100 (--provision VTN_DATA_DIR | --credentials FILE) [--vtn URL] [--config site.yaml]
              [--speed 1] [--intake auto|poll] [--poll 10] [--duration SECONDS] [--status-seconds 10]`;
 
 interface Cred {
@@ -70,7 +76,15 @@ export async function runSim(args: Args): Promise<void> {
     ? loadSiteConfig(cfgFile, { ...process.env, GRIDLINK_VEN_CLIENT_ID: "-", GRIDLINK_VEN_CLIENT_SECRET: "-" }).site
         .resources
     : HOME_TEMPLATE;
-  const url = flag(args, "vtn") ?? process.env.GRIDLINK_VTN_URL ?? "http://127.0.0.1:8080/openadr3/3.1.0";
+  // The VTN's URL: --vtn, GRIDLINK_VTN_URL, else where the VTN of the provisioned data dir listens.
+  const fromDir = dataDir ? listeningUrl(dataDir) : undefined;
+  const [url, urlFrom]: [string, UrlSource] = flag(args, "vtn")
+    ? [flag(args, "vtn") as string, "flag"]
+    : process.env.GRIDLINK_VTN_URL
+      ? [process.env.GRIDLINK_VTN_URL, "env"]
+      : fromDir
+        ? [fromDir, "data dir"]
+        : [DEFAULT_VTN_URL, "default"];
   const speed = Number(flag(args, "speed") ?? 1);
   if (!(speed > 0)) throw new UsageError("--speed must be a positive number");
   const pollSeconds = Number(flag(args, "poll") ?? 10);
@@ -81,6 +95,7 @@ export async function runSim(args: Args): Promise<void> {
   const onError = (e: Error) => {
     if (errors++ < 20) out.write(`  ! ${e.message}\n`);
   };
+  const last: Array<FleetStep | undefined> = creds.map(() => undefined);
   const { intake } = await intakeFor({ mode, pollSeconds }, onError);
   const clock = new ScaledClock(new Date(), speed);
   const runners = creds.map((c, i) => {
@@ -96,10 +111,18 @@ export async function runSim(args: Args): Promise<void> {
       },
     });
     const client = new VenClient({ baseUrl: url, clientId: c.clientId, clientSecret: c.clientSecret, retries: 6 });
-    return new SiteRunner({ site, client, clock, venName: c.venName, intake, onError });
+    const onStep = (r: { netKw: number }, d: { inForce: string[] }) => {
+      last[i] = { netKw: r.netKw, inForce: d.inForce };
+    };
+    return new SiteRunner({ site, client, clock, venName: c.venName, intake, onError, onStep });
   });
   // Start a few at a time: each fetches a token and reads its ven, resources, programs and events.
-  for (let i = 0; i < runners.length; i += 10) await Promise.all(runners.slice(i, i + 10).map((r) => r.start()));
+  const began = Date.now();
+  try {
+    for (let i = 0; i < runners.length; i += 10) await Promise.all(runners.slice(i, i + 10).map((r) => r.start()));
+  } catch (err) {
+    throw isConnectionRefused(err) ? new Error(refusedMessage(url, urlFrom)) : err;
+  }
   out.write(
     `gridlink sim: ${n} sites against ${url}, simulated time x${speed}, intake ${mode} (poll ${pollSeconds} s)\n`,
   );
@@ -107,20 +130,21 @@ export async function runSim(args: Args): Promise<void> {
   let lastStatus = Date.now();
   const loop = everyTick(Math.max(50, Math.min(1000, 60_000 / speed)), async () => {
     await Promise.all(runners.map((r) => r.advanceTo(clock.now())));
-    if (Date.now() - lastStatus >= statusEvery) {
+    if (last.some(Boolean) && Date.now() - lastStatus >= statusEvery) {
       lastStatus = Date.now();
-      const sent = runners.reduce((a, r) => a + r.stats.reportsSent, 0);
-      const failed = runners.reduce((a, r) => a + r.stats.reportErrors, 0);
       const rss = Math.round(process.memoryUsage().rss / 1e6);
-      out.write(
-        `${hhmm(clock.now())}Z  ${n} sites  reports ${sent}${failed ? ` (${failed} failed)` : ""}  rss ${rss} MB\n`,
-      );
+      out.write(`${fleetStatusLine(clock.now(), last, runners, errors)}  rss ${rss} MB\n`);
     }
   });
   const stop = async (why: string) => {
     out.write(`\n${why}: stopping ${n} sites...\n`);
     await loop.stop();
     await Promise.all(runners.map((r) => r.stop()));
+    const sum = (f: (r: SiteRunner) => number) => runners.reduce((a, r) => a + f(r), 0);
+    const skipped = sum((r) => r.stats.reportsSkipped);
+    out.write(
+      `${n} sites ran ${Math.round((Date.now() - began) / 1000)} s: ${sum((r) => r.stats.steps)} steps, reports ${sum((r) => r.stats.reportsSent)} sent, ${sum((r) => r.stats.reportErrors)} failed${skipped ? `, ${skipped} without values not sent` : ""}; ${sum((r) => r.stats.violations)} steps over a limit; ${errors} errors\n`,
+    );
     process.exit(0);
   };
   const duration = flag(args, "duration");

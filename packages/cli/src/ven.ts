@@ -1,15 +1,34 @@
 // `gridlink ven --config site.yaml`: one simulated site as a VEN against a VTN.
-import { buildSite, everyTick, intakeFor, loadSiteConfig, ScaledClock, SiteRunner, statusLine } from "@gridlink/cems";
+import {
+  buildSite,
+  everyTick,
+  intakeFor,
+  isConnectionRefused,
+  loadSiteConfig,
+  refusedMessage,
+  ScaledClock,
+  SiteRunner,
+  statusLine,
+  summaryLine,
+} from "@gridlink/cems";
 import { VenClient } from "@gridlink/ven";
 import { type Args, flag, UsageError } from "./args.ts";
 
-export const VEN_USAGE = `gridlink ven --config site.yaml [--speed 60] [--vtn URL] [--start 2030-01-01T12:00:00Z] [--status-seconds 10]`;
+export const VEN_USAGE = `gridlink ven --config site.yaml [--vtn URL | --data-dir VTN_DATA_DIR] [--speed 60] [--start 2030-01-01T12:00:00Z] [--status-seconds 10]`;
 
 export async function runVen(args: Args): Promise<void> {
   const file = flag(args, "config");
   if (!file) throw new UsageError(`ven needs --config (see examples/site.yaml)\n${VEN_USAGE}`);
-  const env = { ...process.env, ...(flag(args, "vtn") ? { GRIDLINK_VTN_URL: flag(args, "vtn") } : {}) };
+  // The VTN's URL: --vtn, else as the site config says (vtn.url, or the data dir's vtn.json).
+  const vtnFlag = flag(args, "vtn");
+  const dataDir = flag(args, "data-dir");
+  const env = {
+    ...process.env,
+    ...(vtnFlag ? { GRIDLINK_VTN_URL: vtnFlag } : {}),
+    ...(dataDir ? { GRIDLINK_DATA_DIR: dataDir } : {}),
+  };
   const cfg = loadSiteConfig(file, env);
+  if (vtnFlag) cfg.vtn.urlFrom = "flag";
   const speed = flag(args, "speed");
   if (speed !== undefined) {
     cfg.simulation.speed = Number(speed);
@@ -22,7 +41,11 @@ export async function runVen(args: Args): Promise<void> {
       throw new UsageError(`--start must be a date-time, got "${start}"`);
   }
   const out = process.stderr;
-  const onError = (e: Error) => out.write(`  ! ${e.message}\n`);
+  let errors = 0;
+  const onError = (e: Error) => {
+    errors++;
+    out.write(`  ! ${e.message}\n`);
+  };
   const site = buildSite(cfg);
   const clock = new ScaledClock(cfg.simulation.start, cfg.simulation.speed);
   const client = new VenClient({
@@ -44,7 +67,10 @@ export async function runVen(args: Args): Promise<void> {
       last = { net: r.netKw, inForce: d.inForce };
     },
   });
-  const mode = await runner.start();
+  const began = Date.now();
+  const mode = await runner.start().catch((err) => {
+    throw isConnectionRefused(err) ? new Error(refusedMessage(cfg.vtn.url, cfg.vtn.urlFrom)) : err;
+  });
   out.write(`gridlink ven: site ${site.name} as ven ${cfg.venName} (${runner.venID}) at ${cfg.vtn.url}\n`);
   out.write(
     `  resources: ${site.resourceNames.join(", ")}; notifications by ${mode}; simulated time x${cfg.simulation.speed}\n`,
@@ -55,7 +81,8 @@ export async function runVen(args: Args): Promise<void> {
   let lastStatus = 0;
   const loop = everyTick(tickMs, async () => {
     await runner.advanceTo(clock.now());
-    if (Date.now() - lastStatus >= statusEvery) {
+    // Not before the first step: until then there is no net power or signal to show.
+    if (runner.stats.steps > 0 && Date.now() - lastStatus >= statusEvery) {
       lastStatus = Date.now();
       out.write(`${statusLine(runner, last.net, last.inForce)}\n`);
     }
@@ -65,6 +92,7 @@ export async function runVen(args: Args): Promise<void> {
     await loop.stop();
     await runner.stop();
     await server?.close();
+    out.write(`${summaryLine(runner, Date.now() - began, errors)}\n`);
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));

@@ -1,6 +1,9 @@
 // `gridlink vtn`: runs the VTN with its embedded SQLite store.
+
+import { join } from "node:path";
 import { type ConfigError, createVtn, loadConfig, type Vtn, type VtnConfig } from "@gridlink/vtn";
 import { type Args, flag } from "./args.ts";
+import { HeldLog } from "./held-log.ts";
 import { stopOnSignal } from "./shutdown.ts";
 
 export async function runVtn(args: Args): Promise<void> {
@@ -20,9 +23,10 @@ export async function runVtn(args: Args): Promise<void> {
   // Signals are handled from the start: one that arrives while the VTN starts stops it once it
   // has started, so the store is never left half open.
   let vtn: Vtn | undefined;
+  const logs = new HeldLog(process.stdout);
   let url = "";
   const started = (async () => {
-    const v = await createVtn(config);
+    const v = await createVtn(config, { logStream: logs });
     url = await v.listen();
     return v;
   })();
@@ -41,9 +45,15 @@ export async function runVtn(args: Args): Promise<void> {
   out.write(`\ngridlink VTN (OpenADR 3.1.0) at ${url}\n`);
   out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json   data: ${config.dataDir}\n`);
   out.write(`  Console:  ${await consoleLine(vtn, url)}\n`);
+  if (vtn.metricsUrl)
+    out.write(
+      `  Metrics:  ${vtn.metricsUrl}${config.metrics === "api" ? " (with a BL token)" : ""}   Logs: level ${config.logLevel}, requests at debug\n`,
+    );
   if (vtn.demo) {
     const { bl, vens } = vtn.demo;
-    out.write("\nDemo credentials (also in data/demo-credentials.json; shown only on this first start):\n");
+    out.write(
+      `\nDemo credentials (also in ${join(config.dataDir, "demo-credentials.json")}; shown only on this first start):\n`,
+    );
     out.write(`  BL      client_id=${bl.clientId}  client_secret=${bl.clientSecret}\n`);
     for (const v of vens)
       out.write(`  VEN     client_id=${v.clientId}  client_secret=${v.clientSecret}  (ven ${v.venName})\n`);
@@ -54,9 +64,11 @@ export async function runVtn(args: Args): Promise<void> {
     out.write(`  curl -s -H "Authorization: Bearer $TOKEN" ${url}/vens\n\n`);
   } else {
     out.write(
-      "  Clients: `npm run gridlink -- clients list`; demo credentials, if any, are in data/demo-credentials.json\n\n",
+      `  Clients: \`npm run gridlink -- clients list\`; demo credentials, if any, are in ${join(config.dataDir, "demo-credentials.json")}\n\n`,
     );
   }
+  // The banner is out: the start's log lines follow it, then everything as it is logged.
+  logs.release();
 }
 
 // The console is built at install (the root "prepare" script); a VTN without the build still

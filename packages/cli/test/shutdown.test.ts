@@ -75,6 +75,8 @@ async function startCli(dataDir: string, command = [process.execPath, BIN, "vtn"
     });
     void exited.then(({ code }) => reject(new Error(`gridlink vtn exited with ${code} before it listened:\n${err}`)));
   });
+  // The start's log lines follow the banner (they are held until it is out): wait for the first.
+  await expect.poll(() => /"pid":(\d+)/.test(out), { timeout: 5000, interval: 20 }).toBe(true);
   const vtnPid = Number(/"pid":(\d+)/.exec(out)?.[1]);
   vtnPids.push(vtnPid);
   return { child, url, port: Number(new URL(url).port), vtnPid, stdout: () => out, exited };

@@ -101,6 +101,12 @@ export interface VtnConfig {
   listMaxBytes: number;
   /** How often the VTN looks for clients disabled or removed by another process (the CLI), ms. */
   revocationCheckMs: number;
+  // Metrics (docs/operations.md §Metrics).
+  /** Prometheus /metrics: "api" on the API port behind a BL token, "port" on metricsHost:metricsPort without auth, "off". */
+  metrics: "api" | "port" | "off";
+  metricsHost: string;
+  /** Port of the metrics listener when metrics is "port" (0 = any free port). */
+  metricsPort: number;
 }
 
 export const DEFAULTS: VtnConfig = {
@@ -158,6 +164,9 @@ export const DEFAULTS: VtnConfig = {
   maxTargetsPerObject: 1000,
   listMaxBytes: 8 * 1024 * 1024,
   revocationCheckMs: 1000,
+  metrics: "api",
+  metricsHost: "127.0.0.1",
+  metricsPort: 9464,
 };
 
 const ENV: Record<string, keyof VtnConfig> = {
@@ -214,6 +223,9 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_MAX_TARGETS_PER_OBJECT: "maxTargetsPerObject",
   GRIDLINK_LIST_MAX_BYTES: "listMaxBytes",
   GRIDLINK_REVOCATION_CHECK_MS: "revocationCheckMs",
+  GRIDLINK_METRICS: "metrics",
+  GRIDLINK_METRICS_HOST: "metricsHost",
+  GRIDLINK_METRICS_PORT: "metricsPort",
 };
 
 export class ConfigError extends Error {}
@@ -299,6 +311,9 @@ export function loadConfig(
   if (c.tokenTtlSeconds < 30) throw new ConfigError("tokenTtlSeconds must be at least 30");
   checkNotify(c);
   checkSecurity(c);
+  if (!["api", "port", "off"].includes(c.metrics))
+    throw new ConfigError(`metrics must be api, port or off, got "${c.metrics}"`);
+  if (c.metricsPort > 65535) throw new ConfigError(`metricsPort must be 0-65535, got ${c.metricsPort}`);
   c.dataDir = resolve(c.dataDir);
   return c;
 }

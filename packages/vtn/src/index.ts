@@ -8,5 +8,5 @@ export type { DemoCredentials } from "./demo.ts";
 export { type DeliveryView, deliveryView } from "./notify/delivery-service.ts";
 export type { Notifier } from "./notify/index.ts";
 export { type AclInput, mosquittoAcl } from "./notify/mosquitto-acl.ts";
-export { createVtn, type Vtn, type VtnOptions } from "./server.ts";
+export { createVtn, LISTENING_FILE, type Vtn, type VtnOptions } from "./server.ts";
 export type { Change, Store, StoreTx } from "./store/types.ts";

@@ -1,8 +1,9 @@
 // Assembles a VTN: store, core, token issuer, and the bindings on one Fastify server.
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import formbody from "@fastify/formbody";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { ClientRegistry } from "./auth/clients.ts";
 import { authTables } from "./auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
@@ -13,10 +14,14 @@ import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
 import { clientErrorProblem, frameworkProblem, problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
 import { DEFAULTS, type VtnConfig } from "./config.ts";
 import { type Core, createCore } from "./core/index.ts";
-import type { Principal } from "./core/principal.ts";
+import { type Principal, principalFor } from "./core/principal.ts";
 import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { parseJsonLimited } from "./json.ts";
+import { instrumentRequests, metricsListener, protectedMetricsRoute } from "./metrics/http.ts";
+import { VtnMetrics } from "./metrics/registry.ts";
+import { timedStore } from "./metrics/timed-store.ts";
 import { Notifier, notifyTables } from "./notify/index.ts";
+import { PresenceTracker, requestKind } from "./presence/tracker.ts";
 import { openStore } from "./store/open.ts";
 import type { Store } from "./store/types.ts";
 
@@ -35,6 +40,12 @@ export interface Vtn {
   /** Webhook and MQTT notifications (src/notify); its workers run between listen() and close(). */
   notifier: Notifier;
   config: VtnConfig;
+  /** Prometheus metrics of this VTN (served per config.metrics). */
+  metrics: VtnMetrics;
+  /** When each client was last heard from. */
+  presence: PresenceTracker;
+  /** Where GET /metrics answers (after listen; empty when config.metrics is "off"). */
+  readonly metricsUrl: string;
   /** Demo credentials when they were created by this start (first start of an empty data dir). */
   demo?: DemoCredentials;
   /** Starts listening; resolves to the OpenADR 3.1.0 base URL. */
@@ -47,15 +58,20 @@ export interface Vtn {
 /** What a test may inject: `now` is the clock of core and of the token issuer and verifier. */
 export interface VtnOptions {
   now?: () => Date;
+  /** Where log lines go (default stdout); the CLI holds them until its start banner is out. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOptions = {}): Promise<Vtn> {
   const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables], {
-    applicationName: "gridlink-api",
-  });
+  const metrics = new VtnMetrics();
+  const presence = new PresenceTracker();
+  const store = timedStore(
+    await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables], { applicationName: "gridlink-api" }),
+    metrics,
+  );
   const core = createCore(store, { now });
   const clients = new ClientRegistry(store);
   let issuer: BuiltinIssuer | undefined;
@@ -76,17 +92,26 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     logger: {
       level: config.logLevel,
       redact: { paths: ["req.headers.authorization", "req.headers.cookie"], censor: "[redacted]" },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
+    // One line per request at debug (metrics/http.ts) instead of Fastify's two at info.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
     frameworkErrors: frameworkProblem,
     clientErrorHandler: clientErrorProblem,
   });
   const notifier = new Notifier(store, core, clients, config, app.log.child({ module: "notify" }));
+  const fleet = principalFor("bl", "gridlink-metrics");
+  metrics.readNotificationsFrom(() => notifier.service.summary(fleet));
+  instrumentRequests(app, metrics);
+  app.addHook("onResponse", async (req) => {
+    if (req.principal) presence.record(req.principal.clientId, requestKind(req.method, req.routeOptions.url ?? ""));
+  });
   app.decorateRequest("principal", undefined);
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
@@ -111,6 +136,8 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "store unreachable" });
   });
   app.get("/", (_req, reply) => reply.redirect(`${OADR31_PREFIX}/docs`));
+  if (config.metrics === "api")
+    protectedMetricsRoute(app, metrics, verifier, (p) => core.policy.delivery.mayManageAll(p));
 
   let baseUrl = config.publicUrl ? `${config.publicUrl.replace(/\/$/, "")}${OADR31_PREFIX}` : "";
   const external = config.auth.mode === "external" ? config.auth : undefined;
@@ -129,6 +156,8 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     tokenRateLimitPerMinute: config.tokenRateLimitPerMinute,
     clientRateLimitPerSecond: config.clientRateLimitPerSecond,
     notifier,
+    metrics,
+    presence,
   });
 
   // OpenADR 3.0.1 beside 3.1.0 on the same core and tokens (docs/mappings/oadr301.md).
@@ -155,6 +184,8 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   await app.register(consoleBinding, {});
 
   const demo = config.demo && !external ? await seedDemo(config.dataDir, clients, core) : undefined;
+  let metricsUrl = "";
+  let metricsServer: { close(): Promise<void> } | undefined;
 
   return {
     app,
@@ -165,8 +196,13 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     notifier,
     config,
     demo,
+    metrics,
+    presence,
     get url() {
       return baseUrl;
+    },
+    get metricsUrl() {
+      return metricsUrl;
     },
     async listen() {
       const addr = await app.listen({ host: config.host, port: config.port });
@@ -176,6 +212,12 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
         const host = config.host.includes(":") ? `[${config.host}]` : config.host;
         baseUrl = `http://${host}:${port}${OADR31_PREFIX}`;
       }
+      if (config.metrics === "port") {
+        const m = await metricsListener(metrics, config.metricsHost, config.metricsPort);
+        metricsServer = m;
+        metricsUrl = m.url;
+      } else if (config.metrics === "api") metricsUrl = `${new URL(baseUrl).origin}/metrics`;
+      writeListening(config.dataDir, { url: baseUrl, metricsUrl });
       return baseUrl;
     },
     async close() {
@@ -183,10 +225,22 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
       // open connection meanwhile with 503 and Connection: close), then stop the notifier after
       // its current batch (it may carry what those requests wrote), then close the store.
       await drained(app);
+      await metricsServer?.close();
       await notifier.stop();
       await store.close();
     },
   };
+}
+
+/**
+ * The data dir tells the tools (gridlink ven, gridlink sim --provision) where this VTN listens,
+ * so they follow a VTN started on another port instead of assuming 8080. Rewritten at each listen.
+ */
+export const LISTENING_FILE = "vtn.json";
+
+function writeListening(dataDir: string, at: { url: string; metricsUrl: string }): void {
+  const body = { ...at, pid: process.pid, startedDateTime: new Date().toISOString() };
+  writeFileSync(join(dataDir, LISTENING_FILE), `${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** A keep-alive connection whose request finishes after close() began would otherwise stay open

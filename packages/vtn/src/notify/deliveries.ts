@@ -251,6 +251,19 @@ export class Deliveries {
     return out;
   }
 
+  /** Per client, when a webhook receiver of its last acknowledged (2xx) a notification (presence). */
+  async lastAcknowledged(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom("notify_deliveries")
+      .select(["client_id", (eb) => eb.fn.max("updated_at").as("at")])
+      .where("state", "=", "DELIVERED")
+      .where("channel", "=", "WEBHOOK")
+      .where("client_id", "is not", null)
+      .groupBy("client_id")
+      .execute();
+    return new Map(rows.map((r) => [r.client_id as string, Number(r.at)]));
+  }
+
   /** Changes whose fan-out is not finished yet. */
   async fanOutBacklog(): Promise<number> {
     const r = await this.db

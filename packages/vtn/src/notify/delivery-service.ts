@@ -7,7 +7,7 @@ import { Conflict, NotFound, type Principal } from "../core/index.ts";
 import type { DeliveryPolicy } from "../core/policy/delivery.ts";
 import type { DeliveryFilter } from "./deliveries.ts";
 import type { Notifier } from "./index.ts";
-import { type MetricsSnapshot, renderPrometheus } from "./metrics.ts";
+import type { MetricsSnapshot } from "./metrics.ts";
 import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 
 export interface DeliveryView {
@@ -120,15 +120,8 @@ export class DeliveryService {
     };
   }
 
-  async prometheus(p: Principal): Promise<string> {
+  /** The VTN's metrics show every client's deliveries: BL and admin (core's delivery policy). */
+  mayReadMetrics(p: Principal): void {
     this.policy.mayManageAll(p);
-    const d = this.notifier.deliveries;
-    const status = await this.notifier.status();
-    return renderPrometheus(status.metrics, {
-      counts: await d.counts(),
-      fanOutBacklog: await d.fanOutBacklog(),
-      inFlight: status.inFlight,
-      mqttClients: status.mqttClients,
-    });
   }
 }

@@ -3,6 +3,7 @@
 // for the console, and Prometheus metrics. Thin: parse, call the DeliveryService, render.
 import type { FastifyInstance } from "fastify";
 import { Invalid } from "../../core/errors.ts";
+import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { Channel, DeliveryState } from "../../notify/schema.ts";
 import { principalOf } from "./objects.ts";
@@ -44,7 +45,10 @@ export const DELIVERY_PATHS = {
   },
   "/gridlink/deliveries/metrics": {
     get: {
-      ...op("Prometheus metrics of notification delivery (BL)", "deliveryMetrics"),
+      ...op(
+        "the VTN's Prometheus metrics, notification delivery among them (BL; also GET /metrics)",
+        "deliveryMetrics",
+      ),
       responses: { "200": { description: "OK", content: { "text/plain": { schema: { type: "string" } } } } },
     },
   },
@@ -53,7 +57,7 @@ export const DELIVERY_PATHS = {
   "/gridlink/deliveries/{deliveryID}/retry": { post: op("put one dead letter back in the queue", "retryDelivery") },
 };
 
-export async function deliveryRoutes(app: FastifyInstance, opts: { notifier: Notifier }) {
+export async function deliveryRoutes(app: FastifyInstance, opts: { notifier: Notifier; metrics: VtnMetrics }) {
   const svc = opts.notifier.service;
   app.get("/gridlink/deliveries", (req) => {
     const q = req.query as Raw;
@@ -65,9 +69,10 @@ export async function deliveryRoutes(app: FastifyInstance, opts: { notifier: Not
     });
   });
   app.get("/gridlink/deliveries/summary", (req) => svc.summary(principalOf(req)));
-  app.get("/gridlink/deliveries/metrics", async (req, reply) =>
-    reply.type("text/plain; version=0.0.4").send(await svc.prometheus(principalOf(req))),
-  );
+  app.get("/gridlink/deliveries/metrics", async (req, reply) => {
+    svc.mayReadMetrics(principalOf(req));
+    return reply.type(opts.metrics.contentType).send(await opts.metrics.render());
+  });
   app.post("/gridlink/deliveries/retry", (req) => svc.retryAllDead(principalOf(req)));
   app.get("/gridlink/deliveries/:deliveryID", (req) => svc.get(principalOf(req), id(req.params)));
   app.post("/gridlink/deliveries/:deliveryID/retry", (req) => svc.retry(principalOf(req), id(req.params)));

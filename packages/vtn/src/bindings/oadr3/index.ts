@@ -4,12 +4,15 @@ import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
 import { Unauthorized } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
+import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
+import type { PresenceTracker } from "../../presence/tracker.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { deliveryRoutes } from "./deliveries.ts";
 import { notifierRoutes } from "./notifiers.ts";
 import { objectRoutes } from "./objects.ts";
 import { openApiRoutes } from "./openapi.ts";
+import { presenceRoutes } from "./presence.ts";
 import { sendProblem } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";
 
@@ -25,6 +28,8 @@ export interface Oadr3Options {
   tokenRateLimitPerMinute: number;
   clientRateLimitPerSecond: number;
   notifier: Notifier;
+  metrics: VtnMetrics;
+  presence: PresenceTracker;
 }
 
 /** Bearer-token authentication on every route not marked public (Definition.md §Bearer tokens). */
@@ -80,5 +85,6 @@ export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
   });
   await app.register(objectRoutes, { core: opts.core });
   await app.register(notifierRoutes, { core: opts.core, notifier: opts.notifier });
-  await app.register(deliveryRoutes, { notifier: opts.notifier });
+  await app.register(deliveryRoutes, { notifier: opts.notifier, metrics: opts.metrics });
+  await app.register(presenceRoutes, { core: opts.core, notifier: opts.notifier, presence: opts.presence });
 }

@@ -4,12 +4,14 @@
 import { openadr3Spec } from "@gridlink/model/schema";
 import type { FastifyInstance } from "fastify";
 import { DELIVERY_PATHS } from "./deliveries.ts";
+import { PRESENCE_PATHS } from "./presence.ts";
 
 /** Spec paths this build does not serve (none: the MQTT notifier binding is served too). */
 export const NOT_SERVED_PREFIXES: string[] = [];
 
 const GRIDLINK_PATHS = {
   ...DELIVERY_PATHS,
+  ...PRESENCE_PATHS,
   "/openapi.json": {
     get: {
       tags: ["gridlink"],

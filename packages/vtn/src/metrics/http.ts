@@ -1,0 +1,62 @@
+// Request figures and request logs for every route of the VTN, and where /metrics is served:
+// on the API port behind a BL token, or on a port of its own for a scraper on a private network
+// (config metrics: "api" | "port" | "off", docs/configuration.md).
+import Fastify, { type FastifyInstance } from "fastify";
+import type { TokenVerifier } from "../auth/tokens.ts";
+import { Unauthorized } from "../core/errors.ts";
+import type { Principal } from "../core/principal.ts";
+import type { VtnMetrics } from "./registry.ts";
+
+/**
+ * Hooks on the root instance (so every binding's routes are covered): each finished request is
+ * observed under its route pattern (never the raw URL, whose ids would make a series per object)
+ * and logged once, at debug. Fastify's own request logs are off (disableRequestLogging), so the
+ * default level shows warnings, errors and the start.
+ */
+export function instrumentRequests(app: FastifyInstance, metrics: VtnMetrics): void {
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    const ms = reply.elapsedTime;
+    metrics.observeRequest(req.method, route, reply.statusCode, ms / 1000);
+    req.log.debug(
+      {
+        method: req.method,
+        url: req.url.split("?")[0],
+        status: reply.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        client: req.principal?.clientId,
+      },
+      "request",
+    );
+  });
+}
+
+/** GET /metrics on the API port: the scraper authenticates as a client `mayRead` allows (core: BL). */
+export function protectedMetricsRoute(
+  app: FastifyInstance,
+  metrics: VtnMetrics,
+  verifier: TokenVerifier,
+  mayRead: (p: Principal) => void,
+): void {
+  app.get("/metrics", async (req, reply) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+    if (!m)
+      throw new Unauthorized(
+        "send Authorization: Bearer <token> of a BL client (Prometheus: authorization.credentials_file)",
+      );
+    mayRead(await verifier.verify(m[1]));
+    return reply.type(metrics.contentType).send(await metrics.render());
+  });
+}
+
+/** A plain listener serving only GET /metrics, without authentication: bind it to a private address. */
+export async function metricsListener(
+  metrics: VtnMetrics,
+  host: string,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const app = Fastify({ logger: false });
+  app.get("/metrics", async (_req, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+  const addr = await app.listen({ host, port });
+  return { url: `${addr}/metrics`, close: () => app.close() };
+}
