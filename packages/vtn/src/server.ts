@@ -13,6 +13,7 @@ import { oadr2bBinding, oadr2bTables } from "./bindings/oadr2b/index.ts";
 import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
 import { clientErrorProblem, frameworkProblem, problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
 import { DEFAULTS, type VtnConfig } from "./config.ts";
+import { apiServerFactory, reloadTls } from "./http-server.ts";
 import { type Core, createCore } from "./core/index.ts";
 import { type Principal, principalFor } from "./core/principal.ts";
 import { type DemoCredentials, seedDemo } from "./demo.ts";
@@ -102,6 +103,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
+    serverFactory: apiServerFactory(config),
     frameworkErrors: frameworkProblem,
     clientErrorHandler: clientErrorProblem,
   });
@@ -112,6 +114,14 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   app.addHook("onResponse", async (req) => {
     if (req.principal) presence.record(req.principal.clientId, requestKind(req.method, req.routeOptions.url ?? ""));
   });
+  // SIGHUP rereads the TLS files (tls.ts) without a restart; a bad file keeps the old ones.
+  const onHangup = () => {
+    try {
+      if (reloadTls(app.server, config)) app.log.info("TLS certificate, key, client CA and CRL reloaded");
+    } catch (err) {
+      app.log.error({ err }, "TLS reload failed; the previous certificate stays in use");
+    }
+  };
   app.decorateRequest("principal", undefined);
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
@@ -206,11 +216,12 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     },
     async listen() {
       const addr = await app.listen({ host: config.host, port: config.port });
+      process.on("SIGHUP", onHangup);
       await notifier.start();
       const port = new URL(addr).port;
       if (!config.publicUrl) {
         const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-        baseUrl = `http://${host}:${port}${OADR31_PREFIX}`;
+        baseUrl = `${config.tlsCert ? "https" : "http"}://${host}:${port}${OADR31_PREFIX}`;
       }
       if (config.metrics === "port") {
         const m = await metricsListener(metrics, config.metricsHost, config.metricsPort);
@@ -224,6 +235,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
       // Stop accepting, let requests in flight finish (Fastify answers requests that arrive on an
       // open connection meanwhile with 503 and Connection: close), then stop the notifier after
       // its current batch (it may carry what those requests wrote), then close the store.
+      process.off("SIGHUP", onHangup);
       await drained(app);
       await metricsServer?.close();
       await notifier.stop();
