@@ -3,6 +3,7 @@
 // and shown to the BL beside the event (GET /events/{id}/opts, a 3.1 extension).
 import { childrenOf, textOf, type XmlNode, type XmlValue } from "../xml/index.ts";
 import { type Inbound, type Oadr2bDeps, registrationOf, tablesOf, venIdOf } from "./context.ts";
+import type { OptsTable as OptsRow } from "./schema.ts";
 import { CODE, eiResponse, Oadr2bError, wrap } from "./wire.ts";
 
 const node = (v: XmlValue | undefined): XmlNode => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
@@ -67,24 +68,41 @@ export async function cancelOpt(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> 
   return wrap("oadrCanceledOpt", { "ei:eiResponse": eiResponse(CODE.OK, "OK", m.requestID), "ei:optID": optID });
 }
 
-/** The opts of one event as the BL reads them (GET /events/{id}/opts). */
-export interface EventOpt {
+/** An opt as the 3.1 extension shows it (GET /events/{id}/opts, GET /vens/{id}/opts). */
+export interface OptRecord {
   optID: string;
   venID: string;
+  /** The event opted in or out of; absent for an availability schedule. */
+  eventID?: string;
   optType: string;
   optReason?: string;
+  marketContext?: string;
   resourceIDs?: string[];
+  /** The periods of an availability schedule (xcal:vavailability/components/available). */
+  availability?: { dtstart: string; duration: string }[];
   createdDateTime: string;
 }
 
-export async function optsOfEvent(deps: Oadr2bDeps, eventId: string): Promise<EventOpt[]> {
-  const rows = await tablesOf(deps).selectFrom("oadr2b_opts").selectAll().where("event_id", "=", eventId).execute();
-  return rows.map((r) => ({
+function record(r: OptsRow): OptRecord {
+  return {
     optID: r.opt_id,
     venID: r.ven_id,
+    ...(r.event_id ? { eventID: r.event_id } : {}),
     optType: r.opt_type,
     ...(r.opt_reason ? { optReason: r.opt_reason } : {}),
+    ...(r.market_context ? { marketContext: r.market_context } : {}),
     ...(r.resource_ids ? { resourceIDs: JSON.parse(r.resource_ids) as string[] } : {}),
+    ...(r.vavailability ? { availability: JSON.parse(r.vavailability) } : {}),
     createdDateTime: r.created_at,
-  }));
+  };
+}
+
+export async function optsOfEvent(deps: Oadr2bDeps, eventId: string): Promise<OptRecord[]> {
+  const rows = await tablesOf(deps).selectFrom("oadr2b_opts").selectAll().where("event_id", "=", eventId).execute();
+  return rows.map(record);
+}
+
+export async function optsOfVen(deps: Oadr2bDeps, venId: string): Promise<OptRecord[]> {
+  const rows = await tablesOf(deps).selectFrom("oadr2b_opts").selectAll().where("ven_id", "=", venId).execute();
+  return rows.map(record);
 }
