@@ -22,6 +22,7 @@ import { instrumentRequests, metricsListener, protectedMetricsRoute } from "./me
 import { VtnMetrics } from "./metrics/registry.ts";
 import { timedStore } from "./metrics/timed-store.ts";
 import { Notifier, notifyTables } from "./notify/index.ts";
+import { ChangeFeed } from "./live/change-feed.ts";
 import { PresenceTracker, requestKind } from "./presence/tracker.ts";
 import { openStore } from "./store/open.ts";
 import type { Store } from "./store/types.ts";
@@ -168,6 +169,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     notifier,
     metrics,
     presence,
+    changes: new ChangeFeed(store, core.policy.audience, (err) => app.log.error({ err }, "change feed failed")),
   });
 
   // OpenADR 3.0.1 beside 3.1.0 on the same core and tokens (docs/mappings/oadr301.md).

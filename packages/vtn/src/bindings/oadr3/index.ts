@@ -7,7 +7,9 @@ import type { Core } from "../../core/index.ts";
 import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { PresenceTracker } from "../../presence/tracker.ts";
+import type { ChangeFeed } from "../../live/change-feed.ts";
 import { authRoutes } from "./auth-routes.ts";
+import { changeRoutes } from "./changes.ts";
 import { deliveryRoutes } from "./deliveries.ts";
 import { notifierRoutes } from "./notifiers.ts";
 import { objectRoutes } from "./objects.ts";
@@ -30,6 +32,7 @@ export interface Oadr3Options {
   notifier: Notifier;
   metrics: VtnMetrics;
   presence: PresenceTracker;
+  changes: ChangeFeed;
 }
 
 /** Bearer-token authentication on every route not marked public (Definition.md §Bearer tokens). */
@@ -87,4 +90,5 @@ export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
   await app.register(notifierRoutes, { core: opts.core, notifier: opts.notifier });
   await app.register(deliveryRoutes, { notifier: opts.notifier, metrics: opts.metrics });
   await app.register(presenceRoutes, { core: opts.core, notifier: opts.notifier, presence: opts.presence });
+  await app.register(changeRoutes, { feed: opts.changes });
 }

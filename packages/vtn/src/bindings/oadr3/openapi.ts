@@ -3,6 +3,7 @@
 // in step with the registered routes.
 import { openadr3Spec } from "@gridlink/model/schema";
 import type { FastifyInstance } from "fastify";
+import { CHANGES_PATHS } from "./changes.ts";
 import { DELIVERY_PATHS } from "./deliveries.ts";
 import { PRESENCE_PATHS } from "./presence.ts";
 
@@ -12,6 +13,7 @@ export const NOT_SERVED_PREFIXES: string[] = [];
 const GRIDLINK_PATHS = {
   ...DELIVERY_PATHS,
   ...PRESENCE_PATHS,
+  ...CHANGES_PATHS,
   "/openapi.json": {
     get: {
       tags: ["gridlink"],
