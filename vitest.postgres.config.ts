@@ -13,7 +13,8 @@ if (!available && process.env.GRIDLINK_REQUIRE_POSTGRES === "1")
 export default defineConfig({
   test: {
     name: "postgres",
-    include: available ? ["packages/vtn/test/**/*.test.ts"] : [],
+    // *.pg-test.ts: tests of PostgreSQL only (several instances on one database).
+    include: available ? ["packages/vtn/test/**/*.test.ts", "packages/vtn/test/**/*.pg-test.ts"] : [],
     passWithNoTests: !available,
     globalSetup: available ? ["packages/vtn/test/setup/postgres.ts"] : [],
     env: { GRIDLINK_TEST_STORE: "postgres" },

@@ -29,6 +29,10 @@ export function createCore(store: Store, overrides: Partial<CoreDeps> = {}): Cor
   store.afterCommit((changes) => {
     if (changes.some((c) => c.kind === "VEN" || c.kind === "RESOURCE")) policy.grants.invalidate();
   });
+  // ...and after another instance's commit that changed one (PostgreSQL, several instances).
+  store.onForeignChange((kinds) => {
+    if (kinds.has("VEN") || kinds.has("RESOURCE")) policy.grants.invalidate();
+  });
   const cache = new ReadCache(store);
   return {
     deps,

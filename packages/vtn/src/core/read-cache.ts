@@ -3,7 +3,8 @@
 // that shapes the answer (query, target filter, the targets a VEN may see) and dropped on any
 // committed change of their kind, or when an active event in them ends. Results are frozen so
 // bindings can memoize their serialized form per result (see bindings/oadr3/objects.ts).
-// Invalidation is per process: a multi-instance deployment must turn it off (readCache: false).
+// Several instances on one PostgreSQL database drop entries on each other's commits too (the
+// store's change feed, store/postgres/change-feed.ts): a few milliseconds after the commit.
 import { LRUCache } from "lru-cache";
 import type { Kind, Store } from "../store/types.ts";
 
@@ -23,11 +24,16 @@ export class ReadCache {
     private readonly maxEntriesPerKind = 10_000,
   ) {
     store.afterCommit((changes) => {
-      for (const c of changes) {
-        this.entries.get(c.kind)?.clear();
-        this.generation.set(c.kind, (this.generation.get(c.kind) ?? 0) + 1);
-      }
+      for (const c of changes) this.drop(c.kind);
     });
+    store.onForeignChange((kinds) => {
+      for (const k of kinds) this.drop(k);
+    });
+  }
+
+  private drop(kind: Kind): void {
+    this.entries.get(kind)?.clear();
+    this.generation.set(kind, (this.generation.get(kind) ?? 0) + 1);
   }
 
   async get<T>(

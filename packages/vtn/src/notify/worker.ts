@@ -66,6 +66,10 @@ try {
   // The worker's own policy over its own connection; its granted-target cache is dropped when
   // the API thread says vens or resources changed ("grants").
   const policy = createPolicy(store);
+  // Other VTN instances on the same PostgreSQL database change vens and resources too.
+  store.onForeignChange((kinds) => {
+    if (kinds.has("VEN") || kinds.has("RESOURCE")) policy.grants.invalidate();
+  });
   const clients = new ClientRegistry(store);
   const verifier: TokenVerifier =
     config.auth.mode === "external"

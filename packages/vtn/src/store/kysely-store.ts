@@ -35,6 +35,8 @@ export interface DialectHooks {
   dialect: "sqlite" | "postgres";
   /** Whether a driver error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
+  /** Tells other processes on the database, inside the transaction, which kinds it changes. */
+  announce?(trx: Transaction<CoreTables>, kinds: ReadonlySet<Kind>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -273,6 +275,7 @@ export interface KyselyStoreOptions {
 export class KyselyStore extends Reader implements Store {
   private readonly listeners: ChangeListener[] = [];
   private readonly commitHooks = new Set<(changes: readonly Change[]) => void>();
+  private readonly foreignHooks = new Set<(kinds: ReadonlySet<Kind>) => void>();
   private readonly modules: ReadonlySet<string>;
 
   /**
@@ -326,6 +329,8 @@ export class KyselyStore extends Reader implements Store {
         try {
           await this.db.transaction().execute(async (trx) => {
             for (const w of batch) outcomes.push(await this.runOne(trx, w));
+            const kinds = new Set(outcomes.flatMap((o) => o.changes.map((c) => c.kind)));
+            if (kinds.size > 0 && this.hooks.announce) await this.hooks.announce(trx, kinds);
           });
         } catch (err) {
           for (const w of batch) w.reject(err);
@@ -368,6 +373,16 @@ export class KyselyStore extends Reader implements Store {
   afterCommit(hook: (changes: readonly Change[]) => void): () => void {
     this.commitHooks.add(hook);
     return () => this.commitHooks.delete(hook);
+  }
+
+  onForeignChange(hook: (kinds: ReadonlySet<Kind>) => void): () => void {
+    this.foreignHooks.add(hook);
+    return () => this.foreignHooks.delete(hook);
+  }
+
+  /** The adapter heard that another process committed changes of these kinds. */
+  foreignCommitted(kinds: ReadonlySet<Kind>): void {
+    for (const h of this.foreignHooks) h(kinds);
   }
 
   async ready(): Promise<boolean> {

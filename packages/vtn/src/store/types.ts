@@ -109,6 +109,12 @@ export interface Store extends ObjectStore, ModuleTables {
   onChange(listener: ChangeListener): void;
   /** Runs after each commit that changed something; returns a function that removes the hook. */
   afterCommit(hook: (changes: readonly Change[]) => void): () => void;
+  /**
+   * Runs when another process committed changes of these kinds to the same database (another VTN
+   * instance on PostgreSQL, usually a few ms after its commit), for caches of what was read.
+   * Never runs on SQLite, where one process owns the data dir. Returns a function that removes it.
+   */
+  onForeignChange(hook: (kinds: ReadonlySet<Kind>) => void): () => void;
   ready(): Promise<boolean>;
   close(): Promise<void>;
   readonly dialect: "sqlite" | "postgres";

@@ -2,11 +2,13 @@
 // processes may share one database; transactions and reads both take connections from the pool
 // (MVCC: a read never waits for an open write transaction and sees only committed state).
 // A commit is durable once PostgreSQL acknowledges it (synchronous_commit, see docs/deployment.md).
+import { randomUUID } from "node:crypto";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { type CoreDb, KyselyStore } from "../kysely-store.ts";
 import { migrate } from "../migrations.ts";
 import type { StoreModule } from "../module.ts";
+import { announce, listenForChanges } from "./change-feed.ts";
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (libpq URL; `?sslmode=require` for TLS). */
@@ -59,15 +61,29 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(
+  // This store's id in the change feed, so that it does not hear its own commits.
+  const self = randomUUID();
+  let stopListening: (() => Promise<void>) | undefined;
+  const store = new KyselyStore(
     db,
     {
       dialect: "postgres",
       isUniqueViolation: (err) => (err as { code?: unknown })?.code === UNIQUE_VIOLATION,
-      close: () => db.destroy(),
+      announce: (trx, kinds) => announce(trx as never, self, kinds),
+      close: async () => {
+        await stopListening?.();
+        await db.destroy();
+      },
     },
     { modules: opts.modules },
   );
+  try {
+    stopListening = await listenForChanges(opts.url, self, (kinds) => store.foreignCommitted(kinds));
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return store;
 }
 
 /**
