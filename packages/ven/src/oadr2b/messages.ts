@@ -105,8 +105,10 @@ export interface PointMetadata {
   readingType: string;
   /** reportDataSource/resourceID: the resource the point measures. */
   resourceID?: string;
-  /** itemBase: powerReal in W, energyReal in Wh, or none (status). */
+  /** itemBase: powerReal (W) or energyReal (Wh), or none (status). */
   units?: "powerReal" | "energyReal";
+  /** scale:siScaleCode of the units: "none" (W, Wh, the default) or "k" (kW, kWh). */
+  siScale?: string;
   /** oadrSamplingRate min/max as ISO durations. */
   samplingRate: string;
 }
@@ -121,13 +123,13 @@ export interface ReportMetadata {
   points: readonly PointMetadata[];
 }
 
-function itemBase(units: PointMetadata["units"]): XmlNode {
+function itemBase(units: PointMetadata["units"], scale = "none"): XmlNode {
   if (units === "powerReal")
     return {
       "power:powerReal": {
         "power:itemDescription": "RealPower",
         "power:itemUnits": "W",
-        "scale:siScaleCode": "none",
+        "scale:siScaleCode": scale,
         "power:powerAttributes": { "power:hertz": "50", "power:voltage": "230", "power:ac": "true" },
       },
     };
@@ -136,7 +138,7 @@ function itemBase(units: PointMetadata["units"]): XmlNode {
       "power:energyReal": {
         "power:itemDescription": "RealEnergy",
         "power:itemUnits": "Wh",
-        "scale:siScaleCode": "none",
+        "scale:siScaleCode": scale,
       },
     };
   return {};
@@ -154,7 +156,7 @@ export function registerReport(requestID: string, venID: string, reports: readon
           "ei:rID": p.rID,
           ...(p.resourceID ? { "ei:reportDataSource": { "ei:resourceID": p.resourceID } } : {}),
           "ei:reportType": p.reportType,
-          ...itemBase(p.units),
+          ...itemBase(p.units, p.siScale),
           "ei:readingType": p.readingType,
           "oadr:oadrSamplingRate": {
             "oadr:oadrMinPeriod": p.samplingRate,
