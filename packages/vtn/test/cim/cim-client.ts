@@ -120,3 +120,62 @@ export function exampleCreateRequest(): string {
   const readme = readFileSync(specFile("examples/cim4/ReadMe.md"), "utf8");
   return readme.split("\n").slice(50, 73).join("\n");
 }
+
+export interface XmlReceived {
+  path: string;
+  contentType: string;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: messages are read as untyped trees in tests
+  msg: any;
+  root: string;
+}
+
+/** An HTTP receiver for CIM messages (EventMessages, asynchronous replies); `status(n)` scripts its answers. */
+export async function startXmlReceiver(status: (n: number) => number = () => 200) {
+  const { createServer } = await import("node:http");
+  const received: XmlReceived[] = [];
+  let n = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const code = status(n++);
+      if (code < 300) {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const tree = parseXml(text, { arrays: ARRAYS });
+        const root = Object.keys(tree).find((k) => !k.startsWith("@")) ?? "";
+        received.push({
+          path: req.url ?? "",
+          contentType: req.headers["content-type"] ?? "",
+          text,
+          msg: tree[root],
+          root,
+        });
+      }
+      res.writeHead(code);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    attempts: () => n,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** An EventMessage's text is valid: the envelope against Message.xsd, its payload against its profile. */
+export function assertValidEvent(text: string, payloadXsd: string): void {
+  const issues = messageXsd.issues(text);
+  if (issues.length) throw new Error(`EventMessage not valid: ${issues[0].message}\n${text}`);
+  const payload = /<m:(\w+) xmlns:m="[^"]+">[\s\S]*<\/m:\1>|<m:(\w+) xmlns:m="[^"]+"\/>/.exec(text)?.[0];
+  if (!payload) throw new Error(`no payload in ${text}`);
+  const p = XsdSchema.load(specFile(payloadXsd)).issues(payload);
+  if (p.length) throw new Error(`payload not valid: ${p[0].message}\n${payload}`);
+}

@@ -5,6 +5,7 @@ import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { ControlsService, ItemOutcome } from "./controls-service.ts";
 import type { IncomingMessage } from "./envelope.ts";
+import { LISTENER_NOUN, type Listeners } from "./listeners.ts";
 import { controlOfEvent } from "./mapping/controls.ts";
 import { controlsXml, readControls } from "./payload-controls.ts";
 import { getEndDeviceEvents, getMeterReadings, pageOfEvents } from "./queries.ts";
@@ -29,14 +30,18 @@ function replyOfOutcomes(outcomes: readonly ItemOutcome[]): Reply {
   };
 }
 
-export async function dispatch(
-  core: Core,
-  controls: ControlsService,
-  p: Principal,
-  m: IncomingMessage,
-): Promise<Reply> {
+export interface CimServices {
+  core: Core;
+  controls: ControlsService;
+  listeners: Listeners;
+}
+
+export async function dispatch(s: CimServices, p: Principal, m: IncomingMessage): Promise<Reply> {
+  const { core, controls } = s;
   const { verb, noun } = m.header;
   switch (noun) {
+    case LISTENER_NOUN:
+      return s.listeners.handle(p, verb, m.request);
     case "EndDeviceControls": {
       if (TRANSACTIONS.includes(verb)) {
         const items = m.payload ? readControls(m.payload) : [];

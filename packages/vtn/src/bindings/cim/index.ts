@@ -4,17 +4,21 @@
 // (envelope.ts), one core call per item (dispatch.ts), render + validate (replies.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TokenVerifier } from "../../auth/tokens.ts";
+import type { VtnConfig } from "../../config.ts";
 import { CoreError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Store } from "../../store/types.ts";
 import { DEFAULT_LIMITS } from "../xml/index.ts";
 import { type CimMapping, ControlsService } from "./controls-service.ts";
-import { dispatch } from "./dispatch.ts";
-import { CimFault, type Form, readMessage, type Soap } from "./envelope.ts";
+import { type CimServices, dispatch } from "./dispatch.ts";
+import { CimFault, type Form, type IncomingMessage, readMessage, type Soap } from "./envelope.ts";
+import { eventMessageRecorder, eventMessageRenderer } from "./event-messages.ts";
+import { Listeners } from "./listeners.ts";
 import { DEFAULT_CONTROL_MAPPING } from "./mapping/controls.ts";
 import { DEFAULT_PROGRAM_RULES } from "./mapping/programs.ts";
-import { renderFault, renderResponse } from "./replies.ts";
+import { CimOutbound } from "./outbound.ts";
+import { type Reply, type ReplyTo, renderFault, renderResponse } from "./replies.ts";
 
 export { cimTables } from "./schema.ts";
 
@@ -24,6 +28,8 @@ export interface CimOptions {
   core: Core;
   store: Store;
   verifier: TokenVerifier;
+  /** URL policy, timeout and retries of outbound messages: the webhook settings. */
+  config: VtnConfig;
   mapping?: Partial<CimMapping>;
 }
 
@@ -66,10 +72,28 @@ async function principalOf(req: FastifyRequest, verifier: TokenVerifier): Promis
 }
 
 export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
+  const { core, store, config } = opts;
   const mapping: CimMapping = { ...DEFAULT_CONTROL_MAPPING, programs: DEFAULT_PROGRAM_RULES, ...opts.mapping };
-  const controls = new ControlsService(opts.core, opts.store, mapping, (err) =>
-    app.log.error({ err }, "cim item failed"),
-  );
+  const controls = new ControlsService(core, store, mapping, (err) => app.log.error({ err }, "cim item failed"));
+  const outbound = new CimOutbound(store, {
+    policy: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
+    timeoutMs: config.webhookTimeoutMs,
+    retry: {
+      maxAttempts: config.webhookMaxAttempts,
+      baseMs: config.webhookRetryBaseMs,
+      maxMs: config.webhookRetryMaxMs,
+    },
+    pollMs: 1000,
+    render: eventMessageRenderer(store, mapping),
+    onError: (err, msg) => app.log.error({ err }, msg),
+  });
+  const services: CimServices = { core, controls, listeners: new Listeners(store, outbound) };
+  store.onChange(eventMessageRecorder(core.policy, outbound));
+  store.afterCommit((changes) => {
+    if (changes.some((c) => c.kind === "EVENT" || c.kind === "REPORT")) outbound.wake();
+  });
+  app.addHook("onReady", async () => outbound.start());
+  app.addHook("onClose", async () => outbound.stop());
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(XML_TYPES, { parseAs: "buffer", bodyLimit: DEFAULT_LIMITS.maxBytes }, (_req, body, done) =>
@@ -85,6 +109,16 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     return sendFault(reply, 400, "5.1", "the request could not be processed; the VTN logged why");
   });
 
+  /** The Reply to a message; a core error outside any item is a FAILED reply naming it. */
+  async function replyOf(p: Principal, msg: IncomingMessage): Promise<Reply> {
+    try {
+      return await dispatch(services, p, msg);
+    } catch (err) {
+      if (!(err instanceof CoreError)) throw err;
+      return { result: "FAILED", errors: [{ code: err.status === 400 ? "2.5" : "2.4", reason: err.message }] };
+    }
+  }
+
   app.post(CIM_PATH, async (req, reply) => {
     let p: Principal;
     try {
@@ -95,27 +129,42 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     }
     const body = req.body;
     if (!(body instanceof Uint8Array)) return sendFault(reply, 415, "1.1", `send ${XML_TYPES.join(" or ")}`);
-    let msg: ReturnType<typeof readMessage>;
+    let msg: IncomingMessage;
     try {
       msg = readMessage(body);
     } catch (err) {
       if (!(err instanceof CimFault)) throw err;
       return sendFault(reply, 400, err.code, err.message, err.form, err.soap);
     }
-    const to = {
+    const { header } = msg;
+    const to: ReplyTo = {
       form: msg.form,
       soap: msg.soap,
-      noun: msg.header.noun,
-      messageID: msg.header.messageID,
-      correlationID: msg.header.correlationID,
+      noun: header.noun,
+      messageID: header.messageID,
+      correlationID: header.correlationID,
     };
-    let r: Awaited<ReturnType<typeof dispatch>>;
+    const send = (r: Reply) => reply.type(contentType(msg.soap)).send(renderResponse(to, r));
+    if (!(header.asyncReplyFlag && header.replyAddress)) return send(await replyOf(p, msg));
+    // Asynchronous (61968-100 AsyncReplyFlag + ReplyAddress): carried out now, the reply queued
+    // for the ReplyAddress; this answer only acknowledges, naming the queued reply.
     try {
-      r = await dispatch(opts.core, controls, p, msg);
+      outbound.checkAddress(header.replyAddress, "Header.ReplyAddress");
     } catch (err) {
-      if (!(err instanceof CoreError)) throw err;
-      r = { result: "FAILED", errors: [{ code: err.status === 400 ? "2.5" : "2.4", reason: err.message }] };
+      return send({ result: "FAILED", errors: [{ code: "2.5", reason: (err as Error).message }] });
     }
-    return reply.type(contentType(msg.soap)).send(renderResponse(to, r));
+    const queued = await outbound.enqueue({
+      kind: "reply",
+      address: header.replyAddress,
+      clientId: p.clientId,
+      body: renderResponse(to, await replyOf(p, msg)),
+    });
+    outbound.wake();
+    return send({
+      result: "OK",
+      errors: [],
+      ids: [{ value: queued, objectType: "AsyncReply" }],
+      properties: [{ name: "asyncReply", value: "queued" }],
+    });
   });
 }

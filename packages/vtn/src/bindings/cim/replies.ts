@@ -15,6 +15,8 @@ export interface ReplyError {
   reason: string;
   /** The mRID of the item that failed. */
   mRID?: string;
+  /** What the mRID names; EndDeviceControl when not said. */
+  objectType?: string;
   level?: "INFORM" | "WARNING" | "FATAL";
 }
 
@@ -46,7 +48,9 @@ function errorXml(e: ReplyError): XmlNode {
     "msg:code": e.code,
     "msg:level": e.level ?? "FATAL",
     "msg:reason": e.reason,
-    ...(e.mRID ? { "msg:ID": { "@kind": "uuid", "@objectType": "EndDeviceControl", "#text": e.mRID } } : {}),
+    ...(e.mRID
+      ? { "msg:ID": { "@kind": "uuid", "@objectType": e.objectType ?? "EndDeviceControl", "#text": e.mRID } }
+      : {}),
   };
 }
 

@@ -3,6 +3,8 @@
 //   (DIGEST-iec62746.md §3.4: "EndDeviceControl.mRID / issuerTrackingID -> eventID (keep a lookup
 //   table)"); status active | canceled | closed.
 // cim_listeners: CIM systems registered for EventMessages (docs/cim.md §EventMessages).
+// cim_outbox: messages to deliver to a CIM system (asynchronous replies, EventMessages), written
+//   in the transaction of the change they tell of, sent with retries until delivered or dead.
 import type { Kysely, Migration } from "kysely";
 import type { StoreModule } from "../../store/module.ts";
 
@@ -25,9 +27,25 @@ export interface CimListenersTable {
   created_at: string;
 }
 
+export interface CimOutboxTable {
+  id: string;
+  /** "reply" (the body is the XML) or "event" (the body is the change as JSON, rendered at send time). */
+  kind: string;
+  address: string;
+  client_id: string;
+  body: string;
+  /** PENDING | DELIVERED | DEAD */
+  state: string;
+  attempts: number;
+  next_at: number;
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface CimTables {
   cim_controls: CimControlsTable;
   cim_listeners: CimListenersTable;
+  cim_outbox: CimOutboxTable;
 }
 
 const controls: Migration = {
@@ -59,7 +77,26 @@ const listeners: Migration = {
   },
 };
 
+const outbox: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("cim_outbox")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("address", "text", (c) => c.notNull())
+      .addColumn("client_id", "text", (c) => c.notNull())
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("next_at", "bigint", (c) => c.notNull())
+      .addColumn("last_error", "text")
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("cim_outbox_due").on("cim_outbox").columns(["state", "next_at"]).execute();
+  },
+};
+
 export const cimTables: StoreModule<CimTables> = {
   name: "cim",
-  migrations: () => ({ "cim-0001-controls": controls, "cim-0002-listeners": listeners }),
+  migrations: () => ({ "cim-0001-controls": controls, "cim-0002-listeners": listeners, "cim-0003-outbox": outbox }),
 };
