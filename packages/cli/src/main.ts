@@ -1,6 +1,8 @@
 // gridlink: the one command.
 import { parseArgs, UsageError } from "./args.ts";
 import { CLIENTS_USAGE, runClients } from "./clients.ts";
+import { DB_USAGE, runDb } from "./db.ts";
+import { NODE_USAGE, runNode } from "./node.ts";
 import { NOTIFICATIONS_USAGE, runNotifications } from "./notifications.ts";
 import { runSim, SIM_USAGE } from "./sim.ts";
 import { runVen, VEN_USAGE } from "./ven.ts";
@@ -10,8 +12,10 @@ const USAGE = `usage:
 gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info]
 ${CLIENTS_USAGE}
 ${NOTIFICATIONS_USAGE}
+${DB_USAGE}
 ${VEN_USAGE}
 ${SIM_USAGE}
+${NODE_USAGE}
 
 Environment: GRIDLINK_PORT, GRIDLINK_HOST, GRIDLINK_DATA_DIR, GRIDLINK_CONFIG, GRIDLINK_LOG_LEVEL, ... (docs/configuration.md)`;
 
@@ -19,8 +23,10 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<v
   vtn: runVtn,
   clients: runClients,
   notifications: runNotifications,
+  db: runDb,
   ven: runVen,
   sim: runSim,
+  node: runNode,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -25,6 +25,9 @@ export interface UpstreamTrace {
 
 export type TracedEvent = Event & { gridlinkUpstream?: UpstreamTrace };
 
+/** A downstream event body: the upstream's, for one member, traced. */
+export type DerivedEvent = EventRequest & { intervals: Interval[]; gridlinkUpstream: UpstreamTrace };
+
 export interface MemberShare {
   venName: string;
   /** The target BL granted this member's ven alone. */
@@ -118,10 +121,10 @@ function memberIntervals(input: DeriveInput): Interval[][] {
 }
 
 /** The downstream event body for each member, by ven name. */
-export function deriveEvents(input: DeriveInput): Map<string, EventRequest & { gridlinkUpstream: UpstreamTrace }> {
+export function deriveEvents(input: DeriveInput): Map<string, DerivedEvent> {
   const up = input.upstream;
   const intervals = memberIntervals(input);
-  const out = new Map<string, EventRequest & { gridlinkUpstream: UpstreamTrace }>();
+  const out = new Map<string, DerivedEvent>();
   input.members.forEach((m, k) => {
     out.set(m.venName, {
       programID: input.programID,
@@ -151,12 +154,7 @@ export function deriveEvents(input: DeriveInput): Map<string, EventRequest & { g
  * and split values within `tolerance` (relative, at least 0.05 of the unit) so that drifting
  * flexibility estimates do not rewrite every member's event at every telemetry interval.
  */
-export function sameEnough(
-  have: TracedEvent,
-  want: EventRequest & { gridlinkUpstream: UpstreamTrace },
-  tolerance = 0.05,
-  absolute = 0.05,
-): boolean {
+export function sameEnough(have: TracedEvent, want: DerivedEvent, tolerance = 0.05, absolute = 0.05): boolean {
   if (have.gridlinkUpstream?.modificationDateTime !== want.gridlinkUpstream.modificationDateTime) return false;
   if (JSON.stringify(have.targets ?? []) !== JSON.stringify(want.targets ?? [])) return false;
   const a = have.intervals ?? [];

@@ -1,6 +1,7 @@
 // @gridlink/node: a VEN towards an upstream VTN and a VTN towards its own members (docs/node.md).
 export { loadNodeConfig, type NodeConfig, NodeConfigError, parseNodeConfig } from "./config.ts";
 export {
+  type DerivedEvent,
   deriveEvents,
   type MemberShare,
   SPLIT_TYPES,
