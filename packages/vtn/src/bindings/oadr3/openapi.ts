@@ -3,8 +3,8 @@
 // in step with the registered routes.
 import { openadr3Spec } from "@gridlink/model/schema";
 import type { FastifyInstance } from "fastify";
-import { CHANGES_PATHS } from "./changes.ts";
 import { OPT_PATHS } from "../oadr2b/opt-routes.ts";
+import { CHANGES_PATHS } from "./changes.ts";
 import { DELIVERY_PATHS } from "./deliveries.ts";
 import { PRESENCE_PATHS } from "./presence.ts";
 
