@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { CimEndDeviceControl } from "../../src/bindings/cim/mapping/cim-types.ts";
 import { controlTypeOf, drProgramLevelOf, simpleLevelOf } from "../../src/bindings/cim/mapping/control-types.ts";
 import { controlOfEvent, eventOfControl, minutesToDuration } from "../../src/bindings/cim/mapping/controls.ts";
-import { EVENT_TYPES, endDeviceEventsOf } from "../../src/bindings/cim/mapping/end-device-events.ts";
+import { EVENT_TYPES, endDeviceEventsOf, optEventsOf } from "../../src/bindings/cim/mapping/end-device-events.ts";
 import { meterReadingsOf } from "../../src/bindings/cim/mapping/meter-readings.ts";
 import { quantityOfCode, readingTypeCode } from "../../src/bindings/cim/mapping/reading-types.ts";
 
@@ -278,5 +278,36 @@ describe("vens -> EndDeviceEvents", () => {
     const vens = [ven("a", "2030-01-01T00:00:00Z", "2030-01-02T00:00:00Z")];
     expect(endDeviceEventsOf(vens, { start: new Date("2030-01-01T01:00:00Z") })).toHaveLength(1);
     expect(endDeviceEventsOf(vens, { assets: ["ven-b"] })).toHaveLength(0);
+  });
+});
+
+describe("opts -> EndDeviceEvents", () => {
+  it.each([
+    ["optOut", EVENT_TYPES.optedOut.code],
+    ["optIn", EVENT_TYPES.optedIn.code],
+  ])("%s is %s, linked to the control by issuerTrackingID", (optType, code) => {
+    const [e] = optEventsOf(
+      [
+        {
+          optID: "o1",
+          venID: "v1",
+          optType,
+          optReason: "emergency",
+          resourceIDs: ["r1"],
+          createdDateTime: "2030-01-01T00:00:00Z",
+        },
+      ],
+      "edc-1",
+    );
+    expect(e).toEqual({
+      mRID: "o1",
+      createdDateTime: "2030-01-01T00:00:00Z",
+      eventType: code,
+      issuerTrackingID: "edc-1",
+      reason: "emergency",
+      asset: { mRID: "v1", names: [] },
+      details: [{ name: "resourceID", value: "r1" }],
+      status: { dateTime: "2030-01-01T00:00:00Z", value: optType },
+    });
   });
 });

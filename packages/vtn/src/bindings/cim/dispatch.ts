@@ -8,7 +8,7 @@ import type { IncomingMessage } from "./envelope.ts";
 import { LISTENER_NOUN, type Listeners } from "./listeners.ts";
 import { controlOfEvent } from "./mapping/controls.ts";
 import { controlsXml, readControls } from "./payload-controls.ts";
-import { getEndDeviceEvents, getMeterReadings, pageOfEvents } from "./queries.ts";
+import { type EventSources, getEndDeviceEvents, getMeterReadings, pageOfEvents } from "./queries.ts";
 import { type Reply, resultOf } from "./replies.ts";
 
 const TRANSACTIONS = ["create", "change", "cancel", "close"];
@@ -34,6 +34,8 @@ export interface CimServices {
   core: Core;
   controls: ControlsService;
   listeners: Listeners;
+  /** The opts of an event, from the 2.0b binding's EiOpt records. */
+  optsOf?: EventSources["optsOf"];
 }
 
 export async function dispatch(s: CimServices, p: Principal, m: IncomingMessage): Promise<Reply> {
@@ -57,7 +59,12 @@ export async function dispatch(s: CimServices, p: Principal, m: IncomingMessage)
       if (verb === "get") return getMeterReadings(core, p, m.request);
       return failed("2.2", `verb ${verb} is not supported for MeterReadings (get)`);
     case "EndDeviceEvents":
-      if (verb === "get") return getEndDeviceEvents(core, p, m.request);
+      if (verb === "get")
+        return getEndDeviceEvents(core, p, m.request, {
+          // A control mRID, else the id of an event made over another profile.
+          eventIdOf: (mRID) => controls.eventIdOf(mRID).catch(() => mRID),
+          optsOf: s.optsOf,
+        });
       return failed("2.2", `verb ${verb} is not supported for EndDeviceEvents (get)`);
     default:
       return failed("2.1", `noun ${noun} is not supported (EndDeviceControls, MeterReadings, EndDeviceEvents)`);

@@ -9,6 +9,7 @@ import { CoreError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Store } from "../../store/types.ts";
+import { optsOfEvent } from "../oadr2b/opt-service.ts";
 import { DEFAULT_LIMITS } from "../xml/index.ts";
 import { type CimMapping, ControlsService } from "./controls-service.ts";
 import { type CimServices, dispatch } from "./dispatch.ts";
@@ -87,7 +88,14 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     render: eventMessageRenderer(store, mapping),
     onError: (err, msg) => app.log.error({ err }, msg),
   });
-  const services: CimServices = { core, controls, listeners: new Listeners(store, outbound) };
+  const services: CimServices = {
+    core,
+    controls,
+    listeners: new Listeners(store, outbound),
+    // Opt-outs are taken by the 2.0b binding (EiOpt); its records are read through its own
+    // function, which needs only the store of its deps.
+    optsOf: (eventId) => optsOfEvent({ core, store, vtnId: "", pollSeconds: 0, now: core.deps.now }, eventId),
+  };
   store.onChange(eventMessageRecorder(core.policy, outbound));
   store.afterCommit((changes) => {
     if (changes.some((c) => c.kind === "EVENT" || c.kind === "REPORT")) outbound.wake();

@@ -52,6 +52,7 @@ function endDeviceEventXml(e: CimEndDeviceEvent, p: string): XmlNode {
   return {
     [`${p}mRID`]: e.mRID,
     [`${p}createdDateTime`]: e.createdDateTime,
+    ...(e.issuerTrackingID ? { [`${p}issuerTrackingID`]: e.issuerTrackingID } : {}),
     ...(e.reason ? { [`${p}reason`]: e.reason } : {}),
     ...(e.asset ? { [`${p}Assets`]: refXml(e.asset, p) } : {}),
     ...(e.details.length

@@ -6,7 +6,7 @@ import { Invalid } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { CimRequestParams } from "./envelope.ts";
-import { endDeviceEventsOf } from "./mapping/end-device-events.ts";
+import { endDeviceEventsOf, type OptInput, optEventsOf } from "./mapping/end-device-events.ts";
 import { meterReadingsOf } from "./mapping/meter-readings.ts";
 import { quantityOfCode } from "./mapping/reading-types.ts";
 import { endDeviceEventsXml, meterReadingsXml } from "./payload-readings.ts";
@@ -85,7 +85,21 @@ export async function getMeterReadings(core: Core, p: Principal, r: CimRequestPa
   };
 }
 
-export async function getEndDeviceEvents(core: Core, p: Principal, r: CimRequestParams): Promise<Reply> {
+/** What get EndDeviceEvents needs beyond core: control mRIDs to events, and the opts of an event. */
+export interface EventSources {
+  eventIdOf(mRID: string): Promise<string>;
+  /** Opts of an event, when a binding that takes opts (2.0b EiOpt) is assembled. */
+  optsOf?(eventId: string): Promise<OptInput[]>;
+}
+
+export async function getEndDeviceEvents(
+  core: Core,
+  p: Principal,
+  r: CimRequestParams,
+  sources: EventSources,
+): Promise<Reply> {
+  const controls = filterValues(r, "EndDeviceControl");
+  if (controls.length > 0) return optEvents(core, p, controls, sources);
   const { skip, limit } = paging(r);
   const { items, more } = await walk(skip, limit, (s, l) => core.vens.list(p, { skip: s, limit: l }));
   const events = endDeviceEventsOf(items, {
@@ -106,4 +120,23 @@ export async function pageOfEvents(core: Core, p: Principal, r: CimRequestParams
   const { skip, limit } = paging(r);
   const { items, more } = await walk(skip, limit, (s, l) => core.events.list(p, { skip: s, limit: l }));
   return { items, properties: pageProperties(skip, items.length, more) };
+}
+
+/** The opt-outs / opt-ins of the named controls' events (each control: its event must be visible to `p`). */
+async function optEvents(core: Core, p: Principal, mRIDs: readonly string[], sources: EventSources): Promise<Reply> {
+  const events = [];
+  const errors = [];
+  for (const mRID of mRIDs) {
+    try {
+      const e = await core.events.get(p, await sources.eventIdOf(mRID));
+      events.push(...optEventsOf((await sources.optsOf?.(e.id)) ?? [], mRID));
+    } catch (err) {
+      errors.push({ code: "2.4", reason: (err as Error).message, mRID });
+    }
+  }
+  return {
+    result: errors.length === 0 ? "OK" : errors.length === mRIDs.length ? "FAILED" : "PARTIAL",
+    errors,
+    payload: { noun: "EndDeviceEvents", content: endDeviceEventsXml(events, "m:") },
+  };
 }

@@ -92,6 +92,8 @@ export interface CimEndDeviceEvent {
   createdDateTime: string;
   /** EndDeviceEventType@ref. */
   eventType: string;
+  /** The initiator's id of the DR event it is about (61968-9: links consequential events): the control mRID. */
+  issuerTrackingID?: string;
   reason?: string;
   /** Assets: the ven or resource the event is about. */
   asset?: CimRef;

@@ -9,7 +9,40 @@ import type { CimEndDeviceEvent } from "./cim-types.ts";
 export const EVENT_TYPES = {
   registered: { code: "0.0.0.1001", name: "VEN registered" },
   changed: { code: "0.0.0.1002", name: "VEN registration changed" },
+  optedOut: { code: "0.0.0.1003", name: "VEN opted out of a control" },
+  optedIn: { code: "0.0.0.1004", name: "VEN opted in to a control" },
 } as const;
+
+/** An opt of a VEN (the 2.0b binding's EiOpt records), as far as an EndDeviceEvent shows it. */
+export interface OptInput {
+  optID: string;
+  venID: string;
+  optType: string;
+  optReason?: string;
+  resourceIDs?: string[];
+  marketContext?: string;
+  createdDateTime: string;
+}
+
+/** The opt-outs and opt-ins of one control's event, linked to the control by issuerTrackingID. */
+export function optEventsOf(opts: readonly OptInput[], controlMRID: string): CimEndDeviceEvent[] {
+  return opts.map((o) => {
+    const out = o.optType === "optIn" ? EVENT_TYPES.optedIn : EVENT_TYPES.optedOut;
+    return {
+      mRID: o.optID,
+      createdDateTime: o.createdDateTime,
+      eventType: out.code,
+      issuerTrackingID: controlMRID,
+      ...(o.optReason ? { reason: o.optReason } : {}),
+      asset: { mRID: o.venID, names: [] },
+      details: [
+        ...(o.resourceIDs ?? []).map((r) => ({ name: "resourceID", value: r })),
+        ...(o.marketContext ? [{ name: "marketContext", value: o.marketContext }] : []),
+      ],
+      status: { dateTime: o.createdDateTime, value: o.optType },
+    };
+  });
+}
 
 export interface EventFilter {
   start?: Date;
