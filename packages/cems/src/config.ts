@@ -22,7 +22,14 @@ export type ResourceConfig = Record<string, unknown> & {
 
 export interface SiteConfig {
   /** `urlFrom`: where the URL came from (messages say how to change it). */
-  vtn: { url: string; urlFrom: UrlSource; clientId: string; clientSecret: string };
+  vtn: {
+    /** The protocol the site speaks: OpenADR 3.1 (REST/JSON, the default) or 2.0b (XML, runner2b.ts). */
+    profile: VtnProfile;
+    url: string;
+    urlFrom: UrlSource;
+    clientId: string;
+    clientSecret: string;
+  };
   venName: string;
   intake: {
     mode: "auto" | "mqtt" | "webhook" | "poll";
@@ -108,10 +115,31 @@ function vtnUrl(vtn: Obj, env: NodeJS.ProcessEnv): { url: string; from: UrlSourc
   return found ? { url: found, from: "data dir" } : { url: DEFAULT_VTN_URL, from: "default" };
 }
 
+export type VtnProfile = "3.1" | "2.0b";
+
+function vtnProfile(vtn: Obj): VtnProfile {
+  const p = vtn.profile ?? "3.1";
+  if (p === "3.1" || p === "2.0b") return p;
+  throw new SiteConfigError(`vtn.profile must be "3.1" or "2.0b", got ${JSON.stringify(p)}`);
+}
+
+/**
+ * A 2.0b site's URL: as given when it names the 2.0b services, else the 2.0b path beside a 3.1
+ * base URL (the data dir's vtn.json and the default name the 3.1 API of the same gridlink VTN).
+ */
+function oadr2bUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  if (/\/OpenADR2\/Simple\/2\.0b$/i.test(trimmed)) return trimmed;
+  return `${trimmed.replace(/\/openadr3\/[^/]+$/, "")}/OpenADR2/Simple/2.0b`;
+}
+
 export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SiteConfig {
   const root = obj(raw, "config");
   const vtn = obj(root.vtn, "vtn");
-  const { url, from: urlFrom } = vtnUrl(vtn, env);
+  const profile = vtnProfile(vtn);
+  const found = vtnUrl(vtn, env);
+  const { from: urlFrom } = found;
+  const url = profile === "2.0b" ? oadr2bUrl(found.url) : found.url;
   if (!/^https?:\/\//.test(url)) throw new SiteConfigError(`vtn.url must be an http(s) URL, got "${url}"`);
   const creds = credentials(vtn, env);
   const intake = obj(root.intake, "intake");
@@ -142,7 +170,7 @@ export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.e
     return { ...o, type, name: str(o, "name", path) } as ResourceConfig;
   });
   return {
-    vtn: { url, urlFrom, clientId: creds.clientId, clientSecret: creds.clientSecret },
+    vtn: { profile, url, urlFrom, clientId: creds.clientId, clientSecret: creds.clientSecret },
     venName: str(root, "venName", "config", creds.venName ?? str(site, "name", "site")),
     intake: {
       mode,

@@ -25,6 +25,7 @@ describe("site config", () => {
     const cfg = parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: demo } }, {});
     // No VTN wrote vtn.json into the credentials' folder: the default port.
     expect(cfg.vtn).toEqual({
+      profile: "3.1",
       url: "http://127.0.0.1:8080/openadr3/3.1.0",
       urlFrom: "default",
       clientId: "v1",
@@ -41,7 +42,24 @@ describe("site config", () => {
       GRIDLINK_VEN_CLIENT_SECRET: "env-secret",
       GRIDLINK_VTN_URL: "http://vtn:9/x",
     });
-    expect(cfg.vtn).toEqual({ url: "http://vtn:9/x", urlFrom: "env", clientId: "env-id", clientSecret: "env-secret" });
+    expect(cfg.vtn).toEqual({
+      profile: "3.1",
+      url: "http://vtn:9/x",
+      urlFrom: "env",
+      clientId: "env-id",
+      clientSecret: "env-secret",
+    });
+  });
+
+  it('speaks OpenADR 2.0b when vtn.profile says "2.0b": at the 2.0b URL given, or beside a 3.1 one', () => {
+    const vtn = { ...sample.vtn, credentialsFile: demo, profile: "2.0b" };
+    const given = parseSiteConfig({ ...sample, vtn: { ...vtn, url: "http://h:1/OpenADR2/Simple/2.0b" } }, {});
+    expect(given.vtn).toMatchObject({ profile: "2.0b", url: "http://h:1/OpenADR2/Simple/2.0b" });
+    const beside = parseSiteConfig({ ...sample, vtn }, {});
+    expect(beside.vtn.url).toBe("http://127.0.0.1:8080/OpenADR2/Simple/2.0b");
+    expect(() => parseSiteConfig({ ...sample, vtn: { ...vtn, profile: "2.0a" } }, {})).toThrow(
+      'vtn.profile must be "3.1" or "2.0b", got "2.0a"',
+    );
   });
 
   it("follows the VTN of the data dir to the URL it wrote at its start, unless the config names one", () => {

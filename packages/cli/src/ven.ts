@@ -13,6 +13,7 @@ import {
 } from "@gridlink/cems";
 import { VenClient } from "@gridlink/ven";
 import { type Args, flag, UsageError } from "./args.ts";
+import { runVen2b } from "./ven2b.ts";
 
 export const VEN_USAGE = `gridlink ven --config site.yaml [--vtn URL | --data-dir VTN_DATA_DIR] [--speed 60] [--start 2030-01-01T12:00:00Z] [--status-seconds 10]`;
 
@@ -48,6 +49,8 @@ export async function runVen(args: Args): Promise<void> {
   };
   const site = buildSite(cfg);
   const clock = new ScaledClock(cfg.simulation.start, cfg.simulation.speed);
+  // vtn.profile "2.0b": the same site as an OpenADR 2.0b VEN (ven2b.ts); the 3.1 path below is unchanged.
+  if (cfg.vtn.profile === "2.0b") return runVen2b(cfg, site, clock, Number(flag(args, "status-seconds") ?? 10) * 1000);
   const client = new VenClient({
     baseUrl: cfg.vtn.url,
     clientId: cfg.vtn.clientId,
