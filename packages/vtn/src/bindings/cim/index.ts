@@ -18,6 +18,7 @@ import { eventMessageRecorder, eventMessageRenderer } from "./event-messages.ts"
 import { Listeners } from "./listeners.ts";
 import { DEFAULT_CONTROL_MAPPING } from "./mapping/controls.ts";
 import { DEFAULT_PROGRAM_RULES } from "./mapping/programs.ts";
+import { loadMapping } from "./mapping-config.ts";
 import { CimOutbound } from "./outbound.ts";
 import { type Reply, type ReplyTo, renderFault, renderResponse } from "./replies.ts";
 
@@ -74,7 +75,12 @@ async function principalOf(req: FastifyRequest, verifier: TokenVerifier): Promis
 
 export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
   const { core, store, config } = opts;
-  const mapping: CimMapping = { ...DEFAULT_CONTROL_MAPPING, programs: DEFAULT_PROGRAM_RULES, ...opts.mapping };
+  const mapping: CimMapping = {
+    ...DEFAULT_CONTROL_MAPPING,
+    programs: DEFAULT_PROGRAM_RULES,
+    ...loadMapping(config.dataDir),
+    ...opts.mapping,
+  };
   const controls = new ControlsService(core, store, mapping, (err) => app.log.error({ err }, "cim item failed"));
   const outbound = new CimOutbound(store, {
     policy: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
