@@ -188,6 +188,30 @@ describe("a 2.0b VEN on the SDK", () => {
     expect(ven.revision).toBeGreaterThan(before);
   });
 
+  it("an event with a report request deleted over 3.1: the VTN's oadrCancelReport ends the request", async () => {
+    const [request] = [...ven.requests.values()];
+    const reportEvent = ven.oadrEvents().find((e) => e.vtnComment === "report usage");
+    expect(request && reportEvent).toBeTruthy();
+    expect((await t.call(bl, "DELETE", `/events/${reportEvent?.eventID}`)).status).toBe(200);
+    const names = await ven.pollNow();
+    expect(names).toContain("oadrCancelReport");
+    expect(ven.requests.size).toBe(0);
+    expect(ven.event(reportEvent?.eventID ?? "")).toBeUndefined();
+  });
+
+  it("BL deletes the ven: the VTN cancels the registration, the VEN answers and registers anew", async () => {
+    const oldVen = ven.venID;
+    const oldRegistration = ven.registrationID;
+    expect((await t.call(bl, "DELETE", `/vens/${oldVen}`)).status).toBe(200);
+    // Within the same drain: the cancel, then (registered again) the VTN's METADATA for the new registration.
+    expect(await ven.pollNow()).toEqual(["oadrCancelPartyRegistration", "oadrRegisterReport", "oadrResponse"]);
+    // Registered again: a new ven object (the VEN client made it), a new registration.
+    expect(ven.venID).not.toBe(oldVen);
+    expect(ven.registrationID).not.toBe(oldRegistration);
+    const vens = (await t.call(bl, "GET", `/vens?venName=${encodeURIComponent(t.vens[0].venName)}`)).body;
+    expect(vens.map((v: { id: string }) => v.id)).toEqual([ven.venID]);
+  });
+
   it("the poll loop of start() picks up a new event by itself", async () => {
     const loop = new Oadr2bVen({
       url: twoB(),

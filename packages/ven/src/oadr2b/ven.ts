@@ -230,7 +230,10 @@ export class Oadr2bVen {
         setImmediate(() => void this.register().catch((e: Error) => this.opts.onError?.(e)));
       return answer[1];
     }
-    await this.client.send(answer[0], answer[1]);
+    // After its own cancel a VTN may have forgotten the VEN already and refuse the answer as
+    // "not registered" (463): the answer was owed, the refusal changes nothing.
+    const gone = m.name === "oadrCancelPartyRegistration" ? (code: number) => code === 463 : undefined;
+    await this.client.send(answer[0], answer[1], gone);
     // The VTN forgot this VEN, or asks it to register again: it does (DIGEST-openadr.md 2.4 step 6).
     if (m.name === "oadrCancelPartyRegistration" || m.name === "oadrRequestReregistration") await this.register();
     return undefined;
