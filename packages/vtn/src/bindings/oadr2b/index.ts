@@ -18,6 +18,7 @@ import { cancelOpt, createOpt } from "./opt-service.ts";
 import { poll } from "./poll.ts";
 import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
 import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
+import { checkPayloadSignature } from "./signature.ts";
 import { CODE, Oadr2bError, oadrResponse, REPEATING } from "./wire.ts";
 
 export const OADR2B_PREFIX = "/OpenADR2/Simple/2.0b";
@@ -159,6 +160,11 @@ async function services(app: FastifyInstance, opts: { deps: Oadr2bDeps; verifier
       const tree = parseXml(text, { limits: LIMITS, arrays: REPEATING });
       const signed = (tree.oadrPayload as XmlNode | undefined)?.oadrSignedObject as XmlNode | undefined;
       if (!signed) throw new Oadr2bError(CODE.BAD_REQUEST, "a 2.0b message is an oadrPayload with an oadrSignedObject");
+      // A signed payload must verify (integrity, with the certificate in its KeyInfo); unsigned is fine.
+      if ((tree.oadrPayload as XmlNode).Signature !== undefined) {
+        const check = checkPayloadSignature(text);
+        if (check.signed && !check.valid) throw new Oadr2bError(CODE.BAD_REQUEST, `XML signature: ${check.reason}`);
+      }
       name = Object.keys(signed).find((k) => !k.startsWith("@")) ?? "";
       body = signed[name] as XmlNode;
     } catch (err) {
