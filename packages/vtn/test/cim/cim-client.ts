@@ -131,7 +131,7 @@ export interface XmlReceived {
 }
 
 /** An HTTP receiver for CIM messages (EventMessages, asynchronous replies); `status(n)` scripts its answers. */
-export async function startXmlReceiver(status: (n: number) => number = () => 200) {
+export async function startXmlReceiver(status: (n: number) => number = () => 200, port = 0) {
   const { createServer } = await import("node:http");
   const received: XmlReceived[] = [];
   let n = 0;
@@ -156,10 +156,10 @@ export async function startXmlReceiver(status: (n: number) => number = () => 200
       res.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     received,
     attempts: () => n,
     close: () =>
