@@ -1,9 +1,10 @@
 // The console shell: log in, then a header (VTN, live state, log out), the navigation and one view.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "./api/client.ts";
 import { clearSession, loadSession, type Session, saveSession } from "./api/session.ts";
 import { useLiveData } from "./live.tsx";
 import { formatClock } from "./logic/local-time.ts";
+import { DashboardView } from "./views/DashboardView.tsx";
 import { EventsView } from "./views/EventsView.tsx";
 import { LoginView } from "./views/LoginView.tsx";
 import { ProgramsView } from "./views/ProgramsView.tsx";
@@ -12,6 +13,7 @@ import { SubscriptionsView } from "./views/SubscriptionsView.tsx";
 import { VensView } from "./views/VensView.tsx";
 
 const VIEWS = [
+  { id: "dashboard", label: "Today" },
   { id: "programs", label: "Programs" },
   { id: "events", label: "Events" },
   { id: "vens", label: "VENs & resources" },
@@ -22,7 +24,7 @@ type ViewId = (typeof VIEWS)[number]["id"];
 
 function viewFromHash(): ViewId {
   const h = window.location.hash.replace(/^#\/?/, "").split("?")[0];
-  return (VIEWS.find((v) => v.id === h)?.id ?? "events") as ViewId;
+  return (VIEWS.find((v) => v.id === h)?.id ?? "dashboard") as ViewId;
 }
 
 export function App() {
@@ -51,7 +53,8 @@ function Console({ session, onLogout }: { session: Session; onLogout: (message?:
   const api = useMemo(() => createApi(session, (m) => onLogout(m)), [session, onLogout]);
   const [view, setView] = useState<ViewId>(viewFromHash);
   const [paused, setPaused] = useState(false);
-  const { data, refresh } = useLiveData(api, paused);
+  const { data, refresh } = useLiveData(api, session, paused);
+  const nav = useScrollCue<HTMLElement>();
 
   useEffect(() => {
     const onHash = () => setView(viewFromHash());
@@ -84,7 +87,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: (message?:
           ) : paused ? (
             "Live updates paused"
           ) : data.loadedAt ? (
-            `Live · updated ${formatClock(data.loadedAt)}`
+            `Live · updated ${formatClock(data.loadedAt)}${data.pushed ? " · pushed" : ""}`
           ) : (
             "Loading…"
           )}
@@ -99,14 +102,22 @@ function Console({ session, onLogout }: { session: Session; onLogout: (message?:
           Log out
         </button>
       </header>
-      <nav className="nav" aria-label="Views">
-        {VIEWS.map((v) => (
-          <a key={v.id} href={`#/${v.id}`} aria-current={v.id === view ? "page" : undefined}>
-            {v.label}
-          </a>
-        ))}
-      </nav>
+      <div className="nav-wrap">
+        <nav className={`nav${nav.more ? " nav-more" : ""}`} aria-label="Views" ref={nav.ref} onScroll={nav.update}>
+          {VIEWS.map((v) => (
+            <a key={v.id} href={`#/${v.id}`} aria-current={v.id === view ? "page" : undefined}>
+              {v.label}
+            </a>
+          ))}
+        </nav>
+        {nav.more ? (
+          <span className="nav-cue" aria-hidden="true" data-testid="nav-cue">
+            ›
+          </span>
+        ) : null}
+      </div>
       <main id="main" tabIndex={-1}>
+        {view === "dashboard" && <DashboardView {...props} />}
         {view === "programs" && <ProgramsView {...props} />}
         {view === "events" && <EventsView {...props} />}
         {view === "vens" && <VensView {...props} />}
@@ -115,4 +126,23 @@ function Console({ session, onLogout }: { session: Session; onLogout: (message?:
       </main>
     </div>
   );
+}
+
+/**
+ * Whether an element scrolls sideways and has more to show past its right edge: on a narrow
+ * screen the navigation becomes a row, and a fade with an arrow says that more views follow.
+ */
+function useScrollCue<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [more, setMore] = useState(false);
+  const update = useCallback(() => {
+    const el = ref.current;
+    setMore(Boolean(el && el.scrollWidth - el.clientWidth - el.scrollLeft > 2));
+  }, []);
+  useEffect(() => {
+    update();
+    window.addEventListener("resize", update);
+    return () => window.removeEventListener("resize", update);
+  }, [update]);
+  return { ref, more, update };
 }

@@ -1,10 +1,14 @@
-// Live data: every collection the console shows, reloaded every few seconds (polling; the VTN
-// has no server-sent events) without reloading the page, and at once after each change the
-// operator makes. Paused while the tab is hidden.
+// Live data: every collection the console shows, reloaded without reloading the page: at once
+// when the VTN pushes a change the operator may see (server-sent events, api/change-stream.ts),
+// after each change the operator makes, and by polling — every few seconds while the push stream
+// is down, every half minute while it is up (a safety net: changes committed by another VTN
+// instance are not pushed). Paused while the tab is hidden.
 
 import type { Event, Program, Report, Resource, Subscription, Ven } from "@gridlink/model";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { followChanges } from "./api/change-stream.ts";
 import { type Api, ApiError } from "./api/client.ts";
+import type { Session } from "./api/session.ts";
 
 export interface VtnData {
   programs: Program[];
@@ -15,6 +19,10 @@ export interface VtnData {
   subscriptions: Subscription[];
   /** Delivery counts from {base}/gridlink/deliveries/summary; null when this VTN has no such endpoint. */
   deliveries: DeliverySummary | null;
+  /** When each client was last heard from ({base}/gridlink/presence); null when this VTN has none. */
+  presence: Sighting[] | null;
+  /** Whether changes arrive by push now (else by polling alone). */
+  pushed: boolean;
   loadedAt?: number;
   loading: boolean;
   error?: string;
@@ -28,10 +36,24 @@ export const EMPTY: VtnData = {
   reports: [],
   subscriptions: [],
   deliveries: null,
+  presence: null,
+  pushed: false,
   loading: true,
 };
 
 export const POLL_MS = 4000;
+/** Polling while the push stream is up. */
+export const PUSHED_POLL_MS = 30_000;
+/** Changes arriving together (one commit, a burst) cause one reload. */
+const PUSH_DEBOUNCE_MS = 150;
+
+/** GET {base}/gridlink/presence: one row per client heard from since the VTN started. */
+export interface Sighting {
+  clientID: string;
+  lastSeenDateTime: string;
+  via: "poll" | "report" | "request" | "ack";
+  last: Partial<Record<"poll" | "report" | "request" | "ack", string>>;
+}
 
 /** GET {base}/gridlink/deliveries/summary (gridlink's delivery-state API, docs/notifications.md). */
 export interface DeliverySummary {
@@ -41,15 +63,20 @@ export interface DeliverySummary {
   mqttClients?: number | null;
 }
 
-export function useLiveData(api: Api, paused: boolean): { data: VtnData; refresh: () => Promise<void> } {
+export function useLiveData(
+  api: Api,
+  session: Session,
+  paused: boolean,
+): { data: VtnData; refresh: () => Promise<void> } {
   const [data, setData] = useState<VtnData>(EMPTY);
+  const [pushed, setPushed] = useState(false);
   const inFlight = useRef<Promise<void> | null>(null);
 
   const load = useCallback(async () => {
     if (inFlight.current) return inFlight.current;
     const run = (async () => {
       try {
-        const [programs, events, vens, resources, reports, subscriptions, deliveries] = await Promise.all([
+        const [programs, events, vens, resources, reports, subscriptions, deliveries, presence] = await Promise.all([
           api.listAll<Program>("/programs"),
           api.listAll<Event>("/events"),
           api.listAll<Ven>("/vens"),
@@ -57,6 +84,7 @@ export function useLiveData(api: Api, paused: boolean): { data: VtnData; refresh
           api.listAll<Report>("/reports"),
           api.listAll<Subscription>("/subscriptions"),
           api.optional<DeliverySummary>("/gridlink/deliveries/summary").catch(() => undefined),
+          api.optional<Sighting[]>("/gridlink/presence").catch(() => undefined),
         ]);
         setData({
           programs,
@@ -66,6 +94,8 @@ export function useLiveData(api: Api, paused: boolean): { data: VtnData; refresh
           reports,
           subscriptions,
           deliveries: deliveries && typeof deliveries === "object" && "counts" in deliveries ? deliveries : null,
+          presence: Array.isArray(presence) ? presence : null,
+          pushed: false,
           loadedAt: Date.now(),
           loading: false,
         });
@@ -86,7 +116,7 @@ export function useLiveData(api: Api, paused: boolean): { data: VtnData; refresh
     let stopped = false;
     const tick = async () => {
       if (!document.hidden) await load();
-      if (!stopped) timer = setTimeout(tick, POLL_MS);
+      if (!stopped) timer = setTimeout(tick, pushed ? PUSHED_POLL_MS : POLL_MS);
     };
     void tick();
     const onVisible = () => {
@@ -98,9 +128,28 @@ export function useLiveData(api: Api, paused: boolean): { data: VtnData; refresh
       clearTimeout(timer);
       document.removeEventListener("visibilitychange", onVisible);
     };
-  }, [load, paused]);
+  }, [load, paused, pushed]);
 
-  return { data, refresh: load };
+  useEffect(() => {
+    if (paused) return;
+    let debounce: ReturnType<typeof setTimeout> | undefined;
+    const stop = followChanges(session, {
+      onChange: () => {
+        clearTimeout(debounce);
+        debounce = setTimeout(() => {
+          if (!document.hidden) void load();
+        }, PUSH_DEBOUNCE_MS);
+      },
+      onState: setPushed,
+    });
+    return () => {
+      clearTimeout(debounce);
+      stop();
+      setPushed(false);
+    };
+  }, [session, load, paused]);
+
+  return { data: { ...data, pushed }, refresh: load };
 }
 
 /** What every view gets: the API, the live data and a way to reload it at once after a change. */

@@ -1,0 +1,115 @@
+// The figures of the landing dashboard (docs/console.md §Dashboard), pure: events in force and
+// coming, VENs online now, the fleet's reported load against the limits in force.
+import type { Event, Program, Report, Ven } from "@gridlink/model";
+import { resolveIntervals } from "@gridlink/model/time";
+import { reportRows } from "./report-rows.ts";
+import { eventListing } from "./timeline.ts";
+
+/** A VEN heard from within this long is online (a polling VEN asks every few seconds to minutes). */
+export const ONLINE_MS = 5 * 60_000;
+/** Events starting within this long are "coming". */
+export const COMING_MS = 7 * 86_400_000;
+
+export interface EventLine {
+  event: Event;
+  programName: string;
+  targets: string[];
+  start: number;
+  end: number | null;
+}
+
+export function eventsInForce(
+  events: readonly Event[],
+  programs: readonly Program[],
+  now: Date,
+): { inForce: EventLine[]; coming: EventLine[] } {
+  const inForce: EventLine[] = [];
+  const coming: EventLine[] = [];
+  for (const e of events) {
+    const l = eventListing(e, now);
+    if (l.kind !== "placed") continue;
+    const line: EventLine = {
+      event: e,
+      programName: programs.find((p) => p.id === e.programID)?.programName ?? e.programID,
+      targets: e.targets ?? [],
+      start: l.start.getTime(),
+      end: l.end ? l.end.getTime() : null,
+    };
+    if (l.status === "active") inForce.push(line);
+    else if ((l.status === "near" || l.status === "far") && line.start - now.getTime() <= COMING_MS) coming.push(line);
+  }
+  const byStart = (a: EventLine, b: EventLine) => a.start - b.start;
+  return { inForce: inForce.sort(byStart), coming: coming.sort(byStart) };
+}
+
+export interface Limit {
+  type: string;
+  value: number;
+  units: string;
+}
+
+/** The *_LIMIT payloads of the interval of `e` in force at `now` (IMPORT_CAPACITY_LIMIT, …). */
+export function limitsInForce(e: Event, now: Date): Limit[] {
+  try {
+    const t = now.getTime();
+    const iv = resolveIntervals(e, { now, horizon: new Date(t + 86_400_000) }).find(
+      (i) => i.start.getTime() <= t && t < i.end.getTime(),
+    );
+    if (!iv) return [];
+    return iv.payloads
+      .filter((p) => /_LIMIT$/.test(p.type) && typeof p.values[0] === "number")
+      .map((p) => ({
+        type: p.type,
+        value: p.values[0] as number,
+        units: e.payloadDescriptors?.find((d) => d.payloadType === p.type)?.units ?? "KW",
+      }));
+  } catch {
+    return [];
+  }
+}
+
+export interface FleetLoad {
+  /** Sum over sites of each site's newest reported value (kW for DEMAND, kWh for USAGE). */
+  total: number;
+  sites: number;
+  payloadType: "DEMAND" | "USAGE";
+}
+
+/**
+ * What the fleet reported for an event: per site (report client) its newest interval's value of
+ * the payload that matches the limit's units (a kW limit against DEMAND, energy against USAGE),
+ * summed over the site's resources, or its AGGREGATED_REPORT where it sent one.
+ */
+export function fleetLoad(e: Event, reports: readonly Report[], limitUnits: string, now: Date): FleetLoad | undefined {
+  const payloadType = /WH$/i.test(limitUnits) ? "USAGE" : "DEMAND";
+  const rows = reportRows(
+    reports.filter((r) => r.eventID === e.id),
+    [e],
+    now,
+  ).filter((r) => r.payloadType === payloadType && typeof r.values[0] === "number");
+  if (rows.length === 0) return undefined;
+  const bySite = new Map<string, typeof rows>();
+  for (const r of rows) bySite.set(r.clientID, [...(bySite.get(r.clientID) ?? []), r]);
+  let total = 0;
+  for (const siteRows of bySite.values()) {
+    const when = (r: (typeof rows)[number]) => r.start ?? Date.parse(r.created);
+    const newest = Math.max(...siteRows.map(when));
+    const latest = siteRows.filter((r) => when(r) === newest);
+    const agg = latest.filter((r) => r.resourceName === "AGGREGATED_REPORT");
+    for (const r of agg.length ? agg : latest) total += r.values[0] as number;
+  }
+  return { total, sites: bySite.size, payloadType };
+}
+
+export interface Seen {
+  clientID: string;
+  lastSeenDateTime: string;
+}
+
+/** The VENs whose client was heard from within ONLINE_MS of `now`. */
+export function vensOnline(vens: readonly Ven[], presence: readonly Seen[], now: number): Ven[] {
+  const recent = new Set(
+    presence.filter((s) => now - Date.parse(s.lastSeenDateTime) <= ONLINE_MS).map((s) => s.clientID),
+  );
+  return vens.filter((v) => recent.has(v.clientID));
+}
