@@ -191,7 +191,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   await app.register(oadr2bBinding, { core, store, verifier, now, oadr31Prefix: OADR31_PREFIX });
 
   // IEC 61968-100 (CIM) messages at /cim on the same core and tokens (docs/cim.md).
-  await app.register(cimBinding, { core, store, verifier, config });
+  await app.register(cimBinding, { core, store, verifier, config, clients });
 
   await app.register(consoleBinding, {});
 

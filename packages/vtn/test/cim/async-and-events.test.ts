@@ -259,3 +259,28 @@ describe("delivery is retried", () => {
     }
   });
 });
+
+describe("a disabled client", () => {
+  it("is sent no EventMessages once disabled", async () => {
+    const other = await t.vtn.clients.add({ role: "bl", name: "cim-listener-2" });
+    const token = await t.token(other);
+    const reg = await postCim(
+      t,
+      token,
+      request({ verb: "create", noun: "EventSubscription" }, { request: opt("address", `${rx.url}/disabled`) }),
+    );
+    expect(reg.msg.Reply.Result).toBe("OK");
+    await t.vtn.clients.setDisabled(other.clientId, true);
+    await postCim(
+      t,
+      a.bl,
+      request(
+        { verb: "create", noun: "EndDeviceControls" },
+        { payload: controls(control({ mRID: "evt-ctl-4", type: "SIMPLE" })) },
+      ),
+    );
+    // A control made after the disabling is told to nobody at /disabled.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(rx.received.filter((x) => x.path === "/disabled")).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@
 // BL-role clients with the same bearer tokens as the 3.1 API. Thin: read + validate
 // (envelope.ts), one core call per item (dispatch.ts), render + validate (replies.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ClientRegistry } from "../../auth/clients.ts";
 import type { TokenVerifier } from "../../auth/tokens.ts";
 import type { VtnConfig } from "../../config.ts";
 import { CoreError } from "../../core/errors.ts";
@@ -21,6 +22,7 @@ import { DEFAULT_PROGRAM_RULES } from "./mapping/programs.ts";
 import { loadMapping } from "./mapping-config.ts";
 import { CimOutbound } from "./outbound.ts";
 import { type Reply, type ReplyTo, renderFault, renderResponse } from "./replies.ts";
+import { NOUNS, schema } from "./schemas.ts";
 
 export { cimTables } from "./schema.ts";
 
@@ -32,6 +34,8 @@ export interface CimOptions {
   verifier: TokenVerifier;
   /** URL policy, timeout and retries of outbound messages: the webhook settings. */
   config: VtnConfig;
+  /** Whether a client is disabled (outbound messages for it are dropped). */
+  clients: Pick<ClientRegistry, "standing">;
   mapping?: Partial<CimMapping>;
 }
 
@@ -92,6 +96,12 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     },
     pollMs: 1000,
     render: eventMessageRenderer(store, mapping),
+    // A disabled or removed client is sent nothing; clients of an external issuer are not in the
+    // registry, so there only a known, disabled one is stopped.
+    disabled: async (id) => {
+      const s = (await opts.clients.standing([id])).get(id);
+      return s ? s.disabled : config.auth.mode !== "external";
+    },
     onError: (err, msg) => app.log.error({ err }, msg),
   });
   const services: CimServices = {
@@ -106,7 +116,11 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
   store.afterCommit((changes) => {
     if (changes.some((c) => c.kind === "EVENT" || c.kind === "REPORT")) outbound.wake();
   });
-  app.addHook("onReady", async () => outbound.start());
+  app.addHook("onReady", async () => {
+    // Compile the XSDs before the first message instead of during it.
+    for (const name of ["message", "endDeviceControlsMessage", ...NOUNS] as const) schema(name);
+    outbound.start();
+  });
   app.addHook("onClose", async () => outbound.stop());
 
   app.removeAllContentTypeParsers();

@@ -21,6 +21,8 @@ export interface OutboundOptions {
   pollMs: number;
   /** The XML of an "event" row (rendered when sent: the mRID of a control is known by then). */
   render(row: CimOutboxTable): Promise<string>;
+  /** Whether the client a message is for is disabled now (a disabled client is sent nothing). */
+  disabled(clientId: string): Promise<boolean>;
   onError(err: unknown, msg: string): void;
 }
 
@@ -130,6 +132,14 @@ export class CimOutbound {
 
   private async send(row: CimOutboxTable): Promise<void> {
     const db = this.store.tables(cimTables);
+    if (await this.opts.disabled(row.client_id)) {
+      await db
+        .updateTable("cim_outbox")
+        .set({ state: "DEAD", last_error: "the client is disabled" })
+        .where("id", "=", row.id)
+        .execute();
+      return;
+    }
     let body: string;
     try {
       body = row.kind === "event" ? await this.opts.render(row) : row.body;
