@@ -77,3 +77,19 @@ describe("the example request of examples/cim4", () => {
     expect(r.msg.Reply.Error[0].code).toBe("1.3");
   });
 });
+
+describe("SOAP envelopes that hold no message", () => {
+  it("an empty SOAP 1.1 Body: a soap:Fault carrying the FaultMessage, in SOAP", async () => {
+    const r = await postCim(
+      t,
+      a.bl,
+      `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>`,
+      "text/xml",
+    );
+    expect(r.status).toBe(400);
+    expect(r.text).toContain("http://schemas.xmlsoap.org/soap/envelope/");
+    assertValidReply(r);
+    expect(r.root).toBe("FaultMessage");
+    expect(r.msg.Reply.Error[0].code).toBe("1.1");
+  });
+});

@@ -82,10 +82,11 @@ function messageElement(doc: Document): { el: Element; soap: Soap } {
   if (!root) throw new CimFault("1.1", "no root element");
   const soap = root.namespaceURI === NS.soap11 ? "1.1" : root.namespaceURI === NS.soap12 ? "1.2" : undefined;
   if (!soap) return { el: root, soap };
-  if (root.localName !== "Envelope") throw new CimFault("1.1", "a SOAP message must be an Envelope");
+  const fault = (reason: string) => Object.assign(new CimFault("1.1", reason), { soap });
+  if (root.localName !== "Envelope") throw fault("a SOAP message must be an Envelope");
   const body = elements(root).find((e) => e.localName === "Body" && e.namespaceURI === root.namespaceURI);
   const inner = body ? elements(body) : [];
-  if (inner.length !== 1) throw new CimFault("1.1", "the SOAP Body must hold exactly one message element");
+  if (inner.length !== 1) throw fault("the SOAP Body must hold exactly one message element");
   return { el: inner[0], soap };
 }
 
