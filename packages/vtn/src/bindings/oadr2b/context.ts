@@ -1,5 +1,6 @@
 // What every 2.0b service handler gets: core (the only way to core objects), the binding's own
 // tables, the VTN's identity, and the request in hand.
+import { normaliseFingerprint } from "@gridlink/model/oadr2b";
 import type { Kysely } from "kysely";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
@@ -26,6 +27,8 @@ export interface Inbound {
   body: XmlNode;
   /** pyld:requestID (wherever the message keeps it), echoed in the reply; "" when it has none. */
   requestID: string;
+  /** SHA-256 fingerprint of the verified TLS client certificate, when the VEN presented one. */
+  certificate?: string;
 }
 
 export type Registration = RegistrationsTable;
@@ -34,25 +37,37 @@ export function tablesOf(deps: Oadr2bDeps): Kysely<Oadr2bTables> {
   return deps.store.tables(oadr2bTables);
 }
 
+/** The 2.0b venID of a certificate fingerprint, as OpenADR 2.0b forms it: the last 10 bytes of
+ * the SHA-256, colon-separated (upper case here; comparisons ignore case and colons). */
+export function venIdOfCertificate(fingerprint256: string): string {
+  const hex = normaliseFingerprint(fingerprint256);
+  return (hex.slice(-20).match(/../g) ?? []).join(":");
+}
+
+/** Two venIDs are the same when they differ only in case and colons (fingerprint venIDs). */
+export function sameVenId(a: string, b: string): boolean {
+  return a === b || normaliseFingerprint(a) === normaliseFingerprint(b);
+}
+
 /**
  * The registration of the asking client, for every service but EiRegisterParty (463 without one).
- * A client with several registered vens names the one it speaks for with venID.
+ * A client with several registered vens names the one it speaks for with venID (its 2.0b venID
+ * or the ven's id). A registration made with a client certificate takes requests only with it.
  */
-export async function registrationOf(deps: Oadr2bDeps, p: Principal, venID?: string): Promise<Registration> {
-  let q = tablesOf(deps).selectFrom("oadr2b_registrations").selectAll().where("client_id", "=", p.clientId);
-  if (venID) q = q.where("ven_id", "=", venID);
-  const row = await q.orderBy("created_at").executeTakeFirst();
+export async function registrationOf(deps: Oadr2bDeps, m: Inbound, venID?: string): Promise<Registration> {
+  const rows = await tablesOf(deps)
+    .selectFrom("oadr2b_registrations")
+    .selectAll()
+    .where("client_id", "=", m.principal.clientId)
+    .orderBy("created_at")
+    .execute();
+  const row = venID ? rows.find((r) => r.ven_id === venID || sameVenId(r.oadr_ven_id, venID)) : rows[0];
   if (!row) {
-    if (venID) {
-      const other = await tablesOf(deps)
-        .selectFrom("oadr2b_registrations")
-        .select("ven_id")
-        .where("ven_id", "=", venID)
-        .executeTakeFirst();
-      if (other) throw new Oadr2bError(CODE.INVALID_ID, `venID ${venID} is not this client's`);
-    }
+    if (venID && rows.length > 0) throw new Oadr2bError(CODE.INVALID_ID, `venID ${venID} is not this client's`);
     throw new Oadr2bError(CODE.NOT_REGISTERED, "not registered: send oadrCreatePartyRegistration first");
   }
+  if (row.cert_fingerprint && (!m.certificate || normaliseFingerprint(m.certificate) !== row.cert_fingerprint))
+    throw new Oadr2bError(CODE.NOT_REGISTERED, "this VEN registered with a client certificate: present the same one");
   return row;
 }
 

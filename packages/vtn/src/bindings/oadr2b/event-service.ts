@@ -6,7 +6,7 @@ import { distributeEvent, distributionFor, markDistributed } from "./distribute.
 import { CODE, Oadr2bError, oadrResponse } from "./wire.ts";
 
 export async function requestEvent(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
   const limit = Number(textOf((m.body.eiRequestEvent as XmlNode | undefined)?.replyLimit) ?? Number.NaN);
   const d = await distributionFor(deps, reg, Number.isInteger(limit) && limit > 0 ? limit : undefined);
   await markDistributed(deps, reg, d);
@@ -19,7 +19,7 @@ export function createdEventOptId(venId: string, eventId: string): string {
 }
 
 export async function createdEvent(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
   const created = m.body.eiCreatedEvent as XmlNode;
   const responses = childrenOf(created.eventResponses as XmlValue, "eventResponse") as XmlNode[];
   const p = deps.core.policy.principalFor("ven", reg.client_id);
@@ -54,5 +54,5 @@ export async function createdEvent(deps: Oadr2bDeps, m: Inbound): Promise<XmlNod
           .doUpdateSet({ opt_type: row.opt_type, created_at: row.created_at, request_id: row.request_id }),
       )
       .execute();
-  return oadrResponse(CODE.OK, "OK", m.requestID, reg.ven_id);
+  return oadrResponse(CODE.OK, "OK", m.requestID, reg.oadr_ven_id);
 }

@@ -5,11 +5,14 @@
 // objects: docs/mappings/oadr2b.md.
 import { OADR20B_XSD } from "@gridlink/model/oadr2b";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ClientRegistry } from "../../auth/clients.ts";
 import type { TokenVerifier } from "../../auth/tokens.ts";
 import { Conflict, CoreError, Forbidden, Invalid, NotFound } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Store } from "../../store/types.ts";
+import { peerFingerprint } from "../../tls.ts";
+import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
 import { buildXml, parseXml, textOf, XmlInvalid, type XmlNode, XmlRefused, XsdSchema } from "../xml/index.ts";
 import type { Inbound, Oadr2bDeps } from "./context.ts";
 import { createdEvent, requestEvent } from "./event-service.ts";
@@ -31,6 +34,8 @@ export interface Oadr2bOptions {
   core: Core;
   store: Store;
   verifier: TokenVerifier;
+  /** For TLS client certificates (mutual TLS, tlsClientCa): the clients their subject CN names. */
+  clients?: ClientRegistry;
   /** ei:vtnID; default "gridlink". */
   vtnId?: string;
   /** oadrRequestedOadrPollFreq in seconds; default 10. */
@@ -106,11 +111,17 @@ export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): 
     now: opts.now ?? (() => new Date()),
   };
   bumpModificationNumbers(opts.store);
-  await app.register(services, { prefix: OADR2B_PREFIX, deps, verifier: opts.verifier });
+  await app.register(services, { prefix: OADR2B_PREFIX, deps, verifier: opts.verifier, clients: opts.clients });
   await app.register(optRoutes, { prefix: opts.oadr31Prefix, deps, verifier: opts.verifier });
 }
 
-async function services(app: FastifyInstance, opts: { deps: Oadr2bDeps; verifier: TokenVerifier }): Promise<void> {
+interface ServiceOptions {
+  deps: Oadr2bDeps;
+  verifier: TokenVerifier;
+  clients?: ClientRegistry;
+}
+
+async function services(app: FastifyInstance, opts: ServiceOptions): Promise<void> {
   const { deps } = opts;
   const xsd = oadr20bSchema();
 
@@ -148,7 +159,7 @@ async function services(app: FastifyInstance, opts: { deps: Oadr2bDeps; verifier
     if (!handlers) return send(reply, oadrResponse(CODE.NOT_FOUND, `no 2.0b service ${req.params.service}`, ""), 404);
     let principal: Principal;
     try {
-      principal = await authenticate(req, opts.verifier);
+      principal = await authenticate(req, opts);
     } catch (err) {
       return send(reply, oadrResponse(CODE.NOT_REGISTERED, (err as Error).message, ""), 401);
     }
@@ -182,7 +193,8 @@ async function services(app: FastifyInstance, opts: { deps: Oadr2bDeps; verifier
         oadrResponse(CODE.BAD_REQUEST, `${name} is not a message of ${req.params.service}`, requestID),
       );
     try {
-      return send(reply, await handler(deps, { principal, name, body, requestID }));
+      const certificate = peerFingerprint(req);
+      return send(reply, await handler(deps, { principal, name, body, requestID, certificate }));
     } catch (err) {
       const refusal = codeOf(err);
       if (!refusal) {
@@ -194,12 +206,18 @@ async function services(app: FastifyInstance, opts: { deps: Oadr2bDeps; verifier
   });
 }
 
-/** Development and the common deployments: the built-in issuer's bearer tokens (docs/oadr2b.md). */
-async function authenticate(req: FastifyRequest, verifier: TokenVerifier): Promise<Principal> {
+/**
+ * A bearer token of the token issuer (the same principals as 3.1), or else — over HTTPS with
+ * tlsClientCa — a verified client certificate whose subject CN names an enabled client (the
+ * profile's mutual TLS; its fingerprint is then the VEN's venID). docs/oadr2b.md.
+ */
+async function authenticate(req: FastifyRequest, opts: ServiceOptions): Promise<Principal> {
   const h = req.headers.authorization;
   const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-  if (!m) throw new Error("send Authorization: Bearer <token> (a VEN client's token from the VTN's /auth/token)");
-  return verifier.verify(m[1]);
+  if (m) return opts.verifier.verify(m[1]);
+  const byCertificate = opts.clients ? await certificatePrincipal(req, opts.clients) : undefined;
+  if (byCertificate) return byCertificate;
+  throw new Error("send Authorization: Bearer <token> (a VEN client's token from /auth/token) or a client certificate");
 }
 
 const bumped = new WeakSet<Store>();

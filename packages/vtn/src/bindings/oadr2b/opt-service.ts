@@ -21,7 +21,7 @@ function availability(v: XmlNode): { dtstart: string; duration: string }[] {
 }
 
 export async function createOpt(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
   const b = m.body;
   const optID = textOf(b.optID) ?? "";
   const q = b.qualifiedEventID === undefined ? undefined : node(b.qualifiedEventID);
@@ -57,7 +57,7 @@ export async function createOpt(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> 
 }
 
 export async function cancelOpt(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
   const optID = textOf(m.body.optID) ?? "";
   const gone = await tablesOf(deps)
     .deleteFrom("oadr2b_opts")

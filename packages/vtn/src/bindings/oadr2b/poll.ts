@@ -13,8 +13,8 @@ import { newReportRequests, staleReportRequests, vtnCancelReport, vtnCreateRepor
 import { CODE, oadrResponse } from "./wire.ts";
 
 export async function poll(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode | string> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
-  return (await nextFor(deps, reg)) ?? oadrResponse(CODE.OK, "OK", m.requestID, reg.ven_id);
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
+  return (await nextFor(deps, reg)) ?? oadrResponse(CODE.OK, "OK", m.requestID, reg.oadr_ven_id);
 }
 
 /** The next message due for `reg`, or undefined when nothing is due. */

@@ -4,9 +4,17 @@
 // has no place for (registrationID, transport, pull/push) is the binding's own row.
 import { randomUUID } from "node:crypto";
 import type { Ven } from "@gridlink/model";
+import { normaliseFingerprint } from "@gridlink/model/oadr2b";
 import { isVen, type Principal } from "../../core/principal.ts";
 import { textOf, type XmlNode } from "../xml/index.ts";
-import { type Inbound, type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
+import {
+  type Inbound,
+  type Oadr2bDeps,
+  type Registration,
+  sameVenId,
+  tablesOf,
+  venIdOfCertificate,
+} from "./context.ts";
 import { enqueue } from "./queue.ts";
 import { vtnRegisterReport } from "./report-service.ts";
 import { CODE, eiResponse, Oadr2bError, wrap } from "./wire.ts";
@@ -26,7 +34,7 @@ function created(deps: Oadr2bDeps, requestID: string, reg?: Registration): XmlNo
   const body: XmlNode = { "ei:eiResponse": eiResponse(CODE.OK, "OK", requestID) };
   if (reg) {
     body["ei:registrationID"] = reg.registration_id;
-    body["ei:venID"] = reg.ven_id;
+    body["ei:venID"] = reg.oadr_ven_id;
   }
   body["ei:vtnID"] = deps.vtnId;
   body["oadr:oadrProfiles"] = profiles();
@@ -84,9 +92,19 @@ export async function createPartyRegistration(deps: Oadr2bDeps, m: Inbound): Pro
       .executeTakeFirst();
     if (!previous) throw new Oadr2bError(CODE.INVALID_ID, `no registration ${registrationID} of this client`);
   }
-  const ven = await venFor(deps, m.principal, previous?.ven_id ?? textOf(b.venID), venName);
+  const fingerprint = m.certificate ? normaliseFingerprint(m.certificate) : null;
+  if (previous?.cert_fingerprint && previous.cert_fingerprint !== fingerprint)
+    throw new Oadr2bError(CODE.NOT_REGISTERED, "this registration was made with another client certificate");
+  const named = textOf(b.venID);
+  // A VEN with a certificate names itself by its fingerprint venID, else by its ven's id.
+  const certVenId = fingerprint ? venIdOfCertificate(fingerprint) : undefined;
+  if (named && certVenId && !sameVenId(named, certVenId))
+    throw new Oadr2bError(CODE.INVALID_ID, `venID ${named} is not the client certificate's (${certVenId})`);
+  const ven = await venFor(deps, m.principal, previous?.ven_id ?? (certVenId ? undefined : named), venName);
   const row: Registration = {
     ven_id: ven.id,
+    oadr_ven_id: certVenId ?? ven.id,
+    cert_fingerprint: fingerprint,
     registration_id: previous?.registration_id ?? randomUUID(),
     client_id: m.principal.clientId,
     ven_name: ven.venName,
@@ -104,6 +122,8 @@ export async function createPartyRegistration(deps: Oadr2bDeps, m: Inbound): Pro
     .onConflict((oc) =>
       oc.column("ven_id").doUpdateSet({
         registration_id: row.registration_id,
+        oadr_ven_id: row.oadr_ven_id,
+        cert_fingerprint: row.cert_fingerprint,
         pull: row.pull,
         transport_address: row.transport_address,
         xml_signature: row.xml_signature,
@@ -146,7 +166,7 @@ export async function cancelPartyRegistration(deps: Oadr2bDeps, m: Inbound): Pro
   return wrap("oadrCanceledPartyRegistration", {
     "ei:eiResponse": eiResponse(CODE.OK, "OK", m.requestID),
     "ei:registrationID": reg.registration_id,
-    "ei:venID": reg.ven_id,
+    "ei:venID": reg.oadr_ven_id,
   });
 }
 
@@ -155,6 +175,6 @@ export function vtnCancelsRegistration(reg: Registration): XmlNode {
   return wrap("oadrCancelPartyRegistration", {
     "pyld:requestID": randomUUID(),
     "ei:registrationID": reg.registration_id,
-    "ei:venID": reg.ven_id,
+    "ei:venID": reg.oadr_ven_id,
   });
 }

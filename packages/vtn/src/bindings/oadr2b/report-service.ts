@@ -20,7 +20,7 @@ const node = (v: XmlValue | undefined): XmlNode => (v && typeof v === "object" &
 
 /** oadrRegisterReport from the VEN: its METADATA, stored per data point; requests what BL wants. */
 export async function registerReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
   const t = tablesOf(deps);
   for (const r of childrenOf(m.body, "oadrReport").map(node)) {
     const specifier = textOf(r.reportSpecifierID) ?? "";
@@ -51,7 +51,7 @@ export async function registerReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlN
   return wrap("oadrRegisteredReport", {
     "ei:eiResponse": eiResponse(CODE.OK, "OK", m.requestID),
     "oadr:oadrReportRequest": requests,
-    "ei:venID": reg.ven_id,
+    "ei:venID": reg.oadr_ven_id,
   });
 }
 
@@ -151,7 +151,7 @@ function reportData(r: XmlNode): OadrReportData {
 
 /** oadrUpdateReport: each oadrReport adds its intervals to the 3.1 report of its request. */
 export async function updateReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
   const t = tablesOf(deps);
   const p = m.principal;
   const points = new Map<string, OadrPointDescription>();
@@ -196,9 +196,9 @@ export async function updateReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNod
       "pyld:requestID": randomUUID(),
       "ei:reportRequestID": cancels,
       "pyld:reportToFollow": "false",
-      "ei:venID": reg.ven_id,
+      "ei:venID": reg.oadr_ven_id,
     };
-  body["ei:venID"] = reg.ven_id;
+  body["ei:venID"] = reg.oadr_ven_id;
   return wrap("oadrUpdatedReport", body);
 }
 
@@ -224,29 +224,29 @@ function merged(old: Report, add: Report): Record<string, unknown> {
 
 /** The VEN acknowledges what it will send, or registers the VTN's (empty) METADATA: acknowledged. */
 export async function acknowledged(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
-  return oadrResponse(CODE.OK, "OK", m.requestID, reg.ven_id);
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
+  return oadrResponse(CODE.OK, "OK", m.requestID, reg.oadr_ven_id);
 }
 
 /** This VTN offers no reports of its own (its METADATA is empty): a request for one is refused. */
 export async function createReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  await registrationOf(deps, m.principal, venIdOf(m.body));
+  await registrationOf(deps, m, venIdOf(m.body));
   throw new Oadr2bError(CODE.REPORT_NOT_SUPPORTED, "this VTN registers no reports of its own");
 }
 
 /** oadrCancelReport from the VEN: it can only cancel VTN reports, and there are none. */
 export async function cancelReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
-  const reg = await registrationOf(deps, m.principal, venIdOf(m.body));
+  const reg = await registrationOf(deps, m, venIdOf(m.body));
   return wrap("oadrCanceledReport", {
     "ei:eiResponse": eiResponse(CODE.OK, "OK", m.requestID),
     "oadr:oadrPendingReports": {},
-    "ei:venID": reg.ven_id,
+    "ei:venID": reg.oadr_ven_id,
   });
 }
 
 /** The VTN's own METADATA: empty (it keeps no telemetry of its own), sent after registration. */
 export function vtnRegisterReport(reg: Registration): XmlNode {
-  return wrap("oadrRegisterReport", { "pyld:requestID": randomUUID(), "ei:venID": reg.ven_id });
+  return wrap("oadrRegisterReport", { "pyld:requestID": randomUUID(), "ei:venID": reg.oadr_ven_id });
 }
 
 /** oadrCreateReport for requests made after the VEN's METADATA (a later event asked for reports). */
@@ -254,7 +254,7 @@ export function vtnCreateReport(reg: Registration, requests: XmlNode[]): XmlNode
   return wrap("oadrCreateReport", {
     "pyld:requestID": randomUUID(),
     "oadr:oadrReportRequest": requests,
-    "ei:venID": reg.ven_id,
+    "ei:venID": reg.oadr_ven_id,
   });
 }
 
@@ -285,6 +285,6 @@ export function vtnCancelReport(reg: Registration, ids: string[]): XmlNode {
     "pyld:requestID": randomUUID(),
     "ei:reportRequestID": ids,
     "pyld:reportToFollow": "false",
-    "ei:venID": reg.ven_id,
+    "ei:venID": reg.oadr_ven_id,
   });
 }

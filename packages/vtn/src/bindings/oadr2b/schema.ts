@@ -1,8 +1,8 @@
 // The 2.0b binding's own tables (a StoreModule; what 3.1 has no place for). Core objects stay in
 // core: a registration points at a core ven, report data becomes core reports.
 //
-// oadr2b_registrations: one per registered ven (EiRegisterParty), with its transport choices and
-//   the fingerprint of the last oadrDistributeEvent it was given (what OadrPoll compares against).
+// oadr2b_registrations: one per registered ven (EiRegisterParty), with its 2.0b venID (the client
+//   certificate's, when it has one), its transport choices and the fingerprint of the last oadrDistributeEvent it was given (what OadrPoll compares against).
 // oadr2b_event_mods: eventDescriptor/modificationNumber per event id, bumped on every update
 //   (a store.onChange listener, in the writing transaction).
 // oadr2b_opts: opt-ins/opt-outs per event (oadrCreatedEvent, oadrCreateOpt with qualifiedEventID)
@@ -16,6 +16,10 @@ import type { StoreModule } from "../../store/module.ts";
 
 export interface RegistrationsTable {
   ven_id: string;
+  /** The venID in 2.0b messages: from the client certificate when there is one, else ven_id. */
+  oadr_ven_id: string;
+  /** SHA-256 fingerprint of the client certificate it registered with (upper hex, no colons). */
+  cert_fingerprint: string | null;
   registration_id: string;
   client_id: string;
   ven_name: string;
@@ -89,6 +93,8 @@ function initial(dialect: "sqlite" | "postgres"): Migration {
       await db.schema
         .createTable("oadr2b_registrations")
         .addColumn("ven_id", "text", (c) => c.primaryKey())
+        .addColumn("oadr_ven_id", "text", (c) => c.notNull())
+        .addColumn("cert_fingerprint", "text")
         .addColumn("registration_id", "text", (c) => c.notNull().unique())
         .addColumn("client_id", "text", (c) => c.notNull())
         .addColumn("ven_name", "text", (c) => c.notNull())
