@@ -16,6 +16,8 @@
 //      parseDom(text, limits)        guard + W3C DOM (@xmldom/xmldom), for XML signatures.
 //   Every entry point takes a string or bytes (xmlText: UTF-16 by byte order mark, else UTF-8).
 //   Helpers: childrenOf(node, name) -> array, textOf(node) -> string | undefined.
+// Signatures: signOadrPayload(xml, key) / checkOadrSignature(xml, cert?) (XML-DSig of a 2.0b
+// oadrPayload, RSA-SHA256, exclusive c14n; xml-crypto).
 // Output: buildXml(tree) serialises objects of the same shape (prefixed names as given, with an
 // XML declaration); escapeXml(text) for hand-written fragments. Validate what you send too.
 //
@@ -26,4 +28,10 @@ export { buildXml, escapeXml } from "./build.ts";
 export { describeIssues, XmlInvalid, XmlRefused, type XsdIssue } from "./errors.ts";
 export { DEFAULT_LIMITS, guardXml, type XmlLimits, xmlText } from "./guard.ts";
 export { childrenOf, type ParseXmlOptions, parseDom, parseXml, textOf, type XmlNode, type XmlValue } from "./parse.ts";
+export {
+  checkOadrSignature,
+  type OadrSignatureCheck,
+  signOadrPayload,
+  type XmlSigningKey,
+} from "./signature.ts";
 export { XsdSchema } from "./xsd.ts";

@@ -4,7 +4,7 @@
 // Retries are the SDK's Transport's: a 2.0b message is a POST, retried only where the VTN cannot
 // have acted on it.
 import { randomUUID } from "node:crypto";
-import type { XmlNode } from "@gridlink/model/xml";
+import { checkOadrSignature, signOadrPayload, type XmlNode, type XmlSigningKey } from "@gridlink/model/xml";
 import { TokenSource } from "../tokens.ts";
 import { Transport, type TransportOptions } from "../transport.ts";
 import { envelope, type Message, oadr20bSchema, readMessage, type Service } from "./wire.ts";
@@ -21,6 +21,13 @@ export interface Oadr2bClientOptions extends Omit<TransportOptions, "baseUrl"> {
   tokenUrl?: string;
   scope?: string;
   now?: () => number;
+  /**
+   * XML signatures (the 2.0b profile's high security): every message goes out signed with this
+   * key, and a signed reply must verify. Registration then says oadrXmlSignature=true.
+   */
+  signing?: XmlSigningKey;
+  /** The VTN's certificate (PEM) its signed replies must verify with; without it, a signed reply is checked with its own KeyInfo (integrity only). */
+  vtnCertificate?: string;
 }
 
 /** The VTN answered with an eiResponse whose responseCode is not 200. */
@@ -60,8 +67,19 @@ export class Oadr2bClient {
   readonly tokens: TokenSource;
   /** Messages sent and received, for tests and logs. */
   sent = 0;
+  /** Whether the last reply carried a (valid) XML signature. */
+  lastReplySigned = false;
+
+  get signs(): boolean {
+    return this.signing !== undefined;
+  }
+
+  private readonly signing?: XmlSigningKey;
+  private readonly vtnCertificate?: string;
 
   constructor(opts: Oadr2bClientOptions) {
+    this.signing = opts.signing;
+    this.vtnCertificate = opts.vtnCertificate;
     this.url = opts.url.replace(/\/+$/, "");
     this.transport = new Transport({ ...opts, baseUrl: this.url });
     this.tokens = new TokenSource(this.transport, {
@@ -82,7 +100,8 @@ export class Oadr2bClient {
    * reply with a responseCode other than 200 throws Oadr2bRefused (unless `accept` lets it pass).
    */
   async send(service: Service, [name, body]: [string, XmlNode], accept?: (code: number) => boolean): Promise<Message> {
-    const xml = envelope(name, body);
+    const plain = envelope(name, body, this.signing !== undefined);
+    const xml = this.signing ? signOadrPayload(plain, this.signing) : plain;
     oadr20bSchema().validate(xml);
     const url = `${this.url}/${service}`;
     let refreshed = false;
@@ -102,6 +121,9 @@ export class Oadr2bClient {
         continue;
       }
       const reply = readMessage(text);
+      const check = checkOadrSignature(text, this.vtnCertificate);
+      if (check.signed && !check.valid) throw new Error(`${reply.name} from the VTN: XML signature: ${check.reason}`);
+      this.lastReplySigned = check.signed;
       const r = responseOf(reply);
       if (r && r.code !== 200 && !accept?.(r.code)) throw new Oadr2bRefused(r.code, r.description, reply);
       if (!res.ok && !r) throw new Error(`POST ${url}: HTTP ${res.status}`);

@@ -147,6 +147,7 @@ export class Oadr2bVen {
         pull: this.opts.pull !== false,
         transportAddress: this.opts.transportAddress,
         registrationID: this.registrationID || textOf(query.body.registrationID) || undefined,
+        xmlSignature: this.client.signs,
       }),
     );
     this.venID = textOf(childrenOf(created.body, "venID")[0]) ?? "";

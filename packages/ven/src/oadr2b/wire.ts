@@ -47,16 +47,19 @@ export function oadr20bSchema(): XsdSchema {
   return schema;
 }
 
-/** An oadrPayload around one message (its element order as oadr_20b.xsd wants it). */
-export function envelope(name: string, body: XmlNode): string {
+/** The oadr:Id of the oadrSignedObject a signature refers to ("#" + it). */
+export const SIGNED_OBJECT_ID = "signedObject";
+
+/**
+ * An oadrPayload around one message (its element order as oadr_20b.xsd wants it). `signable`
+ * gives the oadrSignedObject its oadr:Id, the target of an XML signature's Reference.
+ */
+export function envelope(name: string, body: XmlNode, signable = false): string {
   const ns: XmlNode = {};
   for (const [prefix, uri] of Object.entries(NS)) ns[`@xmlns:${prefix}`] = uri;
-  return buildXml({
-    "oadr:oadrPayload": {
-      ...ns,
-      "oadr:oadrSignedObject": { [`oadr:${name}`]: { "@ei:schemaVersion": "2.0b", ...body } },
-    },
-  });
+  const signed: XmlNode = signable ? { "@oadr:Id": SIGNED_OBJECT_ID } : {};
+  signed[`oadr:${name}`] = { "@ei:schemaVersion": "2.0b", ...body };
+  return buildXml({ "oadr:oadrPayload": { ...ns, "oadr:oadrSignedObject": signed } });
 }
 
 export interface Message {
