@@ -70,6 +70,11 @@ describe("EndDeviceControl -> event", () => {
     expect(e.intervalPeriod).toEqual({ start, duration });
   });
 
+  it("without primaryDeviceTiming, the PanDemandResponse's own start and duration are used", () => {
+    const e = eventOfControl(control({ demandResponse: { startDateTime: "2030-05-02T08:00:00Z", duration: 45 } }), NOW);
+    expect(e.intervalPeriod).toEqual({ start: "2030-05-02T08:00:00.000Z", duration: "PT45M" });
+  });
+
   it.each([
     ["start", { randomizeStart: "PT5M" }],
     ["startAndEnd", { randomizeStart: "PT5M" }],

@@ -71,13 +71,9 @@ export function readControls(payload: XmlNode): CimEndDeviceControl[] {
       priceSignal: num(c.priceSignal),
       reason: str(c.reason),
       demandResponse: dr && {
-        avgLoadAdjustment: num(dr.avgLoadAdjustment),
-        dutyCycle: num(dr.dutyCycle),
         startDateTime: str(dr.startDateTime),
         duration: num(dr.duration),
         durationIndefinite: bool(dr.durationIndefinite),
-        criticalityLevel: str(dr.criticalityLevel),
-        enrollmentGroup: str(dr.enrollmentGroup),
       },
       // Listed in PAYLOAD_ARRAYS (EndDeviceControls defines types too): the control's one reference is the first.
       controlType: textOf(node(childrenOf(c, "EndDeviceControlType")[0])?.["@ref"]) ?? "",

@@ -17,15 +17,11 @@ export interface CimTiming {
   interval?: { start?: string; end?: string };
 }
 
-/** EndDeviceControls.xsd PanDemandResponse, the EndDeviceAction of a load control (the fields mapped). */
+/** EndDeviceControls.xsd PanDemandResponse, the EndDeviceAction of a load control: its timing (the rest is not mapped). */
 export interface CimDemandResponse {
-  avgLoadAdjustment?: number;
-  dutyCycle?: number;
   startDateTime?: string;
   duration?: number;
   durationIndefinite?: boolean;
-  criticalityLevel?: string;
-  enrollmentGroup?: string;
 }
 
 /** EndDeviceControls.xsd EndDeviceControl. */

@@ -7,7 +7,7 @@ import { Invalid } from "../../../core/errors.ts";
 import type { CimEndDeviceControl } from "./cim-types.ts";
 
 /** Which field of an EndDeviceControl carries the payload value. */
-export type ValueSource = "drProgramLevel" | "priceSignal" | "avgLoadAdjustment" | "dutyCycle";
+export type ValueSource = "drProgramLevel" | "priceSignal";
 
 export interface ControlType {
   payloadType: string;
@@ -69,12 +69,6 @@ export function payloadValueOf(c: CimEndDeviceControl, t: ControlType): number {
       break;
     case "priceSignal":
       v = c.priceSignal;
-      break;
-    case "avgLoadAdjustment":
-      v = c.demandResponse?.avgLoadAdjustment;
-      break;
-    case "dutyCycle":
-      v = c.demandResponse?.dutyCycle;
       break;
   }
   v ??= t.defaultValue;
