@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
+import { isRealDateTime } from "./time/datetime.ts";
+import { parseDuration } from "./time/duration.ts";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -85,7 +87,18 @@ export class SpecValidators {
     this.lenient(schemas);
     const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false });
     addFormats(ajv);
-    ajv.addFormat("oadr-date-time", OADR_DATE_TIME);
+    // Dates must exist and durations must stay in the range of dates (issue 15: "2023-02-30",
+    // "T23:59:60Z", "P99999999D" were stored or were 500s): a bad one is a 400 naming its field.
+    ajv.addFormat("oadr-date-time", (s: string) => OADR_DATE_TIME.test(s) && isRealDateTime(s));
+    if (schemas.duration) schemas.duration.format = "oadr-duration";
+    ajv.addFormat("oadr-duration", (s: string) => {
+      try {
+        parseDuration(s);
+        return true;
+      } catch {
+        return false;
+      }
+    });
     ajv.addSchema({ $id: this.id, components: { schemas } });
     this.ajv = ajv;
     return ajv;

@@ -89,14 +89,14 @@ export interface VtnConfig {
   mqttMaxPendingConnections: number;
   mqttConnectTimeoutMs: number;
   mqttMaxPacketBytes: number;
-  /** Objects of each kind (vens, resources, reports, subscriptions) one VEN client may keep (0 = no cap). */
+  /** Vens, resources and subscriptions (each kind) one VEN client may keep (0 = no cap). */
   quotaObjectsPerClient: number;
+  /** Reports one VEN client may keep (0 = no cap). */
+  quotaReportsPerClient: number;
   /** Bytes (as JSON) of all objects one VEN client may keep (0 = no cap). */
   quotaBytesPerClient: number;
   /** Callback URLs (objectOperations) one subscription may name. */
   maxCallbacksPerSubscription: number;
-  /** Targets one object may carry. */
-  maxTargetsPerObject: number;
   /** Bytes a list answer may carry: a page ends early rather than grow past it. */
   listMaxBytes: number;
   /** How often the VTN looks for clients disabled or removed by another process (the CLI), ms. */
@@ -159,9 +159,9 @@ export const DEFAULTS: VtnConfig = {
   mqttConnectTimeoutMs: 10_000,
   mqttMaxPacketBytes: 65_536,
   quotaObjectsPerClient: 1000,
-  quotaBytesPerClient: 64 * 1024 * 1024,
+  quotaReportsPerClient: 100_000,
+  quotaBytesPerClient: 1024 * 1024 * 1024,
   maxCallbacksPerSubscription: 16,
-  maxTargetsPerObject: 1000,
   listMaxBytes: 8 * 1024 * 1024,
   revocationCheckMs: 1000,
   metrics: "api",
@@ -218,9 +218,9 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_MQTT_CONNECT_TIMEOUT_MS: "mqttConnectTimeoutMs",
   GRIDLINK_MQTT_MAX_PACKET_BYTES: "mqttMaxPacketBytes",
   GRIDLINK_QUOTA_OBJECTS_PER_CLIENT: "quotaObjectsPerClient",
+  GRIDLINK_QUOTA_REPORTS_PER_CLIENT: "quotaReportsPerClient",
   GRIDLINK_QUOTA_BYTES_PER_CLIENT: "quotaBytesPerClient",
   GRIDLINK_MAX_CALLBACKS_PER_SUBSCRIPTION: "maxCallbacksPerSubscription",
-  GRIDLINK_MAX_TARGETS_PER_OBJECT: "maxTargetsPerObject",
   GRIDLINK_LIST_MAX_BYTES: "listMaxBytes",
   GRIDLINK_REVOCATION_CHECK_MS: "revocationCheckMs",
   GRIDLINK_METRICS: "metrics",
@@ -367,8 +367,7 @@ function checkSecurity(c: VtnConfig): void {
   if (c.httpHeadersTimeoutMs < 100 || c.httpRequestTimeoutMs < 100 || c.mqttConnectTimeoutMs < 100)
     throw new ConfigError("httpHeadersTimeoutMs, httpRequestTimeoutMs and mqttConnectTimeoutMs must be at least 100");
   if (c.mqttMaxPacketBytes < 1024) throw new ConfigError("mqttMaxPacketBytes must be at least 1024");
-  if (c.maxCallbacksPerSubscription < 1 || c.maxTargetsPerObject < 1)
-    throw new ConfigError("maxCallbacksPerSubscription and maxTargetsPerObject must be at least 1");
+  if (c.maxCallbacksPerSubscription < 1) throw new ConfigError("maxCallbacksPerSubscription must be at least 1");
   if (c.listMaxBytes < 64 * 1024) throw new ConfigError("listMaxBytes must be at least 65536");
   if (c.revocationCheckMs < 50) throw new ConfigError("revocationCheckMs must be at least 50");
 }

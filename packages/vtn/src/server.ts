@@ -5,6 +5,7 @@ import { join } from "node:path";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { ClientRegistry } from "./auth/clients.ts";
+import { RevocationWatch } from "./auth/revocation.ts";
 import { authTables } from "./auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/tokens.ts";
 import { cimBinding, cimTables } from "./bindings/cim/index.ts";
@@ -14,7 +15,7 @@ import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
 import { clientErrorProblem, frameworkProblem, problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
 import { DEFAULTS, type VtnConfig } from "./config.ts";
 import { apiServerFactory, reloadTls } from "./http-server.ts";
-import { type Core, createCore } from "./core/index.ts";
+import { type Core, createCore, quotaTables } from "./core/index.ts";
 import { type Principal, principalFor } from "./core/principal.ts";
 import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { parseJsonLimited } from "./json.ts";
@@ -71,10 +72,20 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const metrics = new VtnMetrics();
   const presence = new PresenceTracker();
   const store = timedStore(
-    await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables], { applicationName: "gridlink-api" }),
+    await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables, quotaTables], {
+      applicationName: "gridlink-api",
+    }),
     metrics,
   );
-  const core = createCore(store, { now });
+  const core = createCore(store, {
+    now,
+    limits: {
+      objectsPerClient: config.quotaObjectsPerClient,
+      reportsPerClient: config.quotaReportsPerClient,
+      bytesPerClient: config.quotaBytesPerClient,
+      callbacksPerSubscription: config.maxCallbacksPerSubscription,
+    },
+  });
   const clients = new ClientRegistry(store);
   let issuer: BuiltinIssuer | undefined;
   let verifier: TokenVerifier;
@@ -109,6 +120,13 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     clientErrorHandler: clientErrorProblem,
   });
   const notifier = new Notifier(store, core, clients, config, app.log.child({ module: "notify" }));
+  // A disabled or removed client's tokens are refused at once (auth/revocation.ts).
+  const revocations = new RevocationWatch(
+    clients,
+    config.revocationCheckMs,
+    (id) => verifier.forget?.(id),
+    (err) => app.log.error({ err }, "revocation check failed"),
+  );
   const fleet = principalFor("bl", "gridlink-metrics");
   metrics.readNotificationsFrom(() => notifier.service.summary(fleet));
   instrumentRequests(app, metrics);
@@ -166,6 +184,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     },
     tokenRateLimitPerMinute: config.tokenRateLimitPerMinute,
     clientRateLimitPerSecond: config.clientRateLimitPerSecond,
+    listMaxBytes: config.listMaxBytes,
     notifier,
     metrics,
     presence,
@@ -219,6 +238,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     async listen() {
       const addr = await app.listen({ host: config.host, port: config.port });
       process.on("SIGHUP", onHangup);
+      await revocations.start();
       await notifier.start();
       const port = new URL(addr).port;
       if (!config.publicUrl) {
@@ -238,6 +258,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
       // open connection meanwhile with 503 and Connection: close), then stop the notifier after
       // its current batch (it may carry what those requests wrote), then close the store.
       process.off("SIGHUP", onHangup);
+      revocations.stop();
       await drained(app);
       await metricsServer?.close();
       await notifier.stop();

@@ -35,7 +35,34 @@ export const ZERO_DURATION: Duration = Object.freeze({
   seconds: 0,
 });
 
+/**
+ * The longest finite duration: 10,000 years. Anything longer that is not 'infinity' (P9999Y and
+ * up) would move a date out of the range of dates (issue 15: "PT99999999999999999999S" and
+ * "P99999999D" were 500s), so it is refused where it is written, as a bad value of its field.
+ */
+export const MAX_FINITE_MS = 10_000 * 365.2425 * 86_400_000;
+
+/** Approximate length (months of 30.436875 days), enough to tell whether it is in range. */
+function approxMs(d: Duration): number {
+  const days = (d.years * 12 + d.months) * 30.436875 + d.weeks * 7 + d.days;
+  return days * 86_400_000 + ((d.hours * 60 + d.minutes) * 60 + d.seconds) * 1000;
+}
+
+/** Whether `d` is 'infinity' or short enough to move any date in range. */
+export function isInRange(d: Duration): boolean {
+  return isInfinite(d) || approxMs(d) <= MAX_FINITE_MS;
+}
+
 export function parseDuration(iso: string): Duration {
+  const d = parseUnchecked(iso);
+  if (!isInRange(d))
+    throw new Error(
+      `invalid ISO 8601 duration ${JSON.stringify(iso)}: longer than 10000 years (write P9999Y for 'infinity')`,
+    );
+  return d;
+}
+
+function parseUnchecked(iso: string): Duration {
   const m = typeof iso === "string" ? DURATION_PATTERN.exec(iso) : null;
   if (!m) {
     throw new Error(`invalid ISO 8601 duration ${JSON.stringify(iso)}: expected e.g. "PT1H", "P1DT30M" or "-P2W"`);

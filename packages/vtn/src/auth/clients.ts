@@ -47,11 +47,55 @@ export interface ClientStanding {
   disabled: boolean;
 }
 
+/** A disable, enable or removal, as recorded in client_events. */
+export interface ClientEvent {
+  seq: number;
+  clientId: string;
+  kind: "disabled" | "enabled" | "removed";
+}
+
 export class ClientRegistry {
   private readonly db: Kysely<AuthTables>;
+  private readonly listeners: Array<(e: ClientEvent) => void> = [];
 
   constructor(store: ModuleTables) {
     this.db = store.tables(authTables);
+  }
+
+  /** Called in this process at each disable, enable or removal made through this registry. */
+  onEvent(listener: (e: ClientEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private async record(clientId: string, kind: ClientEvent["kind"]): Promise<void> {
+    const row = await this.db
+      .insertInto("client_events")
+      .values({ client_id: clientId, kind, at: new Date().toISOString() })
+      .returning("seq")
+      .executeTakeFirst();
+    const e = { seq: Number(row?.seq ?? 0), clientId, kind };
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Events after `seq`, oldest first (what other processes did since this one last looked). */
+  async eventsAfter(seq: number, limit = 1000): Promise<ClientEvent[]> {
+    const rows = await this.db
+      .selectFrom("client_events")
+      .select(["seq", "client_id", "kind"])
+      .where("seq", ">", seq)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), clientId: r.client_id, kind: r.kind }));
+  }
+
+  /** The newest event's seq (0 when none). */
+  async lastEvent(): Promise<number> {
+    const r = await this.db
+      .selectFrom("client_events")
+      .select((eb) => eb.fn.max("seq").as("seq"))
+      .executeTakeFirst();
+    return Number(r?.seq ?? 0);
   }
 
   async add(opts: { role: Role; name: string; clientId?: string; clientSecret?: string }): Promise<ClientCredentials> {
@@ -104,12 +148,16 @@ export class ClientRegistry {
       .set({ disabled: disabled ? 1 : 0 })
       .where("client_id", "=", clientId)
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    const done = Number(r.numUpdatedRows) > 0;
+    if (done) await this.record(clientId, disabled ? "disabled" : "enabled");
+    return done;
   }
 
   async remove(clientId: string): Promise<boolean> {
     const r = await this.db.deleteFrom("clients").where("client_id", "=", clientId).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+    const done = Number(r.numDeletedRows) > 0;
+    if (done) await this.record(clientId, "removed");
+    return done;
   }
 
   /** The role and standing of each of these clients that the registry knows. */
@@ -122,6 +170,18 @@ export class ClientRegistry {
       .where("client_id", "in", [...new Set(clientIds)])
       .execute();
     for (const r of rows) out.set(r.client_id, { role: r.role as Role, disabled: Number(r.disabled) === 1 });
+    // A removed client is not unknown: it gets nothing (its subscriptions outlive it in the store).
+    const missing = [...new Set(clientIds)].filter((id) => !out.has(id));
+    if (missing.length > 0) {
+      const removed = await this.db
+        .selectFrom("client_events")
+        .select("client_id")
+        .distinct()
+        .where("kind", "=", "removed")
+        .where("client_id", "in", missing)
+        .execute();
+      for (const r of removed) out.set(r.client_id, { role: "ven", disabled: true });
+    }
     return out;
   }
 

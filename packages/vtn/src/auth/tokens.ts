@@ -37,6 +37,8 @@ export interface ExternalAuthConfig {
 
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
+  /** Forgets what it cached for a revoked client, so its next request is checked again. */
+  forget?(clientId: string): void;
 }
 
 const ISSUER = "gridlink";
@@ -56,19 +58,26 @@ function scopesOf(payload: JWTPayload, role: Role): Set<Scope> {
 /** Caches verified tokens until they expire: the polling path then verifies each token once. */
 class VerifiedCache {
   // A bounded LRU: a full cache forgets the least recently used token (verified again on its next use).
-  private readonly map = new LRUCache<string, { p: Principal; exp: number }>({ max: 20_000 });
+  private readonly map = new LRUCache<string, { p: Principal; exp: number; epoch: number }>({ max: 20_000 });
+  /** Per client, bumped at each revocation: entries cached before it are stale. */
+  private readonly epochs = new Map<string, number>();
   constructor(private readonly now: () => Date) {}
   get(token: string): Principal | undefined {
     const e = this.map.get(token);
     if (!e) return undefined;
-    if (e.exp <= this.now().getTime()) {
+    if (e.exp <= this.now().getTime() || e.epoch !== (this.epochs.get(e.p.clientId) ?? 0)) {
       this.map.delete(token);
       return undefined;
     }
     return e.p;
   }
   set(token: string, p: Principal, expSeconds: number | undefined): void {
-    this.map.set(token, { p, exp: (expSeconds ?? this.now().getTime() / 1000 + 60) * 1000 });
+    const epoch = this.epochs.get(p.clientId) ?? 0;
+    this.map.set(token, { p, exp: (expSeconds ?? this.now().getTime() / 1000 + 60) * 1000, epoch });
+  }
+  /** Drops every cached token of `clientId` (it was disabled or removed). */
+  forget(clientId: string): void {
+    this.epochs.set(clientId, (this.epochs.get(clientId) ?? 0) + 1);
   }
 }
 
@@ -111,6 +120,10 @@ export class BuiltinIssuer implements TokenVerifier {
     return new BuiltinIssuer(Buffer.from(readFileSync(file, "utf8").trim(), "base64url"), ttlSeconds, isActive, now);
   }
 
+  forget(clientId: string): void {
+    this.cache.forget(clientId);
+  }
+
   async issue(clientId: string, role: Role, scopes: readonly Scope[]): Promise<string> {
     const issuedAt = Math.floor(this.now().getTime() / 1000);
     return new SignJWT({ role, scope: scopes.join(" ") })
@@ -143,7 +156,7 @@ export class BuiltinIssuer implements TokenVerifier {
     if (!(await this.isActive(payload.sub)))
       throw new Unauthorized("the client of this access token is disabled or removed");
     const p: Principal = { clientId: payload.sub, role, scopes: scopesOf(payload, role) };
-    // Re-checked at least every minute, so disabling a client takes effect within a minute.
+    // Re-checked at least every minute; a revocation drops the entry at once (forget, revocation.ts).
     this.cache.set(token, p, Math.min(payload.exp ?? 0, this.now().getTime() / 1000 + RECHECK_SECONDS));
     return p;
   }

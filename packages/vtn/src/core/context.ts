@@ -7,11 +7,14 @@ import { UniqueViolation } from "../store/errors.ts";
 import type { Store, StoreTx } from "../store/types.ts";
 import { Conflict, Forbidden, Invalid } from "./errors.ts";
 import type { Principal } from "./principal.ts";
+import type { Quotas } from "./quota.ts";
 
 export interface CoreDeps {
   store: Store;
   now(): Date;
   newId(): string;
+  /** What one client may store (quota.ts); none when the VTN was assembled without limits. */
+  quotas?: Quotas;
 }
 
 export function defaultDeps(store: Store): CoreDeps {
@@ -42,6 +45,13 @@ export function requireScope(p: Principal, ...scopes: Scope[]): void {
 // Definition.md §POST and PUT: the VTN ignores these in request bodies.
 const VTN_OWNED = ["id", "createdDateTime", "modificationDateTime", "objectType"] as const;
 
+/**
+ * Targets one object may carry. The YAML sets no bound; one is needed (issue 15: ~16,400 targets
+ * were a 500, "too many SQL variables"), and no program, event, ven, resource or subscription
+ * in the field names more than a few dozen.
+ */
+export const MAX_TARGETS = 1000;
+
 /** A copy of a request body without VTN-owned fields (and `extra` ones), validated against `schema`. */
 export function checkedBody<T>(schema: string, body: unknown, extra: readonly string[] = []): T {
   if (body === null || typeof body !== "object" || Array.isArray(body))
@@ -49,6 +59,8 @@ export function checkedBody<T>(schema: string, body: unknown, extra: readonly st
   const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   for (const k of VTN_OWNED) delete copy[k];
   for (const k of extra) delete copy[k];
+  if (Array.isArray(copy.targets) && copy.targets.length > MAX_TARGETS)
+    throw new Invalid("body.targets", `may name at most ${MAX_TARGETS} targets (got ${copy.targets.length})`);
   const errors = validate(schema, copy);
   if (errors.length > 0) throw new Invalid(errors[0].path, errors[0].message);
   return copy as T;

@@ -4,7 +4,9 @@ import type { Store } from "../store/types.ts";
 import { type CoreDeps, defaultDeps } from "./context.ts";
 import { Events } from "./events.ts";
 import { createPolicy, type Policy } from "./policy/index.ts";
+import type { QuotaLimits } from "./policy/quota.ts";
 import { Programs } from "./programs.ts";
+import { Quotas } from "./quota.ts";
 import { ReadCache } from "./read-cache.ts";
 import { Reports } from "./reports.ts";
 import { Resources } from "./resources.ts";
@@ -22,8 +24,16 @@ export interface Core {
   resources: Resources;
 }
 
-export function createCore(store: Store, overrides: Partial<CoreDeps> = {}): Core {
-  const deps = { ...defaultDeps(store), ...overrides };
+/**
+ * `limits`: the per-client quotas (policy/quota.ts); the store must then be opened with
+ * `quotaTables`, where their usage is kept.
+ */
+export function createCore(
+  store: Store,
+  overrides: Partial<Omit<CoreDeps, "quotas">> & { limits?: QuotaLimits } = {},
+): Core {
+  const { limits, ...rest } = overrides;
+  const deps: CoreDeps = { ...defaultDeps(store), ...rest, quotas: limits ? new Quotas(store, limits) : undefined };
   const policy = createPolicy(store);
   // Granted targets come from vens and resources: drop them after any commit that changed one.
   store.afterCommit((changes) => {
@@ -49,4 +59,6 @@ export function createCore(store: Store, overrides: Partial<CoreDeps> = {}): Cor
 export type { CoreDeps } from "./context.ts";
 export * from "./errors.ts";
 export { createPolicy, grantedScopes, type Listener, type Policy, type View } from "./policy/index.ts";
+export type { QuotaLimits } from "./policy/quota.ts";
 export * from "./principal.ts";
+export { quotaTables } from "./quota.ts";

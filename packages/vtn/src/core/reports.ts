@@ -43,6 +43,7 @@ export class Reports {
     return write(this.deps, async (tx) => {
       const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
       const o: Report = { ...metadata(this.deps, "REPORT"), ...req, clientID: p.clientId };
+      await this.deps.quotas?.mayStore(tx, p, "REPORT", o, o.clientID);
       await tx.insert("REPORT", o, { programId: e.programID });
       return o;
     });
@@ -57,6 +58,7 @@ export class Reports {
       const old = policy.seen(p, await tx.get("REPORT", id), id);
       const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
       const o: Report = { ...metadata(this.deps, "REPORT", old), ...req, clientID: old.clientID };
+      await this.deps.quotas?.mayStore(tx, p, "REPORT", o, o.clientID);
       await tx.update("REPORT", o, { programId: e.programID });
       return o;
     });

@@ -46,9 +46,9 @@ export class Subscriptions {
     this.checks.push(check);
   }
 
-  list(p: Principal, q: SubscriptionQuery): Promise<Subscription[]> {
+  async list(p: Principal, q: SubscriptionQuery): Promise<Subscription[]> {
     this.policy.subscription.mayRead(p);
-    return this.deps.store.list("SUBSCRIPTION", {
+    const found = await this.deps.store.list("SUBSCRIPTION", {
       clientId: this.policy.subscription.owner(p),
       programId: q.programID,
       clientName: q.clientName,
@@ -57,23 +57,28 @@ export class Subscriptions {
       skip: q.skip,
       limit: q.limit,
     });
+    return found.map((s) => this.policy.subscription.shown(s));
   }
 
   async get(p: Principal, id: string): Promise<Subscription> {
     this.policy.subscription.mayRead(p);
-    return this.policy.subscription.seen(p, await this.deps.store.get("SUBSCRIPTION", id), id);
+    return this.policy.subscription.shown(
+      this.policy.subscription.seen(p, await this.deps.store.get("SUBSCRIPTION", id), id),
+    );
   }
 
   async create(p: Principal, body: unknown): Promise<Subscription> {
     this.policy.subscription.mayWrite(p);
     const req = checkedBody<SubscriptionRequest>("subscriptionRequest", body, ["clientID"]);
     checkBearerTokens(req);
+    this.deps.quotas?.policy.checkCallbacks(req.objectOperations);
     await this.checkProgram(p, req.programID);
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION"), ...req, clientID: p.clientId };
     for (const c of this.checks) await c(o, p);
     return write(this.deps, async (tx) => {
+      await this.deps.quotas?.mayStore(tx, p, "SUBSCRIPTION", o, o.clientID);
       await tx.insert("SUBSCRIPTION", o);
-      return o;
+      return this.policy.subscription.shown(o);
     });
   }
 
@@ -82,14 +87,19 @@ export class Subscriptions {
     policy.mayWrite(p);
     const req = checkedBody<SubscriptionRequest>("subscriptionRequest", body, ["clientID"]);
     checkBearerTokens(req);
+    this.deps.quotas?.policy.checkCallbacks(req.objectOperations);
     const old = policy.seen(p, await this.deps.store.get("SUBSCRIPTION", id), id);
     await this.checkProgram(p, req.programID);
-    const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION", old), ...req, clientID: old.clientID };
+    const o: Subscription = policy.unmasked(
+      { ...metadata(this.deps, "SUBSCRIPTION", old), ...req, clientID: old.clientID },
+      old,
+    );
     for (const c of this.checks) await c(o, p);
     return write(this.deps, async (tx) => {
       policy.seen(p, await tx.get("SUBSCRIPTION", id), id);
+      await this.deps.quotas?.mayStore(tx, p, "SUBSCRIPTION", o, o.clientID);
       await tx.update("SUBSCRIPTION", o);
-      return o;
+      return policy.shown(o);
     });
   }
 
@@ -99,7 +109,7 @@ export class Subscriptions {
     return write(this.deps, async (tx) => {
       const old = policy.seen(p, await tx.get("SUBSCRIPTION", id), id);
       await tx.remove("SUBSCRIPTION", old);
-      return old;
+      return policy.shown(old);
     });
   }
 

@@ -40,6 +40,7 @@ export class Vens {
       if (await tx.nameTaken("VEN", fields.venName))
         throw new Conflict(`body.venName: a ven named "${fields.venName}" already exists`);
       const o = { ...metadata(this.deps, "VEN"), ...fields } as Ven;
+      await this.deps.quotas?.mayStore(tx, p, "VEN", o, o.clientID);
       await tx.insert("VEN", o);
       return o;
     });
@@ -58,6 +59,7 @@ export class Vens {
       if (await tx.nameTaken("VEN", fields.venName, id))
         throw new Conflict(`body.venName: a ven named "${fields.venName}" already exists`);
       const o = { ...metadata(this.deps, "VEN", old), ...fields } as Ven;
+      await this.deps.quotas?.mayStore(tx, p, "VEN", o, o.clientID);
       await tx.update("VEN", o);
       if (o.clientID !== old.clientID || o.venName !== old.venName)
         for (let skip = 0; ; skip += 500) {

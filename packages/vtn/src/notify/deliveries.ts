@@ -1,5 +1,7 @@
 // Delivery state in notify_deliveries: claiming due deliveries in batches, recording outcomes in
 // batches, and what the API and CLI show (lists, counts, retrying a dead letter).
+
+import type { Subscription } from "@gridlink/model";
 import { type Kysely, sql } from "kysely";
 import type { ModuleTables } from "../store/module.ts";
 import type { Leases } from "./leases.ts";
@@ -69,6 +71,14 @@ export interface DeliveryCounts {
 }
 
 export class Deliveries {
+  /** The recorded body as it may be sent: a subscription is shown as its policy says. */
+  private wire(body: string): string {
+    const shown = this.shownSubscription;
+    if (!shown || !body.includes('"objectType":"SUBSCRIPTION"')) return body;
+    const n = JSON.parse(body) as { object: Subscription };
+    return JSON.stringify({ ...n, object: shown(n.object) });
+  }
+
   private readonly db: Kysely<NotifyTables>;
 
   constructor(
@@ -134,7 +144,14 @@ export class Deliveries {
     return rows.map(numeric);
   }
 
-  /** The shared notification bodies of these changes. */
+  private shownSubscription?: (s: Subscription) => Subscription;
+
+  /** How a changed subscription goes out on the wire (core's subscription policy: tokens masked). */
+  showSubscriptionsAs(shown: (s: Subscription) => Subscription): void {
+    this.shownSubscription = shown;
+  }
+
+  /** The shared notification bodies of these changes, as they go out. */
   async bodies(changeSeqs: readonly number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
     if (changeSeqs.length === 0) return out;
@@ -143,8 +160,19 @@ export class Deliveries {
       .select(["seq", "body"])
       .where("seq", "in", [...changeSeqs])
       .execute();
-    for (const r of rows) out.set(Number(r.seq), r.body as string);
+    for (const r of rows) out.set(Number(r.seq), this.wire(r.body as string));
     return out;
+  }
+
+  /** Queued deliveries of a revoked client become dead letters (they are not sent). */
+  async dropPendingOf(clientId: string, now = Date.now()): Promise<number> {
+    const r = await this.db
+      .updateTable("notify_deliveries")
+      .set({ state: "DEAD", last_error: "the client was disabled or removed", updated_at: now })
+      .where("client_id", "=", clientId)
+      .where("state", "=", "PENDING")
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   /** Records outcomes in one transaction; successes in one statement per status code. */

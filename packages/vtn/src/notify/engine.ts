@@ -87,6 +87,8 @@ export class NotifyEngine {
       onDeliveries: () => this.dispatcher.wake(),
       onError: (err) => log.error({ err }, "notification fan-out failed; retrying"),
     });
+    // A changed subscription goes out as every channel shows it: bearer tokens masked.
+    this.deliveries.showSubscriptionsAs((s) => deps.policy.subscription.shown(s));
     const retry = {
       maxAttempts: config.webhookMaxAttempts,
       baseMs: config.webhookRetryBaseMs,
@@ -115,6 +117,16 @@ export class NotifyEngine {
         onError: (err) => log.error({ err }, "notification dispatch failed"),
       },
     );
+  }
+
+  /** A client was disabled or removed: close its MQTT connections, drop what is queued for it. */
+  async revoke(clientId: string): Promise<void> {
+    const closed = this.broker?.disconnect(clientId) ?? 0;
+    const dropped = await this.deliveries.dropPendingOf(clientId);
+    if (closed + dropped > 0)
+      this.deps.log.warn(
+        `client ${clientId} revoked: ${closed} MQTT connection(s) closed, ${dropped} delivery(ies) dropped`,
+      );
   }
 
   /** Starts MQTT, the workers and pruning; resolves to the embedded broker's address, if any. */

@@ -7,11 +7,13 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
 import { ClientRegistry } from "../auth/clients.ts";
+import { RevocationWatch } from "../auth/revocation.ts";
 import { authTables } from "../auth/schema.ts";
 import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "../auth/tokens.ts";
 import { cimTables } from "../bindings/cim/schema.ts";
 import { oadr2bTables } from "../bindings/oadr2b/schema.ts";
 import { createPolicy } from "../core/index.ts";
+import { quotaTables } from "../core/quota.ts";
 import { openStore } from "../store/open.ts";
 import { type Log, NotifyEngine } from "./engine.ts";
 import { notifyTables } from "./schema.ts";
@@ -58,7 +60,7 @@ lowerPriority();
 try {
   // A few connections suffice: fan-out and delivery bookkeeping run one query at a time. The API
   // thread migrated the database (with every module) before it started this worker.
-  const store = await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables], {
+  const store = await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables, quotaTables], {
     poolSize: 4,
     applicationName: "gridlink-notify",
     migrate: false,
@@ -74,7 +76,10 @@ try {
   const verifier: TokenVerifier =
     config.auth.mode === "external"
       ? new ExternalVerifier(config.auth)
-      : BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds);
+      : BuiltinIssuer.open(config.dataDir, config.tokenTtlSeconds, async (id) => {
+          const c = await clients.get(id);
+          return c !== undefined && !c.disabled;
+        });
   const engine = new NotifyEngine({
     store,
     policy,
@@ -84,6 +89,17 @@ try {
     log,
     onMqttLive: (live) => post({ type: "mqtt-live", live }),
   });
+  // A revoked client's MQTT connections close and its queued deliveries are dropped (auth/revocation.ts).
+  const revocations = new RevocationWatch(
+    clients,
+    config.revocationCheckMs,
+    (id) => {
+      verifier.forget?.(id);
+      void engine.revoke(id);
+    },
+    (err) => log.error({ err }, "revocation check failed"),
+  );
+  await revocations.start();
   port.on("message", async (m: ToWorker) => {
     switch (m.type) {
       case "wake":
@@ -97,6 +113,7 @@ try {
         post({ type: "status", id: m.id, status: engine.status() });
         return;
       case "stop":
+        revocations.stop();
         await engine.stop();
         await store.close();
         post({ type: "stopped" });

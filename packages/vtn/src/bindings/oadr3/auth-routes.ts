@@ -33,7 +33,8 @@ function authError(reply: FastifyReply, status: number, error: string, descripti
 }
 
 export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
-  const limiter = new RateLimiter(opts.tokenRateLimitPerMinute, 60_000);
+  const failures = new RateLimiter(opts.tokenRateLimitPerMinute, 60_000);
+  const granted = new RateLimiter(opts.tokenRateLimitPerMinute, 60_000);
 
   app.get("/auth/server", { config: { public: true } }, () => ({ tokenURL: opts.tokenUrl }));
 
@@ -52,20 +53,36 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
       clientId = basicPart(id);
       secret = basicPart(rest.join(":"));
     }
-    // Counted before the secret is checked (the check is the expensive, guessable part): per
-    // client id for known clients, so a fleet behind one address is not throttled as one, and
-    // per address for anything else.
+    // Counts kept apart, so that none can be spent by someone else (issue 15, hole 11): granted
+    // tokens per client id (a client asking too often; a fleet behind one address is not
+    // throttled as one); failed secrets per client id *and* address (guessing a client's secret
+    // from one address locks out that address for that client, never the client itself); and
+    // requests naming unknown ids per address. All are looked at before the secret is checked
+    // (the expensive, guessable part) and counted once the outcome is known.
     const known = typeof clientId === "string" && clientId.length <= 4096 && (await opts.clients.get(clientId));
-    const key = known ? `client ${clientId}` : `address ${req.ip}`;
-    if (!limiter.take(key)) {
+    const byClient = known ? `client ${clientId}` : undefined;
+    const byGuess = known ? `client ${clientId} address ${req.ip}` : `address ${req.ip}`;
+    const throttled = failures.exhausted(byGuess)
+      ? "guess"
+      : byClient && granted.exhausted(byClient)
+        ? "client"
+        : undefined;
+    if (throttled) {
+      const [limiter, key] = throttled === "guess" ? [failures, byGuess] : [granted, byClient as string];
       reply.header("retry-after", String(limiter.retryAfterSeconds(key)));
       return authError(
         reply,
         429,
         "invalid_request",
-        `too many token requests ${known ? "for this client" : "from this address"}; retry later`,
+        throttled === "client"
+          ? "too many token requests for this client; retry later"
+          : `too many failed token requests ${known ? "for this client " : ""}from this address; retry later`,
       );
     }
+    reply.raw.once("finish", () => {
+      if (reply.statusCode === 200 && byClient) granted.take(byClient);
+      else if (reply.statusCode >= 400) failures.take(byGuess);
+    });
     if (body.grant_type === undefined) return authError(reply, 400, "invalid_request", "grant_type is missing");
     if (body.grant_type !== "client_credentials")
       return authError(reply, 400, "unsupported_grant_type", "only grant_type=client_credentials is supported");

@@ -4,11 +4,12 @@ import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
 import { Unauthorized } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
+import type { ChangeFeed } from "../../live/change-feed.ts";
 import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { PresenceTracker } from "../../presence/tracker.ts";
-import type { ChangeFeed } from "../../live/change-feed.ts";
 import { authRoutes } from "./auth-routes.ts";
+import { certificatePrincipal } from "./certificate-auth.ts";
 import { changeRoutes } from "./changes.ts";
 import { deliveryRoutes } from "./deliveries.ts";
 import { notifierRoutes } from "./notifiers.ts";
@@ -29,22 +30,33 @@ export interface Oadr3Options {
   tokenUrl: string;
   tokenRateLimitPerMinute: number;
   clientRateLimitPerSecond: number;
+  /** Bytes a list answer may carry (objects.ts). */
+  listMaxBytes?: number;
   notifier: Notifier;
   metrics: VtnMetrics;
   presence: PresenceTracker;
   changes: ChangeFeed;
 }
 
-/** Bearer-token authentication on every route not marked public (Definition.md §Bearer tokens). */
+/**
+ * Authentication on every route not marked public: a bearer token (Definition.md §Bearer tokens),
+ * or, without an Authorization header, a client certificate verified by the TLS layer whose
+ * subject CN names an enabled client (mutual TLS, docs/security.md).
+ */
 async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
   const limiter = new RateLimiter(opts.clientRateLimitPerSecond, 1000);
   app.addHook("onRequest", async (req, reply) => {
     if ((req.routeOptions.config as { public?: boolean }).public) return;
     const h = req.headers.authorization;
-    if (!h) throw new Unauthorized("send Authorization: Bearer <token>; get a token from POST /auth/token");
-    const m = /^Bearer\s+(\S+)$/i.exec(h);
-    if (!m) throw new Unauthorized("the Authorization header must be Bearer <token>");
-    req.principal = await opts.verifier.verify(m[1]);
+    if (!h) {
+      req.principal = await certificatePrincipal(req, opts.clients);
+      if (!req.principal)
+        throw new Unauthorized("send Authorization: Bearer <token>; get a token from POST /auth/token");
+    } else {
+      const m = /^Bearer\s+(\S+)$/i.exec(h);
+      if (!m) throw new Unauthorized("the Authorization header must be Bearer <token>");
+      req.principal = await opts.verifier.verify(m[1]);
+    }
     if (!limiter.take(req.principal.clientId)) {
       reply.header("retry-after", "1");
       return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second");
@@ -86,7 +98,7 @@ export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
       return opts.baseUrl;
     },
   });
-  await app.register(objectRoutes, { core: opts.core });
+  await app.register(objectRoutes, { core: opts.core, listMaxBytes: opts.listMaxBytes });
   await app.register(notifierRoutes, { core: opts.core, notifier: opts.notifier });
   await app.register(deliveryRoutes, { notifier: opts.notifier, metrics: opts.metrics });
   await app.register(presenceRoutes, { core: opts.core, notifier: opts.notifier, presence: opts.presence });

@@ -10,16 +10,51 @@ import type { Principal } from "../../core/principal.ts";
 import { withoutNulls } from "./nulls.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
 
-const serializedCache = new WeakMap<readonly unknown[], { body: string; etag: string }>();
+/** A list answer as sent: its body, ETag, and how many of the page's objects it carries. */
+interface Serialized {
+  body: string;
+  etag: string;
+  count: number;
+}
 
-function serialized(result: readonly unknown[]): { body: string; etag: string } {
+const serializedCache = new WeakMap<readonly unknown[], Serialized>();
+
+/**
+ * The page as JSON, bounded by bytes as well as by count (issue 15, hole 4: 50 reports of ~900 KB
+ * were 32 MB answers that froze the VTN): objects are added while the answer stays within
+ * `maxBytes` (always at least one), and the answer says where the rest starts (Link rel="next").
+ */
+function serialize(result: readonly unknown[], maxBytes: number): Serialized {
+  const parts: string[] = [];
+  let size = 2;
+  for (const o of result) {
+    const json = JSON.stringify(o);
+    const next = size + Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
+    if (parts.length > 0 && next > maxBytes) break;
+    parts.push(json);
+    size = next;
+  }
+  const body = `[${parts.join(",")}]`;
+  return { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"`, count: parts.length };
+}
+
+function serialized(result: readonly unknown[], maxBytes: number): Serialized {
+  if (!Object.isFrozen(result)) return serialize(result, maxBytes);
+  // A shared, cached answer: serialize it once and let pollers revalidate with its ETag.
   let s = serializedCache.get(result);
   if (!s) {
-    const body = JSON.stringify(result);
-    s = { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+    s = serialize(result, maxBytes);
     serializedCache.set(result, s);
   }
   return s;
+}
+
+/** The URL of the rest of a page cut short by its size: the same query from `skip + count`. */
+function nextPage(url: string, skip: number, count: number): string {
+  const [path, query = ""] = url.split("?");
+  const q = new URLSearchParams(query);
+  q.set("skip", String(skip + count));
+  return `${path}?${q}`;
 }
 
 interface Service {
@@ -95,16 +130,20 @@ export function principalOf(req: FastifyRequest): Principal {
   return p;
 }
 
-export async function objectRoutes(app: FastifyInstance, opts: { core: Core }) {
+/** Default bound of a list answer's bytes (config listMaxBytes). */
+const LIST_MAX_BYTES = 8 * 1024 * 1024;
+
+export async function objectRoutes(app: FastifyInstance, opts: { core: Core; listMaxBytes?: number }) {
+  const maxBytes = opts.listMaxBytes ?? LIST_MAX_BYTES;
   for (const c of COLLECTIONS) {
     const svc = c.service(opts.core);
     const one = `${c.path}/:${c.param}`;
     app.get(c.path, async (req, reply) => {
       const q = req.query as Raw;
-      const result = await svc.list(principalOf(req), { ...c.filters(q), ...page(q) });
-      if (!Object.isFrozen(result)) return result;
-      // A shared, cached answer: serialize it once and let pollers revalidate with its ETag.
-      const { body, etag } = serialized(result);
+      const pg = page(q);
+      const result = await svc.list(principalOf(req), { ...c.filters(q), ...pg });
+      const { body, etag, count } = serialized(result, maxBytes);
+      if (count < result.length) reply.header("link", `<${nextPage(req.url, pg.skip, count)}>; rel="next"`);
       reply.header("etag", etag).type("application/json; charset=utf-8");
       if (req.headers["if-none-match"] === etag) return reply.code(304).send();
       return reply.send(body);

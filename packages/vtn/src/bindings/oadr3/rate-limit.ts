@@ -25,6 +25,13 @@ export class RateLimiter {
     return w.count <= this.max;
   }
 
+  /** Whether `key` is over its limit now, without counting a request. */
+  exhausted(key: string, now = Date.now()): boolean {
+    if (this.max <= 0) return false;
+    const w = this.windows.get(key);
+    return w !== undefined && now - w.start < this.windowMs && w.count >= this.max;
+  }
+
   retryAfterSeconds(key: string, now = Date.now()): number {
     const w = this.windows.get(key);
     return w ? Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000)) : 1;
