@@ -5,6 +5,7 @@
 // have acted on it.
 import { randomUUID } from "node:crypto";
 import { checkOadrSignature, signOadrPayload, type XmlNode, type XmlSigningKey } from "@gridlink/model/xml";
+import { Agent, fetch as undiciFetch } from "undici";
 import { TokenSource } from "../tokens.ts";
 import { Transport, type TransportOptions } from "../transport.ts";
 import { envelope, type Message, oadr20bSchema, readMessage, type Service } from "./wire.ts";
@@ -12,8 +13,17 @@ import { envelope, type Message, oadr20bSchema, readMessage, type Service } from
 export interface Oadr2bClientOptions extends Omit<TransportOptions, "baseUrl"> {
   /** The VTN's 2.0b base URL, e.g. http://host:8080/OpenADR2/Simple/2.0b */
   url: string;
-  clientId: string;
-  clientSecret: string;
+  /**
+   * The VEN client's credentials for bearer tokens. Leave both out to authenticate by the TLS
+   * client certificate alone (`tls.cert`; the VTN then takes the venID from its fingerprint).
+   */
+  clientId?: string;
+  clientSecret?: string;
+  /**
+   * HTTPS with a client certificate (the profile's mutual TLS): PEM `cert` and `key` of the VEN,
+   * `ca` the VTN's CA when it is not a public one.
+   */
+  tls?: { cert?: string | Buffer; key?: string | Buffer; ca?: string | Buffer };
   /**
    * The token endpoint. Default: gridlink's, beside the 2.0b path ({root}/openadr3/3.1.0/auth/token);
    * give it for any other VTN.
@@ -64,7 +74,9 @@ export function responseOf(m: Message): { code: number; description: string; req
 export class Oadr2bClient {
   readonly url: string;
   readonly transport: Transport;
-  readonly tokens: TokenSource;
+  /** Undefined when the VEN authenticates by its TLS client certificate only. */
+  readonly tokens: TokenSource | undefined;
+  private readonly agent: Agent | undefined;
   /** Messages sent and received, for tests and logs. */
   sent = 0;
   /** Whether the last reply carried a (valid) XML signature. */
@@ -81,14 +93,34 @@ export class Oadr2bClient {
     this.signing = opts.signing;
     this.vtnCertificate = opts.vtnCertificate;
     this.url = opts.url.replace(/\/+$/, "");
-    this.transport = new Transport({ ...opts, baseUrl: this.url });
-    this.tokens = new TokenSource(this.transport, {
-      clientId: opts.clientId,
-      clientSecret: opts.clientSecret,
-      tokenUrl: opts.tokenUrl ?? defaultTokenUrl(this.url),
-      scope: opts.scope,
-      now: opts.now,
-    });
+    // TLS options go through an undici Agent: the global fetch takes no certificates of its own.
+    const agent = opts.tls ? new Agent({ connect: { ...opts.tls } }) : undefined;
+    this.agent = agent;
+    const fetchFn = agent
+      ? (((url, init) =>
+          undiciFetch(url as string, {
+            ...(init as object),
+            dispatcher: agent,
+          }) as unknown as Promise<Response>) as typeof fetch)
+      : opts.fetch;
+    this.transport = new Transport({ ...opts, fetch: fetchFn, baseUrl: this.url });
+    if (!opts.clientId !== !opts.clientSecret) throw new Error("give clientId and clientSecret together, or neither");
+    if (!opts.clientId && !opts.tls?.cert)
+      throw new Error("a 2.0b VEN needs clientId/clientSecret or a TLS client certificate");
+    this.tokens = opts.clientId
+      ? new TokenSource(this.transport, {
+          clientId: opts.clientId,
+          clientSecret: opts.clientSecret as string,
+          tokenUrl: opts.tokenUrl ?? defaultTokenUrl(this.url),
+          scope: opts.scope,
+          now: opts.now,
+        })
+      : undefined;
+  }
+
+  /** Closes the TLS connections kept open. */
+  async close(): Promise<void> {
+    await this.agent?.close();
   }
 
   newRequestId(): string {
@@ -106,16 +138,18 @@ export class Oadr2bClient {
     const url = `${this.url}/${service}`;
     let refreshed = false;
     for (;;) {
-      const token = await this.tokens.token();
+      const token = await this.tokens?.token();
+      const headers: Record<string, string> = { "content-type": "application/xml", accept: "application/xml" };
+      if (token) headers.authorization = `Bearer ${token}`;
       const res = await this.transport.send({ operationId: name, method: "POST", url }, "create", {
         method: "POST",
-        headers: { "content-type": "application/xml", accept: "application/xml", authorization: `Bearer ${token}` },
+        headers,
         body: xml,
       });
       const text = await res.text();
       this.sent++;
       // An expired token: fetch a new one once (the VTN answers 401 with an oadrResponse 463).
-      if (res.status === 401 && !refreshed) {
+      if (res.status === 401 && !refreshed && token && this.tokens) {
         this.tokens.invalidate(token);
         refreshed = true;
         continue;

@@ -134,6 +134,7 @@ export class Oadr2bVen {
     this.running = false;
     clearTimeout(this.timer);
     await this.polling;
+    await this.client.close();
   }
 
   /** oadrQueryRegistration then oadrCreatePartyRegistration; then METADATA and the current events. */
