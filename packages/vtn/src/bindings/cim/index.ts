@@ -12,7 +12,7 @@ import type { Principal } from "../../core/principal.ts";
 import type { Store } from "../../store/types.ts";
 import { optsOfEvent } from "../oadr2b/opt-service.ts";
 import { DEFAULT_LIMITS } from "../xml/index.ts";
-import { type CimMapping, ControlsService } from "./controls-service.ts";
+import { type CimMapping, ControlsService, replyErrorOf } from "./controls-service.ts";
 import { type CimServices, dispatch } from "./dispatch.ts";
 import { CimFault, type Form, type IncomingMessage, readMessage, type Soap } from "./envelope.ts";
 import { eventMessageRecorder, eventMessageRenderer } from "./event-messages.ts";
@@ -143,7 +143,7 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
       return await dispatch(services, p, msg);
     } catch (err) {
       if (!(err instanceof CoreError)) throw err;
-      return { result: "FAILED", errors: [{ code: err.status === 400 ? "2.5" : "2.4", reason: err.message }] };
+      return { result: "FAILED", errors: [replyErrorOf(err)] };
     }
   }
 
