@@ -10,6 +10,7 @@ import type { TokenVerifier } from "../../auth/tokens.ts";
 import { Conflict, CoreError, Forbidden, Invalid, NotFound } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import type { UrlPolicy } from "../../notify/address-guard.ts";
 import type { Store } from "../../store/types.ts";
 import { peerFingerprint } from "../../tls.ts";
 import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
@@ -19,6 +20,7 @@ import { createdEvent, requestEvent } from "./event-service.ts";
 import { optRoutes } from "./opt-routes.ts";
 import { cancelOpt, createOpt } from "./opt-service.ts";
 import { poll } from "./poll.ts";
+import { markPushVensDue, PushSender } from "./push.ts";
 import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
 import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
 import { checkPayloadSignature } from "./signature.ts";
@@ -43,6 +45,8 @@ export interface Oadr2bOptions {
   now?: () => Date;
   /** Where the 3.1 API is mounted, for the opts extension (GET {prefix}/events/{id}/opts). */
   oadr31Prefix: string;
+  /** Which transport addresses push may POST to (the webhook settings); default https, public only. */
+  pushUrls?: UrlPolicy;
 }
 
 type Handler = (deps: Oadr2bDeps, m: Inbound) => Promise<XmlNode | string>;
@@ -110,8 +114,23 @@ export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): 
     pollSeconds: opts.pollSeconds ?? 10,
     now: opts.now ?? (() => new Date()),
   };
-  bumpModificationNumbers(opts.store);
-  await app.register(services, { prefix: OADR2B_PREFIX, deps, verifier: opts.verifier, clients: opts.clients });
+  bumpModificationNumbers(opts.store, deps);
+  const push = new PushSender(deps, opts.pushUrls ?? { allowHttp: false, allowPrivate: false }, app.log);
+  const unhook = opts.store.afterCommit((changes) => {
+    if (changes.some((c) => PUSH_KINDS.has(c.kind))) void push.wake();
+  });
+  app.addHook("onReady", async () => void push.wake());
+  app.addHook("onClose", async () => {
+    unhook();
+    await push.stop();
+  });
+  await app.register(services, {
+    prefix: OADR2B_PREFIX,
+    deps,
+    verifier: opts.verifier,
+    clients: opts.clients,
+    afterEach: () => void push.wake(),
+  });
   await app.register(optRoutes, { prefix: opts.oadr31Prefix, deps, verifier: opts.verifier });
 }
 
@@ -119,6 +138,8 @@ interface ServiceOptions {
   deps: Oadr2bDeps;
   verifier: TokenVerifier;
   clients?: ClientRegistry;
+  /** After each handled message (a push registration may have made something due). */
+  afterEach: () => void;
 }
 
 async function services(app: FastifyInstance, opts: ServiceOptions): Promise<void> {
@@ -194,7 +215,10 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
       );
     try {
       const certificate = peerFingerprint(req);
-      return send(reply, await handler(deps, { principal, name, body, requestID, certificate }));
+      const answer = await handler(deps, { principal, name, body, requestID, certificate });
+      // A push VEN gets what is due after its registration reply is out.
+      if (name === "oadrCreatePartyRegistration") reply.raw.once("finish", opts.afterEach);
+      return send(reply, answer);
     } catch (err) {
       const refusal = codeOf(err);
       if (!refusal) {
@@ -221,15 +245,18 @@ async function authenticate(req: FastifyRequest, opts: ServiceOptions): Promise<
 }
 
 const bumped = new WeakSet<Store>();
+const PUSH_KINDS = new Set(["EVENT", "PROGRAM", "VEN", "RESOURCE"]);
 
 /**
  * eventDescriptor/modificationNumber: +1 on every update of an event, in the writing transaction
  * (oadr_ei_20b.xsd: "Incremented each time the event is modified"); gone with the event.
  */
-function bumpModificationNumbers(store: Store): void {
+function bumpModificationNumbers(store: Store, deps: Oadr2bDeps): void {
   if (bumped.has(store)) return;
   bumped.add(store);
   store.onChange(async (tx, changes) => {
+    // What a push VEN is sent may change with events, programs (market context) and grants.
+    if (changes.some((c) => PUSH_KINDS.has(c.kind))) await markPushVensDue(tx, deps.now().getTime());
     for (const c of changes) {
       if (c.kind !== "EVENT" || c.operation === "CREATE") continue;
       const t = tx.tables(oadr2bTables);

@@ -15,6 +15,7 @@ import {
   tablesOf,
   venIdOfCertificate,
 } from "./context.ts";
+import { markDue } from "./push.ts";
 import { enqueue } from "./queue.ts";
 import { vtnRegisterReport } from "./report-service.ts";
 import { CODE, eiResponse, Oadr2bError, wrap } from "./wire.ts";
@@ -140,6 +141,8 @@ export async function createPartyRegistration(deps: Oadr2bDeps, m: Inbound): Pro
     .executeTakeFirstOrThrow();
   // After registering, the VTN registers its own reports (DIGEST-openadr.md 2.4 step 2).
   if (!previous) await enqueue(deps, reg.ven_id, vtnRegisterReport(reg));
+  // A push VEN is sent what is due (push.ts) once this reply is on its way.
+  if (!pull) await markDue(deps, reg.ven_id);
   return created(deps, m.requestID, reg);
 }
 

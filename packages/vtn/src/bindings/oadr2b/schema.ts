@@ -11,6 +11,8 @@
 // oadr2b_report_requests: the reports the VTN asked a VEN for (oadrCreateReport), each about one
 //   core event; oadrUpdateReport data for one becomes (and then updates) one core report.
 // oadr2b_poll_queue: messages waiting for a pull VEN's next oadrPoll.
+// oadr2b_push_due: push VENs that may have something due (marked in the transaction of the change),
+//   with their delivery attempts, next try and dead-letter flag (push.ts).
 import type { Generated, Kysely, Migration } from "kysely";
 import type { StoreModule } from "../../store/module.ts";
 
@@ -77,7 +79,16 @@ export interface PollQueueTable {
   created_at: string;
 }
 
+export interface PushDueTable {
+  ven_id: string;
+  due_at: number;
+  attempts: number;
+  last_error: string | null;
+  dead: number;
+}
+
 export interface Oadr2bTables {
+  oadr2b_push_due: PushDueTable;
   oadr2b_registrations: RegistrationsTable;
   oadr2b_event_mods: EventModsTable;
   oadr2b_opts: OptsTable;
@@ -152,6 +163,14 @@ function initial(dialect: "sqlite" | "postgres"): Migration {
         .addColumn("ven_id", "text", (c) => c.notNull())
         .addColumn("message", "text", (c) => c.notNull())
         .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("oadr2b_push_due")
+        .addColumn("ven_id", "text", (c) => c.primaryKey())
+        .addColumn("due_at", "bigint", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("last_error", "text")
+        .addColumn("dead", "integer", (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex("oadr2b_poll_queue_ven").on("oadr2b_poll_queue").columns(["ven_id", "seq"]).execute();
     },
