@@ -3,7 +3,6 @@
 // fails, or that core refuses, is answered with an oadrResponse whose responseCode says why
 // (4xx, 46x) and changes nothing. How to connect a VEN: docs/oadr2b.md; the mapping onto core
 // objects: docs/mappings/oadr2b.md.
-import { OADR20B_XSD } from "@gridlink/model/oadr2b";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { TokenVerifier } from "../../auth/tokens.ts";
@@ -14,7 +13,7 @@ import type { UrlPolicy } from "../../notify/address-guard.ts";
 import type { Store } from "../../store/types.ts";
 import { peerFingerprint } from "../../tls.ts";
 import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
-import { buildXml, parseXml, textOf, XmlInvalid, type XmlNode, XmlRefused, XsdSchema } from "../xml/index.ts";
+import { buildXml, parseXml, textOf, XmlInvalid, type XmlNode, XmlRefused } from "../xml/index.ts";
 import type { Inbound, Oadr2bDeps } from "./context.ts";
 import { createdEvent, requestEvent } from "./event-service.ts";
 import { optRoutes } from "./opt-routes.ts";
@@ -23,6 +22,7 @@ import { poll } from "./poll.ts";
 import { markPushVensDue, PushSender } from "./push.ts";
 import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
 import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
+import { oadr20bSchema } from "./schema-file.ts";
 import { checkPayloadSignature } from "./signature.ts";
 import { CODE, Oadr2bError, oadrResponse, REPEATING } from "./wire.ts";
 
@@ -74,12 +74,7 @@ const SERVICES: Record<string, Record<string, Handler>> = {
   OadrPoll: { oadrPoll: poll },
 };
 
-let schema: XsdSchema | undefined;
-/** oadr_20b.xsd, compiled once per process (~100 ms). */
-export function oadr20bSchema(): XsdSchema {
-  schema ??= XsdSchema.load(OADR20B_XSD);
-  return schema;
-}
+export { oadr20bSchema };
 
 const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 48 };
 

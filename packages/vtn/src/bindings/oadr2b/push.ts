@@ -14,6 +14,7 @@ import { buildXml, type XmlNode } from "../xml/index.ts";
 import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
 import { nextFor } from "./poll.ts";
 import { oadr2bTables } from "./schema.ts";
+import { oadr20bSchema } from "./schema-file.ts";
 
 export const PUSH_RETRY: RetryPolicy = { maxAttempts: 10, baseMs: 1000, maxMs: 5 * 60_000 };
 const TIMEOUT_MS = 5000;
@@ -151,6 +152,12 @@ export class PushSender {
       const message = await nextFor(this.deps, reg);
       if (message === undefined) return undefined;
       const xml = typeof message === "string" ? message : buildXml(message as XmlNode);
+      // What leaves the VTN is valid 2.0b, pushed or answered (index.ts send does the same).
+      const issues = oadr20bSchema().issues(xml, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 });
+      if (issues.length > 0) {
+        this.log.error({ issues }, "oadr2b: a pushed message failed oadr_20b.xsd; not sent");
+        continue;
+      }
       const error = await this.post(reg.transport_address ?? "", serviceOf(xml), xml);
       if (error !== undefined) {
         // Not delivered: an event list is recomputed next time, anything else is queued again.
