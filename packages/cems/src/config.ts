@@ -29,6 +29,10 @@ export interface SiteConfig {
     urlFrom: UrlSource;
     clientId: string;
     clientSecret: string;
+    /** 2.0b only: HTTPS with a client certificate (PEM contents of vtn.tls.cert/key/ca files). */
+    tls?: { cert?: string; key?: string; ca?: string };
+    /** 2.0b only: XML signatures with this key and certificate (PEM contents of vtn.signing.key/cert files). */
+    signing?: { privateKey: string; certificate: string };
   };
   venName: string;
   intake: {
@@ -133,6 +137,38 @@ function oadr2bUrl(url: string): string {
   return `${trimmed.replace(/\/openadr3\/[^/]+$/, "")}/OpenADR2/Simple/2.0b`;
 }
 
+function pem(o: Obj, key: string, path: string): string | undefined {
+  const file = o[key];
+  if (file === undefined) return undefined;
+  if (typeof file !== "string" || !existsSync(file))
+    throw new SiteConfigError(`${path}.${key} must name a PEM file, got ${JSON.stringify(file)}`);
+  return readFileSync(file, "utf8");
+}
+
+/** vtn.tls {cert, key, ca} and vtn.signing {key, cert}: file names, read here; 2.0b only. */
+function oadr2bSecurity(vtn: Obj, profile: VtnProfile): Pick<SiteConfig["vtn"], "tls" | "signing"> {
+  if (profile !== "2.0b") {
+    for (const k of ["tls", "signing"])
+      if (vtn[k] !== undefined) throw new SiteConfigError(`vtn.${k} is for vtn.profile "2.0b"`);
+    return {};
+  }
+  const out: Pick<SiteConfig["vtn"], "tls" | "signing"> = {};
+  if (vtn.tls !== undefined) {
+    const t = obj(vtn.tls, "vtn.tls");
+    out.tls = { cert: pem(t, "cert", "vtn.tls"), key: pem(t, "key", "vtn.tls"), ca: pem(t, "ca", "vtn.tls") };
+    if (Boolean(out.tls.cert) !== Boolean(out.tls.key))
+      throw new SiteConfigError("vtn.tls: give cert and key together (the client certificate), or neither");
+  }
+  if (vtn.signing !== undefined) {
+    const g = obj(vtn.signing, "vtn.signing");
+    const privateKey = pem(g, "key", "vtn.signing");
+    const certificate = pem(g, "cert", "vtn.signing");
+    if (!privateKey || !certificate) throw new SiteConfigError("vtn.signing needs key and cert (PEM files)");
+    out.signing = { privateKey, certificate };
+  }
+  return out;
+}
+
 export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SiteConfig {
   const root = obj(raw, "config");
   const vtn = obj(root.vtn, "vtn");
@@ -146,6 +182,9 @@ export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.e
   const mode = (intake.mode ?? "auto") as SiteConfig["intake"]["mode"];
   if (!["auto", "mqtt", "webhook", "poll"].includes(mode))
     throw new SiteConfigError(`intake.mode must be auto, mqtt, webhook or poll, got "${mode}"`);
+  // 2.0b: webhook is the profile's push (the VTN POSTs to intake.webhook), else oadrPoll.
+  if (profile === "2.0b" && mode === "mqtt")
+    throw new SiteConfigError("intake.mode mqtt is not offered over OpenADR 2.0b: use poll or webhook (push)");
   const hook = intake.webhook === undefined ? undefined : obj(intake.webhook, "intake.webhook");
   const sim = obj(root.simulation, "simulation");
   const startRaw = sim.start ?? "now";
@@ -170,7 +209,14 @@ export function parseSiteConfig(raw: unknown, env: NodeJS.ProcessEnv = process.e
     return { ...o, type, name: str(o, "name", path) } as ResourceConfig;
   });
   return {
-    vtn: { profile, url, urlFrom, clientId: creds.clientId, clientSecret: creds.clientSecret },
+    vtn: {
+      profile,
+      url,
+      urlFrom,
+      clientId: creds.clientId,
+      clientSecret: creds.clientSecret,
+      ...oadr2bSecurity(vtn, profile),
+    },
     venName: str(root, "venName", "config", creds.venName ?? str(site, "name", "site")),
     intake: {
       mode,

@@ -1,12 +1,19 @@
 // A site as an OpenADR 2.0b VEN (IEC 62746-10-1): the same simulation and strategies as the 3.1
-// SiteRunner, on the SDK's 2.0b session (@gridlink/ven/oadr2b). The VTN decides which events the VEN
+// SiteRunner, on the SDK's 2.0b session (@gridlink/ven/oadr2b), by poll or push, with mutual TLS
+// and XML signatures when configured. The VTN decides which events the VEN
 // sees, so every event it holds applies. Telemetry goes out as TELEMETRY_USAGE (usage, demand per
 // resource) whenever the VTN asks for it (oadrCreateReport); a step that cannot keep an event's
 // limit opts the site out of that event (oadrCreateOpt, optReason notParticipating, the resources
 // named) once per event version.
 import type { Event } from "@gridlink/model";
 import { EventTimeline, seededRandomize } from "@gridlink/ven";
-import { Oadr2bVen, type PointMetadata, type ReportMetadata } from "@gridlink/ven/oadr2b";
+import {
+  Oadr2bPushReceiver,
+  Oadr2bVen,
+  type Oadr2bVenOptions,
+  type PointMetadata,
+  type ReportMetadata,
+} from "@gridlink/ven/oadr2b";
 import type { Clock } from "./clock.ts";
 import type { Plant, PlantStep } from "./plant.ts";
 import { costOutlook, type Directive, directiveAt } from "./strategies/directive.ts";
@@ -15,7 +22,9 @@ export interface Runner2bOptions {
   site: Plant;
   clock: Clock;
   /** The VTN's 2.0b base URL ({root}/OpenADR2/Simple/2.0b) and the VEN client's credentials. */
-  vtn: { url: string; clientId: string; clientSecret: string; tokenUrl?: string };
+  vtn: Pick<Oadr2bVenOptions, "url" | "clientId" | "clientSecret" | "tokenUrl" | "tls" | "signing" | "vtnCertificate">;
+  /** Push instead of poll: the VTN POSTs to a receiver listening here (port 0: any free port). */
+  push?: { host?: string; port?: number; publicUrl?: string };
   venName: string;
   /** Simulation step (default 60 s of simulated time). */
   stepMs?: number;
@@ -63,8 +72,9 @@ export function siteMetadata(resourceNames: readonly string[]): ReportMetadata[]
 }
 
 export class SiteRunner2b {
-  readonly ven: Oadr2bVen;
-  readonly mode = "2.0b poll";
+  private venSession: Oadr2bVen | undefined;
+  private receiver: Oadr2bPushReceiver | undefined;
+  readonly mode: "2.0b poll" | "2.0b push";
   readonly stats: Runner2bStats = { steps: 0, reportsSent: 0, reportErrors: 0, violations: 0, optOuts: 0 };
   private time = 0;
   private timeline: EventTimeline | undefined;
@@ -75,11 +85,24 @@ export class SiteRunner2b {
   private busy: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: Runner2bOptions) {
-    const source = opts.site.source;
     this.randomize = seededRandomize(opts.venName);
-    this.ven = new Oadr2bVen({
+    this.mode = opts.push ? "2.0b push" : "2.0b poll";
+  }
+
+  /** The 2.0b session (after start()). */
+  get ven(): Oadr2bVen {
+    if (!this.venSession) throw new Error("SiteRunner2b: call start() first");
+    return this.venSession;
+  }
+
+  private session(transportAddress?: string): Oadr2bVen {
+    const opts = this.opts;
+    const source = opts.site.source;
+    return new Oadr2bVen({
       ...opts.vtn,
       venName: opts.venName,
+      pull: transportAddress === undefined,
+      transportAddress,
       pollMs: opts.pollMs,
       clock: () => opts.clock.now(),
       onError: opts.onError,
@@ -104,7 +127,7 @@ export class SiteRunner2b {
   }
 
   get venID(): string {
-    return this.ven.venID;
+    return this.venSession?.venID ?? "";
   }
 
   /** Simulated time the site has reached. */
@@ -116,16 +139,28 @@ export class SiteRunner2b {
     return this.opts.stepMs ?? 60_000;
   }
 
-  /** Registers over 2.0b and starts the poll loop. */
+  /** Registers over 2.0b and starts the poll loop (or the push receiver). */
   async start(): Promise<string> {
     this.time = Math.floor(this.opts.clock.now().getTime() / this.stepMs) * this.stepMs;
-    await this.ven.start();
+    let address: string | undefined;
+    if (this.opts.push) {
+      this.receiver = new Oadr2bPushReceiver({
+        ...this.opts.push,
+        vtnCertificate: this.opts.vtn.vtnCertificate,
+        onError: this.opts.onError,
+      });
+      address = await this.receiver.listen();
+    }
+    this.venSession = this.session(address);
+    this.receiver?.attach(this.venSession);
+    await this.venSession.start();
     return this.mode;
   }
 
   async stop(): Promise<void> {
     await this.busy;
-    await this.ven.stop();
+    await this.venSession?.stop();
+    await this.receiver?.close();
   }
 
   private timelineAt(t: number): EventTimeline {

@@ -62,6 +62,32 @@ describe("site config", () => {
     );
   });
 
+  it("2.0b: vtn.tls and vtn.signing name PEM files (read at start); MQTT is refused; 3.1 takes neither", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-2b-"));
+    const file = (n: string, text: string) => {
+      writeFileSync(join(dir, n), text);
+      return join(dir, n);
+    };
+    const cert = file("ven.pem", "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n");
+    const key = file("ven.key", "-----BEGIN PRIVATE KEY-----\nB\n-----END PRIVATE KEY-----\n");
+    const vtn = { ...sample.vtn, credentialsFile: demo, profile: "2.0b" };
+    const cfg = parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert, key }, signing: { key, cert } } }, {});
+    expect(cfg.vtn.tls).toEqual({ cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8"), ca: undefined });
+    expect(cfg.vtn.signing).toEqual({ privateKey: readFileSync(key, "utf8"), certificate: readFileSync(cert, "utf8") });
+    expect(() => parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert: "/nope.pem", key } } }, {})).toThrow(
+      'vtn.tls.cert must name a PEM file, got "/nope.pem"',
+    );
+    expect(() => parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert } } }, {})).toThrow(
+      "give cert and key together",
+    );
+    expect(() => parseSiteConfig({ ...sample, vtn, intake: { mode: "mqtt" } }, {})).toThrow(
+      "intake.mode mqtt is not offered over OpenADR 2.0b",
+    );
+    expect(() =>
+      parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: demo, tls: { cert, key } } }, {}),
+    ).toThrow('vtn.tls is for vtn.profile "2.0b"');
+  });
+
   it("follows the VTN of the data dir to the URL it wrote at its start, unless the config names one", () => {
     const vtnDir = mkdtempSync(join(tmpdir(), "gridlink-cfg-vtn-"));
     const creds = join(vtnDir, "demo-credentials.json");

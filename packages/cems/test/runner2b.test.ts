@@ -1,7 +1,7 @@
-// A CEMS site run over OpenADR 2.0b against a real gridlink VTN: events created over 3.1 steer it,
-// it opts out (oadrCreateOpt) of an event whose limit it cannot keep, and its telemetry answers
-// the VTN's report requests as 3.1 reports the BL reads.
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+// A CEMS site run over OpenADR 2.0b against a real gridlink VTN: events created over 3.1 steer it
+// (by poll, or pushed to its receiver), it opts out (oadrCreateOpt) of an event whose limit it
+// cannot keep, and its telemetry answers the VTN's report requests as 3.1 reports the BL reads.
+import { startTestVtn, type TestVtn, until } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../src/clock.ts";
 import { buildResources } from "../src/config.ts";
@@ -81,6 +81,42 @@ describe("SiteRunner2b", () => {
         // kWh over a quarter hour against the mean kW of that quarter hour.
         expect(demand).toBeCloseTo(usage * 4, 2);
       }
+      expect(errors).toEqual([]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it("by push: the VTN POSTs the event to the site's receiver, no poll", async () => {
+    const clock = new ManualClock(new Date(T0));
+    const site = new Site({ name: "p2b", resources: buildResources([{ type: "load", name: "house", averageKw: 2 }]) });
+    const inForce: string[][] = [];
+    const errors: Error[] = [];
+    const runner = new SiteRunner2b({
+      site,
+      clock,
+      vtn: { url: `${new URL(t.url).origin}/OpenADR2/Simple/2.0b`, ...t.vens[1] },
+      venName: t.vens[1].venName,
+      push: {},
+      onError: (e) => errors.push(e),
+      onStep: (_r, d) => inForce.push(d.inForce),
+    });
+    try {
+      expect(await runner.start()).toBe("2.0b push");
+      const programID = (await t.call(bl, "POST", "/programs", { programName: "2b-push-site" })).body.id;
+      const created = await t.call(bl, "POST", "/events", {
+        programID,
+        targets: [t.vens[1].venName],
+        intervalPeriod: { start: "2030-01-01T12:00:00Z", duration: "PT1H" },
+        intervals: [{ id: 0, payloads: [{ type: "SIMPLE", values: [2] }] }],
+      });
+      await until("the pushed event", () => runner.ven.event(created.body.id) !== undefined);
+      // The VEN answered the push (oadrCreatedEvent) and never polled.
+      expect(runner.ven.client.sentByName.get("oadrCreatedEvent")).toBeGreaterThan(0);
+      expect(runner.ven.client.sentByName.get("oadrPoll")).toBeUndefined();
+      await runner.advanceTo(clock.advance(5 * 60_000));
+      // (The first test's untargeted import limit is in force for this VEN too.)
+      expect(inForce.at(-1)).toContain("SIMPLE");
       expect(errors).toEqual([]);
     } finally {
       await runner.stop();

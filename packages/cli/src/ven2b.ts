@@ -1,5 +1,6 @@
 // `gridlink ven --config site.yaml` with `vtn.profile: "2.0b"`: the site as an OpenADR 2.0b VEN
-// (SiteRunner2b: registration, oadrPoll, opt-outs, oadrUpdateReport), printing the same status
+// (SiteRunner2b: registration, oadrPoll or push, opt-outs, oadrUpdateReport; vtn.tls and
+// vtn.signing for mutual TLS and XML signatures), printing the same status
 // and summary lines as the 3.1 path.
 import {
   type Clock,
@@ -23,7 +24,15 @@ export async function runVen2b(cfg: SiteConfig, site: Site, clock: Clock, status
   const runner = new SiteRunner2b({
     site,
     clock,
-    vtn: { url: cfg.vtn.url, clientId: cfg.vtn.clientId, clientSecret: cfg.vtn.clientSecret },
+    vtn: {
+      url: cfg.vtn.url,
+      clientId: cfg.vtn.clientId,
+      clientSecret: cfg.vtn.clientSecret,
+      tls: cfg.vtn.tls,
+      signing: cfg.vtn.signing,
+    },
+    // intake.mode webhook is the profile's push: the VTN POSTs to intake.webhook (any free port by default).
+    push: cfg.intake.mode === "webhook" ? (cfg.intake.webhook ?? {}) : undefined,
     venName: cfg.venName,
     stepMs,
     onError,

@@ -79,6 +79,8 @@ export class Oadr2bClient {
   private readonly agent: Agent | undefined;
   /** Messages sent and received, for tests and logs. */
   sent = 0;
+  /** Messages sent, by name (e.g. oadrPoll), for tests and metrics. */
+  readonly sentByName = new Map<string, number>();
   /** Whether the last reply carried a (valid) XML signature. */
   lastReplySigned = false;
 
@@ -148,6 +150,7 @@ export class Oadr2bClient {
       });
       const text = await res.text();
       this.sent++;
+      this.sentByName.set(name, (this.sentByName.get(name) ?? 0) + 1);
       // An expired token: fetch a new one once (the VTN answers 401 with an oadrResponse 463).
       if (res.status === 401 && !refreshed && token && this.tokens) {
         this.tokens.invalidate(token);
