@@ -13,10 +13,12 @@ let venID: string;
 let programID: string;
 let usageEvent: string;
 let usageRequest: string;
+let historyRequest: string;
 
 const metadata = `<oadr:oadrRegisterReport ei:schemaVersion="2.0b"><pyld:requestID>rr-1</pyld:requestID>
 <oadr:oadrReport><oadr:oadrReportDescription><ei:rID>meter1_energy</ei:rID><ei:reportDataSource><ei:resourceID>meter1</ei:resourceID></ei:reportDataSource><ei:reportType>usage</ei:reportType><ei:readingType>Direct Read</ei:readingType><oadr:oadrSamplingRate><oadr:oadrMinPeriod>PT1M</oadr:oadrMinPeriod><oadr:oadrMaxPeriod>PT1H</oadr:oadrMaxPeriod><oadr:oadrOnChange>false</oadr:oadrOnChange></oadr:oadrSamplingRate></oadr:oadrReportDescription><ei:reportRequestID>0</ei:reportRequestID><ei:reportSpecifierID>spec_usage</ei:reportSpecifierID><ei:reportName>METADATA_TELEMETRY_USAGE</ei:reportName><ei:createdDateTime>2031-01-01T00:00:00Z</ei:createdDateTime></oadr:oadrReport>
 <oadr:oadrReport><oadr:oadrReportDescription><ei:rID>meter1_status</ei:rID><ei:reportDataSource><ei:resourceID>meter1</ei:resourceID></ei:reportDataSource><ei:reportType>x-resourceStatus</ei:reportType><ei:readingType>x-notApplicable</ei:readingType></oadr:oadrReportDescription><ei:reportRequestID>0</ei:reportRequestID><ei:reportSpecifierID>spec_status</ei:reportSpecifierID><ei:reportName>METADATA_TELEMETRY_STATUS</ei:reportName><ei:createdDateTime>2031-01-01T00:00:00Z</ei:createdDateTime></oadr:oadrReport>
+<oadr:oadrReport><oadr:oadrReportDescription><ei:rID>meter1_history</ei:rID><ei:reportDataSource><ei:resourceID>meter1-history</ei:resourceID></ei:reportDataSource><ei:reportType>usage</ei:reportType><ei:readingType>Summed</ei:readingType></oadr:oadrReportDescription><ei:reportRequestID>0</ei:reportRequestID><ei:reportSpecifierID>spec_history</ei:reportSpecifierID><ei:reportName>METADATA_HISTORY_USAGE</ei:reportName><ei:createdDateTime>2031-01-01T00:00:00Z</ei:createdDateTime></oadr:oadrReport>
 <ei:venID>VEN</ei:venID></oadr:oadrRegisterReport>`;
 
 function usageUpdate(requestID: string, values: number[], start: string): string {
@@ -56,11 +58,16 @@ describe("EiReport", () => {
     );
     expect(r.name).toBe("oadrRegisteredReport");
     expect(code(r)).toBe("200");
-    expect(r.body.oadrReportRequest).toHaveLength(1);
-    const spec = r.body.oadrReportRequest[0].reportSpecifier;
+    // USAGE is in TELEMETRY_USAGE and HISTORY_USAGE: one request each (by specifier id); not the status.
+    const requests = r.body.oadrReportRequest;
+    expect(
+      requests.map((q: { reportSpecifier: { reportSpecifierID: string } }) => q.reportSpecifier.reportSpecifierID),
+    ).toEqual(["spec_history", "spec_usage"]);
+    historyRequest = requests[0].reportRequestID[0];
+    const spec = requests[1].reportSpecifier;
     expect(spec.reportSpecifierID).toBe("spec_usage");
     expect(spec.specifierPayload).toEqual([{ rID: "meter1_energy", readingType: "Direct Read" }]);
-    usageRequest = r.body.oadrReportRequest[0].reportRequestID[0];
+    usageRequest = requests[1].reportRequestID[0];
     const ack = await ven.message(
       "EiReport",
       `<oadr:oadrCreatedReport ei:schemaVersion="2.0b"><ei:eiResponse><ei:responseCode>200</ei:responseCode><pyld:requestID>x</pyld:requestID></ei:eiResponse><oadr:oadrPendingReports><ei:reportRequestID>${usageRequest}</ei:reportRequestID></oadr:oadrPendingReports><ei:venID>${venID}</ei:venID></oadr:oadrCreatedReport>`,
@@ -92,9 +99,25 @@ describe("EiReport", () => {
     ]);
   });
 
+  it("HISTORY_USAGE data is a 3.1 report of its own, with its reading type", async () => {
+    const update = usageUpdate(historyRequest, [7], "2030-12-31T00:00:00Z")
+      .replace("meter1_energy", "meter1_history")
+      .replace(">spec_usage<", ">spec_history<")
+      .replace(">TELEMETRY_USAGE<", ">HISTORY_USAGE<");
+    expect((await ven.message("EiReport", update)).body.eiResponse.responseCode).toBe("200");
+    const reports = (await t.call(bl, "GET", `/reports?eventID=${usageEvent}`)).body;
+    const history = reports.find(
+      (r: { resources: { resourceName: string }[] }) => r.resources[0].resourceName === "meter1-history",
+    );
+    expect(history.payloadDescriptors).toMatchObject([{ payloadType: "USAGE", readingType: "SUMMED" }]);
+    expect(history.resources[0].intervals[0].payloads).toEqual([{ type: "USAGE", values: [7] }]);
+  });
+
   it("a later oadrUpdateReport adds its intervals to the same 3.1 report", async () => {
     await ven.message("EiReport", usageUpdate(usageRequest, [3], "2031-01-01T00:30:00Z"));
-    const reports = (await t.call(bl, "GET", `/reports?eventID=${usageEvent}`)).body;
+    const reports = (await t.call(bl, "GET", `/reports?eventID=${usageEvent}`)).body.filter(
+      (r: { resources: { resourceName: string }[] }) => r.resources[0].resourceName === "meter1",
+    );
     expect(reports).toHaveLength(1);
     expect(
       reports[0].resources[0].intervals.map((i: { id: number; payloads: { values: number[] }[] }) => [
@@ -134,7 +157,7 @@ describe("EiReport", () => {
     let r = await ven.poll(venID);
     if (r.name === "oadrDistributeEvent") r = await ven.poll(venID);
     expect(r.name).toBe("oadrCancelReport");
-    expect(r.body.reportRequestID).toEqual([usageRequest]);
+    expect([...r.body.reportRequestID].sort()).toEqual([usageRequest, historyRequest].sort());
     expect(r.body.reportToFollow).toBe("false");
   });
 });

@@ -62,7 +62,13 @@ export async function registerReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlN
  */
 export async function newReportRequests(deps: Oadr2bDeps, reg: Registration): Promise<XmlNode[]> {
   const t = tablesOf(deps);
-  const points = await t.selectFrom("oadr2b_report_points").selectAll().where("ven_id", "=", reg.ven_id).execute();
+  const points = await t
+    .selectFrom("oadr2b_report_points")
+    .selectAll()
+    .where("ven_id", "=", reg.ven_id)
+    .orderBy("report_specifier_id")
+    .orderBy("r_id")
+    .execute();
   if (points.length === 0) return [];
   const made = new Set(
     (
