@@ -2,7 +2,7 @@
 // SiteRunner, on the SDK's 2.0b session (@gridlink/ven/oadr2b), by poll or push, with mutual TLS
 // and XML signatures when configured. The VTN decides which events the VEN
 // sees, so every event it holds applies. Telemetry goes out as TELEMETRY_USAGE (usage, demand per
-// resource) whenever the VTN asks for it (oadrCreateReport); a step that cannot keep an event's
+// resource) and TELEMETRY_STATUS whenever the VTN asks for it (oadrCreateReport); a step that cannot keep an event's
 // limit opts the site out of that event (oadrCreateOpt, optReason notParticipating, the resources
 // named) once per event version.
 import type { Event } from "@gridlink/model";
@@ -46,8 +46,18 @@ export interface Runner2bStats {
 
 const H = 3_600_000;
 
-/** The data points of a site: usage (kWh) and demand (kW) per resource, in one TELEMETRY_USAGE report. */
+/**
+ * The data points of a site: usage (kWh) and demand (kW) per resource in a TELEMETRY_USAGE
+ * report, and each resource's state (oadrPayloadResourceStatus) in a TELEMETRY_STATUS report.
+ */
 export function siteMetadata(resourceNames: readonly string[]): ReportMetadata[] {
+  const status: PointMetadata[] = resourceNames.map((name) => ({
+    rID: `${name}/status`,
+    reportType: "x-resourceStatus",
+    readingType: "x-notApplicable",
+    resourceID: name,
+    samplingRate: "PT1M",
+  }));
   const points: PointMetadata[] = resourceNames.flatMap((name) => [
     {
       rID: `${name}/usage`,
@@ -68,7 +78,10 @@ export function siteMetadata(resourceNames: readonly string[]): ReportMetadata[]
       samplingRate: "PT1M",
     },
   ]);
-  return [{ reportSpecifierID: "gridlink-telemetry-usage", reportName: "TELEMETRY_USAGE", duration: "P1D", points }];
+  return [
+    { reportSpecifierID: "gridlink-telemetry-usage", reportName: "TELEMETRY_USAGE", duration: "P1D", points },
+    { reportSpecifierID: "gridlink-telemetry-status", reportName: "TELEMETRY_STATUS", duration: "P1D", points: status },
+  ];
 }
 
 export class SiteRunner2b {
@@ -108,6 +121,18 @@ export class SiteRunner2b {
       onError: opts.onError,
       reports: siteMetadata(opts.site.resourceNames),
       read: (p, start, end) => {
+        if (p.reportType === "x-resourceStatus") {
+          // Online unless idle (the site's OPERATING_STATE); a manual override while the site has
+          // opted out of an event it still holds (2.0b has no finer state without load control).
+          const state = source.read({
+            payloadType: "OPERATING_STATE",
+            resourceName: p.resourceID ?? "",
+            start,
+            end,
+          })?.[0];
+          if (typeof state !== "string") return undefined;
+          return { online: !state.startsWith("IDLE"), manualOverride: this.optedOutOfHeldEvent() };
+        }
         const usage = p.reportType === "usage";
         const v = source.read({
           payloadType: usage ? "USAGE" : "DEMAND",
@@ -203,6 +228,11 @@ export class SiteRunner2b {
       this.stats.reportErrors++;
       this.opts.onError?.(err as Error);
     }
+  }
+
+  private optedOutOfHeldEvent(): boolean {
+    for (const key of this.optedOut) if (this.venSession?.event(key.slice(0, key.lastIndexOf("#")))) return true;
+    return false;
   }
 
   /** oadrCreateOpt optOut for the event's current version, naming the site's resources. */

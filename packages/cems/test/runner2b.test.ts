@@ -29,6 +29,7 @@ describe("SiteRunner2b", () => {
       reportDescriptors: [
         { payloadType: "USAGE", readingType: "DIRECT_READ" },
         { payloadType: "DEMAND", readingType: "MEAN" },
+        { payloadType: "OPERATING_STATE" },
       ],
     });
     expect(created.status).toBe(201);
@@ -51,7 +52,10 @@ describe("SiteRunner2b", () => {
       expect(await runner.start()).toBe("2.0b poll");
       expect(runner.venID).toBe(t.vens[0].venID);
       // The report request came with the registration of the site's METADATA.
-      expect([...runner.ven.requests.values()].map((r) => r.reportName)).toEqual(["TELEMETRY_USAGE"]);
+      expect([...runner.ven.requests.values()].map((r) => r.reportName).sort()).toEqual([
+        "TELEMETRY_STATUS",
+        "TELEMETRY_USAGE",
+      ]);
       await runner.advanceTo(clock.advance(30 * 60_000));
       expect(inForce.at(-1)).toEqual(["IMPORT_CAPACITY_LIMIT"]);
       expect(runner.stats.violations).toBeGreaterThan(0);
@@ -67,11 +71,18 @@ describe("SiteRunner2b", () => {
           }),
         ]),
       );
-      // Two 15-minute intervals of usage and demand for the house, as a 3.1 report.
-      expect(runner.stats.reportsSent).toBe(1);
+      // Two 15-minute intervals of usage and demand for the house, and its status, as 3.1 reports.
+      expect(runner.stats.reportsSent).toBe(2);
       const reports = (await t.call(bl, "GET", `/reports?eventID=${eventID}`)).body;
-      expect(reports).toHaveLength(1);
-      const [house] = reports[0].resources;
+      expect(reports).toHaveLength(2);
+      const usageReport = reports.find((r: { reportName: string }) => r.reportName.startsWith("TELEMETRY_USAGE"));
+      const statusReport = reports.find((r: { reportName: string }) => r.reportName.startsWith("TELEMETRY_STATUS"));
+      // Running, and opted out of the event it still holds: RUNNING_OPTED_OUT (model operatingStateOf).
+      expect(statusReport.resources[0].intervals.map((i: { payloads: unknown[] }) => i.payloads)).toEqual([
+        [{ type: "OPERATING_STATE", values: ["RUNNING_OPTED_OUT"] }],
+        [{ type: "OPERATING_STATE", values: ["RUNNING_OPTED_OUT"] }],
+      ]);
+      const [house] = usageReport.resources;
       expect(house.resourceName).toBe("house");
       expect(house.intervals).toHaveLength(2);
       for (const i of house.intervals) {
