@@ -11,5 +11,6 @@ export {
 export type { EventAnswer, OptOut, PointMetadata, PointValue, ReportInterval, ReportMetadata } from "./messages.ts";
 export { Oadr2bPushReceiver, type PushReceiverOptions } from "./push.ts";
 export { eventOf31, eventsOf, oadrEventOf } from "./read-event.ts";
-export { Oadr2bVen, type Oadr2bVenOptions, type OptType, type PointReader, type ReportRequest } from "./ven.ts";
+export { collect, isDue, type PointReader, periodMs, type ReportRequest, requestsOf } from "./report-requests.ts";
+export { Oadr2bVen, type Oadr2bVenOptions, type OptType } from "./ven.ts";
 export { envelope, type Message, oadr20bSchema, readMessage, type Service } from "./wire.ts";

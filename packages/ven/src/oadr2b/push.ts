@@ -86,10 +86,7 @@ export class Oadr2bPushReceiver {
     this.received.push(m.name);
     answer(res, 200, msg.response(textOf(m.body.requestID) ?? "", venID));
     // The session answers with requests of its own, after this acknowledgement, in arrival order.
-    this.chain = this.chain
-      .then(() => ven.receive(m, "post"))
-      .then(() => undefined)
-      .catch((err: Error) => this.opts.onError?.(err));
+    this.chain = this.chain.then(() => ven.receive(m)).catch((err: Error) => this.opts.onError?.(err));
   }
 }
 

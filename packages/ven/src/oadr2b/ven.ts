@@ -3,22 +3,15 @@
 // oadrCreatedEvent, report requests fulfilled with oadrUpdateReport, opt-outs with oadrCreateOpt.
 // Events are kept as 3.1 Events too (read-event.ts), for the SDK's EventTimeline.
 import type { OadrEvent } from "@gridlink/model/oadr2b";
-import { durationMs, parseDuration } from "@gridlink/model/time";
 import { childrenOf, textOf, type XmlNode } from "@gridlink/model/xml";
 import type { KnownEvent } from "../timeline.ts";
 import { Oadr2bClient, type Oadr2bClientOptions } from "./client.ts";
 import * as msg from "./messages.ts";
 import { eventOf31, eventsOf } from "./read-event.ts";
+import { collect, isDue, type PointReader, periodMs, type ReportRequest, requestsOf } from "./report-requests.ts";
 import { type Message, node, type Service } from "./wire.ts";
 
 export type OptType = "optIn" | "optOut";
-
-/** The value of a data point over [start, end): what the VEN measured, or undefined when it has none. */
-export type PointReader = (
-  point: msg.PointMetadata,
-  start: Date,
-  end: Date,
-) => number | { online: boolean; manualOverride: boolean } | undefined;
 
 export interface Oadr2bVenOptions extends Oadr2bClientOptions {
   venName: string;
@@ -40,20 +33,6 @@ export interface Oadr2bVenOptions extends Oadr2bClientOptions {
   onEvents?: (events: readonly OadrEvent[]) => void;
 }
 
-/** A report the VTN asked for (oadrReportRequest), as the VEN fulfils it. */
-export interface ReportRequest {
-  reportRequestID: string;
-  reportSpecifierID: string;
-  reportName: string;
-  /** Length of each reported interval, ms. */
-  granularityMs: number;
-  /** How often to send, ms (0: once). */
-  backMs: number;
-  points: msg.PointMetadata[];
-  /** Up to when data was sent (simulated/wall clock), ms. */
-  sentUntil: number;
-}
-
 interface Held {
   oadr: OadrEvent;
   known: KnownEvent;
@@ -61,16 +40,6 @@ interface Held {
   answered?: number;
   optType?: OptType;
 }
-
-/** An ISO 8601 duration in ms (calendar units from the epoch: good enough for periods). */
-const ms = (d: string | undefined, fallback: number): number => {
-  if (!d) return fallback;
-  try {
-    return durationMs(parseDuration(d), new Date(0));
-  } catch {
-    return fallback;
-  }
-};
 
 export class Oadr2bVen {
   readonly client: Oadr2bClient;
@@ -85,7 +54,7 @@ export class Oadr2bVen {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private polling: Promise<void> = Promise.resolve();
-  private reportSeq = 0;
+  private seq = 0;
 
   constructor(private readonly opts: Oadr2bVenOptions) {
     this.client = new Oadr2bClient(opts);
@@ -153,7 +122,7 @@ export class Oadr2bVen {
     );
     this.venID = textOf(childrenOf(created.body, "venID")[0]) ?? "";
     this.registrationID = textOf(created.body.registrationID) ?? "";
-    this.pollMs = this.opts.pollMs ?? ms(textOf(node(created.body.oadrRequestedOadrPollFreq).duration), 10_000);
+    this.pollMs = this.opts.pollMs ?? periodMs(textOf(node(created.body.oadrRequestedOadrPollFreq).duration), 10_000);
     if (this.opts.reports?.length) {
       const registered = await this.client.send(
         "EiReport",
@@ -189,22 +158,21 @@ export class Oadr2bVen {
       const m = await this.client.send("OadrPoll", msg.poll(this.venID));
       names.push(m.name);
       if (m.name === "oadrResponse") break;
-      await this.receive(m, "post");
+      await this.receive(m);
     }
     return names;
   }
 
   /**
-   * Handles a message from the VTN. `post`: answers go to the VTN as requests of their own (pull);
-   * `reply`: the answer is returned, for the push receiver to send as its HTTP response.
+   * Handles a message from the VTN (a poll's answer, or a push): its answer goes to the VTN as a
+   * request of its own (oadrCreatedEvent, oadrRegisteredReport, oadrCreatedReport ...).
    */
-  async receive(m: Message, mode: "post" | "reply"): Promise<[string, XmlNode] | undefined> {
+  async receive(m: Message): Promise<void> {
     const requestID = textOf(m.body.requestID) ?? "";
-    let answer: [Service, [string, XmlNode]] | undefined;
+    let answer: [Service, [string, XmlNode]];
     switch (m.name) {
       case "oadrDistributeEvent":
-        await this.onDistribute(m);
-        return mode === "reply" ? msg.response(requestID, this.venID) : undefined;
+        return this.onDistribute(m);
       case "oadrRegisterReport":
         // The VTN's METADATA: this VEN asks for none of its reports.
         answer = ["EiReport", msg.registeredReport(requestID, this.venID)];
@@ -225,12 +193,7 @@ export class Oadr2bVen {
         answer = ["EiRegisterParty", msg.response(requestID, this.venID)];
         break;
       default:
-        return mode === "reply" ? msg.response(requestID, this.venID) : undefined;
-    }
-    if (mode === "reply") {
-      if (m.name === "oadrCancelPartyRegistration" || m.name === "oadrRequestReregistration")
-        setImmediate(() => void this.register().catch((e: Error) => this.opts.onError?.(e)));
-      return answer[1];
+        return; // oadrResponse and the like: nothing to answer
     }
     // After its own cancel a VTN may have forgotten the VEN already and refuse the answer as
     // "not registered" (463): the answer was owed, the refusal changes nothing.
@@ -238,7 +201,6 @@ export class Oadr2bVen {
     await this.client.send(answer[0], answer[1], gone);
     // The VTN forgot this VEN, or asks it to register again: it does (DIGEST-openadr.md 2.4 step 6).
     if (m.name === "oadrCancelPartyRegistration" || m.name === "oadrRequestReregistration") await this.register();
-    return undefined;
   }
 
   /** oadrRegisteredReport and oadrCreateReport carry oadrReportRequests: accept those the VEN can serve. */
@@ -250,27 +212,7 @@ export class Oadr2bVen {
 
   /** Records the report requests of a message; returns the ids of all pending ones. */
   private addRequests(body: XmlNode): string[] {
-    const byRid = new Map<string, { point: msg.PointMetadata; report: msg.ReportMetadata }>();
-    for (const report of this.opts.reports ?? [])
-      for (const point of report.points) byRid.set(point.rID, { point, report });
-    for (const x of childrenOf(body, "oadrReportRequest")) {
-      const r = node(x);
-      const spec = node(r.reportSpecifier);
-      const id = textOf(r.reportRequestID) ?? "";
-      const rids = childrenOf(spec, "specifierPayload").map((p) => textOf(node(p).rID) ?? "");
-      const points = rids.map((rid) => byRid.get(rid)).filter((p) => p !== undefined);
-      if (!id || points.length === 0) continue;
-      const granularityMs = ms(textOf(node(spec.granularity).duration), 15 * 60_000);
-      this.requests.set(id, {
-        reportRequestID: id,
-        reportSpecifierID: textOf(spec.reportSpecifierID) ?? points[0].report.reportSpecifierID,
-        reportName: points[0].report.reportName,
-        granularityMs: granularityMs > 0 ? granularityMs : 15 * 60_000,
-        backMs: ms(textOf(node(spec.reportBackDuration).duration), 0),
-        points: points.map((p) => p.point),
-        sentUntil: Math.floor(this.now.getTime() / granularityMs) * granularityMs,
-      });
-    }
+    for (const r of requestsOf(body, this.opts.reports ?? [], this.now)) this.requests.set(r.reportRequestID, r);
     return [...this.requests.keys()];
   }
 
@@ -322,7 +264,7 @@ export class Oadr2bVen {
     opts: { resourceIDs?: readonly string[]; reason?: string; optType?: OptType } = {},
   ): Promise<string> {
     const h = this.held.get(eventID);
-    const optID = `opt-${this.venID}-${eventID}-${++this.reportSeq}`;
+    const optID = `opt-${this.venID}-${eventID}-${++this.seq}`;
     await this.client.send(
       "EiOpt",
       msg.createOpt(
@@ -348,8 +290,7 @@ export class Oadr2bVen {
 
   /** Report requests whose next interval of data is complete and due by `now`. */
   dueReports(now = this.now): ReportRequest[] {
-    const t = now.getTime();
-    return [...this.requests.values()].filter((r) => t >= r.sentUntil + Math.max(r.granularityMs, r.backMs));
+    return [...this.requests.values()].filter((r) => isDue(r, now));
   }
 
   /**
@@ -359,26 +300,12 @@ export class Oadr2bVen {
   async sendDueReports(now = this.now): Promise<number> {
     const read = this.opts.read;
     if (!read) return 0;
-    const due = this.dueReports(now);
-    if (due.length === 0) return 0;
-    const reports = due.map((r) => {
-      const intervals: msg.ReportInterval[] = [];
-      let from = r.sentUntil;
-      while (from + r.granularityMs <= now.getTime()) {
-        const start = new Date(from);
-        const end = new Date(from + r.granularityMs);
-        const values: msg.PointValue[] = [];
-        for (const p of r.points) {
-          const v = read(p, start, end);
-          if (v !== undefined) values.push({ rID: p.rID, value: v });
-        }
-        if (values.length) intervals.push({ start, duration: isoMs(r.granularityMs), values });
-        from += r.granularityMs;
-      }
-      r.sentUntil = from;
+    const reports = this.dueReports(now).map((r) => {
+      const { intervals, until } = collect(r, now, read);
+      r.sentUntil = until;
       if (r.backMs === 0) this.requests.delete(r.reportRequestID); // one-shot (reportBackDuration 0)
       return {
-        eiReportID: `${r.reportRequestID}-${++this.reportSeq}`,
+        eiReportID: `${r.reportRequestID}-${++this.seq}`,
         reportRequestID: r.reportRequestID,
         reportSpecifierID: r.reportSpecifierID,
         reportName: r.reportName,
@@ -393,8 +320,4 @@ export class Oadr2bVen {
     for (const id of childrenOf(cancel, "reportRequestID")) this.requests.delete(textOf(id) ?? "");
     return withData.length;
   }
-}
-
-function isoMs(v: number): string {
-  return `PT${Math.round(v / 1000)}S`;
 }
