@@ -4,6 +4,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { auditRequests } from "./audit/requests.ts";
+import { auditTables } from "./audit/schema.ts";
+import { AuditTrail } from "./audit/trail.ts";
 import { ClientRegistry } from "./auth/clients.ts";
 import { RevocationWatch } from "./auth/revocation.ts";
 import { authTables } from "./auth/schema.ts";
@@ -43,6 +46,8 @@ export interface Vtn {
   /** Webhook and MQTT notifications (src/notify); its workers run between listen() and close(). */
   notifier: Notifier;
   config: VtnConfig;
+  /** The audit trail (src/audit/trail.ts). */
+  audit: AuditTrail;
   /** Prometheus metrics of this VTN (served per config.metrics). */
   metrics: VtnMetrics;
   /** When each client was last heard from. */
@@ -72,7 +77,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const metrics = new VtnMetrics();
   const presence = new PresenceTracker();
   const store = timedStore(
-    await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables, quotaTables], {
+    await openStore(config, [authTables, notifyTables, cimTables, oadr2bTables, quotaTables, auditTables], {
       applicationName: "gridlink-api",
     }),
     metrics,
@@ -120,6 +125,20 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     clientErrorHandler: clientErrorProblem,
   });
   const notifier = new Notifier(store, core, clients, config, app.log.child({ module: "notify" }));
+  // The audit trail (src/audit): every write, login and security event, and each revocation made here.
+  const audit = new AuditTrail(store, (err) => app.log.error({ err }, "audit trail write failed"), now);
+  auditRequests(app, audit);
+  clients.onEvent((e) =>
+    audit.record({
+      clientId: "local-admin",
+      address: "local",
+      action: `${e.kind === "enabled" ? "enable" : e.kind === "removed" ? "remove" : "disable"} client`,
+      target: e.clientId,
+      outcome: "ok",
+      detail: e.kind === "enabled" ? null : "revocation",
+    }),
+  );
+  let auditPrune: NodeJS.Timeout | undefined;
   // A disabled or removed client's tokens are refused at once (auth/revocation.ts).
   const revocations = new RevocationWatch(
     clients,
@@ -172,6 +191,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const external = config.auth.mode === "external" ? config.auth : undefined;
   await app.register(oadr3Binding, {
     prefix: OADR31_PREFIX,
+    audit,
     core,
     verifier,
     issuer,
@@ -229,6 +249,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     issuer,
     notifier,
     config,
+    audit,
     demo,
     metrics,
     presence,
@@ -242,6 +263,9 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
       const addr = await app.listen({ host: config.host, port: config.port });
       process.on("SIGHUP", onHangup);
       await revocations.start();
+      await audit.prune(config.auditRetentionDays);
+      auditPrune = setInterval(() => void audit.prune(config.auditRetentionDays), 3_600_000);
+      auditPrune.unref();
       await notifier.start();
       const port = new URL(addr).port;
       if (!config.publicUrl) {
@@ -262,9 +286,11 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
       // its current batch (it may carry what those requests wrote), then close the store.
       process.off("SIGHUP", onHangup);
       revocations.stop();
+      clearInterval(auditPrune);
       await drained(app);
       await metricsServer?.close();
       await notifier.stop();
+      await audit.flush();
       await store.close();
     },
   };
