@@ -1,8 +1,8 @@
 // `gridlink clients ...`: manage the built-in issuer's clients in a data dir.
-import { createVtn, loadConfig } from "@gridlink/vtn";
+import { createVtn, loadConfig, type Role } from "@gridlink/vtn";
 import { type Args, flag, UsageError } from "./args.ts";
 
-export const CLIENTS_USAGE = `gridlink clients add --role bl|ven|admin --name NAME [--data-dir DIR]
+export const CLIENTS_USAGE = `gridlink clients add --role bl|ven|admin|viewer|operator|engineer|secadm|auditor --name NAME [--data-dir DIR]
 gridlink clients list [--data-dir DIR]
 gridlink clients disable|enable|remove CLIENT_ID [--data-dir DIR]`;
 
@@ -19,7 +19,7 @@ export async function runClients(args: Args): Promise<void> {
         const role = flag(args, "role");
         const name = flag(args, "name");
         if (!role || !name) throw new UsageError("clients add needs --role and --name");
-        const c = await vtn.clients.add({ role: role as "bl" | "ven" | "admin", name });
+        const c = await vtn.clients.add({ role: role as Role, name });
         process.stdout.write(`client_id=${c.clientId}\nclient_secret=${c.clientSecret}\n`);
         process.stderr.write("The secret is shown only now; store it where the client can read it.\n");
         return;

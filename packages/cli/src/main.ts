@@ -1,5 +1,6 @@
 // gridlink: the one command.
 import { parseArgs, UsageError } from "./args.ts";
+import { AUDIT_USAGE, runAudit } from "./audit.ts";
 import { CLIENTS_USAGE, runClients } from "./clients.ts";
 import { DB_USAGE, runDb } from "./db.ts";
 import { NODE_USAGE, runNode } from "./node.ts";
@@ -11,6 +12,7 @@ import { runVtn } from "./vtn.ts";
 const USAGE = `usage:
 gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info]
 ${CLIENTS_USAGE}
+${AUDIT_USAGE}
 ${NOTIFICATIONS_USAGE}
 ${DB_USAGE}
 ${VEN_USAGE}
@@ -22,6 +24,7 @@ Environment: GRIDLINK_PORT, GRIDLINK_HOST, GRIDLINK_DATA_DIR, GRIDLINK_CONFIG, G
 const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = {
   vtn: runVtn,
   clients: runClients,
+  audit: runAudit,
   notifications: runNotifications,
   db: runDb,
   ven: runVen,

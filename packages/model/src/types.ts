@@ -43,7 +43,8 @@ export type Operation = "CREATE" | "UPDATE" | "DELETE";
 
 /**
  * Scopes declared by openadr3.yaml securitySchemes.oAuth2ClientCredentials, plus `read_bl`, which
- * the YAML does not declare but asks for on /notifiers/mqtt/topics/{events,reports,...}.
+ * the YAML does not declare but asks for on /notifiers/mqtt/topics/{events,reports,...}, plus
+ * gridlink's own `read_audit` (the audit trail, IEC 62443-3-3 SR 2.8; held by the auditor role).
  */
 export type Scope =
   | "read_all"
@@ -54,6 +55,7 @@ export type Scope =
   | "write_events"
   | "write_reports"
   | "write_subscriptions"
-  | "write_vens";
+  | "write_vens"
+  | "read_audit";
 
 export type { components, operations, paths } from "./generated/openadr3.ts";

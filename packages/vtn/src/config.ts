@@ -101,6 +101,8 @@ export interface VtnConfig {
   listMaxBytes: number;
   /** How often the VTN looks for clients disabled or removed by another process (the CLI), ms. */
   revocationCheckMs: number;
+  /** Days audit trail entries are kept (0 = for ever). */
+  auditRetentionDays: number;
   // Metrics (docs/operations.md §Metrics).
   /** Prometheus /metrics: "api" on the API port behind a BL token, "port" on metricsHost:metricsPort without auth, "off". */
   metrics: "api" | "port" | "off";
@@ -164,6 +166,7 @@ export const DEFAULTS: VtnConfig = {
   maxCallbacksPerSubscription: 16,
   listMaxBytes: 8 * 1024 * 1024,
   revocationCheckMs: 1000,
+  auditRetentionDays: 365,
   metrics: "api",
   metricsHost: "127.0.0.1",
   metricsPort: 9464,
@@ -223,6 +226,7 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_MAX_CALLBACKS_PER_SUBSCRIPTION: "maxCallbacksPerSubscription",
   GRIDLINK_LIST_MAX_BYTES: "listMaxBytes",
   GRIDLINK_REVOCATION_CHECK_MS: "revocationCheckMs",
+  GRIDLINK_AUDIT_RETENTION_DAYS: "auditRetentionDays",
   GRIDLINK_METRICS: "metrics",
   GRIDLINK_METRICS_HOST: "metricsHost",
   GRIDLINK_METRICS_PORT: "metricsPort",

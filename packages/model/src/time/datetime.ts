@@ -51,7 +51,7 @@ export function isBeginningOfTime(start: string): boolean {
  * Whether `s` names an instant that exists: the pattern's fields form a real calendar date
  * ("2023-02-30" does not) and a time of day below 24:00:00. A leap second ("23:59:60") is
  * refused too: no JavaScript date can hold it, and the VTN could not schedule by it
- * (docs/deviations.md).
+ * (docs/security.md, Limits).
  */
 export function isRealDateTime(s: string): boolean {
   const m = DATE_TIME_PATTERN.exec(s);

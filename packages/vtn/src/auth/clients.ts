@@ -22,7 +22,7 @@ export interface ClientCredentials {
   clientSecret: string;
 }
 
-const ROLES: readonly Role[] = ["bl", "ven", "admin"];
+const ROLES: readonly Role[] = ["bl", "ven", "admin", "viewer", "operator", "engineer", "secadm", "auditor"];
 
 async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);

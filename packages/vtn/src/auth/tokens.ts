@@ -20,6 +20,7 @@ const ALL_SCOPES = new Set<Scope>([
   "write_reports",
   "write_subscriptions",
   "write_vens",
+  "read_audit",
 ]);
 
 export interface ExternalAuthConfig {

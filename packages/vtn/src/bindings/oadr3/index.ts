@@ -1,5 +1,6 @@
 // The OpenADR 3.1.0 REST binding, mounted at /openadr3/3.1.0.
 import { errorCodes, type FastifyInstance } from "fastify";
+import type { AuditTrail } from "../../audit/trail.ts";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
 import { Unauthorized } from "../../core/errors.ts";
@@ -8,6 +9,7 @@ import type { ChangeFeed } from "../../live/change-feed.ts";
 import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { PresenceTracker } from "../../presence/tracker.ts";
+import { auditRoutes } from "./audit.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { certificatePrincipal } from "./certificate-auth.ts";
 import { changeRoutes } from "./changes.ts";
@@ -32,6 +34,8 @@ export interface Oadr3Options {
   clientRateLimitPerSecond: number;
   /** Bytes a list answer may carry (objects.ts). */
   listMaxBytes?: number;
+  /** The audit trail, served at GET /audit (audit.ts). */
+  audit?: AuditTrail;
   notifier: Notifier;
   metrics: VtnMetrics;
   presence: PresenceTracker;
@@ -99,6 +103,7 @@ export async function oadr3Binding(app: FastifyInstance, opts: Oadr3Options) {
     },
   });
   await app.register(objectRoutes, { core: opts.core, listMaxBytes: opts.listMaxBytes });
+  if (opts.audit) await app.register(auditRoutes, { trail: opts.audit });
   await app.register(notifierRoutes, { core: opts.core, notifier: opts.notifier });
   await app.register(deliveryRoutes, { notifier: opts.notifier, metrics: opts.metrics });
   await app.register(presenceRoutes, { core: opts.core, notifier: opts.notifier, presence: opts.presence });

@@ -4,6 +4,7 @@
 import { openadr3Spec } from "@gridlink/model/schema";
 import type { FastifyInstance } from "fastify";
 import { OPT_PATHS } from "../oadr2b/opt-routes.ts";
+import { AUDIT_PATHS } from "./audit.ts";
 import { CHANGES_PATHS } from "./changes.ts";
 import { DELIVERY_PATHS } from "./deliveries.ts";
 import { PRESENCE_PATHS } from "./presence.ts";
@@ -13,6 +14,7 @@ export const NOT_SERVED_PREFIXES: string[] = [];
 
 const GRIDLINK_PATHS = {
   ...DELIVERY_PATHS,
+  ...AUDIT_PATHS,
   ...PRESENCE_PATHS,
   ...OPT_PATHS,
   ...CHANGES_PATHS,
