@@ -2,7 +2,7 @@
 // VEN-owned object with its owner and size, written by a change listener inside the same
 // transaction as the object, so usage and objects never disagree. Data dirs from before this
 // module count objects from their next write on.
-import type { Kysely, Migration, Transaction } from "kysely";
+import { type Kysely, type Migration, sql, type Transaction } from "kysely";
 import type { StoreModule } from "../store/module.ts";
 import type { Change, Kind, Store, StoreTx } from "../store/types.ts";
 import { OWNED_KINDS, type QuotaLimits, QuotaPolicy, type Usage } from "./policy/quota.ts";
@@ -15,8 +15,17 @@ export interface QuotaObjectsTable {
   bytes: number;
 }
 
+/** Per client and kind: how many objects and bytes it keeps (kept in step by `record`). */
+export interface QuotaUsageTable {
+  client_id: string;
+  kind: string;
+  objects: number;
+  bytes: number;
+}
+
 export interface QuotaTables {
   quota_objects: QuotaObjectsTable;
+  quota_usage: QuotaUsageTable;
 }
 
 const objects: Migration = {
@@ -33,14 +42,40 @@ const objects: Migration = {
   },
 };
 
+// The check reads one row per kind instead of summing every object of the client on each write
+// (which made each report insert cost more the more reports its VEN kept).
+const usage: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("quota_usage")
+      .addColumn("client_id", "text", (c) => c.notNull())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("objects", "bigint", (c) => c.notNull())
+      .addColumn("bytes", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("quota_usage_pk", ["client_id", "kind"])
+      .execute();
+    await sql`insert into quota_usage (client_id, kind, objects, bytes)
+      select client_id, kind, count(*), sum(bytes) from quota_objects group by client_id, kind`.execute(db);
+  },
+};
+
 export const quotaTables: StoreModule<QuotaTables> = {
   name: "quota",
-  migrations: () => ({ "quota-0001-objects": objects }),
+  migrations: () => ({ "quota-0001-objects": objects, "quota-0002-usage": usage }),
 };
 
 const OWNED = new Set<Kind>(OWNED_KINDS);
 
-const sizeOf = (o: unknown) => Buffer.byteLength(JSON.stringify(o));
+/** Bytes of an object as JSON, computed once per object (the check and the bookkeeping both ask). */
+const sizes = new WeakMap<object, number>();
+const sizeOf = (o: object) => {
+  let n = sizes.get(o);
+  if (n === undefined) {
+    n = Buffer.byteLength(JSON.stringify(o));
+    sizes.set(o, n);
+  }
+  return n;
+};
 
 /** Usage bookkeeping and the quota check, for the services of one store. */
 export class Quotas {
@@ -55,8 +90,19 @@ export class Quotas {
     for (const c of changes) {
       if (!OWNED.has(c.kind)) continue;
       const o = c.object as { id: string; clientID?: string };
+      // A new object has a fresh id: nothing stored to replace.
+      const old =
+        c.operation === "CREATE"
+          ? undefined
+          : await db
+              .selectFrom("quota_objects")
+              .select(["client_id", "bytes"])
+              .where("kind", "=", c.kind)
+              .where("id", "=", o.id)
+              .executeTakeFirst();
+      if (old) await this.count(db, old.client_id, c.kind, -1, -Number(old.bytes));
       if (c.operation === "DELETE") {
-        await db.deleteFrom("quota_objects").where("kind", "=", c.kind).where("id", "=", o.id).execute();
+        if (old) await db.deleteFrom("quota_objects").where("kind", "=", c.kind).where("id", "=", o.id).execute();
         continue;
       }
       const row = { kind: c.kind, id: o.id, client_id: o.clientID ?? "", bytes: sizeOf(o) };
@@ -65,7 +111,21 @@ export class Quotas {
         .values(row)
         .onConflict((oc) => oc.columns(["kind", "id"]).doUpdateSet({ client_id: row.client_id, bytes: row.bytes }))
         .execute();
+      await this.count(db, row.client_id, c.kind, 1, row.bytes);
     }
+  }
+
+  private async count(db: Transaction<QuotaTables>, clientId: string, kind: Kind, objects: number, bytes: number) {
+    await db
+      .insertInto("quota_usage")
+      .values({ client_id: clientId, kind, objects, bytes })
+      .onConflict((oc) =>
+        oc.columns(["client_id", "kind"]).doUpdateSet((eb) => ({
+          objects: eb("quota_usage.objects", "+", objects),
+          bytes: eb("quota_usage.bytes", "+", bytes),
+        })),
+      )
+      .execute();
   }
 
   /**
@@ -76,10 +136,9 @@ export class Quotas {
     if (!this.policy.applies(p)) return;
     const db = tx.tables(quotaTables);
     const perKind = await db
-      .selectFrom("quota_objects")
-      .select((eb) => ["kind", eb.fn.countAll().as("n"), eb.fn.sum("bytes").as("bytes")])
+      .selectFrom("quota_usage")
+      .select(["kind", "objects", "bytes"])
       .where("client_id", "=", owner)
-      .groupBy("kind")
       .execute();
     const old = await db
       .selectFrom("quota_objects")
@@ -91,7 +150,7 @@ export class Quotas {
     const counts = new Map<Kind, number>();
     let bytes = 0;
     for (const r of perKind) {
-      counts.set(r.kind as Kind, Number(r.n));
+      counts.set(r.kind as Kind, Number(r.objects));
       bytes += Number(r.bytes);
     }
     const oldBytes = old ? Number(old.bytes) : undefined;

@@ -113,9 +113,8 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     optsOf: (eventId) => optsOfEvent({ core, store, vtnId: "", pollSeconds: 0, now: core.deps.now }, eventId),
   };
   store.onChange(eventMessageRecorder(core.policy, outbound));
-  store.afterCommit((changes) => {
-    if (changes.some((c) => c.kind === "EVENT" || c.kind === "REPORT")) outbound.wake();
-  });
+  // Only a commit that queued a message wakes the sender (most report writes queue nothing).
+  store.afterCommit(() => outbound.wakeIfQueued());
   app.addHook("onReady", async () => {
     // Compile the XSDs before the first message instead of during it.
     for (const name of ["message", "endDeviceControlsMessage", ...NOUNS] as const) schema(name);

@@ -40,6 +40,8 @@ export class CimOutbound {
   private timer?: NodeJS.Timeout;
   private running = false;
   private pumping?: Promise<void>;
+  /** A row was queued (in a transaction) since the last wake-up. */
+  private queued = false;
   private again = false;
 
   constructor(
@@ -79,11 +81,19 @@ export class CimOutbound {
         created_at: now,
       })
       .execute();
+    this.queued = true;
     return id;
   }
 
   start(): void {
     this.running = true;
+    this.wake();
+  }
+
+  /** After a commit: looks for due rows only when a transaction queued some since the last look. */
+  wakeIfQueued(): void {
+    if (!this.queued) return;
+    this.queued = false;
     this.wake();
   }
 
