@@ -3,7 +3,7 @@
 // and listed in docs/deviations.md. The OpenAPI-to-JSON-Schema conversion is openapi-schema.ts.
 import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv";
-import { describeErrors, type FieldError, type Json, SpecValidators } from "./openapi-schema.ts";
+import { type FieldError, type Json, SpecValidators } from "./openapi-schema.ts";
 
 export { describeErrors, type FieldError } from "./openapi-schema.ts";
 
