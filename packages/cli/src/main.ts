@@ -3,6 +3,7 @@ import { parseArgs, UsageError } from "./args.ts";
 import { AUDIT_USAGE, runAudit } from "./audit.ts";
 import { CLIENTS_USAGE, runClients } from "./clients.ts";
 import { DB_USAGE, runDb } from "./db.ts";
+import { KEYS_USAGE, runKeys } from "./keys.ts";
 import { NODE_USAGE, runNode } from "./node.ts";
 import { NOTIFICATIONS_USAGE, runNotifications } from "./notifications.ts";
 import { runSim, SIM_USAGE } from "./sim.ts";
@@ -13,6 +14,7 @@ const USAGE = `usage:
 gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info]
 ${CLIENTS_USAGE}
 ${AUDIT_USAGE}
+${KEYS_USAGE}
 ${NOTIFICATIONS_USAGE}
 ${DB_USAGE}
 ${VEN_USAGE}
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<v
   vtn: runVtn,
   clients: runClients,
   audit: runAudit,
+  keys: runKeys,
   notifications: runNotifications,
   db: runDb,
   ven: runVen,

@@ -73,7 +73,8 @@ export interface VtnOptions {
 export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOptions = {}): Promise<Vtn> {
   const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
-  mkdirSync(config.dataDir, { recursive: true });
+  // Private to the VTN's user: it holds the signing keys, the database and demo secrets.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metrics = new VtnMetrics();
   const presence = new PresenceTracker();
   const store = timedStore(

@@ -1,14 +1,14 @@
 // Access tokens. Built-in mode: HS256 JWTs signed with a key created at first start and kept in
-// the data dir (mode 0600). External mode: tokens of an OAuth2/OIDC issuer, checked against its
+// the data dir (mode 0600), named in each token's `kid` so that keys rotate without invalidating
+// live tokens (signing-keys.ts). External mode: tokens of an OAuth2/OIDC issuer, checked against its
 // JWKS, with configurable claims for the client id and the role.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Scope } from "@gridlink/model";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 import { Unauthorized } from "../core/errors.ts";
 import { type Principal, ROLE_SCOPES, type Role } from "../core/principal.ts";
+import { SigningKeys } from "./signing-keys.ts";
 
 const ALL_SCOPES = new Set<Scope>([
   "read_all",
@@ -97,7 +97,7 @@ export class BuiltinIssuer implements TokenVerifier {
   private readonly cache: VerifiedCache;
 
   private constructor(
-    private readonly key: Uint8Array,
+    private readonly keys: SigningKeys,
     readonly ttlSeconds: number,
     private readonly isActive: ActiveCheck,
     private readonly now: () => Date,
@@ -116,26 +116,32 @@ export class BuiltinIssuer implements TokenVerifier {
     isActive: ActiveCheck = async () => true,
     now: () => Date = () => new Date(),
   ): BuiltinIssuer {
-    const file = join(dataDir, "jwt-signing-key");
-    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    return new BuiltinIssuer(Buffer.from(readFileSync(file, "utf8").trim(), "base64url"), ttlSeconds, isActive, now);
+    return new BuiltinIssuer(new SigningKeys(dataDir), ttlSeconds, isActive, now);
   }
 
   forget(clientId: string): void {
     this.cache.forget(clientId);
   }
 
+  /** The key of a token's `kid` header (signing-keys.ts); an unknown kid fails like a bad signature. */
+  private readonly keyFor = (header: { kid?: string }): Uint8Array => {
+    const key = this.keys.verifying(header.kid);
+    if (!key) throw Object.assign(new Error("unknown kid"), { code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+    return key;
+  };
+
   async issue(clientId: string, role: Role, scopes: readonly Scope[]): Promise<string> {
     const issuedAt = Math.floor(this.now().getTime() / 1000);
+    const { kid, key } = this.keys.signing();
     return new SignJWT({ role, scope: scopes.join(" ") })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT", kid })
       .setSubject(clientId)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt(issuedAt)
       .setJti(randomBytes(8).toString("hex"))
       .setExpirationTime(issuedAt + this.ttlSeconds)
-      .sign(this.key);
+      .sign(key);
   }
 
   async verify(token: string): Promise<Principal> {
@@ -143,7 +149,7 @@ export class BuiltinIssuer implements TokenVerifier {
     if (hit) return hit;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key, {
+      ({ payload } = await jwtVerify(token, this.keyFor, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ["HS256"],
