@@ -67,7 +67,7 @@ export function peerCertificate(req: IncomingMessage | { raw: IncomingMessage })
   const socket = raw.socket as TLSSocket;
   if (!socket || typeof socket.getPeerCertificate !== "function" || !socket.authorized) return undefined;
   const cert = socket.getPeerCertificate();
-  if (!cert || !cert.fingerprint256) return undefined;
+  if (!cert?.fingerprint256) return undefined;
   const cn = cert.subject?.CN;
   return { fingerprint256: cert.fingerprint256, commonName: Array.isArray(cn) ? cn[0] : cn };
 }
