@@ -4,6 +4,7 @@ import { createApi } from "./api/client.ts";
 import { clearSession, loadSession, type Session, saveSession } from "./api/session.ts";
 import { useLiveData } from "./live.tsx";
 import { formatClock } from "./logic/local-time.ts";
+import { type ConsoleAction, can } from "./logic/permissions.ts";
 import { DashboardView } from "./views/DashboardView.tsx";
 import { EventsView } from "./views/EventsView.tsx";
 import { LoginView } from "./views/LoginView.tsx";
@@ -70,7 +71,8 @@ function Console({ session, onLogout }: { session: Session; onLogout: (message?:
     return () => clearTimeout(t);
   }, [session, onLogout]);
 
-  const props = { api, data, refresh };
+  const may = useCallback((action: ConsoleAction) => can(session.scopes, action), [session]);
+  const props = { api, data, refresh, may };
   return (
     <div className="shell">
       <a className="skip" href="#main">

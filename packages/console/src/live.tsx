@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { followChanges } from "./api/change-stream.ts";
 import { type Api, ApiError } from "./api/client.ts";
 import type { Session } from "./api/session.ts";
+import type { ConsoleAction } from "./logic/permissions.ts";
 
 export interface VtnData {
   programs: Program[];
@@ -157,4 +158,6 @@ export interface ViewProps {
   api: Api;
   data: VtnData;
   refresh: () => Promise<void>;
+  /** Whether the session's scopes allow a write (logic/permissions.ts); the VTN still enforces. */
+  may: (action: ConsoleAction) => boolean;
 }

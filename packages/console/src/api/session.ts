@@ -1,6 +1,7 @@
 // The operator's session: a BL token from the VTN's own token endpoint (openadr3.yaml
 // /auth/token, client credentials grant). It lives in sessionStorage — one browser tab, gone when
 // the tab closes — never in a URL or localStorage; logout removes it (docs/console.md §Session).
+import { scopesOf } from "../logic/permissions.ts";
 import { problemOf } from "../logic/problem.ts";
 
 export interface Session {
@@ -62,7 +63,7 @@ export async function login(base: string, clientId: string, clientSecret: string
   if (!res.ok || typeof body?.access_token !== "string") {
     throw new Error(problemOf(res.status, res.statusText, body).detail);
   }
-  const scopes = typeof body.scope === "string" ? body.scope.split(/\s+/).filter(Boolean) : [];
+  const scopes = scopesOf(body.scope, body.access_token);
   const missing = NEEDED_SCOPES.filter((s) => !scopes.includes(s));
   if (missing.length > 0)
     throw new Error(

@@ -125,13 +125,15 @@ export function DeliveriesPanel(props: ViewProps & { subscriptionID: string; onS
             Show all subscriptions
           </button>
         ) : null}
-        <button
-          type="button"
-          disabled={dead === 0}
-          onClick={() => retry("/gridlink/deliveries/retry", "All dead letters")}
-        >
-          Retry all dead letters
-        </button>
+        {props.may("deliveries.retry") ? (
+          <button
+            type="button"
+            disabled={dead === 0}
+            onClick={() => retry("/gridlink/deliveries/retry", "All dead letters")}
+          >
+            Retry all dead letters
+          </button>
+        ) : null}
         <span className="muted" role="status">
           {message ?? `newest ${LIMIT}`}
         </span>
@@ -180,7 +182,7 @@ export function DeliveriesPanel(props: ViewProps & { subscriptionID: string; onS
                   </td>
                   <td>{formatTime(Date.parse(d.updatedDateTime))}</td>
                   <td>
-                    {d.state === "DEAD" ? (
+                    {d.state === "DEAD" && props.may("deliveries.retry") ? (
                       <button type="button" onClick={() => retry(`/gridlink/deliveries/${d.id}/retry`, "The delivery")}>
                         Retry
                       </button>

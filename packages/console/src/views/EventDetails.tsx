@@ -12,8 +12,9 @@ export function EventDetails(props: {
   programName: string;
   reportCount: number;
   now: number;
-  onEdit: () => void;
-  onCancel: () => void;
+  /** Absent when the session may not write events (logic/permissions.ts). */
+  onEdit?: () => void;
+  onCancel?: () => void;
   onClose: () => void;
 }) {
   const e = props.event;
@@ -34,12 +35,16 @@ export function EventDetails(props: {
         <h2 id="event-details-title">{e.eventName || e.id}</h2>
         <div className="row-actions">
           <a href={`#/reports?event=${encodeURIComponent(e.id)}`}>Reports ({props.reportCount})</a>
-          <button type="button" onClick={props.onEdit}>
-            Edit
-          </button>
-          <button type="button" className="danger-text" onClick={props.onCancel}>
-            Cancel…
-          </button>
+          {props.onEdit ? (
+            <button type="button" onClick={props.onEdit}>
+              Edit
+            </button>
+          ) : null}
+          {props.onCancel ? (
+            <button type="button" className="danger-text" onClick={props.onCancel}>
+              Cancel…
+            </button>
+          ) : null}
           <button type="button" className="ghost" onClick={props.onClose} aria-label="Close event details">
             ✕
           </button>

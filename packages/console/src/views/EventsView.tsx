@@ -81,14 +81,16 @@ export function EventsView(props: ViewProps) {
     <section aria-labelledby="events-title">
       <div className="view-head">
         <h1 id="events-title">Events</h1>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => setEditing("new")}
-          disabled={editing !== undefined || data.programs.length === 0}
-        >
-          New event
-        </button>
+        {props.may("events.write") ? (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setEditing("new")}
+            disabled={editing !== undefined || data.programs.length === 0}
+          >
+            New event
+          </button>
+        ) : null}
       </div>
       {data.programs.length === 0 && !data.loading ? (
         <Empty>Create a program first: every event belongs to one.</Empty>
@@ -174,11 +176,15 @@ export function EventsView(props: ViewProps) {
           programName={programName(selectedEvent.programID)}
           reportCount={data.reports.filter((r) => r.eventID === selectedEvent.id).length}
           now={now}
-          onEdit={() => setEditing(selectedEvent)}
-          onCancel={() => {
-            setCancelError(undefined);
-            setCancelling(selectedEvent);
-          }}
+          onEdit={props.may("events.write") ? () => setEditing(selectedEvent) : undefined}
+          onCancel={
+            props.may("events.write")
+              ? () => {
+                  setCancelError(undefined);
+                  setCancelling(selectedEvent);
+                }
+              : undefined
+          }
           onClose={() => setSelected(undefined)}
         />
       ) : null}
@@ -232,25 +238,29 @@ export function EventsView(props: ViewProps) {
                       )}
                     </td>
                     <td className="row-actions">
-                      <button
-                        type="button"
-                        onClick={() => setEditing(e)}
-                        aria-label={`Edit event ${name}`}
-                        disabled={editing !== undefined}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger-text"
-                        aria-label={`Cancel event ${name}`}
-                        onClick={() => {
-                          setCancelError(undefined);
-                          setCancelling(e);
-                        }}
-                      >
-                        Cancel…
-                      </button>
+                      {props.may("events.write") ? (
+                        <>
+                          <button
+                            type="button"
+                            onClick={() => setEditing(e)}
+                            aria-label={`Edit event ${name}`}
+                            disabled={editing !== undefined}
+                          >
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            className="danger-text"
+                            aria-label={`Cancel event ${name}`}
+                            onClick={() => {
+                              setCancelError(undefined);
+                              setCancelling(e);
+                            }}
+                          >
+                            Cancel…
+                          </button>
+                        </>
+                      ) : null}
                     </td>
                   </tr>
                 );

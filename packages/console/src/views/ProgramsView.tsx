@@ -34,9 +34,11 @@ export function ProgramsView(props: ViewProps) {
     <section aria-labelledby="programs-title">
       <div className="view-head">
         <h1 id="programs-title">Programs</h1>
-        <button type="button" className="primary" onClick={() => setEditing("new")} disabled={editing !== undefined}>
-          New program
-        </button>
+        {props.may("programs.write") ? (
+          <button type="button" className="primary" onClick={() => setEditing("new")} disabled={editing !== undefined}>
+            New program
+          </button>
+        ) : null}
       </div>
       {editing !== undefined ? (
         <ProgramForm
@@ -83,20 +85,28 @@ export function ProgramsView(props: ViewProps) {
                   </td>
                   <td>{formatTime(Date.parse(p.modificationDateTime))}</td>
                   <td className="row-actions">
-                    <button type="button" onClick={() => setEditing(p)} aria-label={`Edit program ${p.programName}`}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="danger-text"
-                      onClick={() => {
-                        setDeleteError(undefined);
-                        setDeleting(p);
-                      }}
-                      aria-label={`Delete program ${p.programName}`}
-                    >
-                      Delete
-                    </button>
+                    {props.may("programs.write") ? (
+                      <>
+                        <button
+                          type="button"
+                          onClick={() => setEditing(p)}
+                          aria-label={`Edit program ${p.programName}`}
+                        >
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          className="danger-text"
+                          onClick={() => {
+                            setDeleteError(undefined);
+                            setDeleting(p);
+                          }}
+                          aria-label={`Delete program ${p.programName}`}
+                        >
+                          Delete
+                        </button>
+                      </>
+                    ) : null}
                   </td>
                 </tr>
               ))}

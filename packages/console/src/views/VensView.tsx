@@ -25,12 +25,14 @@ function requestOf<T extends { id: string; createdDateTime: string; modification
 }
 
 /** The row action that opens the target editor of a ven or resource. */
-function GrantCell({ label, open }: { label: string; open: () => void }) {
+function GrantCell({ label, open, allowed }: { label: string; open: () => void; allowed: boolean }) {
   return (
     <td className="row-actions">
-      <button type="button" onClick={open} aria-label={`Grant targets to ${label}`}>
-        Targets…
-      </button>
+      {allowed ? (
+        <button type="button" onClick={open} aria-label={`Grant targets to ${label}`}>
+          Targets…
+        </button>
+      ) : null}
     </td>
   );
 }
@@ -120,9 +122,11 @@ export function VensView(props: ViewProps) {
     <section aria-labelledby="vens-title">
       <div className="view-head">
         <h1 id="vens-title">VENs &amp; resources</h1>
-        <button type="button" className="primary" onClick={() => setCreating(true)} disabled={creating}>
-          New VEN
-        </button>
+        {props.may("vens.write") ? (
+          <button type="button" className="primary" onClick={() => setCreating(true)} disabled={creating}>
+            New VEN
+          </button>
+        ) : null}
       </div>
       {creating ? <VenForm {...props} targets={targets} onDone={() => setCreating(false)} /> : null}
       <p className="hint">
@@ -189,7 +193,11 @@ export function VensView(props: ViewProps) {
                         <td title={seen ? formatTime(seen) : undefined}>
                           {seen ? `${how} ${ago(seen, now)}` : <span className="muted">not seen</span>}
                         </td>
-                        <GrantCell label={v.venName} open={() => setGranting(`ven:${v.id}`)} />
+                        <GrantCell
+                          label={v.venName}
+                          open={() => setGranting(`ven:${v.id}`)}
+                          allowed={props.may("vens.write")}
+                        />
                       </tr>
                       {granting === `ven:${v.id}` ? (
                         <GrantRow
@@ -257,7 +265,11 @@ export function VensView(props: ViewProps) {
                         <Tags items={attrs(r.attributes)} />
                       </td>
                       <td>{formatTime(Date.parse(r.modificationDateTime))}</td>
-                      <GrantCell label={r.resourceName} open={() => setGranting(`res:${r.id}`)} />
+                      <GrantCell
+                        label={r.resourceName}
+                        open={() => setGranting(`res:${r.id}`)}
+                        allowed={props.may("resources.write")}
+                      />
                     </tr>
                     {granting === `res:${r.id}` ? (
                       <GrantRow
