@@ -11,6 +11,7 @@ import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Store } from "../../store/types.ts";
 import { optsOfEvent } from "../oadr2b/opt-service.ts";
+import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
 import { DEFAULT_LIMITS } from "../xml/index.ts";
 import { type CimMapping, ControlsService, replyErrorOf } from "./controls-service.ts";
 import { type CimServices, dispatch } from "./dispatch.ts";
@@ -34,8 +35,11 @@ export interface CimOptions {
   verifier: TokenVerifier;
   /** URL policy, timeout and retries of outbound messages: the webhook settings. */
   config: VtnConfig;
-  /** Whether a client is disabled (outbound messages for it are dropped). */
-  clients: Pick<ClientRegistry, "standing">;
+  /**
+   * Whether a client is disabled (outbound messages for it are dropped); the client a
+   * certificate's CN names (mutual TLS).
+   */
+  clients: ClientRegistry;
   mapping?: Partial<CimMapping>;
 }
 
@@ -63,16 +67,26 @@ function sendFault(
     .send(renderFault(form, soap, code, reason));
 }
 
-/** The CIM client: a BL principal (docs/cim.md §Authentication); a VEN token is refused. */
-async function principalOf(req: FastifyRequest, verifier: TokenVerifier): Promise<Principal> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
-  if (!m) throw new CimFault("6.2", "send Authorization: Bearer <token> (the token endpoint of the 3.1 API)");
-  let p: Principal;
+/**
+ * The CIM client: a BL principal (docs/cim.md §Authentication), by bearer token or, without an
+ * Authorization header, by a verified client certificate (mutual TLS, the same rule as the 3.1
+ * and 2.0b bindings: certificate-auth.ts); a VEN's token or certificate is refused.
+ */
+async function principalOf(req: FastifyRequest, opts: CimOptions): Promise<Principal> {
+  const h = req.headers.authorization;
+  const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+  if (h && !m) throw new CimFault("6.2", "the Authorization header must be Bearer <token>");
+  let p: Principal | undefined;
   try {
-    p = await verifier.verify(m[1]);
+    p = m ? await opts.verifier.verify(m[1]) : await certificatePrincipal(req, opts.clients);
   } catch (err) {
     throw new CimFault("6.2", err instanceof CoreError ? err.message : "the token was not accepted");
   }
+  if (!p)
+    throw new CimFault(
+      "6.2",
+      "send Authorization: Bearer <token> (the token endpoint of the 3.1 API) or a client certificate",
+    );
   if (p.role !== "bl") throw new CimFault("6.1", "the CIM endpoint is for business-logic (BL) clients only");
   return p;
 }
@@ -149,7 +163,7 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
   app.post(CIM_PATH, async (req, reply) => {
     let p: Principal;
     try {
-      p = await principalOf(req, opts.verifier);
+      p = await principalOf(req, opts);
     } catch (err) {
       const f = err as CimFault;
       return sendFault(reply, f.code === "6.1" ? 403 : 401, f.code, f.message);
