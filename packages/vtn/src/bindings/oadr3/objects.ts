@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 // Thin: parse the query, take the principal, call one core service, render. Bodies lose their
 // explicit nulls first (nulls.ts).
 import { OBJECT_TYPES } from "@gridlink/model";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Page } from "../../core/context.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
@@ -131,7 +131,26 @@ export function principalOf(req: FastifyRequest): Principal {
 }
 
 /** Default bound of a list answer's bytes (config listMaxBytes). */
-const LIST_MAX_BYTES = 8 * 1024 * 1024;
+export const LIST_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Sends the page `result` (asked from `skip`) bounded by `maxBytes`, with its ETag (a 304 when
+ * the client has it) and, when cut short, a Link rel="next" to the rest. Every REST binding's
+ * list answers go through here (3.1 and 3.0.1).
+ */
+export function sendList(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  result: readonly unknown[],
+  skip: number,
+  maxBytes: number,
+): FastifyReply {
+  const { body, etag, count } = serialized(result, maxBytes);
+  if (count < result.length) reply.header("link", `<${nextPage(req.url, skip, count)}>; rel="next"`);
+  reply.header("etag", etag).type("application/json; charset=utf-8");
+  if (req.headers["if-none-match"] === etag) return reply.code(304).send();
+  return reply.send(body);
+}
 
 export async function objectRoutes(app: FastifyInstance, opts: { core: Core; listMaxBytes?: number }) {
   const maxBytes = opts.listMaxBytes ?? LIST_MAX_BYTES;
@@ -142,11 +161,7 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core; lis
       const q = req.query as Raw;
       const pg = page(q);
       const result = await svc.list(principalOf(req), { ...c.filters(q), ...pg });
-      const { body, etag, count } = serialized(result, maxBytes);
-      if (count < result.length) reply.header("link", `<${nextPage(req.url, pg.skip, count)}>; rel="next"`);
-      reply.header("etag", etag).type("application/json; charset=utf-8");
-      if (req.headers["if-none-match"] === etag) return reply.code(304).send();
-      return reply.send(body);
+      return sendList(req, reply, result, pg.skip, maxBytes);
     });
     app.post(c.path, async (req, reply) => {
       const created = await svc.create(principalOf(req), withoutNulls(req.body));

@@ -17,6 +17,7 @@ import type { FastifyInstance } from "fastify";
 import { Invalid } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import { LIST_MAX_BYTES, sendList } from "../oadr3/objects.ts";
 import { list, objectId, page, pathId, type Raw, text } from "../oadr3/query.ts";
 import { body301, existing, type Obj, principalOf, to31 } from "./body.ts";
 
@@ -37,13 +38,16 @@ function reportRenderer(core: Core, p: Principal) {
   };
 }
 
-export async function collectionRoutes(app: FastifyInstance, opts: { core: Core }) {
+export async function collectionRoutes(app: FastifyInstance, opts: { core: Core; listMaxBytes?: number }) {
   const { core } = opts;
+  // List answers are bounded by bytes as in 3.1 (issue 15, hole 4), whichever version is asked.
+  const maxBytes = opts.listMaxBytes ?? LIST_MAX_BYTES;
 
-  app.get("/programs", async (req) => {
+  app.get("/programs", async (req, reply) => {
     const q = req.query as Raw;
-    const rows = await core.programs.list(principalOf(req), { targets: targets(q), ...page(q) });
-    return rows.map(programFrom31);
+    const pg = page(q);
+    const rows = await core.programs.list(principalOf(req), { targets: targets(q), ...pg });
+    return sendList(req, reply, rows.map(programFrom31), pg.skip, maxBytes);
   });
   app.post("/programs", async (req, reply) => {
     const o = await core.programs.create(principalOf(req), to31(programTo31, body301("program", req.body)));
@@ -63,14 +67,15 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
     programFrom31(await core.programs.remove(principalOf(req), pathId(req.params, "programID"))),
   );
 
-  app.get("/events", async (req) => {
+  app.get("/events", async (req, reply) => {
     const q = req.query as Raw;
+    const pg = page(q);
     const rows = await core.events.list(principalOf(req), {
       programID: objectId(q, "programID"),
       targets: targets(q),
-      ...page(q),
+      ...pg,
     });
-    return rows.map(eventFrom31);
+    return sendList(req, reply, rows.map(eventFrom31), pg.skip, maxBytes);
   });
   app.post("/events", async (req, reply) => {
     const o = await core.events.create(principalOf(req), to31(eventTo31, body301("event", req.body)));
@@ -98,16 +103,17 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
       throw new Invalid("body.programID", `is not the program of event ${e.id} (${e.programID})`);
     return to31(reportTo31, b);
   };
-  app.get("/reports", async (req) => {
+  app.get("/reports", async (req, reply) => {
     const q = req.query as Raw;
     const p = principalOf(req);
+    const pg = page(q);
     const rows = await core.reports.list(p, {
       programID: objectId(q, "programID"),
       eventID: objectId(q, "eventID"),
       clientName: text(q, "clientName"),
-      ...page(q),
+      ...pg,
     });
-    return Promise.all(rows.map(reportRenderer(core, p)));
+    return sendList(req, reply, await Promise.all(rows.map(reportRenderer(core, p))), pg.skip, maxBytes);
   });
   app.post("/reports", async (req, reply) => {
     const p = principalOf(req);
@@ -130,16 +136,17 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core 
   });
 
   // 3.1 has no target filter on subscriptions (issue 312); core keeps one for 3.0.1's.
-  app.get("/subscriptions", async (req) => {
+  app.get("/subscriptions", async (req, reply) => {
     const q = req.query as Raw;
+    const pg = page(q);
     const rows = await core.subscriptions.list(principalOf(req), {
       targets: targets(q),
       programID: objectId(q, "programID"),
       clientName: text(q, "clientName"),
       objects: list(q, "objects", OBJECT_TYPES),
-      ...page(q),
+      ...pg,
     });
-    return rows.map(subscriptionFrom31);
+    return sendList(req, reply, rows.map(subscriptionFrom31), pg.skip, maxBytes);
   });
   app.post("/subscriptions", async (req, reply) => {
     const b = to31(subscriptionTo31, body301("subscription", req.body));

@@ -39,6 +39,6 @@ export async function oadr301Binding(app: FastifyInstance, opts: Oadr301Options)
       return opts.baseUrl;
     },
   });
-  await app.register(collectionRoutes, { core: opts.core });
-  await app.register(venRoutes, { core: opts.core });
+  await app.register(collectionRoutes, { core: opts.core, listMaxBytes: opts.config.listMaxBytes });
+  await app.register(venRoutes, { core: opts.core, listMaxBytes: opts.config.listMaxBytes });
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { Conflict, NotFound } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import { LIST_MAX_BYTES, sendList } from "../oadr3/objects.ts";
 import { list, page, pathId, type Raw, text } from "../oadr3/query.ts";
 import { body301, existing, type Obj, principalOf, to31 } from "./body.ts";
 
@@ -23,15 +24,18 @@ async function resourcesOf(core: Core, p: Principal, venID: string): Promise<Res
   }
 }
 
-export async function venRoutes(app: FastifyInstance, opts: { core: Core }) {
+export async function venRoutes(app: FastifyInstance, opts: { core: Core; listMaxBytes?: number }) {
   const { core } = opts;
+  // List answers are bounded by bytes as in 3.1 (issue 15, hole 4).
+  const maxBytes = opts.listMaxBytes ?? LIST_MAX_BYTES;
   const render = async (p: Principal, v: Ven) => venFrom31(v, await resourcesOf(core, p, v.id));
 
-  app.get("/vens", async (req) => {
+  app.get("/vens", async (req, reply) => {
     const q = req.query as Raw;
     const p = principalOf(req);
-    const rows = await core.vens.list(p, { venName: text(q, "venName"), targets: targets(q), ...page(q) });
-    return Promise.all(rows.map((v) => render(p, v)));
+    const pg = page(q);
+    const rows = await core.vens.list(p, { venName: text(q, "venName"), targets: targets(q), ...pg });
+    return sendList(req, reply, await Promise.all(rows.map((v) => render(p, v))), pg.skip, maxBytes);
   });
   app.post("/vens", async (req, reply) => {
     const p = principalOf(req);
@@ -72,18 +76,19 @@ export async function venRoutes(app: FastifyInstance, opts: { core: Core }) {
     if (r.venID !== venID) throw new NotFound(`ven ${venID} has no resource with id ${id}`);
     return r;
   };
-  app.get("/vens/:venID/resources", async (req) => {
+  app.get("/vens/:venID/resources", async (req, reply) => {
     const q = req.query as Raw;
     const p = principalOf(req);
     const venID = pathId(req.params, "venID");
     await core.vens.get(p, venID);
+    const pg = page(q);
     const rows = await core.resources.list(p, {
       venID,
       resourceName: text(q, "resourceName"),
       targets: targets(q),
-      ...page(q),
+      ...pg,
     });
-    return rows.map(resourceFrom31);
+    return sendList(req, reply, rows.map(resourceFrom31), pg.skip, maxBytes);
   });
   app.post("/vens/:venID/resources", async (req, reply) => {
     const p = principalOf(req);
