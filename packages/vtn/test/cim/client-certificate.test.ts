@@ -15,7 +15,7 @@ interface Answer {
 
 function post(
   url: string,
-  opts: { ca: string; cert?: string; key?: string; body?: string; method?: string },
+  opts: { ca: string; cert?: string; key?: string; body?: string; method?: string; headers?: Record<string, string> },
 ): Promise<Answer> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
@@ -29,7 +29,7 @@ function post(
         cert: opts.cert ? pem(opts.cert) : undefined,
         key: opts.key ? pem(opts.key) : undefined,
         agent: false,
-        headers: opts.body ? { "content-type": "application/xml" } : {},
+        headers: { ...(opts.body ? { "content-type": "application/xml" } : {}), ...opts.headers },
       },
       (res) => {
         let text = "";
@@ -99,6 +99,28 @@ describe("CIM over mutual TLS", () => {
 
   it("a VEN client's certificate is refused with a 403 FaultMessage (6.1)", async () => {
     const r = await post(cim, { ca: pki.caCert, ...pki.client(t.vens[0].clientId), body: createBody("edc-cert-2") });
+    expect(r.status).toBe(403);
+    expect(messageOf(r).Reply.Error[0].code).toBe("6.1");
+  });
+
+  it("with an Authorization header the token alone decides: a BL certificate with a VEN token is refused", async () => {
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: t.vens[0].clientId,
+      client_secret: t.vens[0].clientSecret,
+    }).toString();
+    const tok = await post(`${t.url}/auth/token`, {
+      ca: pki.caCert,
+      body: form,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(tok.status).toBe(200);
+    const r = await post(cim, {
+      ca: pki.caCert,
+      ...pki.client(t.bl.clientId),
+      body: createBody("edc-cert-5"),
+      headers: { authorization: `Bearer ${JSON.parse(tok.text).access_token}` },
+    });
     expect(r.status).toBe(403);
     expect(messageOf(r).Reply.Error[0].code).toBe("6.1");
   });
