@@ -67,7 +67,7 @@ export async function login(base: string, clientId: string, clientSecret: string
   const missing = NEEDED_SCOPES.filter((s) => !scopes.includes(s));
   if (missing.length > 0)
     throw new Error(
-      `these credentials lack scope ${missing.join(", ")}: the console needs a BL (business logic) client`,
+      `these credentials lack scope ${missing.join(", ")}: the console needs a BL client or an operator role (viewer, operator, engineer)`,
     );
   const ttl = typeof body.expires_in === "number" ? body.expires_in : 3600;
   return { base, clientId, token: body.access_token, scopes, expiresAt: Date.now() + ttl * 1000 };
