@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startTestVtn, TEST_VTN_CONFIG } from "@gridlink/vtn/testing";
+import { startTestVtn, TEST_VTN_CONFIG, testStoreConfig } from "@gridlink/vtn/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { createVtn } from "../../src/index.ts";
 import { postCim, request, startXmlReceiver } from "./cim-client.ts";
@@ -34,7 +34,7 @@ describe("the CIM outbox across a restart", () => {
     await t.vtn.close();
 
     const rx = await startXmlReceiver(() => 200, port);
-    const again = await createVtn({ ...TEST_VTN_CONFIG, ...retry, dataDir: dir });
+    const again = await createVtn({ ...TEST_VTN_CONFIG, ...(await testStoreConfig(dir)), ...retry, dataDir: dir });
     try {
       await again.listen();
       await expect.poll(() => rx.received.length, { timeout: 8000 }).toBe(1);

@@ -9,6 +9,7 @@ import {
   subscription,
   TEST_VTN_CONFIG,
   type TestVtn,
+  testStoreConfig,
 } from "@gridlink/vtn/testing";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,7 +36,12 @@ describe("revocation at once", () => {
     const c = await t.vtn.clients.add({ role: "bl", name: "revoked-by-cli" });
     const tok = await t.token(c);
     expect((await t.call(tok, "GET", "/programs")).status).toBe(200);
-    const cli = await createVtn({ ...TEST_VTN_CONFIG, dataDir: t.dataDir, demo: false });
+    const cli = await createVtn({
+      ...TEST_VTN_CONFIG,
+      ...(await testStoreConfig(t.dataDir)),
+      dataDir: t.dataDir,
+      demo: false,
+    });
     try {
       await cli.clients.setDisabled(c.clientId, true);
     } finally {
