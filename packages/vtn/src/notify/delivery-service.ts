@@ -90,6 +90,7 @@ export class DeliveryService {
   /** Puts one dead letter back in the queue. */
   async retry(p: Principal, id: string): Promise<DeliveryView> {
     const before = await this.get(p, id);
+    this.policy.mayRetry(p, false);
     if (before.state !== "DEAD")
       throw new Conflict(`delivery ${id} is ${before.state}, not DEAD; only dead letters are retried`);
     await this.notifier.deliveries.retry([id]);
@@ -99,7 +100,7 @@ export class DeliveryService {
 
   /** Puts every dead letter back in the queue (BL and admin). */
   async retryAllDead(p: Principal): Promise<{ retried: number }> {
-    this.policy.mayManageAll(p);
+    this.policy.mayRetry(p, true);
     const retried = await this.notifier.deliveries.retry();
     this.notifier.wake();
     return { retried };

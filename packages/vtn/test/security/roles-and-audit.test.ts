@@ -23,6 +23,8 @@ describe("IEC 62351-8 roles and the audit trail", () => {
     // viewer: reads everything, writes nothing
     expect((await t.call(tokens.viewer, "GET", "/vens")).body.length).toBeGreaterThanOrEqual(2);
     expectProblem(await t.call(tokens.viewer, "POST", "/programs", bodies.program("by-viewer")), 403, "write_programs");
+    // Putting dead letters back is a write too.
+    expectProblem(await t.call(tokens.viewer, "POST", "/gridlink/deliveries/retry"), 403, "write_subscriptions");
     // operator: programs and events, not vens
     expect((await t.call(tokens.operator, "POST", "/events", bodies.event(program.id))).status).toBe(201);
     expectProblem(

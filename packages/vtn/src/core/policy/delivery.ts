@@ -30,8 +30,17 @@ export class DeliveryPolicy {
     return (s.clientId === undefined || d.clientId === s.clientId) && (!s.channel || d.channel === s.channel);
   }
 
-  /** Every dead letter back in the queue, the outbox summary in full, metrics: BL and admin. */
+  /** The outbox summary in full and metrics: whoever reads all (BL, admin, the operator roles). */
   mayManageAll(p: Principal): void {
     requireScope(p, "read_all");
+  }
+
+  /**
+   * Putting a dead letter back is a write: it needs write_subscriptions (deliveries belong to
+   * subscriptions), besides seeing it; putting every one back also needs read_all.
+   */
+  mayRetry(p: Principal, all: boolean): void {
+    if (all) requireScope(p, "read_all");
+    requireScope(p, "write_subscriptions");
   }
 }
