@@ -1,5 +1,7 @@
 // Same-origin calls to the VTN's OpenADR 3.1.0 API with the operator's bearer token. A 401 ends
 // the session (expired or revoked token); other failures become ApiError carrying the problem.
+
+import type { EventOpt } from "../logic/opt-rows.ts";
 import { type FieldProblem, fieldProblem, type Problem, problemOf } from "../logic/problem.ts";
 import type { Session } from "./session.ts";
 
@@ -75,4 +77,12 @@ export function createApi(session: Session, onUnauthorized: (message: string) =>
       return out;
     },
   };
+}
+
+/**
+ * The optIn/optOut answers 2.0b VENs gave for an event: GET {base}/events/{id}/opts, gridlink's
+ * 3.1 extension (in the served OpenAPI document). Empty where the VTN does not offer it (404).
+ */
+export async function eventOpts(api: Api, eventID: string): Promise<EventOpt[]> {
+  return (await api.optional<EventOpt[]>(`/events/${encodeURIComponent(eventID)}/opts`)) ?? [];
 }

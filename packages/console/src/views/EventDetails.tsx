@@ -2,7 +2,10 @@
 
 import type { Event } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
+import { useEffect, useState } from "react";
+import { type Api, eventOpts } from "../api/client.ts";
 import { formatClock, formatTime } from "../logic/local-time.ts";
+import { type OptRow, optedOutVens, optRows } from "../logic/opt-rows.ts";
 import { NO_INTERVALS_HINT } from "../logic/timeline.ts";
 import { formatValue } from "../logic/values.ts";
 import { Tags } from "../ui.tsx";
@@ -12,12 +15,16 @@ export function EventDetails(props: {
   programName: string;
   reportCount: number;
   now: number;
+  /** For the 2.0b VENs' opt answers (GET /events/{id}/opts); absent shows none. */
+  api?: Api;
+  vens?: readonly { id: string; venName?: string }[];
   /** Absent when the session may not write events (logic/permissions.ts). */
   onEdit?: () => void;
   onCancel?: () => void;
   onClose: () => void;
 }) {
   const e = props.event;
+  const opts = useEventOpts(props.api, e.id, props.vens ?? []);
   let intervals: ReturnType<typeof resolveIntervals> = [];
   let problem: string | undefined;
   try {
@@ -96,6 +103,66 @@ export function EventDetails(props: {
             .join("; ")}
         </p>
       ) : null}
+      <OptAnswers opts={opts} />
     </section>
+  );
+}
+
+/** The event's opt answers, loaded again when another event is selected. */
+function useEventOpts(
+  api: Api | undefined,
+  eventID: string,
+  vens: readonly { id: string; venName?: string }[],
+): OptRow[] | string | undefined {
+  const [opts, setOpts] = useState<Awaited<ReturnType<typeof eventOpts>> | string | undefined>(undefined);
+  useEffect(() => {
+    if (!api) return;
+    let live = true;
+    setOpts(undefined);
+    eventOpts(api, eventID).then(
+      (list) => live && setOpts(list),
+      (err) => live && setOpts(`Could not load the VENs' opt answers: ${(err as Error).message}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, eventID]);
+  return typeof opts === "string" || opts === undefined ? opts : optRows(opts, vens);
+}
+
+function OptAnswers(props: { opts: OptRow[] | string | undefined }) {
+  const { opts } = props;
+  if (opts === undefined) return null;
+  if (typeof opts === "string") return <p className="field-error">{opts}</p>;
+  if (opts.length === 0) return <p className="muted">No opt-in or opt-out from 2.0b VENs for this event.</p>;
+  return (
+    <div className="table-wrap">
+      <table aria-label="Opt answers of 2.0b VENs">
+        <caption>Opt answers of 2.0b VENs · {optedOutVens(opts)} VEN(s) opted out</caption>
+        <thead>
+          <tr>
+            <th scope="col">VEN</th>
+            <th scope="col">Answer</th>
+            <th scope="col">Resources</th>
+            <th scope="col">Reason</th>
+            <th scope="col">When</th>
+          </tr>
+        </thead>
+        <tbody>
+          {opts.map((o) => (
+            <tr key={o.optID} className={o.inForce ? undefined : "muted"}>
+              <td>{o.venName}</td>
+              <td>
+                {o.optType === "optOut" ? "opted out" : "opted in"}
+                {o.inForce ? "" : " (replaced)"}
+              </td>
+              <td>{o.scope}</td>
+              <td>{o.reason}</td>
+              <td>{formatTime(new Date(o.created))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -176,6 +176,8 @@ export function EventsView(props: ViewProps) {
           programName={programName(selectedEvent.programID)}
           reportCount={data.reports.filter((r) => r.eventID === selectedEvent.id).length}
           now={now}
+          api={props.api}
+          vens={data.vens}
           onEdit={props.may("events.write") ? () => setEditing(selectedEvent) : undefined}
           onCancel={
             props.may("events.write")
