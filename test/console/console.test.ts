@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { type Receiver, startReceiver, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Ven2b } from "../../packages/vtn/test/oadr2b/client.ts";
 import { ARTIFACTS, ensureConsoleBuilt, launchChromium } from "./browser.ts";
 
 let vtn: TestVtn;
@@ -134,8 +135,25 @@ describe("the operator console", () => {
       intervals: [0.21, 0.35, 0.18].map((v, id) => ({ id, payloads: [{ type: "PRICE", values: [v] }] })),
     });
 
+    // A 2.0b VEN opts out of the event: the BL sees it in the event's details (GET /events/{id}/opts).
+    const ven2b = new Ven2b(origin, await vtn.token(vtn.vens[0]));
+    const venID = (await ven2b.register()).body.venID[0];
+    const opted = await ven2b.message(
+      "EiOpt",
+      `<oadr:oadrCreateOpt ei:schemaVersion="2.0b"><ei:optID>console-opt-1</ei:optID><ei:optType>optOut</ei:optType><ei:optReason>participating</ei:optReason><ei:venID>${venID}</ei:venID><ei:createdDateTime>2030-12-31T00:00:00Z</ei:createdDateTime><pyld:requestID>o-1</pyld:requestID><ei:qualifiedEventID><ei:eventID>${ids.event}</ei:eventID><ei:modificationNumber>0</ei:modificationNumber></ei:qualifiedEventID><ei:eiTarget><ei:resourceID>heatpump</ei:resourceID></ei:eiTarget></oadr:oadrCreateOpt>`,
+    );
+    expect(opted.name).toBe("oadrCreatedOpt");
+
+    // The editor left the new event selected: close its details, so that opening them reads the opts.
+    await page.getByRole("button", { name: "Close event details" }).click();
     await bar.click();
     await page.getByRole("heading", { name: "Evening peak", level: 2 }).waitFor();
+    const answers = page.getByRole("table", { name: "Opt answers of 2.0b VENs" });
+    await answers.waitFor();
+    expect(await answers.locator("caption").textContent()).toContain("1 VEN(s) opted out");
+    expect(await answers.locator("tbody td").allTextContents()).toEqual(
+      expect.arrayContaining([vtn.vens[0].venName, "opted out", "heatpump", "participating"]),
+    );
     await page.getByRole("radio", { name: "Per target" }).check();
     await page
       .getByRole("group", { name: "Lane demo" })

@@ -108,7 +108,9 @@ export function EventDetails(props: {
   );
 }
 
-/** The event's opt answers, loaded again when another event is selected. */
+const OPTS_REFRESH_MS = 10_000;
+
+/** The event's opt answers, loaded again when another event is selected and every 10 s. */
 function useEventOpts(
   api: Api | undefined,
   eventID: string,
@@ -119,12 +121,17 @@ function useEventOpts(
     if (!api) return;
     let live = true;
     setOpts(undefined);
-    eventOpts(api, eventID).then(
-      (list) => live && setOpts(list),
-      (err) => live && setOpts(`Could not load the VENs' opt answers: ${(err as Error).message}`),
-    );
+    const load = () =>
+      eventOpts(api, eventID).then(
+        (list) => live && setOpts(list),
+        (err) => live && setOpts(`Could not load the VENs' opt answers: ${(err as Error).message}`),
+      );
+    void load();
+    // Opt answers come over 2.0b, which the console's change stream does not carry: read again now and then.
+    const timer = setInterval(load, OPTS_REFRESH_MS);
     return () => {
       live = false;
+      clearInterval(timer);
     };
   }, [api, eventID]);
   return typeof opts === "string" || opts === undefined ? opts : optRows(opts, vens);
