@@ -3,6 +3,7 @@
 // transaction as the object, so usage and objects never disagree. Data dirs from before this
 // module count objects from their next write on.
 import { type Kysely, type Migration, sql, type Transaction } from "kysely";
+import { LRUCache } from "lru-cache";
 import type { StoreModule } from "../store/module.ts";
 import type { Change, Kind, Store, StoreTx } from "../store/types.ts";
 import { OWNED_KINDS, type QuotaLimits, QuotaPolicy, type Usage } from "./policy/quota.ts";
@@ -66,6 +67,9 @@ export const quotaTables: StoreModule<QuotaTables> = {
 
 const OWNED = new Set<Kind>(OWNED_KINDS);
 
+/** How long a client's usage is taken as read (other instances may write the same database). */
+const USAGE_TTL_MS = 10_000;
+
 /** Bytes of an object as JSON, computed once per object (the check and the bookkeeping both ask). */
 const sizes = new WeakMap<object, number>();
 const sizeOf = (o: object) => {
@@ -81,9 +85,39 @@ const sizeOf = (o: object) => {
 export class Quotas {
   readonly policy: QuotaPolicy;
 
+  /**
+   * Per client, its usage as last read, kept in step with what commits (creates and deletes add
+   * and subtract; anything else drops the entry), so that the check of a VEN's next report reads
+   * nothing. Writes of one group commit are not in it until it commits, so a client can pass a
+   * quota by the writes of one batch (at most 64); entries expire after a while, which bounds the
+   * drift from other instances writing the same database.
+   */
+  private readonly usage = new LRUCache<string, Usage & { objects: Map<Kind, number> }>({
+    max: 10_000,
+    ttl: USAGE_TTL_MS,
+  });
+
   constructor(store: Store, limits: QuotaLimits) {
     this.policy = new QuotaPolicy(limits);
     store.onChange((tx, changes) => this.record(tx.tables(quotaTables), changes));
+    store.afterCommit((changes) => this.committed(changes));
+  }
+
+  private committed(changes: readonly Change[]): void {
+    for (const c of changes) {
+      if (!OWNED.has(c.kind)) continue;
+      if (c.operation === "UPDATE") {
+        // An update may change the size or the owner (a re-stamped resource): read afresh.
+        this.usage.clear();
+        return;
+      }
+      const o = c.object as { clientID?: string };
+      const u = this.usage.get(o.clientID ?? "");
+      if (!u) continue;
+      const sign = c.operation === "CREATE" ? 1 : -1;
+      u.objects.set(c.kind, (u.objects.get(c.kind) ?? 0) + sign);
+      (u as { bytes: number }).bytes += sign * sizeOf(c.object as object);
+    }
   }
 
   private async record(db: Transaction<QuotaTables>, changes: readonly Change[]): Promise<void> {
@@ -132,29 +166,43 @@ export class Quotas {
    * Inside the writing transaction, before `o` is stored: 403 when it would take `owner` over a
    * quota. Only VEN principals are counted (policy/quota.ts).
    */
-  async mayStore(tx: StoreTx, p: Principal, kind: Kind, o: { id: string }, owner = p.clientId): Promise<void> {
+  async mayStore(
+    tx: StoreTx,
+    p: Principal,
+    kind: Kind,
+    o: { id: string },
+    owner = p.clientId,
+    /** A new object (a fresh id): there is no stored one it replaces. */
+    isNew = false,
+  ): Promise<void> {
     if (!this.policy.applies(p)) return;
     const db = tx.tables(quotaTables);
-    const perKind = await db
-      .selectFrom("quota_usage")
-      .select(["kind", "objects", "bytes"])
-      .where("client_id", "=", owner)
-      .execute();
-    const old = await db
-      .selectFrom("quota_objects")
-      .select("bytes")
-      .where("kind", "=", kind)
-      .where("id", "=", o.id)
-      .where("client_id", "=", owner)
-      .executeTakeFirst();
-    const counts = new Map<Kind, number>();
-    let bytes = 0;
-    for (const r of perKind) {
-      counts.set(r.kind as Kind, Number(r.objects));
-      bytes += Number(r.bytes);
+    let usage = this.usage.get(owner);
+    if (!usage) {
+      const perKind = await db
+        .selectFrom("quota_usage")
+        .select(["kind", "objects", "bytes"])
+        .where("client_id", "=", owner)
+        .execute();
+      const objects = new Map<Kind, number>();
+      let bytes = 0;
+      for (const r of perKind) {
+        objects.set(r.kind as Kind, Number(r.objects));
+        bytes += Number(r.bytes);
+      }
+      usage = { objects, bytes };
+      this.usage.set(owner, usage);
     }
+    const old = isNew
+      ? undefined
+      : await db
+          .selectFrom("quota_objects")
+          .select("bytes")
+          .where("kind", "=", kind)
+          .where("id", "=", o.id)
+          .where("client_id", "=", owner)
+          .executeTakeFirst();
     const oldBytes = old ? Number(old.bytes) : undefined;
-    const usage: Usage = { objects: counts, bytes };
     this.policy.mayStore(usage, kind, sizeOf(o), oldBytes);
   }
 }

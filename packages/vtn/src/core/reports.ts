@@ -43,7 +43,7 @@ export class Reports {
     return write(this.deps, async (tx) => {
       const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
       const o: Report = { ...metadata(this.deps, "REPORT"), ...req, clientID: p.clientId };
-      await this.deps.quotas?.mayStore(tx, p, "REPORT", o, o.clientID);
+      await this.deps.quotas?.mayStore(tx, p, "REPORT", o, o.clientID, true);
       await tx.insert("REPORT", o, { programId: e.programID });
       return o;
     });

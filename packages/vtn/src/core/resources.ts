@@ -44,7 +44,7 @@ export class Resources {
       if (await tx.resourceNameTaken(ven.id, fields.resourceName))
         throw new Conflict(`body.resourceName: ven ${ven.id} already has a resource named "${fields.resourceName}"`);
       const o = { ...metadata(this.deps, "RESOURCE"), ...policy.stamped(p, fields, ven) } as Resource;
-      await this.deps.quotas?.mayStore(tx, p, "RESOURCE", o, o.clientID);
+      await this.deps.quotas?.mayStore(tx, p, "RESOURCE", o, o.clientID, true);
       await tx.insert("RESOURCE", o);
       return o;
     });

@@ -76,7 +76,7 @@ export class Subscriptions {
     const o: Subscription = { ...metadata(this.deps, "SUBSCRIPTION"), ...req, clientID: p.clientId };
     for (const c of this.checks) await c(o, p);
     return write(this.deps, async (tx) => {
-      await this.deps.quotas?.mayStore(tx, p, "SUBSCRIPTION", o, o.clientID);
+      await this.deps.quotas?.mayStore(tx, p, "SUBSCRIPTION", o, o.clientID, true);
       await tx.insert("SUBSCRIPTION", o);
       return this.policy.subscription.shown(o);
     });

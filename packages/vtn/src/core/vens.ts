@@ -40,7 +40,7 @@ export class Vens {
       if (await tx.nameTaken("VEN", fields.venName))
         throw new Conflict(`body.venName: a ven named "${fields.venName}" already exists`);
       const o = { ...metadata(this.deps, "VEN"), ...fields } as Ven;
-      await this.deps.quotas?.mayStore(tx, p, "VEN", o, o.clientID);
+      await this.deps.quotas?.mayStore(tx, p, "VEN", o, o.clientID, true);
       await tx.insert("VEN", o);
       return o;
     });

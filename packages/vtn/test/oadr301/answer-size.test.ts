@@ -21,14 +21,14 @@ describe("3.0.1 list answers bounded by bytes", () => {
     const links: string[] = [];
     let url: string | undefined = `${base301(t)}${path}`;
     while (url && sizes.length < 10) {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${tok}` } });
+      const res: Response = await fetch(url, { headers: { authorization: `Bearer ${tok}` } });
       expect(res.status).toBe(200);
       const text = await res.text();
       const page = JSON.parse(text) as unknown[];
       // Within the bound, unless one object alone is larger (an answer carries at least one).
       expect(Buffer.byteLength(text) <= LIMIT || page.length === 1).toBe(true);
       sizes.push(page.length);
-      const next = /<([^>]+)>; rel="next"/.exec(res.headers.get("link") ?? "")?.[1];
+      const next: string | undefined = /<([^>]+)>; rel="next"/.exec(res.headers.get("link") ?? "")?.[1];
       if (next) links.push(next);
       url = next ? new URL(next, url).href : undefined;
     }

@@ -9,9 +9,28 @@
  * dropping them would shift the indexes that error messages name.
  */
 export function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+  // Most bodies hold no null property at all: then the body itself, without a copy.
+  return hasNullProperty(value) ? stripped(value) : value;
+}
+
+function stripped(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripped);
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = stripped(v);
   return out;
+}
+
+/** Whether some object inside `value` has a property whose value is null. */
+function hasNullProperty(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasNullProperty(v)) return true;
+    return false;
+  }
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || hasNullProperty(v)) return true;
+  }
+  return false;
 }
