@@ -56,8 +56,10 @@ export function createCore(
   };
 }
 
-export type { CoreDeps } from "./context.ts";
+export { type CoreDeps, type Page, requireScope } from "./context.ts";
 export * from "./errors.ts";
+export type { Audience } from "./policy/audience.ts";
+export type { DeliveryPolicy } from "./policy/delivery.ts";
 export { createPolicy, grantedScopes, type Listener, type Policy, type View } from "./policy/index.ts";
 export type { QuotaLimits } from "./policy/quota.ts";
 export * from "./principal.ts";

@@ -4,7 +4,7 @@
 // change only (kind, operation, id, shown targets): the client reads the object through the API,
 // which shows it as the policy says. Changes committed by another VTN instance on the same
 // PostgreSQL database are not seen here: the console polls besides (docs/console.md §Live).
-import type { Audience } from "../core/policy/audience.ts";
+import type { Audience } from "../core/index.ts";
 import type { Principal } from "../core/principal.ts";
 import type { Change, Store } from "../store/types.ts";
 

@@ -3,8 +3,7 @@
 // which deliveries is core's delivery policy (core/policy/delivery.ts). Bearer tokens are never
 // shown.
 
-import { Conflict, NotFound, type Principal } from "../core/index.ts";
-import type { DeliveryPolicy } from "../core/policy/delivery.ts";
+import { Conflict, type DeliveryPolicy, NotFound, type Principal } from "../core/index.ts";
 import type { DeliveryFilter } from "./deliveries.ts";
 import type { Notifier } from "./index.ts";
 import type { MetricsSnapshot } from "./metrics.ts";

@@ -4,7 +4,7 @@
 // core.policy.audience's answer for the listener's own (BL) principal, as for every channel.
 // Rows are written inside the change's transaction (store.onChange), rendered when sent.
 import type { Event, Report } from "@gridlink/model";
-import type { Policy } from "../../core/policy/index.ts";
+import type { Policy } from "../../core/index.ts";
 import { principalFor } from "../../core/principal.ts";
 import type { Change, ChangeListener, Store } from "../../store/types.ts";
 import { type ControlMapping, controlOfEvent } from "./mapping/controls.ts";

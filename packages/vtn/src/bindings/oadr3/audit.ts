@@ -2,8 +2,8 @@
 // 62443-3-3 SR 2.8, IEC 62351-8). Not an OpenADR operation: gridlink's own, beside the 3.1 API.
 import type { FastifyInstance } from "fastify";
 import type { AuditTrail } from "../../audit/trail.ts";
-import { requireScope } from "../../core/context.ts";
 import { Invalid } from "../../core/errors.ts";
+import { requireScope } from "../../core/index.ts";
 import { principalOf } from "./objects.ts";
 import { type Raw, text } from "./query.ts";
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer } from "../../auth/tokens.ts";
-import { grantedScopes } from "../../core/policy/scopes.ts";
+import { grantedScopes } from "../../core/index.ts";
 import { withoutNulls } from "./nulls.ts";
 import { sendProblem } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";

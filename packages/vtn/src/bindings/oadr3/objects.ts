@@ -4,8 +4,7 @@ import { createHash } from "node:crypto";
 // explicit nulls first (nulls.ts).
 import { OBJECT_TYPES } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Page } from "../../core/context.ts";
-import type { Core } from "../../core/index.ts";
+import type { Core, Page } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import { withoutNulls } from "./nulls.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
