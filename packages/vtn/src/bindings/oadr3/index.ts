@@ -1,10 +1,10 @@
 // The OpenADR 3.1.0 REST binding, mounted at /openadr3/3.1.0.
-import { errorCodes, type FastifyInstance } from "fastify";
+import { errorCodes, type FastifyInstance, type preParsingAsyncHookHandler } from "fastify";
 import type { AuditTrail } from "../../audit/trail.ts";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
-import { Unauthorized } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
+import { Unauthorized } from "../../core/index.ts";
 import type { ChangeFeed } from "../../live/change-feed.ts";
 import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
@@ -74,14 +74,21 @@ async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
  * endpoint, whose body the YAML declares form-encoded, is marked `config.form`.
  */
 async function requireJsonBodies(app: FastifyInstance) {
-  app.addHook("preParsing", async (req, _reply, payload) => {
-    if (req.method !== "POST" && req.method !== "PUT") return payload;
-    if ((req.routeOptions.config as { form?: boolean }).form) return payload;
+  const check: preParsingAsyncHookHandler = async (req, _reply, payload) => {
     const type = req.headers["content-type"];
     if (type === undefined) return payload;
     if (type.split(";")[0].trim().toLowerCase() !== "application/json")
       throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(type);
     return payload;
+  };
+  // On the routes that take a body only: a hook on every route costs each GET (the polling path)
+  // a hook run for nothing.
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => m === "POST" || m === "PUT")) return;
+    if ((route.config as { form?: boolean } | undefined)?.form) return;
+    const own = route.preParsing ? (Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing]) : [];
+    route.preParsing = [check, ...own];
   });
 }
 
