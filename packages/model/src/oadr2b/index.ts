@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 
 export * from "./event.ts";
 export * from "./fingerprint.ts";
+export * from "./namespaces.ts";
 export * from "./priority.ts";
 export * from "./reports.ts";
 export * from "./signals.ts";

@@ -2,20 +2,10 @@
 // one message): namespaces, the envelope, and what repeats. Every message out and every reply in is
 // checked against the official XSD (a VEN that sends what the schema refuses is a VEN in the field
 // that stops working), with the XML layer of @gridlink/model/xml.
-import { OADR20B_XSD } from "@gridlink/model/oadr2b";
+import { NS, OADR20B_XSD } from "@gridlink/model/oadr2b";
 import { buildXml, parseXml, type XmlNode, type XmlValue, XsdSchema } from "@gridlink/model/xml";
 
-export const NS = {
-  oadr: "http://openadr.org/oadr-2.0b/2012/07",
-  ei: "http://docs.oasis-open.org/ns/energyinterop/201110",
-  pyld: "http://docs.oasis-open.org/ns/energyinterop/201110/payloads",
-  emix: "http://docs.oasis-open.org/ns/emix/2011/06",
-  power: "http://docs.oasis-open.org/ns/emix/2011/06/power",
-  scale: "http://docs.oasis-open.org/ns/emix/2011/06/siscale",
-  xcal: "urn:ietf:params:xml:ns:icalendar-2.0",
-  strm: "urn:ietf:params:xml:ns:icalendar-2.0:stream",
-  xsi: "http://www.w3.org/2001/XMLSchema-instance",
-} as const;
+export { NS };
 
 /** The 2.0b services (oadr_20b.xsd oadrServiceNameType): the last segment of the POST URL. */
 export type Service = "EiRegisterParty" | "EiEvent" | "EiReport" | "EiOpt" | "OadrPoll";

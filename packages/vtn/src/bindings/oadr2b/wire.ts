@@ -1,18 +1,9 @@
 // The 2.0b wire frame (oadr_20b.xsd oadrPayload -> oadrSignedObject -> one message), the response
 // codes (DIGEST-openadr.md 2.7) and the eiResponse every reply carries.
+import { NS } from "@gridlink/model/oadr2b";
 import type { XmlNode } from "../xml/index.ts";
 
-export const NS = {
-  oadr: "http://openadr.org/oadr-2.0b/2012/07",
-  ei: "http://docs.oasis-open.org/ns/energyinterop/201110",
-  pyld: "http://docs.oasis-open.org/ns/energyinterop/201110/payloads",
-  emix: "http://docs.oasis-open.org/ns/emix/2011/06",
-  power: "http://docs.oasis-open.org/ns/emix/2011/06/power",
-  scale: "http://docs.oasis-open.org/ns/emix/2011/06/siscale",
-  xcal: "urn:ietf:params:xml:ns:icalendar-2.0",
-  strm: "urn:ietf:params:xml:ns:icalendar-2.0:stream",
-  xsi: "http://www.w3.org/2001/XMLSchema-instance",
-} as const;
+export { NS };
 
 /** eiResponse/responseCode values used here (OpenADR 2.0b profile, response codes). */
 export const CODE = {
