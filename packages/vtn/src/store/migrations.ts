@@ -77,7 +77,12 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return { "0001-initial": initial(dialect) };
 }
 
-/** Runs core's migrations and every module's, in name order (Kysely's Migrator). */
+/**
+ * Runs core's migrations and every module's, in name order (Kysely's Migrator). Modules are
+ * independent of each other, so a module's new migration may sort before another module's
+ * executed one (`oadr2b-0002` before `quota-0001`): pending migrations run in name order even
+ * then (`allowUnorderedMigrations`); within a module the numbers keep them in order.
+ */
 export async function migrate(
   db: Kysely<unknown>,
   dialect: Dialect,
@@ -90,7 +95,7 @@ export async function migrate(
       all[name] = migration;
     }
   const provider: MigrationProvider = { getMigrations: async () => all };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
     throw new Error(`database migration ${failed ?? ""} failed: ${(error as Error).message}`);

@@ -7,7 +7,7 @@ import type { Kysely, Migration, Transaction } from "kysely";
 export interface StoreModule<DB> {
   /** Unique among modules; used in error messages. */
   readonly name: string;
-  /** Migration name -> migration, per SQL dialect. Names sort after core's ("0001-initial"); never edit a released one. */
+  /** Migration name -> migration, per SQL dialect. Names start with the module name and a number; never edit a released one. */
   migrations(dialect: "sqlite" | "postgres"): Record<string, Migration>;
   /** Only for typing: the module's schema. */
   readonly schema?: DB;
