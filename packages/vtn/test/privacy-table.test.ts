@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import {
   ACTORS,
   type Actor,
+  attemptWrite,
   buildWorld,
   COLLECTION,
   KIND_OF,
@@ -211,29 +212,7 @@ describe("CLI", () => {
 });
 
 describe("REST writes", () => {
-  const interval = { id: 0, payloads: [{ type: "USAGE", values: [3] }] };
-  const attempt = (c: WriteCase) => {
-    const tok = w.tokens[c.actor];
-    const body = w.bodies[c.thing];
-    switch (c.op) {
-      case "update":
-        return t.call(tok, "PUT", path(c.thing), body);
-      case "delete":
-        return t.call(tok, "DELETE", path(c.thing));
-      case "createEvent":
-        return t.call(tok, "POST", "/events", { programID: w.ids[c.thing], intervals: [] });
-      case "createReport":
-        return t.call(tok, "POST", "/reports", {
-          eventID: w.ids[c.thing],
-          clientName: "privacy",
-          resources: [{ resourceName: "meter", intervals: [interval] }],
-        });
-      case "createResource":
-        return t.call(tok, "POST", "/resources", { resourceName: `r-${Date.now()}`, venID: w.ids[c.thing] });
-      case "grantTargets":
-        return t.call(tok, "PUT", path(c.thing), { ...body, targets: ["stolen"] });
-    }
-  };
+  const attempt = (c: WriteCase) => attemptWrite(t, w, c);
   const name = (c: WriteCase) =>
     `${c.actor} ${c.op} ${c.thing}: ${c.allowed ? "allowed" : `refused${c.refusedAs ? ` ${c.refusedAs}` : ""}`}`;
 

@@ -3,6 +3,7 @@
 // problem+json assertions, minimal valid bodies and a webhook receiver that answers the echo check.
 export * from "./bodies.ts";
 export * from "./clock.ts";
+export * from "./haproxy.ts";
 export * from "./pki.ts";
 export * from "./postgres-cluster.ts";
 export * from "./privacy-table.ts";

@@ -35,7 +35,8 @@ export interface TestCluster {
   stop(): void;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on loopback right now (for servers that cannot report a port-0 bind). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);

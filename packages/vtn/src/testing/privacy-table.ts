@@ -123,6 +123,9 @@ export const WRITE_CASES: readonly WriteCase[] = [
   { actor: "bl", op: "update", thing: "venB", allowed: true },
 ];
 
+/** What the table needs of a VTN: its demo clients and its 3.1 REST API (one VTN, or several behind a balancer). */
+export type VtnSite = Pick<TestVtn, "token" | "call" | "bl" | "vens">;
+
 /** The world the rows are about, made over the 3.1 REST API of a fresh test VTN. */
 export interface World {
   tokens: Record<Actor, string>;
@@ -146,7 +149,7 @@ function writable(o: Record<string, unknown>): Record<string, unknown> {
  * each actor's subscription (subscriptionA, subscriptionB, and the BL's own) sends notifications
  * of every change of every object type.
  */
-export async function buildWorld(t: TestVtn, callbackUrl: (a: Actor) => string): Promise<World> {
+export async function buildWorld(t: VtnSite, callbackUrl: (a: Actor) => string): Promise<World> {
   const tokens: Record<Actor, string> = {
     bl: await t.token(t.bl),
     venA: await t.token(t.vens[0]),
@@ -235,10 +238,36 @@ export const COLLECTION: Record<Kind, string> = {
 };
 
 /** Writes every thing back unchanged through its writer: one UPDATE of each, for the notification channels. */
-export async function touchAll(t: TestVtn, w: World): Promise<void> {
+export async function touchAll(t: VtnSite, w: World): Promise<void> {
   for (const thing of Object.keys(KIND_OF) as Thing[]) {
     const path = `${COLLECTION[KIND_OF[thing]]}/${w.ids[thing]}`;
     const r = await t.call(w.tokens[WRITER_OF[thing]], "PUT", path, w.bodies[thing]);
     if (r.status !== 200) throw new Error(`privacy world: PUT ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+/** Makes the write of `c` as its actor through `t` (the row's outcome is for the caller to judge). */
+export function attemptWrite(t: VtnSite, w: World, c: WriteCase) {
+  const tok = w.tokens[c.actor];
+  const body = w.bodies[c.thing];
+  const path = `${COLLECTION[KIND_OF[c.thing]]}/${w.ids[c.thing]}`;
+  const interval = { id: 0, payloads: [{ type: "USAGE", values: [3] }] };
+  switch (c.op) {
+    case "update":
+      return t.call(tok, "PUT", path, body);
+    case "delete":
+      return t.call(tok, "DELETE", path);
+    case "createEvent":
+      return t.call(tok, "POST", "/events", { programID: w.ids[c.thing], intervals: [] });
+    case "createReport":
+      return t.call(tok, "POST", "/reports", {
+        eventID: w.ids[c.thing],
+        clientName: "privacy",
+        resources: [{ resourceName: "meter", intervals: [interval] }],
+      });
+    case "createResource":
+      return t.call(tok, "POST", "/resources", { resourceName: `r-${Date.now()}`, venID: w.ids[c.thing] });
+    case "grantTargets":
+      return t.call(tok, "PUT", path, { ...body, targets: ["stolen"] });
   }
 }

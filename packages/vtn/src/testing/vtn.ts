@@ -46,23 +46,7 @@ export async function startTestVtn(config: Partial<VtnConfig> = {}, options: Vtn
   const url = await vtn.listen();
   const demo = vtn.demo;
   if (!demo) throw new Error("test VTN expected an empty data dir (demo clients)");
-  const tokens = new Map<string, string>();
-  const token = async (c: ClientCredentials, scope?: string) => {
-    const key = `${c.clientId} ${scope ?? ""}`;
-    const hit = tokens.get(key);
-    if (hit) return hit;
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: c.clientId,
-      client_secret: c.clientSecret,
-    });
-    if (scope) form.set("scope", scope);
-    const res = await fetch(`${url}/auth/token`, { method: "POST", body: form });
-    const body = (await res.json()) as { access_token?: string };
-    if (!res.ok || !body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
-    tokens.set(key, body.access_token);
-    return body.access_token;
-  };
+  const token = tokenSource(url);
   const call = jsonCall(url);
   return {
     vtn,
@@ -91,6 +75,27 @@ export interface Actors {
 export async function actors(t: TestVtn): Promise<Actors> {
   const [bl, ven1, ven2] = await Promise.all([t.token(t.bl), t.token(t.vens[0]), t.token(t.vens[1])]);
   return { bl, ven1, ven2 };
+}
+
+/** Bearer tokens from the VTN at `base` (client credentials grant over HTTP), one per client and scope. */
+export function tokenSource(base: string): (c: ClientCredentials, scope?: string) => Promise<string> {
+  const tokens = new Map<string, string>();
+  return async (c, scope) => {
+    const key = `${c.clientId} ${scope ?? ""}`;
+    const hit = tokens.get(key);
+    if (hit) return hit;
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+    });
+    if (scope) form.set("scope", scope);
+    const res = await fetch(`${base}/auth/token`, { method: "POST", body: form });
+    const body = (await res.json()) as { access_token?: string };
+    if (!res.ok || !body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+    tokens.set(key, body.access_token);
+    return body.access_token;
+  };
 }
 
 /** fetch against `base` with a bearer token and a JSON body; the answer parsed when it is JSON. */
