@@ -8,7 +8,8 @@ import { testStoreConfig } from "./test-store.ts";
 
 const MAIN = fileURLToPath(new URL("./vtn-main.ts", import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const START_MS = 15_000;
+// Generous: on a loaded machine (several test runs at once) tsx alone takes tens of seconds.
+const START_MS = 60_000;
 
 export interface VtnProcess {
   /** OpenADR 3.1.0 base URL. */
