@@ -103,6 +103,19 @@ export function eventTo2b(e: Event, ctx: ToOadrContext): { event: OadrEvent; los
     });
     signals.push(signal);
   }
+  if (signals.length === 0) {
+    // A report-only event: oadr_20b.xsd needs one eiEventSignal (the SIMPLE signal is always
+    // present, DIGEST-openadr.md 2.0b); level 0 is normal operation, over the event's span.
+    const row = signalOf("SIMPLE");
+    const span = secondsDuration(end.getTime() - new Date(dtstart).getTime());
+    signals.push({
+      signalID: "SIMPLE",
+      signalName: row.signalName,
+      signalType: row.signalType,
+      intervals: [{ uid: 0, duration: span, value: 0 }],
+    });
+    lost.push("no payloads: sent a SIMPLE level 0 signal (2.0b needs one)");
+  }
   const randomize = e.intervalPeriod?.randomizeStart;
   const out: OadrEvent = {
     eventID: e.id,
