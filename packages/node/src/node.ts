@@ -7,11 +7,20 @@
 // restarted node finds what it already wrote and writes no event twice.
 import { type Clock, ScaledClock } from "@gridlink/cems";
 import type { Event, Program, Report, ValuesMap } from "@gridlink/model";
-import { createVtn, type Principal, principalFor, type Vtn, type VtnOptions } from "@gridlink/vtn";
+import {
+  createVtn,
+  OADR31_PREFIX,
+  type Principal,
+  principalFor,
+  ROLE_SCOPES,
+  type Vtn,
+  type VtnOptions,
+} from "@gridlink/vtn";
 import type { NodeConfig } from "./config.ts";
 import { deriveEvents, sameEnough, type TracedEvent } from "./derive.ts";
-import { everything, Fleet } from "./fleet.ts";
+import { everything, Fleet, type Member } from "./fleet.ts";
 import { FleetSource } from "./fleet-source.ts";
+import { MemberOpts } from "./opts.ts";
 import { MemberReadings, quantityOf } from "./readings.ts";
 import { UpstreamLink } from "./upstream.ts";
 
@@ -30,6 +39,11 @@ const CAPABILITIES = ["MAX_POWER_CONSUMPTION", "MAX_POWER_EXPORT"];
 
 export class GridlinkNode {
   readonly readings = new MemberReadings();
+  /** The members' opt-outs of their downstream events (opts.ts). */
+  readonly opts = new MemberOpts();
+  /** upstream event id -> member ven name -> its downstream event id (kept by reconcile). */
+  private readonly downstream = new Map<string, Map<string, string>>();
+  private optsClient = "";
   readonly fleet: Fleet;
   readonly source: FleetSource;
   readonly upstream: UpstreamLink;
@@ -57,7 +71,12 @@ export class GridlinkNode {
       offlineAfterMs: config.members.offlineAfterMinutes * MIN,
       costs: config.split.costs,
     });
-    this.source = new FleetSource(this.readings, () => this.fleet.members);
+    this.source = new FleetSource(
+      this.readings,
+      () => this.fleet.members,
+      config.upstream.resourceName,
+      (up, m, at) => this.optedOut(up, m, at),
+    );
     this.upstream = new UpstreamLink({
       config: config.upstream,
       clock: this.clock,
@@ -93,11 +112,19 @@ export class GridlinkNode {
     this.unhook = this.vtn.store.afterCommit((changes) => {
       for (const c of changes)
         if (c.kind === "REPORT") {
-          if (c.operation === "DELETE") this.readings.remove((c.object as Report).id);
-          else this.readings.ingest(c.object as Report);
+          if (c.operation === "DELETE") {
+            this.readings.remove((c.object as Report).id);
+            this.opts.remove((c.object as Report).id);
+          } else {
+            this.readings.ingest(c.object as Report);
+            this.opts.ingest(c.object as Report);
+          }
         }
     });
-    for (const r of await everything((page) => core.reports.list(this.bl, page))) this.readings.ingest(r);
+    for (const r of await everything((page) => core.reports.list(this.bl, page))) {
+      this.readings.ingest(r);
+      this.opts.ingest(r);
+    }
     await this.fleet.refresh(this.clock.now().getTime());
     await this.ensureTelemetry();
     await this.upstream.start(await this.fleetCapability());
@@ -154,6 +181,7 @@ export class GridlinkNode {
       }
       await this.upstream.sendDue(simNow, this.source, {
         graceMs: this.config.members.reportGraceMinutes * MIN,
+        memberResources: () => this.fleet.members.map((m) => this.source.memberResource(m)),
         ready: (w) => {
           const type = quantityOf(w.descriptor.payloadType) ? w.descriptor.payloadType : "DEMAND";
           return w.intervals.every((i) =>
@@ -232,6 +260,7 @@ export class GridlinkNode {
     const now = this.clock.now();
     await this.fleet.refresh(now.getTime());
     const shares = this.fleet.shares(now.getTime());
+    const members = new Map(this.fleet.members.map((m) => [m.venName, m]));
     const existing = (await everything((page) => core.events.list(this.bl, page))) as TracedEvent[];
     const byUpstream = new Map<string, Map<string, TracedEvent[]>>();
     for (const e of existing) {
@@ -243,15 +272,29 @@ export class GridlinkNode {
     }
     const programs = (await everything((page) => core.programs.list(this.bl, page))) as TracedProgram[];
     const live = new Set<string>();
+    await this.readOpts2b(
+      [...byUpstream.values()].flatMap((m) => [...m.values()].flatMap((es) => es.map((e) => e.id))),
+    );
+    this.downstream.clear();
+    for (const [id, m] of byUpstream) this.downstream.set(id, new Map([...m].map(([name, es]) => [name, es[0].id])));
     for (const { event: up, receivedAt } of this.upstream.events()) {
       live.add(up.id);
       const have = byUpstream.get(up.id) ?? new Map<string, TracedEvent[]>();
+      // A member opted out of this event draws what it would (its preferred point, fixed): the
+      // others take over the rest of the bound.
+      const at = now.getTime();
+      const forEvent = shares.map((sh) => {
+        const m = members.get(sh.venName);
+        if (!m || !this.optedOut(up.id, m, at)) return sh;
+        const p = sh.flex.preferred;
+        return { ...sh, flex: { min: p, max: p, preferred: p } };
+      });
       const wants = deriveEvents({
         upstream: up,
         upstreamUrl: this.upstream.url,
         programDescriptors: this.upstream.programDescriptors(up.programID),
         programID: await this.programFor(up.programID, programs),
-        members: shares,
+        members: forEvent,
         policy: this.config.split.policy,
         now,
         receivedAt,
@@ -264,8 +307,11 @@ export class GridlinkNode {
       for (const [name, want] of wants) {
         const [first, ...extra] = have.get(name) ?? [];
         if (!first) {
-          await core.events.create(this.bl, want);
+          const made = await core.events.create(this.bl, want);
           this.writes.created++;
+          const m = this.downstream.get(up.id) ?? new Map<string, string>();
+          m.set(name, made.id);
+          this.downstream.set(up.id, m);
         } else if (!settled && !sameEnough(first, want, 0, 1e-9)) {
           await core.events.update(this.bl, first.id, want);
           this.writes.updated++;
@@ -279,6 +325,40 @@ export class GridlinkNode {
     if (!this.upstream.synced) return;
     for (const [id, members] of byUpstream)
       if (!live.has(id)) for (const es of members.values()) for (const e of es) await this.remove(e);
+  }
+
+  /** Whether member `m` is opted out, at `at`, of what the node wrote for it from upstream event `up`. */
+  optedOut(up: string, m: Member, at: number): boolean {
+    const id = this.downstream.get(up)?.get(m.venName);
+    return id !== undefined && this.opts.optedOut(id, m, at);
+  }
+
+  /**
+   * The 2.0b members' opt-outs of these downstream events, read from the node's own VTN as any BL
+   * reads them (GET /events/{id}/opts, docs/oadr2b.md), as the node's own BL client.
+   */
+  private async readOpts2b(eventIDs: string[]): Promise<void> {
+    const issuer = this.vtn.issuer;
+    if (!issuer || eventIDs.length === 0) return;
+    if (!this.optsClient) {
+      const name = `node-${this.config.name}`.slice(0, 64);
+      const known = (await this.vtn.clients.list()).find((c) => c.name === name);
+      this.optsClient = known?.clientId ?? (await this.vtn.clients.add({ role: "bl", name })).clientId;
+    }
+    const token = await issuer.issue(this.optsClient, "bl", ROLE_SCOPES.bl);
+    for (const id of eventIDs) {
+      const res = await this.vtn.app.inject({
+        method: "GET",
+        url: `${OADR31_PREFIX}/events/${encodeURIComponent(id)}/opts`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      // 404: no 2.0b binding on this VTN (or the event just went): nothing opted out over 2.0b.
+      const list = res.statusCode === 200 ? (res.json() as { venID: string; optType: string }[]) : [];
+      this.opts.set2b(
+        id,
+        list.filter((o) => o.optType === "optOut").map((o) => o.venID),
+      );
+    }
   }
 
   private async remove(e: Event): Promise<void> {

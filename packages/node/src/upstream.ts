@@ -31,6 +31,11 @@ export interface ReportReadiness {
   /** Whether the window can be answered now (every online member reported it). */
   ready(w: ReportWindow): boolean;
   graceMs: number;
+  /**
+   * The resource names a descriptor that asks for no aggregate is answered for (one per member,
+   * fleet-source.ts); the virtual resource alone when this gives none.
+   */
+  memberResources(): string[];
 }
 
 export class UpstreamLink {
@@ -144,6 +149,13 @@ export class UpstreamLink {
       ?.payloadDescriptors?.filter((x): x is EventPayloadDescriptor => x.objectType !== "REPORT_PAYLOAD_DESCRIPTOR");
   }
 
+  /** AGGREGATED_REPORT of the virtual resource, or one resource per member (docs/node.md). */
+  private resourcesFor(w: ReportWindow, readiness: ReportReadiness): { resourceName: string; targets: string[] }[] {
+    const names = w.descriptor.aggregate ? [] : readiness.memberResources();
+    const all = names.length > 0 ? names : [this.opts.config.resourceName];
+    return all.map((resourceName) => ({ resourceName, targets: this.resourceTargets }));
+  }
+
   /** Sends the reports due by `now` that are ready (or past their grace); the rest wait. */
   async sendDue(now: Date, source: FleetSource, readiness: ReportReadiness): Promise<void> {
     const known = this.mirror.events();
@@ -165,7 +177,7 @@ export class UpstreamLink {
       const body = source.mark(
         buildReport(event, group, {
           clientName: c.venName,
-          resources: [{ resourceName: c.resourceName, targets: this.resourceTargets }],
+          resources: this.resourcesFor(group[0], readiness),
           source,
           reportName: `${c.venName} ${event.eventName ?? event.id} #${group[0].seq}`,
         }),
