@@ -73,8 +73,10 @@ export class Oadr2bVen {
     return [...this.held.values()].filter((h) => h.oadr.eventStatus !== "cancelled").map((h) => h.known);
   }
 
+  /** One held event, unless it was cancelled (eventStatus "cancelled"). */
   event(id: string): KnownEvent | undefined {
-    return this.held.get(id)?.known;
+    const h = this.held.get(id);
+    return h && h.oadr.eventStatus !== "cancelled" ? h.known : undefined;
   }
 
   /** The events as the VTN sent them (2.0b form, with eventStatus and modificationNumber). */

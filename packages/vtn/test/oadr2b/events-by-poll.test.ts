@@ -1,6 +1,6 @@
 // One core, both ways: an event the BL creates over 3.1 reaches a 2.0b VEN by oadrPoll with the
 // right signals, status and modification number; a change bumps the number; cancelling (DELETE)
-// over 3.1 removes it from the VEN's next oadrDistributeEvent; the VEN's optOut is seen by BL.
+// over 3.1 sends it as cancelled in the VEN's next oadrDistributeEvent; the VEN's optOut is seen by BL.
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { code, Ven2b } from "./client.ts";
@@ -155,10 +155,12 @@ describe("EiEvent by poll", () => {
     expect(other.body).toEqual([]);
   });
 
-  it("cancelling over 3.1 (DELETE) leaves the event out of the VEN's next oadrDistributeEvent", async () => {
+  it("cancelling over 3.1 (DELETE) sends the event once more as cancelled, with the next modificationNumber", async () => {
     expect((await t.call(bl, "DELETE", `/events/${eventID}`)).status).toBe(200);
     const r = await ven.poll(venID);
     expect(r.name).toBe("oadrDistributeEvent");
-    expect(r.body.oadrEvent).toBeUndefined();
+    const [e] = r.body.oadrEvent;
+    expect(e.eiEvent.eventDescriptor).toMatchObject({ eventID, eventStatus: "cancelled", modificationNumber: "2" });
+    expect(e.oadrResponseRequired).toBe("never");
   });
 });

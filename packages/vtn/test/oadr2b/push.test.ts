@@ -118,6 +118,8 @@ describe("push (oadrHttpPullModel=false)", () => {
     expect(events().length).toBe(before);
     down = false;
     await expect.poll(() => events().length, { timeout: 10_000 }).toBeGreaterThan(before);
-    expect(lastIds()).toEqual([]);
+    // The cancel: the event once more, as cancelled (cancelled.ts).
+    expect(lastIds()).toEqual([eventID]);
+    expect((events().at(-1) as Pushed).body.oadrEvent[0].eiEvent.eventDescriptor.eventStatus).toBe("cancelled");
   });
 });

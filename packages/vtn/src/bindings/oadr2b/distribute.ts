@@ -1,12 +1,14 @@
 // oadrDistributeEvent for one VEN: every event core lets that VEN see (core.events.list with its
 // principal, targets hidden as policy shows them) that has not transpired; an event missing from
-// it is cancelled for the VEN (OpenADR 2.0b profile: the list is complete). modificationNumber
+// it is cancelled for the VEN (OpenADR 2.0b profile: the list is complete), and a deleted one is
+// also sent once more as eventStatus "cancelled" for a while (cancelled.ts). modificationNumber
 // comes from oadr2b_event_mods, eventStatus from the model's time rules.
 import { createHash, randomUUID } from "node:crypto";
 import type { Event } from "@gridlink/model";
 import { eventStatusOf, eventTo2b, type OadrEvent } from "@gridlink/model/oadr2b";
 import { principalFor } from "../../core/principal.ts";
 import type { XmlNode } from "../xml/index.ts";
+import { cancelledFor } from "./cancelled.ts";
 import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
 import { renderEvent } from "./render-event.ts";
 import { CODE, eiResponse, wrap } from "./wire.ts";
@@ -49,20 +51,35 @@ export async function distributionFor(deps: Oadr2bDeps, reg: Registration, limit
   const programs = new Map<string, string>();
   const now = deps.now();
   const out: OadrEvent[] = [];
-  for (const e of shown) {
-    let context = programs.get(e.programID);
+  const contextOf = async (programID: string): Promise<string> => {
+    let context = programs.get(programID);
     if (context === undefined) {
       // A VEN may see an event of a program it is not shown (targets): name it by id then.
-      const program = await deps.core.programs.get(p, e.programID).catch(() => undefined);
-      context = marketContextOf(program?.programName ?? e.programID);
-      programs.set(e.programID, context);
+      const program = await deps.core.programs.get(p, programID).catch(() => undefined);
+      context = marketContextOf(program?.programName ?? programID);
+      programs.set(programID, context);
     }
+    return context;
+  };
+  for (const e of shown) {
     out.push(
       eventTo2b(e, {
         modificationNumber: mods.get(e.id) ?? 0,
-        marketContext: context,
+        marketContext: await contextOf(e.programID),
         eventStatus: eventStatusOf(e, now),
         responseRequired: "always",
+      }).event,
+    );
+  }
+  // Deleted or closed events, as cancelled with their next modificationNumber (cancelled.ts); a
+  // VEN need not answer them (nothing is left to opt into), though one that does is taken.
+  for (const c of await cancelledFor(deps, p, new Set(events.map((e) => e.id)))) {
+    out.push(
+      eventTo2b(c.event, {
+        modificationNumber: c.modificationNumber,
+        marketContext: await contextOf(c.event.programID),
+        eventStatus: "cancelled",
+        responseRequired: "never",
       }).event,
     );
   }

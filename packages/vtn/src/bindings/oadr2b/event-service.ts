@@ -1,6 +1,7 @@
 // EiEvent: oadrRequestEvent (the VEN asks for its events) and oadrCreatedEvent (its optIn/optOut
 // per event, kept as opts visible to the BL through the 3.1 extension GET /events/{id}/opts).
 import { childrenOf, textOf, type XmlNode, type XmlValue } from "../xml/index.ts";
+import { cancelledFor } from "./cancelled.ts";
 import { type Inbound, type Oadr2bDeps, registrationOf, tablesOf, venIdOf } from "./context.ts";
 import { distributeEvent, distributionFor, markDistributed } from "./distribute.ts";
 import { CODE, Oadr2bError, oadrResponse } from "./wire.ts";
@@ -24,12 +25,18 @@ export async function createdEvent(deps: Oadr2bDeps, m: Inbound): Promise<XmlNod
   const responses = childrenOf(created.eventResponses as XmlValue, "eventResponse") as XmlNode[];
   const p = deps.core.policy.principalFor("ven", reg.client_id);
   const rows = [];
+  let cancelled: Set<string> | undefined;
   for (const r of responses) {
     const q = r.qualifiedEventID as XmlNode;
     const eventId = textOf(q.eventID) ?? "";
     // Only events this VEN may see can be answered (core decides; another's is "not found").
     const seen = await deps.core.events.get(p, eventId).catch(() => undefined);
-    if (!seen) throw new Oadr2bError(CODE.INVALID_ID, `eventResponse: no event ${eventId} for this VEN`);
+    if (!seen) {
+      // An answer to an event sent as cancelled (cancelled.ts) is taken, and there is nothing to keep.
+      cancelled ??= new Set((await cancelledFor(deps, p, new Set())).map((c) => c.event.id));
+      if (cancelled.has(eventId)) continue;
+      throw new Oadr2bError(CODE.INVALID_ID, `eventResponse: no event ${eventId} for this VEN`);
+    }
     rows.push({
       opt_id: createdEventOptId(reg.ven_id, eventId),
       ven_id: reg.ven_id,

@@ -3,6 +3,7 @@
 // fails, or that core refuses, is answered with an oadrResponse whose responseCode says why
 // (4xx, 46x) and changes nothing. How to connect a VEN: docs/oadr2b.md; the mapping onto core
 // objects: docs/mappings/oadr2b.md.
+import type { Event } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { TokenVerifier } from "../../auth/tokens.ts";
@@ -14,6 +15,7 @@ import type { Store } from "../../store/types.ts";
 import { peerFingerprint } from "../../tls.ts";
 import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
 import { buildXml, parseXml, textOf, XmlInvalid, type XmlNode, XmlRefused } from "../xml/index.ts";
+import { recordCancelled } from "./cancelled.ts";
 import type { Inbound, Oadr2bDeps } from "./context.ts";
 import { createdEvent, requestEvent } from "./event-service.ts";
 import { optRoutes } from "./opt-routes.ts";
@@ -255,9 +257,11 @@ function bumpModificationNumbers(store: Store, deps: Oadr2bDeps): void {
     for (const c of changes) {
       if (c.kind !== "EVENT" || c.operation === "CREATE") continue;
       const t = tx.tables(oadr2bTables);
-      if (c.operation === "DELETE")
+      // A deleted (or closed) event is still sent to the VENs as cancelled (cancelled.ts).
+      if (c.operation === "DELETE") {
+        await recordCancelled(tx, c.object as Event, "DELETE", deps.now());
         await t.deleteFrom("oadr2b_event_mods").where("event_id", "=", c.object.id).execute();
-      else
+      } else {
         await t
           .insertInto("oadr2b_event_mods")
           .values({ event_id: c.object.id, modification_number: 1 })
@@ -267,6 +271,8 @@ function bumpModificationNumbers(store: Store, deps: Oadr2bDeps): void {
               .doUpdateSet((eb) => ({ modification_number: eb("oadr2b_event_mods.modification_number", "+", 1) })),
           )
           .execute();
+        await recordCancelled(tx, c.object as Event, "UPDATE", deps.now());
+      }
     }
   });
 }

@@ -15,6 +15,7 @@
 //   with their delivery attempts, next try and dead-letter flag (push.ts).
 import type { Generated, Kysely, Migration } from "kysely";
 import type { StoreModule } from "../../store/module.ts";
+import { type CancelledEventsTable, cancelledMigration } from "./cancelled.ts";
 
 export interface RegistrationsTable {
   ven_id: string;
@@ -95,6 +96,8 @@ export interface Oadr2bTables {
   oadr2b_report_points: ReportPointsTable;
   oadr2b_report_requests: ReportRequestsTable;
   oadr2b_poll_queue: PollQueueTable;
+  /** Deleted or closed events, still sent to VENs as cancelled for a while (cancelled.ts). */
+  oadr2b_cancelled_events: CancelledEventsTable;
 }
 
 function initial(dialect: "sqlite" | "postgres"): Migration {
@@ -179,5 +182,8 @@ function initial(dialect: "sqlite" | "postgres"): Migration {
 
 export const oadr2bTables: StoreModule<Oadr2bTables> = {
   name: "oadr2b",
-  migrations: (dialect) => ({ "oadr2b-0001-initial": initial(dialect) }),
+  migrations: (dialect) => ({
+    "oadr2b-0001-initial": initial(dialect),
+    "oadr2b-0002-cancelled-events": cancelledMigration(),
+  }),
 };
