@@ -5,6 +5,7 @@ import { clearSession, loadSession, type Session, saveSession } from "./api/sess
 import { useLiveData } from "./live.tsx";
 import { formatClock } from "./logic/local-time.ts";
 import { type ConsoleAction, can } from "./logic/permissions.ts";
+import { ChainView } from "./views/ChainView.tsx";
 import { DashboardView } from "./views/DashboardView.tsx";
 import { EventsView } from "./views/EventsView.tsx";
 import { LoginView } from "./views/LoginView.tsx";
@@ -20,6 +21,7 @@ const VIEWS = [
   { id: "vens", label: "VENs & resources" },
   { id: "reports", label: "Reports" },
   { id: "subscriptions", label: "Subscriptions" },
+  { id: "chain", label: "Chain" },
 ] as const;
 type ViewId = (typeof VIEWS)[number]["id"];
 
@@ -125,6 +127,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: (message?:
         {view === "vens" && <VensView {...props} />}
         {view === "reports" && <ReportsView {...props} />}
         {view === "subscriptions" && <SubscriptionsView {...props} />}
+        {view === "chain" && <ChainView {...props} />}
       </main>
     </div>
   );

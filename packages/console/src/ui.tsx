@@ -3,6 +3,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { ApiError } from "./api/client.ts";
 import { type FieldErrors, splitTargets } from "./logic/event-form.ts";
+import { hashParam } from "./logic/hash.ts";
 import { pathWithin } from "./logic/problem.ts";
 
 /** Errors at `key` or inside it, joined; exact=true takes only `key` itself. */
@@ -159,4 +160,43 @@ export function ConfirmDialog(props: {
 
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
+}
+
+/** A query parameter of the hash route (logic/hash.ts), followed as the hash changes. */
+export function useHashParam(name: string): string {
+  const [value, setValue] = useState(() => hashParam(name));
+  useEffect(() => {
+    const on = () => setValue(hashParam(name));
+    window.addEventListener("hashchange", on);
+    return () => window.removeEventListener("hashchange", on);
+  }, [name]);
+  return value;
+}
+
+/**
+ * A change that waits for a confirmation (delete, cancel): `ask(x)` opens the dialog for x,
+ * `confirm()` runs the change and reloads; a refusal stays in the dialog as the problem's detail.
+ */
+export function useConfirmed<T>(run: (x: T) => Promise<unknown>, refresh: () => Promise<void>) {
+  const [pending, setPending] = useState<T>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const ask = (x: T) => {
+    setError(undefined);
+    setPending(x);
+  };
+  async function confirm() {
+    if (pending === undefined) return;
+    setBusy(true);
+    try {
+      await run(pending);
+      setPending(undefined);
+      await refresh();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.problem.detail : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { pending, ask, close: () => setPending(undefined), confirm, busy, error };
 }

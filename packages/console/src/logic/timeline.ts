@@ -17,6 +17,8 @@ export interface Block {
   /** The first numeric value of the first payload, for shading; undefined if none. */
   value?: number;
   payloadType?: string;
+  /** The units (and currency) of that payload, e.g. "EUR/KWH". */
+  units?: string;
   /** 0..1 within the range of its payload type in view, for shading. */
   level: number;
 }
@@ -42,9 +44,13 @@ export interface Window {
 
 export const UNTARGETED = "(untargeted: every VEN in the program)";
 
-function payloadLabel(e: Event, type: string, values: readonly unknown[]): string {
+function unitOf(e: Event, type: string): string {
   const d = e.payloadDescriptors?.find((x) => x.payloadType === type);
-  const unit = [d?.currency, d?.units].filter(Boolean).join("/");
+  return [d?.currency, d?.units].filter(Boolean).join("/");
+}
+
+function payloadLabel(e: Event, type: string, values: readonly unknown[]): string {
+  const unit = unitOf(e, type);
   return `${type} ${values.map(formatValue).join(" ")}${unit ? ` ${unit}` : ""}`;
 }
 
@@ -97,6 +103,7 @@ export function eventBlocks(e: Event, w: Window, now: Date): Block[] {
       label: iv.payloads.map((p) => payloadLabel(e, p.type, p.values)).join(", "),
       value: num,
       payloadType: first?.type,
+      units: first ? unitOf(e, first.type) : undefined,
       level: 0.5,
     });
   }
@@ -198,4 +205,44 @@ export function fitWindow(events: readonly Event[], now: Date): Window | undefin
   if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
   const pad = Math.max((to - from) * 0.05, 15 * 60_000);
   return { from: from - pad, to: to + pad };
+}
+
+export interface LegendEntry {
+  payloadType: string;
+  units: string;
+  min: number;
+  max: number;
+}
+
+/**
+ * What the colours mean: per payload type in view, the range its shading spans (the lowest value
+ * lightest blue, the highest darkest red; shade() scales each type on its own).
+ */
+export function legendOf(lanes: readonly Lane[]): LegendEntry[] {
+  const out = new Map<string, LegendEntry>();
+  for (const l of lanes)
+    for (const r of l.events)
+      for (const b of r.blocks) {
+        if (b.value === undefined || !b.payloadType) continue;
+        const x = out.get(b.payloadType);
+        if (x) {
+          x.min = Math.min(x.min, b.value);
+          x.max = Math.max(x.max, b.value);
+        } else out.set(b.payloadType, { payloadType: b.payloadType, units: b.units ?? "", min: b.value, max: b.value });
+      }
+  return [...out.values()].sort((a, b) => a.payloadType.localeCompare(b.payloadType));
+}
+
+/** The colour of a block at shading level 0..1 (the stylesheet's .tl-block uses the same formula). */
+export function levelColour(level: number): string {
+  return `hsl(${210 - level * 200} 65% ${78 - level * 28}%)`;
+}
+
+/** A window's width as the span box shows it: "24 h", "3 days", "31 h 30 min". */
+export function spanLabel(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min % 1440 === 0) return `${min / 1440} day${min === 1440 ? "" : "s"}`;
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  return [h ? `${h} h` : "", m ? `${m} min` : ""].filter(Boolean).join(" ");
 }

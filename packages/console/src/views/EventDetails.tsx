@@ -4,6 +4,7 @@ import type { Event } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
 import { useEffect, useState } from "react";
 import { type Api, eventOpts } from "../api/client.ts";
+import { traceOf } from "../logic/chain.ts";
 import { formatClock, formatTime } from "../logic/local-time.ts";
 import { type OptRow, optedOutVens, optRows } from "../logic/opt-rows.ts";
 import { NO_INTERVALS_HINT } from "../logic/timeline.ts";
@@ -25,6 +26,7 @@ export function EventDetails(props: {
 }) {
   const e = props.event;
   const opts = useEventOpts(props.api, e.id, props.vens ?? []);
+  const trace = traceOf(e);
   let intervals: ReturnType<typeof resolveIntervals> = [];
   let problem: string | undefined;
   try {
@@ -42,6 +44,7 @@ export function EventDetails(props: {
         <h2 id="event-details-title">{e.eventName || e.id}</h2>
         <div className="row-actions">
           <a href={`#/reports?event=${encodeURIComponent(e.id)}`}>Reports ({props.reportCount})</a>
+          {trace ? <a href={`#/chain?upstream=${encodeURIComponent(trace.eventID)}`}>Chain</a> : null}
           {props.onEdit ? (
             <button type="button" onClick={props.onEdit}>
               Edit
@@ -61,6 +64,12 @@ export function EventDetails(props: {
         Program {props.programName} · priority {e.priority ?? "none"} · targets{" "}
         <Tags items={e.targets} empty="all VENs" /> · id <code>{e.id}</code>
       </p>
+      {trace ? (
+        <p className="muted">
+          Derived for member <strong>{trace.member ?? "?"}</strong> from upstream event <code>{trace.eventID}</code> on{" "}
+          <span className="wrap">{trace.vtn}</span>
+        </p>
+      ) : null}
       {problem ? <p className="field-error">{problem}</p> : null}
       {e.intervals?.length ? null : (
         <p className="field-error" role="note">

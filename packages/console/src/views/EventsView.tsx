@@ -1,10 +1,10 @@
-// Events: the timeline (per program or per target), the list, the editor, and cancel (delete)
-// after confirmation.
+// Events: the timeline (per program or per target) with its colour legend, the week and month
+// calendar, the list, the editor, and cancel (delete) after confirmation.
 
 import type { Event } from "@gridlink/model";
-import { useMemo, useState } from "react";
-import { ApiError } from "../api/client.ts";
+import { useEffect, useMemo, useState } from "react";
 import type { ViewProps } from "../live.tsx";
+import { type CalendarMode, calendarDays, calendarTitle, shiftAnchor } from "../logic/calendar.ts";
 import { knownTargets } from "../logic/known-targets.ts";
 import { formatTime } from "../logic/local-time.ts";
 import {
@@ -12,13 +12,16 @@ import {
   fitWindow,
   type GroupBy,
   layoutLanes,
+  legendOf,
   NO_INTERVALS_HINT,
+  spanLabel,
   type Window,
 } from "../logic/timeline.ts";
-import { ConfirmDialog, Empty, Tags } from "../ui.tsx";
+import { ConfirmDialog, Empty, Tags, useConfirmed, useHashParam } from "../ui.tsx";
+import { Calendar } from "./Calendar.tsx";
 import { EventDetails } from "./EventDetails.tsx";
 import { EventEditor } from "./EventEditor.tsx";
-import { Timeline } from "./Timeline.tsx";
+import { Legend, Timeline } from "./Timeline.tsx";
 
 const HOUR = 3_600_000;
 const SPANS = [
@@ -37,14 +40,18 @@ function defaultWindow(span: number, now = Date.now()): Window {
 export function EventsView(props: ViewProps) {
   const { data } = props;
   const [groupBy, setGroupBy] = useState<GroupBy>("program");
-  const [span, setSpan] = useState(24 * HOUR);
+  const [mode, setMode] = useState<"timeline" | CalendarMode>("timeline");
+  const [anchor, setAnchor] = useState(() => Date.now());
   const [win, setWin] = useState<Window>(() => defaultWindow(24 * HOUR));
+  // The span box shows the window's width: after "Fit events" the fitted span, as an option of its own.
+  const span = win.to - win.from;
   const [programFilter, setProgramFilter] = useState("");
   const [editing, setEditing] = useState<Event | "new" | undefined>();
-  const [selected, setSelected] = useState<string>();
-  const [cancelling, setCancelling] = useState<Event>();
-  const [cancelError, setCancelError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const linked = useHashParam("event");
+  const [selected, setSelected] = useState<string | undefined>(linked || undefined);
+  useEffect(() => {
+    if (linked) setSelected(linked);
+  }, [linked]);
   const now = data.loadedAt ?? Date.now();
   const events = useMemo(
     () => (programFilter ? data.events.filter((e) => e.programID === programFilter) : data.events),
@@ -58,25 +65,23 @@ export function EventsView(props: ViewProps) {
     () => layoutLanes(events, programs, groupBy, win, new Date(now)),
     [events, programs, groupBy, win, now],
   );
+  const legend = useMemo(() => legendOf(lanes), [lanes]);
+  const days = useMemo(
+    () => (mode === "timeline" ? [] : calendarDays(events, mode, anchor, new Date(now))),
+    [events, mode, anchor, now],
+  );
   const targets = useMemo(() => knownTargets(data), [data]);
   const selectedEvent = data.events.find((e) => e.id === selected);
   const programName = (id: string) => data.programs.find((p) => p.id === id)?.programName ?? id;
 
-  async function cancel(e: Event) {
-    setBusy(true);
-    try {
-      await props.api.del(`/events/${e.id}`);
-      setCancelling(undefined);
-      if (selected === e.id) setSelected(undefined);
-      await props.refresh();
-    } catch (err) {
-      setCancelError(err instanceof ApiError ? err.problem.detail : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const cancellation = useConfirmed(async (e: Event) => {
+    await props.api.del(`/events/${e.id}`);
+    if (selected === e.id) setSelected(undefined);
+  }, props.refresh);
+  const cancelling = cancellation.pending;
 
   const shift = (dir: number) => setWin((w) => ({ from: w.from + (dir * span) / 2, to: w.to + (dir * span) / 2 }));
+  const now24 = SPANS.some((s) => s.ms === span) ? span : 24 * HOUR;
   return (
     <section aria-labelledby="events-title">
       <div className="view-head">
@@ -110,11 +115,11 @@ export function EventsView(props: ViewProps) {
       ) : null}
       <div className="toolbar">
         <fieldset className="segmented">
-          <legend className="sr-only">Group by</legend>
-          {(["program", "target"] as const).map((g) => (
-            <label key={g}>
-              <input type="radio" name="group-by" value={g} checked={groupBy === g} onChange={() => setGroupBy(g)} />
-              Per {g}
+          <legend className="sr-only">View as</legend>
+          {(["timeline", "week", "month"] as const).map((m) => (
+            <label key={m}>
+              <input type="radio" name="view-as" value={m} checked={mode === m} onChange={() => setMode(m)} />
+              {m === "timeline" ? "Timeline" : m === "week" ? "Week" : "Month"}
             </label>
           ))}
         </fieldset>
@@ -129,47 +134,84 @@ export function EventsView(props: ViewProps) {
             ))}
           </select>
         </label>
-        <label>
-          Span{" "}
-          <select
-            value={span}
-            onChange={(e) => {
-              const s = Number(e.target.value);
-              setSpan(s);
-              setWin((w) => ({ from: w.from, to: w.from + s }));
-            }}
-          >
-            {SPANS.map((s) => (
-              <option key={s.ms} value={s.ms}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" onClick={() => shift(-1)} aria-label="Earlier">
-          ◀
-        </button>
-        <button type="button" onClick={() => setWin(defaultWindow(span))}>
-          Now
-        </button>
-        <button type="button" onClick={() => shift(1)} aria-label="Later">
-          ▶
-        </button>
-        <button type="button" onClick={() => setWin((w) => fitWindow(events, new Date()) ?? w)}>
-          Fit events
-        </button>
-        <span className="muted">
-          {formatTime(win.from)} – {formatTime(win.to)}
-        </span>
       </div>
-      <Timeline
-        lanes={lanes}
-        window={win}
-        now={now}
-        selected={selected}
-        onSelect={(e) => setSelected(e.id)}
-        caption={`Event timeline per ${groupBy}`}
-      />
+      {mode === "timeline" ? (
+        <div className="toolbar">
+          <fieldset className="segmented">
+            <legend className="sr-only">Group by</legend>
+            {(["program", "target"] as const).map((g) => (
+              <label key={g}>
+                <input type="radio" name="group-by" value={g} checked={groupBy === g} onChange={() => setGroupBy(g)} />
+                Per {g}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            Span{" "}
+            <select
+              value={span}
+              onChange={(e) => {
+                const s = Number(e.target.value);
+                setWin((w) => ({ from: w.from, to: w.from + s }));
+              }}
+            >
+              {SPANS.some((s) => s.ms === span) ? null : <option value={span}>{spanLabel(span)} (fitted)</option>}
+              {SPANS.map((s) => (
+                <option key={s.ms} value={s.ms}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => shift(-1)} aria-label="Earlier">
+            ◀
+          </button>
+          <button type="button" onClick={() => setWin(defaultWindow(now24))}>
+            Now
+          </button>
+          <button type="button" onClick={() => shift(1)} aria-label="Later">
+            ▶
+          </button>
+          <button type="button" onClick={() => setWin((w) => fitWindow(events, new Date()) ?? w)}>
+            Fit events
+          </button>
+          <span className="muted">
+            {formatTime(win.from)} – {formatTime(win.to)}
+          </span>
+        </div>
+      ) : (
+        <div className="toolbar">
+          <button
+            type="button"
+            onClick={() => setAnchor((a) => shiftAnchor(mode, a, -1))}
+            aria-label={`Previous ${mode}`}
+          >
+            ◀
+          </button>
+          <button type="button" onClick={() => setAnchor(Date.now())}>
+            Today
+          </button>
+          <button type="button" onClick={() => setAnchor((a) => shiftAnchor(mode, a, 1))} aria-label={`Next ${mode}`}>
+            ▶
+          </button>
+          <strong aria-live="polite">{calendarTitle(mode, anchor)}</strong>
+        </div>
+      )}
+      {mode === "timeline" ? (
+        <>
+          <Timeline
+            lanes={lanes}
+            window={win}
+            now={now}
+            selected={selected}
+            onSelect={(e) => setSelected(e.id)}
+            caption={`Event timeline per ${groupBy}`}
+          />
+          <Legend entries={legend} />
+        </>
+      ) : (
+        <Calendar mode={mode} days={days} selected={selected} onSelect={(e) => setSelected(e.id)} />
+      )}
       {selectedEvent ? (
         <EventDetails
           event={selectedEvent}
@@ -179,14 +221,7 @@ export function EventsView(props: ViewProps) {
           api={props.api}
           vens={data.vens}
           onEdit={props.may("events.write") ? () => setEditing(selectedEvent) : undefined}
-          onCancel={
-            props.may("events.write")
-              ? () => {
-                  setCancelError(undefined);
-                  setCancelling(selectedEvent);
-                }
-              : undefined
-          }
+          onCancel={props.may("events.write") ? () => cancellation.ask(selectedEvent) : undefined}
           onClose={() => setSelected(undefined)}
         />
       ) : null}
@@ -254,10 +289,7 @@ export function EventsView(props: ViewProps) {
                             type="button"
                             className="danger-text"
                             aria-label={`Cancel event ${name}`}
-                            onClick={() => {
-                              setCancelError(undefined);
-                              setCancelling(e);
-                            }}
+                            onClick={() => cancellation.ask(e)}
                           >
                             Cancel…
                           </button>
@@ -275,10 +307,10 @@ export function EventsView(props: ViewProps) {
         <ConfirmDialog
           title={`Cancel event ${cancelling.eventName || cancelling.id}?`}
           confirmLabel="Cancel event"
-          busy={busy}
-          error={cancelError}
-          onConfirm={() => cancel(cancelling)}
-          onClose={() => setCancelling(undefined)}
+          busy={cancellation.busy}
+          error={cancellation.error}
+          onConfirm={cancellation.confirm}
+          onClose={cancellation.close}
         >
           <p>
             The event is deleted from the VTN and subscribed VENs are notified. This cannot be undone; its reports stay

@@ -2,33 +2,18 @@
 
 import type { Program } from "@gridlink/model";
 import { useMemo, useState } from "react";
-import { ApiError } from "../api/client.ts";
 import type { ViewProps } from "../live.tsx";
 import { knownTargets } from "../logic/known-targets.ts";
 import { formatTime } from "../logic/local-time.ts";
-import { ConfirmDialog, Empty, Tags } from "../ui.tsx";
+import { ConfirmDialog, Empty, Tags, useConfirmed } from "../ui.tsx";
 import { ProgramForm } from "./ProgramForm.tsx";
 
 export function ProgramsView(props: ViewProps) {
   const { data } = props;
   const [editing, setEditing] = useState<Program | "new" | undefined>();
-  const [deleting, setDeleting] = useState<Program>();
-  const [deleteError, setDeleteError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const deletion = useConfirmed((p: Program) => props.api.del(`/programs/${p.id}`), props.refresh);
+  const deleting = deletion.pending;
   const targets = useMemo(() => knownTargets(data), [data]);
-
-  async function remove(p: Program) {
-    setBusy(true);
-    try {
-      await props.api.del(`/programs/${p.id}`);
-      setDeleting(undefined);
-      await props.refresh();
-    } catch (err) {
-      setDeleteError(err instanceof ApiError ? err.problem.detail : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <section aria-labelledby="programs-title">
@@ -98,8 +83,7 @@ export function ProgramsView(props: ViewProps) {
                           type="button"
                           className="danger-text"
                           onClick={() => {
-                            setDeleteError(undefined);
-                            setDeleting(p);
+                            deletion.ask(p);
                           }}
                           aria-label={`Delete program ${p.programName}`}
                         >
@@ -118,10 +102,10 @@ export function ProgramsView(props: ViewProps) {
         <ConfirmDialog
           title={`Delete program ${deleting.programName}?`}
           confirmLabel="Delete program"
-          busy={busy}
-          error={deleteError}
-          onConfirm={() => remove(deleting)}
-          onClose={() => setDeleting(undefined)}
+          busy={deletion.busy}
+          error={deletion.error}
+          onConfirm={deletion.confirm}
+          onClose={deletion.close}
         >
           <p>
             Its {data.events.filter((e) => e.programID === deleting.id).length} events are deleted with it and VENs are

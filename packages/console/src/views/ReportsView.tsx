@@ -1,22 +1,21 @@
-// Reports per event and per VEN: charts against the event's intervals, a table, CSV download.
+// Reports per event and per VEN: the fleet against each event's limit, charts against the event's
+// intervals, a table, CSV download.
 import { useMemo, useState } from "react";
 import type { ViewProps } from "../live.tsx";
+import { eventLimit, type Fold } from "../logic/fleet-report.ts";
+import { hashParam } from "../logic/hash.ts";
 import { formatTime } from "../logic/local-time.ts";
 import { type ReportRow, reportRows, rowsToCsv } from "../logic/report-rows.ts";
 import { chartData } from "../logic/report-series.ts";
 import { formatValue } from "../logic/values.ts";
 import { Empty } from "../ui.tsx";
+import { FleetReport } from "./FleetReport.tsx";
 import { ReportChart } from "./ReportChart.tsx";
 
 const MAX_CHARTS = 6;
 const MAX_TABLE_ROWS = 500;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-function hashParam(name: string): string {
-  const q = window.location.hash.split("?")[1] ?? "";
-  return new URLSearchParams(q).get(name) ?? "";
-}
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
@@ -32,6 +31,7 @@ function download(name: string, text: string) {
 export function ReportsView({ data }: ViewProps) {
   const [eventId, setEventId] = useState(() => hashParam("event"));
   const [clientId, setClientId] = useState(() => hashParam("client"));
+  const [fold, setFold] = useState<Fold>("fleet");
   const now = data.loadedAt ?? Date.now();
   const reports = useMemo(
     () => data.reports.filter((r) => (!eventId || r.eventID === eventId) && (!clientId || r.clientID === clientId)),
@@ -49,6 +49,14 @@ export function ReportsView({ data }: ViewProps) {
     return e ? e.eventName || e.id : `deleted event ${id.slice(0, 8)}`;
   };
   const venOf = (clientID: string) => data.vens.find((v) => v.clientID === clientID)?.venName ?? clientID;
+  const siteOf = (clientID: string, clientName: string) =>
+    data.vens.find((v) => v.clientID === clientID)?.venName ?? (clientName || clientID);
+  // Events with a limit, or with reports of DEMAND or USAGE: the fleet's figures against the limit.
+  const fleetEvents = groups
+    .map(([id]) => data.events.find((e) => e.id === id))
+    .filter((e): e is NonNullable<typeof e> =>
+      Boolean(e && (eventLimit(e) || rows.some((r) => r.eventID === e.id && /^(DEMAND|USAGE)$/.test(r.payloadType)))),
+    );
   const withReports = new Set(data.reports.map((r) => r.eventID));
 
   return (
@@ -95,6 +103,24 @@ export function ReportsView({ data }: ViewProps) {
           {plural(reports.length, "report")} · {plural(rows.length, "value")}
         </span>
       </div>
+      {fleetEvents.length > 0 ? (
+        <section aria-labelledby="fleet-title">
+          <div className="view-head">
+            <h2 id="fleet-title">Fleet against the limit</h2>
+            <label>
+              Show{" "}
+              <select value={fold} onChange={(e) => setFold(e.target.value as Fold)}>
+                <option value="fleet">total over sites</option>
+                <option value="site">per site</option>
+                <option value="resource">per resource</option>
+              </select>
+            </label>
+          </div>
+          {fleetEvents.map((e) => (
+            <FleetReport key={e.id} event={e} reports={reports} siteOf={siteOf} fold={fold} now={new Date(now)} />
+          ))}
+        </section>
+      ) : null}
       {groups.length === 0 ? <Empty>{data.loading ? "Loading…" : "No reports match."}</Empty> : null}
       <div className="charts">
         {groups.map(([id, groupRows]) => {

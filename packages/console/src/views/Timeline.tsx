@@ -2,9 +2,10 @@
 // interval blocks show their payload values; a line marks now.
 import type { Event } from "@gridlink/model";
 import { formatClock, formatTime } from "../logic/local-time.ts";
-import { type Lane, ticks, type Window } from "../logic/timeline.ts";
+import { type Lane, type LegendEntry, levelColour, ticks, type Window } from "../logic/timeline.ts";
+import { formatValue } from "../logic/values.ts";
 
-const ROW_PX = 40;
+const ROW_PX = 46;
 
 function pct(t: number, w: Window): number {
   return ((t - w.from) / (w.to - w.from)) * 100;
@@ -95,5 +96,29 @@ export function Timeline(props: {
         </div>
       ))}
     </figure>
+  );
+}
+
+/** What the shading means: per payload type, its lowest value's colour to its highest's. */
+export function Legend({ entries }: { entries: LegendEntry[] }) {
+  if (entries.length === 0) return null;
+  const ramp = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map(levelColour).join(", ")})`;
+  return (
+    <ul className="tl-legend" aria-label="Colour legend">
+      {entries.map((e) => (
+        <li key={e.payloadType} className="tl-legend-item">
+          <strong>{e.payloadType}</strong>
+          <span className="num">{formatValue(e.min)}</span>
+          <span
+            className="tl-ramp"
+            style={{ background: e.min === e.max ? levelColour(0.5) : ramp }}
+            aria-hidden="true"
+          />
+          <span className="num">{formatValue(e.max)}</span>
+          {e.units ? <span className="muted">{e.units}</span> : null}
+        </li>
+      ))}
+      <li className="tl-legend-item muted">each payload type shaded from its lowest value in view to its highest</li>
+    </ul>
   );
 }

@@ -1,16 +1,18 @@
-// VENs and their resources: targets, attributes, last seen; create ven objects, grant targets.
+// VENs and their resources: targets, attributes, last seen; create, rename and delete them,
+// grant targets (BL writes through the 3.1 API with the operator's token).
 
 import type { Resource, ValuesMap, Ven } from "@gridlink/model";
-import { Fragment, useMemo, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import type { ViewProps } from "../live.tsx";
+import { splitTargets } from "../logic/event-form.ts";
 import { knownTargets } from "../logic/known-targets.ts";
 import { ago, lastReportAt } from "../logic/last-seen.ts";
 import { formatTime } from "../logic/local-time.ts";
 import { queryTable } from "../logic/table-query.ts";
 import { formatValue } from "../logic/values.ts";
-import { Empty, Tags } from "../ui.tsx";
+import { ConfirmDialog, Empty, Tags, useConfirmed, useHashParam } from "../ui.tsx";
 import { SortHeader, TableSearch, useTableQuery } from "./TableControls.tsx";
-import { GrantTargets, VenForm } from "./VenForm.tsx";
+import { InlineEdit, NewObjectForm, type ObjectKind } from "./VenForm.tsx";
 
 function attrs(list?: ValuesMap[] | null): string[] {
   return (list ?? []).map((a) => `${a.type}: ${a.values.map(formatValue).join(", ")}`);
@@ -24,47 +26,94 @@ function requestOf<T extends { id: string; createdDateTime: string; modification
   return rest;
 }
 
-/** The row action that opens the target editor of a ven or resource. */
-function GrantCell({ label, open, allowed }: { label: string; open: () => void; allowed: boolean }) {
-  return (
-    <td className="row-actions">
-      {allowed ? (
-        <button type="button" onClick={open} aria-label={`Grant targets to ${label}`}>
-          Targets…
-        </button>
-      ) : null}
-    </td>
-  );
-}
+type Editing = { key: string; field: "name" | "targets" };
 
-/** The target editor of a ven or resource, as a full-width row under it. */
-function GrantRow(props: {
-  columns: number;
+/** One row of the VEN or resource table and, under it, its open editor: the same for both kinds. */
+function ObjectRows(props: {
+  kind: ObjectKind;
+  id: string;
   label: string;
-  current?: string[] | null;
+  /** The cells after the row header. */
+  cells: ReactNode[];
+  targets?: string[] | null;
   suggestions: string[];
-  save: (targets: string[]) => Promise<unknown>;
-  onDone: () => void;
+  allowed: boolean;
+  editing?: Editing;
+  setEditing: (e?: Editing) => void;
+  /** PUT of the whole object with the changed fields. */
+  save: (change: { name?: string; targets?: string[] }) => Promise<unknown>;
+  onDelete: () => void;
 }) {
+  const key = `${props.kind}:${props.id}`;
+  const open = props.editing?.key === key ? props.editing.field : undefined;
+  const what = props.kind === "ven" ? "VEN" : "resource";
+  const columns = props.cells.length + 2;
   return (
-    <tr>
-      <td colSpan={props.columns}>
-        <GrantTargets
-          label={props.label}
-          current={props.current ?? []}
-          suggestions={props.suggestions}
-          save={props.save}
-          onDone={props.onDone}
-        />
-      </td>
-    </tr>
+    <>
+      <tr>
+        <th scope="row">{props.label}</th>
+        {props.cells.map((c, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the cells of a row are positional
+          <td key={i}>{c}</td>
+        ))}
+        <td className="row-actions">
+          {props.allowed ? (
+            <>
+              <button
+                type="button"
+                onClick={() => props.setEditing({ key, field: "targets" })}
+                aria-label={`Grant targets to ${props.label}`}
+              >
+                Targets…
+              </button>
+              <button
+                type="button"
+                onClick={() => props.setEditing({ key, field: "name" })}
+                aria-label={`Rename ${what} ${props.label}`}
+              >
+                Rename…
+              </button>
+              <button
+                type="button"
+                className="danger-text"
+                onClick={props.onDelete}
+                aria-label={`Delete ${what} ${props.label}`}
+              >
+                Delete…
+              </button>
+            </>
+          ) : null}
+        </td>
+      </tr>
+      {open ? (
+        <tr>
+          <td colSpan={columns}>
+            <InlineEdit
+              field={open}
+              path={open === "targets" ? "targets" : props.kind === "ven" ? "venName" : "resourceName"}
+              label={props.label}
+              current={open === "targets" ? (props.targets ?? []).join(", ") : props.label}
+              suggestions={props.suggestions}
+              save={(v) => props.save(open === "targets" ? { targets: splitTargets(v) } : { name: v.trim() })}
+              onDone={() => props.setEditing(undefined)}
+            />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 
 export function VensView(props: ViewProps) {
   const { data, api } = props;
-  const [creating, setCreating] = useState(false);
-  const [granting, setGranting] = useState<string>();
+  const [creating, setCreating] = useState<ObjectKind>();
+  const [editing, setEditing] = useState<Editing>();
+  const deletion = useConfirmed(
+    (d: { kind: ObjectKind; id: string; label: string; resources: number }) =>
+      api.del(`/${d.kind === "ven" ? "vens" : "resources"}/${encodeURIComponent(d.id)}`),
+    props.refresh,
+  );
+  const deleting = deletion.pending;
   const targets = useMemo(() => knownTargets(data), [data]);
   const now = data.loadedAt ?? Date.now();
   // Last seen: any request, poll, report or acknowledged notification the VTN recorded; else the newest report.
@@ -75,8 +124,13 @@ export function VensView(props: ViewProps) {
     return { at: r, how: "report" };
   };
   const venName = (id: string) => data.vens.find((v) => v.id === id)?.venName ?? id;
+  const resourcesOf = (v: Ven) => data.resources.filter((r) => r.venID === v.id);
   const [venQuery, setVenQuery] = useTableQuery<"name" | "client" | "targets" | "resources" | "seen">("name");
   const [resQuery, setResQuery] = useTableQuery<"name" | "ven" | "targets" | "modified">("name");
+  const linked = useHashParam("search");
+  useEffect(() => {
+    if (linked) setVenQuery((q) => ({ ...q, search: linked, page: 0 }));
+  }, [linked, setVenQuery]);
   const venPage = queryTable(
     data.vens,
     {
@@ -85,8 +139,7 @@ export function VensView(props: ViewProps) {
       targets: { text: (v) => (v.targets ?? []).join(" ") },
       resources: {
         text: (v) =>
-          data.resources
-            .filter((r) => r.venID === v.id)
+          resourcesOf(v)
             .map((r) => r.resourceName)
             .join(" "),
       },
@@ -105,30 +158,55 @@ export function VensView(props: ViewProps) {
     resQuery,
   );
 
-  const saveVen = (v: Ven, t: string[]) =>
+  const saveVen = (v: Ven, c: { name?: string; targets?: string[] }) =>
     api
-      .put(`/vens/${v.id}`, { ...requestOf(v), objectType: "BL_VEN_REQUEST", targets: t.length ? t : undefined })
+      .put(`/vens/${v.id}`, {
+        ...requestOf(v),
+        objectType: "BL_VEN_REQUEST",
+        venName: c.name ?? v.venName,
+        targets: c.targets ? (c.targets.length ? c.targets : undefined) : v.targets,
+      })
       .then(props.refresh);
-  const saveResource = (r: Resource, t: string[]) =>
+  const saveResource = (r: Resource, c: { name?: string; targets?: string[] }) =>
     api
       .put(`/resources/${r.id}`, {
         ...requestOf(r),
         objectType: "BL_RESOURCE_REQUEST",
-        targets: t.length ? t : undefined,
+        resourceName: c.name ?? r.resourceName,
+        targets: c.targets ? (c.targets.length ? c.targets : undefined) : r.targets,
       })
       .then(props.refresh);
+
+  const rowProps = { suggestions: targets, editing, setEditing };
 
   return (
     <section aria-labelledby="vens-title">
       <div className="view-head">
         <h1 id="vens-title">VENs &amp; resources</h1>
         {props.may("vens.write") ? (
-          <button type="button" className="primary" onClick={() => setCreating(true)} disabled={creating}>
-            New VEN
-          </button>
+          <span className="row-actions">
+            <button type="button" className="primary" onClick={() => setCreating("ven")} disabled={!!creating}>
+              New VEN
+            </button>
+            <button
+              type="button"
+              onClick={() => setCreating("resource")}
+              disabled={!!creating || data.vens.length === 0}
+            >
+              New resource
+            </button>
+          </span>
         ) : null}
       </div>
-      {creating ? <VenForm {...props} targets={targets} onDone={() => setCreating(false)} /> : null}
+      {creating ? (
+        <NewObjectForm
+          {...props}
+          key={creating}
+          kind={creating}
+          targets={targets}
+          onDone={() => setCreating(undefined)}
+        />
+      ) : null}
       <p className="hint">
         Last seen: the VEN's newest request, poll, report or acknowledged notification since the VTN started (its newest
         report when the VTN was restarted since).
@@ -173,43 +251,38 @@ export function VensView(props: ViewProps) {
               <tbody>
                 {venPage.rows.map((v) => {
                   const { at: seen, how } = seenAt(v);
-                  const res = data.resources.filter((r) => r.venID === v.id);
+                  const res = resourcesOf(v);
                   return (
-                    <Fragment key={v.id}>
-                      <tr>
-                        <th scope="row">{v.venName}</th>
-                        <td>
-                          <code>{v.clientID}</code>
-                        </td>
-                        <td>
-                          <Tags items={v.targets} empty="none" />
-                        </td>
-                        <td>
-                          <Tags items={attrs(v.attributes)} />
-                        </td>
-                        <td>
-                          {res.length ? res.map((r) => r.resourceName).join(", ") : <span className="muted">none</span>}
-                        </td>
-                        <td title={seen ? formatTime(seen) : undefined}>
-                          {seen ? `${how} ${ago(seen, now)}` : <span className="muted">not seen</span>}
-                        </td>
-                        <GrantCell
-                          label={v.venName}
-                          open={() => setGranting(`ven:${v.id}`)}
-                          allowed={props.may("vens.write")}
-                        />
-                      </tr>
-                      {granting === `ven:${v.id}` ? (
-                        <GrantRow
-                          columns={7}
-                          label={v.venName}
-                          current={v.targets}
-                          suggestions={targets}
-                          save={(t) => saveVen(v, t)}
-                          onDone={() => setGranting(undefined)}
-                        />
-                      ) : null}
-                    </Fragment>
+                    <ObjectRows
+                      key={v.id}
+                      {...rowProps}
+                      kind="ven"
+                      id={v.id}
+                      label={v.venName}
+                      targets={v.targets}
+                      allowed={props.may("vens.write")}
+                      save={(c) => saveVen(v, c)}
+                      onDelete={() => deletion.ask({ kind: "ven", id: v.id, label: v.venName, resources: res.length })}
+                      cells={[
+                        <code key="c">{v.clientID}</code>,
+                        <Tags key="t" items={v.targets} empty="none" />,
+                        <Tags key="a" items={attrs(v.attributes)} />,
+                        res.length ? (
+                          res.map((r) => r.resourceName).join(", ")
+                        ) : (
+                          <span key="r" className="muted">
+                            none
+                          </span>
+                        ),
+                        seen ? (
+                          <span key="s" title={formatTime(seen)}>{`${how} ${ago(seen, now)}`}</span>
+                        ) : (
+                          <span key="s" className="muted">
+                            not seen
+                          </span>
+                        ),
+                      ]}
+                    />
                   );
                 })}
               </tbody>
@@ -219,7 +292,7 @@ export function VensView(props: ViewProps) {
       )}
       <h2>Resources</h2>
       {data.resources.length === 0 ? (
-        <Empty>No resources: VENs create them for the devices they control.</Empty>
+        <Empty>No resources: VENs create them for the devices they control, or create one here.</Empty>
       ) : (
         <>
           <TableSearch
@@ -254,40 +327,45 @@ export function VensView(props: ViewProps) {
               </thead>
               <tbody>
                 {resPage.rows.map((r) => (
-                  <Fragment key={r.id}>
-                    <tr>
-                      <th scope="row">{r.resourceName}</th>
-                      <td>{venName(r.venID)}</td>
-                      <td>
-                        <Tags items={r.targets} empty="none" />
-                      </td>
-                      <td>
-                        <Tags items={attrs(r.attributes)} />
-                      </td>
-                      <td>{formatTime(Date.parse(r.modificationDateTime))}</td>
-                      <GrantCell
-                        label={r.resourceName}
-                        open={() => setGranting(`res:${r.id}`)}
-                        allowed={props.may("resources.write")}
-                      />
-                    </tr>
-                    {granting === `res:${r.id}` ? (
-                      <GrantRow
-                        columns={6}
-                        label={r.resourceName}
-                        current={r.targets}
-                        suggestions={targets}
-                        save={(t) => saveResource(r, t)}
-                        onDone={() => setGranting(undefined)}
-                      />
-                    ) : null}
-                  </Fragment>
+                  <ObjectRows
+                    key={r.id}
+                    {...rowProps}
+                    kind="resource"
+                    id={r.id}
+                    label={r.resourceName}
+                    targets={r.targets}
+                    allowed={props.may("resources.write")}
+                    save={(c) => saveResource(r, c)}
+                    onDelete={() => deletion.ask({ kind: "resource", id: r.id, label: r.resourceName, resources: 0 })}
+                    cells={[
+                      venName(r.venID),
+                      <Tags key="t" items={r.targets} empty="none" />,
+                      <Tags key="a" items={attrs(r.attributes)} />,
+                      formatTime(Date.parse(r.modificationDateTime)),
+                    ]}
+                  />
                 ))}
               </tbody>
             </table>
           </div>
         </>
       )}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete ${deleting.kind === "ven" ? "VEN" : "resource"} ${deleting.label}?`}
+          confirmLabel={`Delete ${deleting.kind === "ven" ? "VEN" : "resource"}`}
+          busy={deletion.busy}
+          error={deletion.error}
+          onConfirm={deletion.confirm}
+          onClose={deletion.close}
+        >
+          <p>
+            {deleting.kind === "ven"
+              ? `The ven object is deleted from the VTN${deleting.resources ? ` with its ${deleting.resources} resource(s)` : ""}; the VEN's credentials stay, and it can register again.`
+              : "The resource is deleted from the VTN; its VEN can create it again."}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 }

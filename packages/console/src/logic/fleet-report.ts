@@ -1,0 +1,175 @@
+// What a fleet reported for one event, per event interval, against the event's limit (issue 14),
+// pure. The limit is the interval's *_LIMIT payload in the event's units (its payload descriptor,
+// User_Guide.md §7.6; KW when it names none). A power limit is compared with DEMAND, an energy
+// limit (…WH) with USAGE (Definition.md report payload types), and BASELINE — what the sites
+// would have drawn without the event — gives what they delivered: baseline − reported.
+// A site is one report client (one VEN). Its resources are folded into it: its AGGREGATED_REPORT
+// where it sent one, else the sum over its resources. Within one event interval a site's power is
+// the mean of its reported values there and its energy their sum.
+import type { Event, Report } from "@gridlink/model";
+import { resolveIntervals } from "@gridlink/model/time";
+import { type ReportRow, reportRows } from "./report-rows.ts";
+
+export type Fold = "fleet" | "site" | "resource";
+
+export interface FleetLimit {
+  type: string;
+  value: number;
+  units: string;
+}
+
+export interface FleetPart {
+  /** The site (VEN name, else the report's clientName); with fold "resource" also the resource. */
+  site: string;
+  resource?: string;
+  value?: number;
+  baseline?: number;
+}
+
+export interface FleetInterval {
+  intervalId: number;
+  start: number;
+  end: number;
+  limit?: FleetLimit;
+  /** Sum over sites of what they reported, in `units`; undefined when nobody reported. */
+  total?: number;
+  baseline?: number;
+  /** baseline − total, where both are known. */
+  delivered?: number;
+  /** total > limit. */
+  over: boolean;
+  sites: number;
+  /** Per site or per resource (fold "site"/"resource"); empty for "fleet". */
+  parts: FleetPart[];
+}
+
+export interface FleetReport {
+  quantity: "DEMAND" | "USAGE";
+  units: string;
+  limitType?: string;
+  intervals: FleetInterval[];
+}
+
+/** Units relative to k (W 0.001, KW 1, MW 1000; the same for …WH). */
+const SCALE: Record<string, number> = { W: 0.001, KW: 1, MW: 1000, WH: 0.001, KWH: 1, MWH: 1000 };
+
+/** `v` in `from` units expressed in `to` units; unknown units are taken as they are. */
+export function convert(v: number, from: string, to: string): number {
+  const f = SCALE[from.toUpperCase()];
+  const t = SCALE[to.toUpperCase()];
+  return f === undefined || t === undefined ? v : (v * f) / t;
+}
+
+const isLimit = (type: string) => /_LIMIT$/.test(type);
+
+/** The event's limit type and units: its first *_LIMIT payload (KW when no descriptor names units). */
+export function eventLimit(e: Event): { type: string; units: string } | undefined {
+  for (const iv of e.intervals ?? [])
+    for (const p of iv.payloads)
+      if (isLimit(p.type))
+        return { type: p.type, units: e.payloadDescriptors?.find((d) => d.payloadType === p.type)?.units ?? "KW" };
+  return undefined;
+}
+
+interface Sample {
+  site: string;
+  resource: string;
+  value: number;
+}
+
+/** Folds samples of one interval: per site (mean for power, sum for energy) and per resource. */
+function fold(
+  samples: readonly Sample[],
+  energy: boolean,
+): { bySite: Map<string, number>; byResource: Map<string, number> } {
+  const combine = (xs: number[]) =>
+    energy ? xs.reduce((a, b) => a + b, 0) : xs.reduce((a, b) => a + b, 0) / xs.length;
+  const groups = new Map<string, number[]>();
+  for (const s of samples) {
+    const k = `${s.site}\u0000${s.resource}`;
+    groups.set(k, [...(groups.get(k) ?? []), s.value]);
+  }
+  const byResource = new Map<string, number>();
+  for (const [k, xs] of groups) byResource.set(k, combine(xs));
+  const bySite = new Map<string, number>();
+  const sites = new Set(samples.map((s) => s.site));
+  for (const site of sites) {
+    const agg = byResource.get(`${site}\u0000AGGREGATED_REPORT`);
+    if (agg !== undefined) {
+      bySite.set(site, agg);
+      continue;
+    }
+    let sum = 0;
+    for (const [k, v] of byResource) if (k.startsWith(`${site}\u0000`)) sum += v;
+    bySite.set(site, sum);
+  }
+  return { bySite, byResource };
+}
+
+export function fleetReport(
+  e: Event,
+  reports: readonly Report[],
+  siteOf: (clientID: string, clientName: string) => string,
+  by: Fold,
+  now: Date,
+): FleetReport {
+  const limit = eventLimit(e);
+  const units = limit?.units ?? "KW";
+  const energy = /WH$/i.test(units);
+  const quantity = energy ? "USAGE" : "DEMAND";
+  let intervals: ReturnType<typeof resolveIntervals> = [];
+  try {
+    intervals = resolveIntervals(e, { now, horizon: new Date(now.getTime() + 7 * 86_400_000) }).slice(0, 500);
+  } catch {
+    // an event the time rules cannot place has no intervals to compare with
+  }
+  const rows = reportRows(
+    reports.filter((r) => r.eventID === e.id),
+    [e],
+    now,
+  ).filter((r) => (r.payloadType === quantity || r.payloadType === "BASELINE") && typeof r.values[0] === "number");
+  const sample = (r: ReportRow): Sample => ({
+    site: siteOf(r.clientID, r.clientName),
+    resource: r.resourceName,
+    value: convert(r.values[0] as number, r.units || units, units),
+  });
+  const out: FleetInterval[] = [];
+  for (const iv of intervals) {
+    const start = iv.start.getTime();
+    const end = iv.end.getTime();
+    const inside = rows.filter((r) => r.start !== undefined && r.start >= start && r.start < end);
+    const reported = fold(inside.filter((r) => r.payloadType === quantity).map(sample), energy);
+    const base = fold(inside.filter((r) => r.payloadType === "BASELINE").map(sample), energy);
+    const sum = (m: Map<string, number>) => (m.size ? [...m.values()].reduce((a, b) => a + b, 0) : undefined);
+    const total = sum(reported.bySite);
+    const baseline = sum(base.bySite);
+    const p = iv.payloads.find((x) => isLimit(x.type) && typeof x.values[0] === "number");
+    const lim = p && limit ? { type: p.type, value: p.values[0] as number, units } : undefined;
+    let parts: FleetPart[] = [];
+    if (by === "site")
+      parts = [...new Set([...reported.bySite.keys(), ...base.bySite.keys()])].map((site) => ({
+        site,
+        value: reported.bySite.get(site),
+        baseline: base.bySite.get(site),
+      }));
+    else if (by === "resource")
+      parts = [...new Set([...reported.byResource.keys(), ...base.byResource.keys()])].map((k) => {
+        const [site = "", resource] = k.split("\u0000");
+        return { site, resource, value: reported.byResource.get(k), baseline: base.byResource.get(k) };
+      });
+    parts.sort((a, b) => a.site.localeCompare(b.site) || (a.resource ?? "").localeCompare(b.resource ?? ""));
+    out.push({
+      intervalId: iv.id,
+      start,
+      end,
+      limit: lim,
+      total,
+      baseline,
+      delivered: total !== undefined && baseline !== undefined ? baseline - total : undefined,
+      over: total !== undefined && lim !== undefined && total > lim.value,
+      sites: new Set([...reported.bySite.keys()]).size,
+      parts,
+    });
+  }
+  return { quantity, units, limitType: limit?.type, intervals: out };
+}

@@ -1,0 +1,113 @@
+import type { Event, Report } from "@gridlink/model";
+import { describe, expect, test } from "vitest";
+import { convert, eventLimit, fleetReport } from "../src/logic/fleet-report.ts";
+
+const meta = { createdDateTime: "2030-01-01T00:00:00Z", modificationDateTime: "2030-01-01T00:00:00Z" };
+const now = new Date("2030-05-01T12:00:00Z");
+const limitEvent = (units?: string, type = "IMPORT_CAPACITY_LIMIT"): Event => ({
+  ...meta,
+  id: "e1",
+  objectType: "EVENT",
+  programID: "p1",
+  intervalPeriod: { start: "2030-05-01T10:00:00Z", duration: "PT1H" },
+  payloadDescriptors: units ? [{ objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: type, units }] : undefined,
+  intervals: [50, 40].map((v, id) => ({ id, payloads: [{ type, values: [v] }] })),
+});
+
+/** One report: per resource, per interval id, DEMAND/USAGE and BASELINE values. */
+function report(
+  id: string,
+  clientID: string,
+  resources: Record<string, Array<Record<string, number>>>,
+  units: Record<string, string> = {},
+): Report {
+  return {
+    ...meta,
+    id,
+    objectType: "REPORT",
+    clientID,
+    clientName: `${clientID}-name`,
+    eventID: "e1",
+    payloadDescriptors: Object.entries(units).map(([payloadType, u]) => ({
+      objectType: "REPORT_PAYLOAD_DESCRIPTOR",
+      payloadType,
+      units: u,
+    })),
+    resources: Object.entries(resources).map(([resourceName, ivs]) => ({
+      resourceName,
+      intervals: ivs.map((p, i) => ({
+        id: i,
+        payloads: Object.entries(p).map(([type, v]) => ({ type, values: [v] })),
+      })),
+    })),
+  };
+}
+
+const site = (clientID: string) => (clientID === "c1" ? "north" : clientID === "c2" ? "south" : clientID);
+
+describe("the fleet against an event's limit", () => {
+  test("sites' resources fold into the site; the fleet total is the sum over sites, against the limit", () => {
+    const reports = [
+      report("r1", "c1", { heatpump: [{ DEMAND: 20, BASELINE: 30 }], battery: [{ DEMAND: 15, BASELINE: 15 }] }),
+      report("r2", "c2", { AGGREGATED_REPORT: [{ DEMAND: 25, BASELINE: 40 }, { DEMAND: 30 }], ev: [{ DEMAND: 99 }] }),
+    ];
+    const r = fleetReport(limitEvent("KW"), reports, site, "site", now);
+    expect(r).toMatchObject({ quantity: "DEMAND", units: "KW", limitType: "IMPORT_CAPACITY_LIMIT" });
+    expect(r.intervals.map((iv) => [iv.limit?.value, iv.total, iv.baseline, iv.delivered, iv.over, iv.sites])).toEqual([
+      [50, 60, 85, 25, true, 2],
+      [40, 30, undefined, undefined, false, 1],
+    ]);
+    // South sent an AGGREGATED_REPORT: that is its figure, its ev resource is not added again.
+    expect(r.intervals[0]?.parts).toEqual([
+      { site: "north", value: 35, baseline: 45 },
+      { site: "south", value: 25, baseline: 40 },
+    ]);
+  });
+
+  test("per resource on demand; fleet fold lists no parts", () => {
+    const reports = [report("r1", "c1", { heatpump: [{ DEMAND: 20 }], battery: [{ DEMAND: 15 }] })];
+    expect(fleetReport(limitEvent("KW"), reports, site, "resource", now).intervals[0]?.parts).toEqual([
+      { site: "north", resource: "battery", value: 15, baseline: undefined },
+      { site: "north", resource: "heatpump", value: 20, baseline: undefined },
+    ]);
+    expect(fleetReport(limitEvent("KW"), reports, site, "fleet", now).intervals[0]?.parts).toEqual([]);
+  });
+
+  test("an energy limit is compared with USAGE, in the event's units (W and MWh converted)", () => {
+    const reports = [
+      report("r1", "c1", { meter: [{ USAGE: 12_000, DEMAND: 1 }] }, { USAGE: "WH" }),
+      report("r2", "c2", { meter: [{ USAGE: 0.02 }] }, { USAGE: "MWH" }),
+    ];
+    const r = fleetReport(limitEvent("KWH", "IMPORT_CAPACITY_LIMIT"), reports, site, "site", now);
+    expect(r.quantity).toBe("USAGE");
+    expect(r.intervals[0]?.total).toBeCloseTo(32);
+    expect(r.intervals[0]?.parts.map((p) => p.value)).toEqual([12, 20]);
+  });
+
+  test("several report intervals inside one event interval: power is their mean, energy their sum", () => {
+    const quarter = (start: string, type: string, v: number) => ({
+      id: 0,
+      intervalPeriod: { start, duration: "PT15M" },
+      payloads: [{ type, values: [v] }],
+    });
+    const rep = (type: string): Report => ({
+      ...report("r", "c1", {}),
+      resources: [
+        {
+          resourceName: "AGGREGATED_REPORT",
+          intervals: [quarter("2030-05-01T10:00:00Z", type, 10), quarter("2030-05-01T10:15:00Z", type, 30)],
+        },
+      ],
+    });
+    expect(fleetReport(limitEvent("KW"), [rep("DEMAND")], site, "fleet", now).intervals[0]?.total).toBe(20);
+    expect(fleetReport(limitEvent("KWH"), [rep("USAGE")], site, "fleet", now).intervals[0]?.total).toBe(40);
+  });
+
+  test("the limit's units default to KW; an event without a limit has none; unknown units are kept", () => {
+    expect(eventLimit(limitEvent())).toEqual({ type: "IMPORT_CAPACITY_LIMIT", units: "KW" });
+    expect(eventLimit({ ...limitEvent(), intervals: [{ id: 0, payloads: [{ type: "PRICE", values: [1] }] }] })).toBe(
+      undefined,
+    );
+    expect([convert(1500, "W", "KW"), convert(2, "MW", "KW"), convert(7, "VAR", "KW")]).toEqual([1.5, 2000, 7]);
+  });
+});
