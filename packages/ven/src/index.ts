@@ -15,6 +15,13 @@ export {
 } from "./clients.ts";
 export { type CollectionSpec, encodeId, PAGE_SIZE, type Page, Reader, Writer } from "./collections.ts";
 export { Dialect301, isOadr30Url, Oadr301Unsupported } from "./dialect301.ts";
+export {
+  type DiscoveredVtn,
+  type DiscoverOptions,
+  discoverVtns,
+  fromService,
+  vtnBaseUrl,
+} from "./discovery.ts";
 export * from "./errors.ts";
 export { type IntakeMode, type IntakeOptions, NotificationIntake } from "./intake.ts";
 export { EventMirror, type MirrorChange, type MirrorOptions } from "./mirror.ts";

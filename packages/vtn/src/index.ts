@@ -6,6 +6,14 @@ export { ConfigError, DEFAULTS, loadConfig, type VtnConfig } from "./config.ts";
 export type { Core } from "./core/index.ts";
 export { type Principal, principalFor, ROLE_SCOPES, type Role } from "./core/principal.ts";
 export type { DemoCredentials } from "./demo.ts";
+export {
+  type Advertisement,
+  advertiseVtn,
+  isLoopbackHost,
+  OPENADR3_SERVICE_TYPE,
+  type VtnTxt,
+  vtnTxt,
+} from "./mdns.ts";
 export { type DeliveryView, deliveryView } from "./notify/delivery-service.ts";
 export type { Notifier } from "./notify/index.ts";
 export { type AclInput, mosquittoAcl } from "./notify/mosquitto-acl.ts";
