@@ -3,12 +3,23 @@
 // writes targets or clientID (docs/security.md).
 import type { BlVenRequest, Ven, VenVenRequest } from "@gridlink/model";
 import { checkedBody } from "../context.ts";
+import { Forbidden } from "../errors.ts";
 import { type Principal, readsAll } from "../principal.ts";
 import { OwnedPolicy } from "./owned.ts";
 
 export class VenPolicy extends OwnedPolicy<Ven> {
   constructor() {
     super("ven", ["read_all", "read_ven_objects"], ["write_vens"]);
+  }
+
+  /**
+   * Telling a ven's VEN to register again or dropping its registration (OpenADR 2.0b
+   * oadrRequestReregistration, oadrCancelPartyRegistration from the VTN) is BL's: write_vens and
+   * reading all; a VEN re-registers by itself.
+   */
+  mayManageRegistration(p: Principal): void {
+    this.mayWrite(p);
+    if (!readsAll(p)) throw new Forbidden("only the BL asks a VEN to register again or cancels its registration");
   }
 
   /**
