@@ -4,6 +4,7 @@
 import { openadr3Spec } from "@gridlink/model/schema";
 import type { FastifyInstance } from "fastify";
 import { OPT_PATHS } from "../oadr2b/opt-routes.ts";
+import { REREGISTRATION_PATHS } from "../oadr2b/reregistration.ts";
 import { AUDIT_PATHS } from "./audit.ts";
 import { CHANGES_PATHS } from "./changes.ts";
 import { DELIVERY_PATHS } from "./deliveries.ts";
@@ -17,6 +18,7 @@ const GRIDLINK_PATHS = {
   ...AUDIT_PATHS,
   ...PRESENCE_PATHS,
   ...OPT_PATHS,
+  ...REREGISTRATION_PATHS,
   ...CHANGES_PATHS,
   "/openapi.json": {
     get: {
