@@ -24,6 +24,7 @@ import { poll } from "./poll.ts";
 import { markPushVensDue, PushSender } from "./push.ts";
 import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
 import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
+import { reregistrationRoutes } from "./reregistration.ts";
 import { oadr20bSchema } from "./schema-file.ts";
 import { checkPayloadSignature } from "./signature.ts";
 import { CODE, Oadr2bError, oadrResponse, REPEATING } from "./wire.ts";
@@ -129,6 +130,7 @@ export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): 
     afterEach: () => void push.wake(),
   });
   await app.register(optRoutes, { prefix: opts.oadr31Prefix, deps, verifier: opts.verifier });
+  await app.register(reregistrationRoutes, { prefix: opts.oadr31Prefix, deps, verifier: opts.verifier });
 }
 
 interface ServiceOptions {
