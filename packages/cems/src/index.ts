@@ -41,7 +41,7 @@ export { type DailySession, EvCharger, type EvChargerSpec } from "./resources/ev
 export { HeatPump, type HeatPumpSpec } from "./resources/heat-pump.ts";
 export { Pv, type PvSpec } from "./resources/pv.ts";
 export { clamp, type Flex, type Resource, type ResourceKind, type StorageState } from "./resources/types.ts";
-export { type RunnerOptions, type RunnerStats, SiteRunner } from "./runner.ts";
+export { type RunnerOptions, type RunnerStats, SiteRunner, spreadShare } from "./runner.ts";
 export { type Runner2bOptions, type Runner2bStats, SiteRunner2b, siteMetadata } from "./runner2b.ts";
 export { type Prepared, Site, type SiteSpec, type StepResult } from "./site.ts";
 export {

@@ -12,6 +12,7 @@ import {
   type IntakeOptions,
   NotificationIntake,
   ReportScheduler,
+  type ReportWindow,
   seededRandomize,
   type VenClient,
 } from "@gridlink/ven";
@@ -38,8 +39,29 @@ export interface RunnerOptions {
   onError?: (err: Error) => void;
   /** Called after every simulated step. */
   onStep?: (r: PlantStep, d: Directive) => void;
-  /** Called after each report sent (or failed): when it was due and when it went, in simulated time. */
-  onReport?: (r: { eventID: string; dueAt: Date; sentAt: Date; ok: boolean }) => void;
+  /**
+   * Spreads the site's report sends over this share (0..1) of the reported interval after it is
+   * due, at an offset fixed per venName (default 0: at once). Thousands of sites reporting the
+   * same 1-minute interval otherwise all POST in the same second. The spec sets no instant for a
+   * report: a reportDescriptor names the interval to report on (`startInterval`) and how many
+   * intervals elapse between reports (`frequency`, Definition.md reportDescriptor); a report sent
+   * within the interval after the one it covers still arrives before the next is due.
+   */
+  spreadReports?: number;
+  /**
+   * Called after each report sent (or failed): when it was due, when the spread put it
+   * (`plannedAt`, dueAt without spreading) and when it went, in simulated time.
+   */
+  onReport?: (r: { eventID: string; dueAt: Date; plannedAt: Date; sentAt: Date; ok: boolean }) => void;
+}
+
+/** A stable share in [0, 1) from a name (FNV-1a, then a 32-bit avalanche): the site's place in the spread. */
+export function spreadShare(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
 }
 
 export interface RunnerStats {
@@ -73,6 +95,8 @@ export class SiteRunner {
   private cost: Directive["cost"] | null = null;
   private readonly randomize: (e: Event) => ReturnType<ReturnType<typeof seededRandomize>>;
   private busy: Promise<void> = Promise.resolve();
+  /** Windows due whose send the spread puts later (spreadReports), with when to send them (ms). */
+  private held: { w: ReportWindow; at: number }[] = [];
   private targetsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: RunnerOptions) {
@@ -187,10 +211,18 @@ export class SiteRunner {
       this.opts.onStep?.(r, d);
       this.time += this.stepMs;
     }
-    await this.sendDueReports();
+    await this.sendDueReports(target);
   }
 
-  private async sendDueReports(): Promise<void> {
+  /** When a window's report goes: at its due time, or later in the spread. */
+  private sendAt(w: ReportWindow): number {
+    const spread = Math.min(1, Math.max(0, this.opts.spreadReports ?? 0));
+    const first = w.intervals[0];
+    const len = first ? first.end.getTime() - first.start.getTime() : 0;
+    return w.dueAt.getTime() + Math.floor(spreadShare(this.opts.venName) * spread * Math.max(0, len));
+  }
+
+  private async sendDueReports(now: number): Promise<void> {
     const known = this.mirror.events();
     const ids = new Set(known.map((k) => k.event.id));
     for (const e of this.scheduler.events()) if (!ids.has(e.id)) this.scheduler.untrack(e.id);
@@ -198,8 +230,12 @@ export class SiteRunner {
       if (event.reportDescriptors?.length && this.applies(event))
         this.scheduler.track(event, receivedAt, this.randomize(event));
     }
-    const due = this.scheduler.due(new Date(this.time));
+    // Data is complete up to the site's step time; the spread may hold a window until `now`.
+    for (const w of this.scheduler.due(new Date(this.time))) this.held.push({ w, at: this.sendAt(w) });
+    this.held = this.held.filter((h) => ids.has(h.w.eventID));
+    const due = this.held.filter((h) => h.at <= now).map((h) => h.w);
     if (due.length === 0) return;
+    this.held = this.held.filter((h) => h.at > now);
     const resources = this.opts.site.resourceNames.map((name) => ({
       resourceName: name,
       targets: this.resourceTargets.get(name),
@@ -226,7 +262,9 @@ export class SiteRunner {
         this.stats.reportErrors++;
         this.opts.onError?.(err as Error);
       }
-      this.opts.onReport?.({ eventID: event.id, dueAt: group[0].dueAt, sentAt: this.opts.clock.now(), ok });
+      const dueAt = group[0].dueAt;
+      const plannedAt = new Date(this.sendAt(group[0]));
+      this.opts.onReport?.({ eventID: event.id, dueAt, plannedAt, sentAt: this.opts.clock.now(), ok });
     }
   }
 }
