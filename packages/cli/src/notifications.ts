@@ -5,14 +5,14 @@
 import { createVtn, type DeliveryView, loadConfig, principalFor } from "@gridlink/vtn";
 import { type Args, flag, UsageError } from "./args.ts";
 
-export const NOTIFICATIONS_USAGE = `gridlink notifications list [--state pending|delivered|dead] [--channel webhook|mqtt] [--limit 50] [--data-dir DIR]
+export const NOTIFICATIONS_USAGE = `gridlink notifications list [--state pending|delivered|dead] [--channel webhook|mqtt|oadr2b|cim] [--limit 50] [--data-dir DIR]
 gridlink notifications show DELIVERY_ID [--data-dir DIR]
 gridlink notifications retry DELIVERY_ID... | --all-dead [--data-dir DIR]
 gridlink notifications summary [--data-dir DIR]
 gridlink notifications mosquitto-acl [--publisher gridlink-vtn] [--data-dir DIR]`;
 
 const STATES = ["PENDING", "DELIVERED", "DEAD"] as const;
-const CHANNELS = ["WEBHOOK", "MQTT"] as const;
+const CHANNELS = ["WEBHOOK", "MQTT", "OADR2B", "CIM"] as const;
 
 function choice<T extends string>(args: Args, name: string, allowed: readonly T[]): T | undefined {
   const v = flag(args, name)?.toUpperCase();

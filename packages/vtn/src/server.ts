@@ -230,11 +230,11 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   // OpenADR 2.0b (IEC 62746-10-1) at /OpenADR2/Simple/2.0b (OADR2B_PREFIX) on the same core and tokens (docs/oadr2b.md).
   await app.register(oadr2bBinding, {
     ...{ core, store, verifier, clients, now, oadr31Prefix: OADR31_PREFIX },
-    pushUrls: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
+    notifier,
   });
 
   // IEC 61968-100 (CIM) messages at /cim on the same core and tokens (docs/cim.md).
-  await app.register(cimBinding, { core, store, verifier, config, clients });
+  await app.register(cimBinding, { core, store, verifier, config, clients, notifier });
 
   await app.register(consoleBinding, {});
 

@@ -4,6 +4,7 @@
 // notifier when Prometheus scrapes (the deliveries live in the database and in the worker thread).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { DeliverySummary } from "../notify/delivery-service.ts";
+import { CHANNELS } from "../notify/schema.ts";
 
 /** Seconds; spans a cached read (sub-millisecond) to a slow write under load. */
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -72,7 +73,7 @@ export class VtnMetrics {
       }
       return pending;
     };
-    const channels = ["WEBHOOK", "MQTT"] as const;
+    const channels = CHANNELS;
     new Gauge({
       name: "gridlink_notifications_deliveries",
       help: "Deliveries in the outbox by channel and state (pending = outbox depth; dead letters stay after restarts).",

@@ -5,6 +5,7 @@ import type { Subscription } from "@gridlink/model";
 import { type Kysely, sql } from "kysely";
 import type { ModuleTables } from "../store/module.ts";
 import type { Leases } from "./leases.ts";
+import { perChannel } from "./metrics.ts";
 import { type Channel, type DeliveryRow, type DeliveryState, type NotifyTables, notifyTables } from "./schema.ts";
 
 export type Claimed = Pick<
@@ -16,6 +17,7 @@ export type Claimed = Pick<
   | "endpoint"
   | "target"
   | "bearer"
+  | "client_id"
   | "shown_targets"
   | "format"
   | "attempts"
@@ -30,6 +32,7 @@ const COLUMNS = [
   "endpoint",
   "target",
   "bearer",
+  "client_id",
   "shown_targets",
   "format",
   "attempts",
@@ -58,6 +61,8 @@ export interface Outcome {
 export interface DeliveryFilter {
   state?: DeliveryState;
   channel?: Channel;
+  /** Only these channels (the delivery policy's scope). */
+  channels?: readonly Channel[];
   clientId?: string;
   subscriptionId?: string;
   skip: number;
@@ -249,6 +254,7 @@ export class Deliveries {
       .select(["c.kind", "c.operation", "c.object_id"]);
     if (f.state) q = q.where("d.state", "=", f.state);
     if (f.channel) q = q.where("d.channel", "=", f.channel);
+    if (f.channels) q = q.where("d.channel", "in", [...f.channels]);
     if (f.clientId) q = q.where("d.client_id", "=", f.clientId);
     if (f.subscriptionId) q = q.where("d.subscription_id", "=", f.subscriptionId);
     const rows = await q.orderBy("d.seq", "desc").limit(f.limit).offset(f.skip).execute();
@@ -271,10 +277,7 @@ export class Deliveries {
       .select(["channel", "state", (eb) => eb.fn.countAll().as("n")])
       .groupBy(["channel", "state"]);
     if (clientId) q = q.where("client_id", "=", clientId);
-    const out: Record<Channel, DeliveryCounts> = {
-      WEBHOOK: { PENDING: 0, DELIVERED: 0, DEAD: 0 },
-      MQTT: { PENDING: 0, DELIVERED: 0, DEAD: 0 },
-    };
+    const out = perChannel((): DeliveryCounts => ({ PENDING: 0, DELIVERED: 0, DEAD: 0 }));
     for (const r of await q.execute()) out[r.channel as Channel][r.state as DeliveryState] = Number(r.n);
     return out;
   }

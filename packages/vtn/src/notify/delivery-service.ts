@@ -5,6 +5,7 @@
 
 import { Conflict, type DeliveryPolicy, NotFound, type Principal } from "../core/index.ts";
 import type { DeliveryFilter } from "./deliveries.ts";
+import { OADR2B_ENDPOINT } from "./direct.ts";
 import type { Notifier } from "./index.ts";
 import type { MetricsSnapshot } from "./metrics.ts";
 import type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
@@ -18,7 +19,10 @@ export interface DeliveryView {
   objectID: string;
   subscriptionID: string | null;
   clientID: string | null;
+  /** WEBHOOK: the callback URL; OADR2B: the VEN's transport address; CIM: the ReplyAddress or listener's address. */
   callbackUrl: string | null;
+  /** OADR2B: the (core) ven pushed to. */
+  venID: string | null;
   topics: string[] | null;
   attempts: number;
   lastStatus: number | null;
@@ -49,7 +53,8 @@ export function deliveryView(r: Row): DeliveryView {
     objectID: r.object_id,
     subscriptionID: r.subscription_id,
     clientID: r.client_id,
-    callbackUrl: r.channel === "WEBHOOK" ? r.target : null,
+    callbackUrl: r.channel === "MQTT" ? null : r.target,
+    venID: r.channel === "OADR2B" ? r.endpoint.slice(OADR2B_ENDPOINT.length) : null,
     topics: r.channel === "MQTT" ? (JSON.parse(r.target) as Array<[string, unknown]>).map(([t]) => t) : null,
     attempts: Number(r.attempts),
     lastStatus: r.last_status === null ? null : Number(r.last_status),
@@ -68,12 +73,12 @@ export class DeliveryService {
 
   async list(p: Principal, f: Omit<DeliveryFilter, "clientId">): Promise<DeliveryView[]> {
     const scope = this.policy.listScope(p);
-    // A channel the principal may not see has nothing for it (not the channel it may see instead).
-    if (scope.channel && f.channel && f.channel !== scope.channel) return [];
+    // A channel the principal may not see has nothing for it (not the channels it may see instead).
+    if (scope.channels && f.channel && !scope.channels.includes(f.channel)) return [];
     const rows = await this.notifier.deliveries.list({
       ...f,
       clientId: scope.clientId,
-      channel: scope.channel ?? f.channel,
+      channels: f.channel ? undefined : (scope.channels as Channel[] | undefined),
     });
     return rows.map(deliveryView);
   }

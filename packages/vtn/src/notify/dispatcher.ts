@@ -13,6 +13,8 @@ export interface SendOutcome {
   status?: number;
   error?: string;
   retryAfterMs?: number;
+  /** A failure no retry can mend (the client is disabled, the message cannot be rendered): a dead letter at once. */
+  final?: boolean;
 }
 
 /** Sends one claimed delivery with the shared notification body of its change. */
@@ -252,7 +254,7 @@ export class Dispatcher {
   private finish(d: Claimed, o: SendOutcome): void {
     const failures = d.attempts + 1;
     const policy = this.opts.retry(d.channel);
-    const dead = !o.ok && isDead(policy, failures);
+    const dead = !o.ok && (o.final === true || isDead(policy, failures));
     const nextAt = o.ok || dead ? undefined : Date.now() + retryDelay(policy, failures, Math.random, o.retryAfterMs);
     this.outcomes.push({ seq: d.seq, ok: o.ok, status: o.status, error: o.error, nextAt });
     this.opts.onOutcome?.(d, o, dead);

@@ -8,7 +8,8 @@ import type { Policy } from "../core/index.ts";
 import type { Store } from "../store/types.ts";
 import type { Claimed } from "./deliveries.ts";
 import { Deliveries } from "./deliveries.ts";
-import { Dispatcher } from "./dispatcher.ts";
+import { OADR2B_ENDPOINT } from "./direct.ts";
+import { Dispatcher, type SendOutcome } from "./dispatcher.ts";
 import { FanOut, MQTT_ENDPOINT } from "./fanout.ts";
 import { LEASE_MS, Leases, RENEW_MS } from "./leases.ts";
 import { bodyFor } from "./matching.ts";
@@ -55,6 +56,8 @@ export interface EngineDeps {
   log: Log;
   /** Told when MQTT starts or stops reaching anyone (the outbox records for MQTT only then). */
   onMqttLive(live: boolean): void;
+  /** Sends a delivery of a binding's channel (OADR2B, CIM) through its transport on the API thread (direct.ts). */
+  relay(d: Claimed, body: string): Promise<SendOutcome>;
 }
 
 export class NotifyEngine {
@@ -104,10 +107,14 @@ export class NotifyEngine {
             "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
           }),
         MQTT: mqttTransport(() => this.publisher),
+        OADR2B: deps.relay,
+        CIM: deps.relay,
       },
       {
         concurrency: config.webhookConcurrency,
-        perEndpoint: (e) => (e === MQTT_ENDPOINT ? 4 : config.webhookConcurrencyPerEndpoint),
+        // A 2.0b VEN is pushed one message at a time: each is rendered from what the last one left.
+        perEndpoint: (e) =>
+          e === MQTT_ENDPOINT ? 4 : e.startsWith(OADR2B_ENDPOINT) ? 1 : config.webhookConcurrencyPerEndpoint,
         retry: () => retry,
         pollMs: 1000,
         onOutcome: (d, o, dead) => {

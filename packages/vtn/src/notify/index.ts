@@ -3,6 +3,9 @@
 // every write transaction, the webhook echo check at subscription writes, and the delivery-state
 // API. Fan-out, delivery and the embedded MQTT broker run in a worker thread (worker.ts, engine.ts)
 // from start() (VTN listen) to stop() (VTN close), so they never hold the API's event loop.
+// The 2.0b push and CIM messages are deliveries of the same outbox (direct.ts): the worker claims
+// and retries them; their bindings' transports render and POST them here, on the API thread,
+// where core and the bindings' state are.
 import { Worker } from "node:worker_threads";
 import type { NotifiersResponse } from "@gridlink/model";
 import type { FastifyBaseLogger } from "fastify";
@@ -10,12 +13,21 @@ import type { ClientRegistry } from "../auth/clients.ts";
 import type { VtnConfig } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import { readsAll } from "../core/principal.ts";
-import type { Change, Store } from "../store/types.ts";
+import type { Change, Store, StoreTx } from "../store/types.ts";
 import type { UrlPolicy } from "./address-guard.ts";
 import { Deliveries } from "./deliveries.ts";
 import { DeliveryService } from "./delivery-service.ts";
+import {
+  type DirectChannel,
+  type DirectReceiver,
+  type DirectSubject,
+  type DirectTransport,
+  queueDirect,
+} from "./direct.ts";
+import type { SendOutcome } from "./dispatcher.ts";
 import { echoCheck } from "./echo.ts";
 import type { EngineStatus, MqttListening } from "./engine.ts";
+import { perChannel } from "./metrics.ts";
 import { aclInput, mosquittoAcl } from "./mosquitto-acl.ts";
 import { redact } from "./mqtt-publisher.ts";
 import { Outbox } from "./outbox.ts";
@@ -24,6 +36,7 @@ import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
 export { Deliveries } from "./deliveries.ts";
 export { DeliveryService, type DeliveryView } from "./delivery-service.ts";
+export { type DirectReceiver, type DirectSubject, type DirectTransport, OADR2B_ENDPOINT } from "./direct.ts";
 export type { EngineStatus } from "./engine.ts";
 export type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 export { notifyTables } from "./schema.ts";
@@ -42,6 +55,9 @@ export class Notifier {
   private running = false;
   private requests = 0;
   private readonly replies = new Map<number, (s: EngineStatus) => void>();
+  private readonly transports = new Map<DirectChannel, DirectTransport>();
+  /** A transaction queued a binding's delivery: its commit wakes the worker. */
+  private directQueued = false;
 
   constructor(
     private readonly store: Store,
@@ -70,13 +86,55 @@ export class Notifier {
     });
     store.afterCommit((changes) => {
       if (changes.some((c) => c.kind === "VEN" || c.kind === "RESOURCE")) this.send({ type: "grants" });
-      if (changes.some((c) => recorded.has(c))) this.send({ type: "wake" });
+      if (this.directQueued || changes.some((c) => recorded.has(c))) this.send({ type: "wake" });
+      this.directQueued = false;
     });
     const echo = echoCheck(this.echoSender, policy);
     core.subscriptions.addCheck(async (s, p) => {
       await echo(s);
       await this.outbox.recordRole(p.clientId, readsAll(p));
     });
+  }
+
+  /** Sends the deliveries of `channel` with `transport` (a binding's: 2.0b push, CIM); returns the undo. */
+  serve(channel: DirectChannel, transport: DirectTransport): () => void {
+    this.transports.set(channel, transport);
+    return () => {
+      if (this.transports.get(channel) === transport) this.transports.delete(channel);
+    };
+  }
+
+  /**
+   * Queues a binding's message for each receiver (direct.ts): inside `tx` when given (sent after
+   * its commit), else at once; `wake: false` leaves it for the caller's wake() (or the next look).
+   * Returns the delivery ids.
+   */
+  async queue(
+    channel: DirectChannel,
+    subject: DirectSubject,
+    receivers: readonly DirectReceiver[],
+    opts: { tx?: StoreTx; wake?: boolean } = {},
+  ): Promise<string[]> {
+    const ids = await queueDirect(opts.tx ?? this.store, channel, subject, receivers);
+    if (ids.length > 0 && opts.wake !== false) {
+      if (opts.tx) this.directQueued = true;
+      else this.wake();
+    }
+    return ids;
+  }
+
+  /** Carries out a worker's "send" with the channel's transport, and answers with the outcome. */
+  private async relay(w: Worker, m: Extract<FromWorker, { type: "send" }>): Promise<void> {
+    const transport = this.transports.get(m.delivery.channel as DirectChannel);
+    let outcome: SendOutcome;
+    try {
+      outcome = transport
+        ? await transport(m.delivery, m.body, this.echoSender)
+        : { ok: false, error: `no ${m.delivery.channel} binding is mounted` };
+    } catch (err) {
+      outcome = { ok: false, error: (err as Error).message ?? String(err) };
+    }
+    w.postMessage({ type: "sent", id: m.id, outcome } satisfies ToWorker);
   }
 
   /** The ACL file an external Mosquitto needs, from core's MQTT topic policy. */
@@ -191,6 +249,9 @@ export class Notifier {
             this.replies.get(m.id)?.(m.status);
             this.replies.delete(m.id);
             return;
+          case "send":
+            void this.relay(w, m);
+            return;
         }
       });
       w.on("error", (err) => this.log.error({ err }, "the notifier's worker failed"));
@@ -234,7 +295,7 @@ function idle(): EngineStatus {
     quiet: true,
     inFlight: 0,
     heapUsedBytes: 0,
-    metrics: { since: new Date().toISOString(), channels: { WEBHOOK: none, MQTT: none } },
+    metrics: { since: new Date().toISOString(), channels: perChannel(() => none) },
   };
 }
 

@@ -64,6 +64,7 @@ export class Leases {
         "endpoint",
         "target",
         "bearer",
+        "client_id",
         "shown_targets",
         "format",
         "attempts",

@@ -3,7 +3,7 @@
 // the delivery table's counts into Prometheus metrics).
 import type { Claimed } from "./deliveries.ts";
 import type { SendOutcome } from "./dispatcher.ts";
-import type { Channel } from "./schema.ts";
+import { CHANNELS, type Channel } from "./schema.ts";
 
 export interface PerChannel {
   delivered: number;
@@ -23,7 +23,7 @@ export interface MetricsSnapshot {
 
 export class NotifyMetrics {
   private readonly since = new Date().toISOString();
-  private readonly by: Record<Channel, PerChannel> = { WEBHOOK: fresh(), MQTT: fresh() };
+  private readonly by = perChannel(fresh);
 
   record(d: Claimed, o: SendOutcome, dead: boolean, now = Date.now()): void {
     const m = this.by[d.channel];
@@ -43,6 +43,11 @@ export class NotifyMetrics {
       ...this.by[c],
       latencyAvgMs: this.by[c].delivered ? Math.round(this.by[c].latencySumMs / this.by[c].delivered) : 0,
     });
-    return { since: this.since, channels: { WEBHOOK: ch("WEBHOOK"), MQTT: ch("MQTT") } };
+    return { since: this.since, channels: perChannel(ch) };
   }
+}
+
+/** A record with one entry per channel. */
+export function perChannel<T>(make: (c: Channel) => T): Record<Channel, T> {
+  return Object.fromEntries(CHANNELS.map((c) => [c, make(c)])) as Record<Channel, T>;
 }

@@ -3,8 +3,9 @@
 // notify_changes: one row per object change, written inside the change's own transaction (the
 //   transactional outbox). Fan-out turns it into deliveries page by page, keeping its progress in
 //   sub_cursor / ven_cursor, so a restart resumes a half-done fan-out where it stopped.
-// notify_deliveries: one row per webhook callback (subscription x callbackUrl) and one per page of
-//   MQTT topics; its state is PENDING, DELIVERED or DEAD (dead letter).
+// notify_deliveries: one row per webhook callback (subscription x callbackUrl), one per page of
+//   MQTT topics, one per 2.0b push to a VEN and one per CIM message (direct.ts); its state is
+//   PENDING, DELIVERED or DEAD (dead letter).
 // targets_owner: an index on the core's targets table for the fan-out's grant lookups.
 // notify_client_roles: whether a subscribing client reads all objects (BL) or is a VEN, recorded
 //   when it writes a subscription, so privacy holds for clients of an external token issuer too.
@@ -80,7 +81,13 @@ function notifyOutboxMigration(dialect: Dialect): Migration {
   };
 }
 
-export type Channel = "WEBHOOK" | "MQTT";
+/**
+ * WEBHOOK and MQTT carry OpenADR 3 notifications (fan-out); OADR2B and CIM carry the 2.0b push
+ * messages and the CIM system's asynchronous replies and EventMessages (direct.ts), queued by
+ * their bindings with no fan-out.
+ */
+export const CHANNELS = ["WEBHOOK", "MQTT", "OADR2B", "CIM"] as const;
+export type Channel = (typeof CHANNELS)[number];
 export type DeliveryState = "PENDING" | "DELIVERED" | "DEAD";
 
 /** A notify_deliveries row as the store returns it. */
@@ -90,14 +97,17 @@ export interface DeliveryRow {
   change_seq: number;
   channel: Channel;
   endpoint: string;
-  /** WEBHOOK: the callback URL; MQTT: JSON [[topic, shownTargets|null], ...]. */
+  /** WEBHOOK: the callback URL; MQTT: JSON [[topic, shownTargets|null], ...]; OADR2B, CIM: the URL POSTed to. */
   target: string;
   bearer: string | null;
   subscription_id: string | null;
   client_id: string | null;
   /** JSON array of the targets the subscriber may see, when target hiding changed them; else null. */
   shown_targets: string | null;
-  /** WEBHOOK: the OpenADR version of the body ("3.0.1" for 3.0.1 subscribers); null = 3.1. */
+  /**
+   * WEBHOOK: the OpenADR version of the body ("3.0.1" for 3.0.1 subscribers); null = 3.1.
+   * CIM: the SOAP version the message is wrapped in ("1.1", "1.2"); null = plain XML.
+   */
   format: string | null;
   state: DeliveryState;
   attempts: number;

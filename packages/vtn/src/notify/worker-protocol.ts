@@ -1,6 +1,8 @@
 // Messages between the VTN's main thread (notify/index.ts) and the notifier's worker thread
 // (notify/worker.ts). Plain data: they cross a MessagePort.
 import type { VtnConfig } from "../config.ts";
+import type { Claimed } from "./deliveries.ts";
+import type { SendOutcome } from "./dispatcher.ts";
 import type { EngineStatus, MqttListening } from "./engine.ts";
 
 export interface WorkerData {
@@ -15,6 +17,8 @@ export type ToWorker =
   | { type: "grants" }
   /** `gc`: collect garbage first, so that `heapUsedBytes` is what the worker keeps (memory tests). */
   | { type: "status"; id: number; gc?: boolean }
+  /** The outcome of a "send" the API thread carried out. */
+  | { type: "sent"; id: number; outcome: SendOutcome }
   | { type: "stop" };
 
 export type FromWorker =
@@ -29,6 +33,8 @@ export type FromWorker =
     }
   | { type: "mqtt-live"; live: boolean }
   | { type: "status"; id: number; status: EngineStatus }
+  /** Send a delivery of a channel whose transport runs on the API thread (OADR2B, CIM: direct.ts). */
+  | { type: "send"; id: number; delivery: Claimed; body: string }
   | { type: "stopped" };
 
 export interface SerializedError {

@@ -15,6 +15,7 @@ import { oadr2bTables } from "../bindings/oadr2b/schema.ts";
 import { createPolicy } from "../core/index.ts";
 import { quotaTables } from "../core/quota.ts";
 import { openStore } from "../store/open.ts";
+import type { SendOutcome } from "./dispatcher.ts";
 import { type Log, NotifyEngine } from "./engine.ts";
 import { notifyTables } from "./schema.ts";
 import { type FromWorker, serializeError, type ToWorker, type WorkerData } from "./worker-protocol.ts";
@@ -56,6 +57,10 @@ function collectGarbage(): void {
   (runInNewContext("gc") as () => void)();
 }
 
+/** Deliveries the API thread is sending for this thread (direct.ts), by request id. */
+const relayed = new Map<number, (o: SendOutcome) => void>();
+let relays = 0;
+
 lowerPriority();
 try {
   // A few connections suffice: fan-out and delivery bookkeeping run one query at a time. The API
@@ -88,6 +93,12 @@ try {
     config,
     log,
     onMqttLive: (live) => post({ type: "mqtt-live", live }),
+    relay: (delivery, body) =>
+      new Promise((resolve) => {
+        const id = ++relays;
+        relayed.set(id, resolve);
+        post({ type: "send", id, delivery, body });
+      }),
   });
   // A revoked client's MQTT connections close and its queued deliveries are dropped (auth/revocation.ts).
   const revocations = new RevocationWatch(
@@ -104,6 +115,10 @@ try {
     switch (m.type) {
       case "wake":
         engine.wake();
+        return;
+      case "sent":
+        relayed.get(m.id)?.(m.outcome);
+        relayed.delete(m.id);
         return;
       case "grants":
         policy.grants.invalidate();

@@ -43,7 +43,7 @@ export async function dispatch(s: CimServices, p: Principal, m: IncomingMessage)
   const { verb, noun } = m.header;
   switch (noun) {
     case LISTENER_NOUN:
-      return s.listeners.handle(p, verb, m.request);
+      return s.listeners.handle(p, verb, m.request, m.soap);
     case "EndDeviceControls": {
       if (TRANSACTIONS.includes(verb)) {
         const items = m.payload ? readControls(m.payload) : [];

@@ -2,18 +2,20 @@
 // listeners: created / changed / closed / canceled EndDeviceControls when core events change,
 // created / changed MeterReadings when reports do. Who hears of a change, and shown how, is
 // core.policy.audience's answer for the listener's own (BL) principal, as for every channel.
-// Rows are written inside the change's transaction (store.onChange), rendered when sent.
+// Queued in the notifier's outbox inside the change's transaction (store.onChange: one message per
+// change, one delivery per listener with the targets it may see), rendered when sent.
 import type { Event, Report } from "@gridlink/model";
 import type { Policy } from "../../core/index.ts";
 import { principalFor } from "../../core/principal.ts";
 import type { Change, ChangeListener, Store } from "../../store/types.ts";
+import type { Soap } from "./envelope.ts";
 import { type ControlMapping, controlOfEvent } from "./mapping/controls.ts";
 import { meterReadingsOf } from "./mapping/meter-readings.ts";
-import type { CimOutbound } from "./outbound.ts";
+import type { CimOutbound, Queued } from "./outbound.ts";
 import { controlsXml } from "./payload-controls.ts";
 import { meterReadingsXml } from "./payload-readings.ts";
 import { renderEvent } from "./replies.ts";
-import { type CimOutboxTable, cimTables } from "./schema.ts";
+import { cimTables } from "./schema.ts";
 import type { Noun } from "./schemas.ts";
 
 export const LISTENED_NOUNS: readonly Noun[] = ["EndDeviceControls", "MeterReadings"];
@@ -24,7 +26,6 @@ interface Recorded {
   verb: string;
   noun: Noun;
   object: Event | Report;
-  shownTargets?: string[];
 }
 
 function nounOf(c: Change): Noun | undefined {
@@ -39,35 +40,36 @@ export function eventMessageRecorder(policy: Policy, outbound: CimOutbound): Cha
     const relevant = changes.filter((c) => nounOf(c) !== undefined);
     if (relevant.length === 0) return;
     const listeners = await tx.tables(cimTables).selectFrom("cim_listeners").selectAll().execute();
-    for (const l of listeners) {
-      const nouns = l.nouns.split(" ");
-      const principal = principalFor("bl", l.client_id);
-      for (const c of relevant) {
-        const noun = nounOf(c) as Noun;
-        if (!nouns.includes(noun)) continue;
-        const view = await policy.audience.viewFor(c, { principal });
-        if (!view) continue;
-        const r: Recorded = {
-          verb: VERBS[c.operation],
-          noun,
-          object: c.object as Event | Report,
-          shownTargets: view.shownTargets,
-        };
-        await outbound.enqueue(
-          { kind: "event", address: l.address, clientId: l.client_id, body: JSON.stringify(r) },
-          tx,
-        );
+    if (listeners.length === 0) return;
+    for (const c of relevant) {
+      const noun = nounOf(c) as Noun;
+      const r: Recorded = { verb: VERBS[c.operation], noun, object: c.object as Event | Report };
+      const body = JSON.stringify(r);
+      const messages: Queued[] = [];
+      for (const l of listeners) {
+        if (!l.nouns.split(" ").includes(noun)) continue;
+        const view = await policy.audience.viewFor(c, { principal: principalFor("bl", l.client_id) });
+        if (view)
+          messages.push({
+            kind: "event",
+            address: l.address,
+            clientId: l.client_id,
+            body,
+            shownTargets: view.shownTargets,
+            soap: (l.soap ?? undefined) as Soap,
+          });
       }
+      await outbound.enqueue({ kind: c.kind, operation: c.operation, objectId: r.object.id }, messages, tx);
     }
   };
 }
 
-/** The EventMessage XML of a queued row (the control's mRID and its status are read now). */
+/** The EventMessage XML of a queued message (the control's mRID and its status are read now). */
 export function eventMessageRenderer(store: Store, mapping: ControlMapping) {
-  return async (row: CimOutboxTable): Promise<string> => {
-    const r = JSON.parse(row.body) as Recorded;
+  return async (body: string, shownTargets: string[] | undefined, soap: Soap): Promise<string> => {
+    const r = JSON.parse(body) as Recorded;
     if (r.noun === "MeterReadings")
-      return renderEvent(r.verb, "MeterReadings", meterReadingsXml(meterReadingsOf([r.object as Report]), "m:"));
+      return renderEvent(r.verb, "MeterReadings", meterReadingsXml(meterReadingsOf([r.object as Report]), "m:"), soap);
     const e = r.object as Event;
     const ctl = await store
       .tables(cimTables)
@@ -75,13 +77,14 @@ export function eventMessageRenderer(store: Store, mapping: ControlMapping) {
       .select(["mrid", "status"])
       .where("event_id", "=", e.id)
       .executeTakeFirst();
-    const shown = { ...e, targets: r.shownTargets ?? e.targets };
+    const shown = { ...e, targets: shownTargets ?? e.targets };
     // A close is an UPDATE of the event; said as the control's own past tense.
     const verb = r.verb === "changed" && ctl?.status === "closed" ? "closed" : r.verb;
     return renderEvent(
       verb,
       "EndDeviceControls",
       controlsXml([controlOfEvent(shown, ctl?.mrid ?? e.id, mapping)], "m:"),
+      soap,
     );
   };
 }

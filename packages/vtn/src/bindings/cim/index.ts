@@ -9,6 +9,7 @@ import type { VtnConfig } from "../../config.ts";
 import { CoreError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import type { Notifier } from "../../notify/index.ts";
 import type { Store } from "../../store/types.ts";
 import { optsOfEvent } from "../oadr2b/opt-service.ts";
 import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
@@ -41,6 +42,8 @@ export interface CimOptions {
    */
   clients: ClientRegistry;
   mapping?: Partial<CimMapping>;
+  /** Asynchronous replies and EventMessages go through its outbox (outbound.ts). */
+  notifier?: Pick<Notifier, "queue" | "serve">;
 }
 
 const XML_TYPES = ["text/xml", "application/xml", "application/soap+xml"];
@@ -100,15 +103,8 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     ...opts.mapping,
   };
   const controls = new ControlsService(core, store, mapping, (err) => app.log.error({ err }, "cim item failed"));
-  const outbound = new CimOutbound(store, {
+  const outbound = new CimOutbound(opts.notifier, {
     policy: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
-    timeoutMs: config.webhookTimeoutMs,
-    retry: {
-      maxAttempts: config.webhookMaxAttempts,
-      baseMs: config.webhookRetryBaseMs,
-      maxMs: config.webhookRetryMaxMs,
-    },
-    pollMs: 1000,
     render: eventMessageRenderer(store, mapping),
     // A disabled or removed client is sent nothing; clients of an external issuer are not in the
     // registry, so there only a known, disabled one is stopped.
@@ -116,7 +112,6 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
       const s = (await opts.clients.standing([id])).get(id);
       return s ? s.disabled : config.auth.mode !== "external";
     },
-    onError: (err, msg) => app.log.error({ err }, msg),
   });
   const services: CimServices = {
     core,
@@ -127,14 +122,12 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     optsOf: (eventId) => optsOfEvent({ core, store, vtnId: "", pollSeconds: 0, now: core.deps.now }, eventId),
   };
   store.onChange(eventMessageRecorder(core.policy, outbound));
-  // Only a commit that queued a message wakes the sender (most report writes queue nothing).
-  store.afterCommit(() => outbound.wakeIfQueued());
+  const unserve = outbound.serve();
   app.addHook("onReady", async () => {
     // Compile the XSDs before the first message instead of during it.
     for (const name of ["message", "endDeviceControlsMessage", ...NOUNS] as const) schema(name);
-    outbound.start();
   });
-  app.addHook("onClose", async () => outbound.stop());
+  app.addHook("onClose", async () => unserve());
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(XML_TYPES, { parseAs: "buffer", bodyLimit: DEFAULT_LIMITS.maxBytes }, (_req, body, done) =>
@@ -194,13 +187,17 @@ export async function cimBinding(app: FastifyInstance, opts: CimOptions) {
     } catch (err) {
       return send({ result: "FAILED", errors: [{ code: "2.5", reason: (err as Error).message }] });
     }
-    const queued = await outbound.enqueue({
-      kind: "reply",
-      address: header.replyAddress,
-      clientId: p.clientId,
-      body: renderResponse(to, await replyOf(p, msg)),
-    });
-    outbound.wake();
+    const subject = { kind: header.noun, operation: "REPLY", objectId: header.messageID ?? header.correlationID ?? "" };
+    const [queued] = await outbound.enqueue(subject, [
+      {
+        kind: "reply",
+        address: header.replyAddress,
+        clientId: p.clientId,
+        body: renderResponse(to, await replyOf(p, msg)),
+        soap: msg.soap,
+      },
+    ]);
+    if (!queued) return send({ result: "FAILED", errors: [{ code: "5.1", reason: "this VTN runs no outbox" }] });
     return send({
       result: "OK",
       errors: [],

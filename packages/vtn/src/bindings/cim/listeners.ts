@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Invalid, NotFound } from "../../core/errors.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Store } from "../../store/types.ts";
-import type { CimRequestParams } from "./envelope.ts";
+import type { CimRequestParams, Soap } from "./envelope.ts";
 import { LISTENED_NOUNS } from "./event-messages.ts";
 import type { CimOutbound } from "./outbound.ts";
 import type { Reply } from "./replies.ts";
@@ -26,7 +26,8 @@ export class Listeners {
     return this.store.tables(cimTables);
   }
 
-  async handle(p: Principal, verb: string, r: CimRequestParams): Promise<Reply> {
+  /** `soap`: the SOAP version of the request; a listener's EventMessages go in the one it registered with. */
+  async handle(p: Principal, verb: string, r: CimRequestParams, soap?: Soap): Promise<Reply> {
     switch (verb) {
       case "create": {
         const address = r.options.find((o) => o.name === "address")?.value;
@@ -45,6 +46,7 @@ export class Listeners {
             address,
             nouns: (asked.length ? asked : LISTENED_NOUNS).join(" "),
             created_at: new Date().toISOString(),
+            soap: soap ?? null,
           })
           .execute();
         return { result: "OK", errors: [], ids: [{ value: id, objectType: LISTENER_NOUN }] };

@@ -162,7 +162,7 @@ export function renderFault(form: Form, soap: Soap, code: string, reason: string
 }
 
 /** An EventMessage (past-tense verb) carrying a payload, in the generic form. */
-export function renderEvent(verb: string, noun: Noun, content: XmlNode): string {
+export function renderEvent(verb: string, noun: Noun, content: XmlNode, soap?: Soap): string {
   const msg = {
     "msg:EventMessage": {
       "@xmlns:msg": NS.message,
@@ -170,5 +170,6 @@ export function renderEvent(verb: string, noun: Noun, content: XmlNode): string 
       "msg:Payload": payloadElement(noun, content),
     },
   };
-  return checked(schema("message"), buildXml(msg), "EventMessage");
+  const xml = checked(schema("message"), buildXml(msg), "EventMessage");
+  return soap ? soapWrapped(soap, msg) : xml;
 }

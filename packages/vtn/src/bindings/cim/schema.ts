@@ -3,9 +3,12 @@
 //   (DIGEST-iec62746.md §3.4: "EndDeviceControl.mRID / issuerTrackingID -> eventID (keep a lookup
 //   table)"); status active | canceled | closed.
 // cim_listeners: CIM systems registered for EventMessages (docs/cim.md §EventMessages).
-// cim_outbox: messages to deliver to a CIM system (asynchronous replies, EventMessages), written
-//   in the transaction of the change they tell of, sent with retries until delivered or dead.
+// Messages to a CIM system (asynchronous replies, EventMessages) are deliveries of the notifier's
+// outbox (outbound.ts); cim_outbox, which held them up to cim-0003, is moved there and dropped
+// (cim-0004).
 import type { Kysely, Migration } from "kysely";
+import { queueDirect } from "../../notify/direct.ts";
+import { originOf } from "../../notify/fanout.ts";
 import type { StoreModule } from "../../store/module.ts";
 
 export interface CimControlsTable {
@@ -25,27 +28,25 @@ export interface CimListenersTable {
   /** Space-separated nouns the listener wants (EndDeviceControls MeterReadings). */
   nouns: string;
   created_at: string;
+  /** The SOAP version of the registering request ("1.1", "1.2"); its EventMessages go in the same. Null: plain XML. */
+  soap: string | null;
 }
 
-export interface CimOutboxTable {
+/** cim_outbox as cim-0003 made it (read once, by cim-0004). */
+interface CimOutboxRow {
   id: string;
   /** "reply" (the body is the XML) or "event" (the body is the change as JSON, rendered at send time). */
   kind: string;
   address: string;
   client_id: string;
   body: string;
-  /** PENDING | DELIVERED | DEAD */
   state: string;
-  attempts: number;
-  next_at: number;
-  last_error: string | null;
   created_at: number;
 }
 
 export interface CimTables {
   cim_controls: CimControlsTable;
   cim_listeners: CimListenersTable;
-  cim_outbox: CimOutboxTable;
 }
 
 const controls: Migration = {
@@ -96,7 +97,42 @@ const outbox: Migration = {
   },
 };
 
+/**
+ * cim-0004: the messages still pending in cim_outbox become deliveries of the notifier's outbox
+ * (channel CIM, as outbound.ts queues them), and cim_outbox is dropped; listeners keep the SOAP
+ * version they registered with.
+ */
+const intoNotify: Migration = {
+  async up(db: Kysely<unknown>) {
+    const old = db as unknown as Kysely<{ cim_outbox: CimOutboxRow }>;
+    const pending = await old.selectFrom("cim_outbox").selectAll().where("state", "=", "PENDING").execute();
+    const on = { tables: () => db } as never;
+    for (const r of pending) {
+      const event =
+        r.kind === "event" ? (JSON.parse(r.body) as { shownTargets?: string[]; object?: { id: string } }) : {};
+      const subject = {
+        kind: r.kind === "event" ? "EVENT" : "CIM",
+        operation: r.kind === "event" ? "UPDATE" : "REPLY",
+      };
+      await queueDirect(
+        on,
+        "CIM",
+        { ...subject, objectId: event.object?.id ?? r.id, body: JSON.stringify({ kind: r.kind, body: r.body }) },
+        [{ endpoint: originOf(r.address), target: r.address, clientId: r.client_id, shownTargets: event.shownTargets }],
+        Number(r.created_at),
+      );
+    }
+    await db.schema.dropTable("cim_outbox").execute();
+    await db.schema.alterTable("cim_listeners").addColumn("soap", "text").execute();
+  },
+};
+
 export const cimTables: StoreModule<CimTables> = {
   name: "cim",
-  migrations: () => ({ "cim-0001-controls": controls, "cim-0002-listeners": listeners, "cim-0003-outbox": outbox }),
+  migrations: () => ({
+    "cim-0001-controls": controls,
+    "cim-0002-listeners": listeners,
+    "cim-0003-outbox": outbox,
+    "cim-0004-outbox-into-notify": intoNotify,
+  }),
 };

@@ -4,6 +4,7 @@ import { normaliseFingerprint } from "@gridlink/model/oadr2b";
 import type { Kysely } from "kysely";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import type { Notifier } from "../../notify/index.ts";
 import type { Store } from "../../store/types.ts";
 import type { XmlNode } from "../xml/index.ts";
 import { type Oadr2bTables, oadr2bTables, type RegistrationsTable } from "./schema.ts";
@@ -17,6 +18,8 @@ export interface Oadr2bDeps {
   /** oadrRequestedOadrPollFreq, seconds. */
   pollSeconds: number;
   now(): Date;
+  /** Where push messages are queued (the notifier's outbox, push.ts); without it nothing is pushed. */
+  outbox?: Pick<Notifier, "queue">;
 }
 
 export interface Inbound {

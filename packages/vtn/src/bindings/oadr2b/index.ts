@@ -10,7 +10,7 @@ import type { TokenVerifier } from "../../auth/tokens.ts";
 import { Conflict, CoreError, Forbidden, Invalid, NotFound } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
-import type { UrlPolicy } from "../../notify/address-guard.ts";
+import type { Notifier } from "../../notify/index.ts";
 import type { Store } from "../../store/types.ts";
 import { peerFingerprint } from "../../tls.ts";
 import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
@@ -21,7 +21,7 @@ import { createdEvent, requestEvent } from "./event-service.ts";
 import { optRoutes } from "./opt-routes.ts";
 import { cancelOpt, createOpt } from "./opt-service.ts";
 import { poll } from "./poll.ts";
-import { markPushVensDue, PushSender } from "./push.ts";
+import { markPushVensDue, pushTransport } from "./push.ts";
 import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
 import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
 import { reregistrationRoutes } from "./reregistration.ts";
@@ -48,8 +48,8 @@ export interface Oadr2bOptions {
   now?: () => Date;
   /** Where the 3.1 API is mounted, for the opts extension (GET {prefix}/events/{id}/opts). */
   oadr31Prefix: string;
-  /** Which transport addresses push may POST to (the webhook settings); default https, public only. */
-  pushUrls?: UrlPolicy;
+  /** Push VENs' messages go through its outbox (push.ts; the URL policy and retries of webhooks). */
+  notifier?: Pick<Notifier, "queue" | "serve" | "wake">;
 }
 
 type Handler = (deps: Oadr2bDeps, m: Inbound) => Promise<XmlNode | string>;
@@ -111,23 +111,17 @@ export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): 
     vtnId: opts.vtnId ?? "gridlink",
     pollSeconds: opts.pollSeconds ?? 10,
     now: opts.now ?? (() => new Date()),
+    outbox: opts.notifier,
   };
   bumpModificationNumbers(opts.store, deps);
-  const push = new PushSender(deps, opts.pushUrls ?? { allowHttp: false, allowPrivate: false }, app.log);
-  const unhook = opts.store.afterCommit((changes) => {
-    if (changes.some((c) => PUSH_KINDS.has(c.kind))) void push.wake();
-  });
-  app.addHook("onReady", async () => void push.wake());
-  app.addHook("onClose", async () => {
-    unhook();
-    await push.stop();
-  });
+  const unserve = opts.notifier?.serve("OADR2B", pushTransport(deps));
+  app.addHook("onClose", async () => unserve?.());
   await app.register(services, {
     prefix: OADR2B_PREFIX,
     deps,
     verifier: opts.verifier,
     clients: opts.clients,
-    afterEach: () => void push.wake(),
+    afterEach: () => opts.notifier?.wake(),
   });
   await app.register(optRoutes, { prefix: opts.oadr31Prefix, deps, verifier: opts.verifier });
   await app.register(reregistrationRoutes, { prefix: opts.oadr31Prefix, deps, verifier: opts.verifier });
@@ -255,7 +249,11 @@ function bumpModificationNumbers(store: Store, deps: Oadr2bDeps): void {
   bumped.add(store);
   store.onChange(async (tx, changes) => {
     // What a push VEN is sent may change with events, programs (market context) and grants.
-    if (changes.some((c) => PUSH_KINDS.has(c.kind))) await markPushVensDue(tx, deps.now().getTime());
+    await markPushVensDue(
+      deps,
+      tx,
+      changes.filter((c) => PUSH_KINDS.has(c.kind)),
+    );
     for (const c of changes) {
       if (c.kind !== "EVENT" || c.operation === "CREATE") continue;
       const t = tx.tables(oadr2bTables);

@@ -11,11 +11,12 @@
 // oadr2b_report_requests: the reports the VTN asked a VEN for (oadrCreateReport), each about one
 //   core event; oadrUpdateReport data for one becomes (and then updates) one core report.
 // oadr2b_poll_queue: messages waiting for a pull VEN's next oadrPoll.
-// oadr2b_push_due: push VENs that may have something due (marked in the transaction of the change),
-//   with their delivery attempts, next try and dead-letter flag (push.ts).
+// Push VENs' messages are deliveries of the notifier's outbox (push.ts); oadr2b_push_due, their
+//   own due-list up to oadr2b-0002, is moved there and dropped (push-migration.ts).
 import type { Generated, Kysely, Migration } from "kysely";
 import type { StoreModule } from "../../store/module.ts";
 import { type CancelledEventsTable, cancelledMigration } from "./cancelled.ts";
+import { pushIntoNotify } from "./push-migration.ts";
 
 export interface RegistrationsTable {
   ven_id: string;
@@ -185,5 +186,6 @@ export const oadr2bTables: StoreModule<Oadr2bTables> = {
   migrations: (dialect) => ({
     "oadr2b-0001-initial": initial(dialect),
     "oadr2b-0002-cancelled-events": cancelledMigration(),
+    "oadr2b-0003-push-into-notify": pushIntoNotify,
   }),
 };

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { Invalid } from "../../core/errors.ts";
 import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
-import type { Channel, DeliveryState } from "../../notify/schema.ts";
+import { CHANNELS, type Channel, type DeliveryState } from "../../notify/schema.ts";
 import { principalOf } from "./objects.ts";
 import { objectId, page, type Raw, text } from "./query.ts";
 
@@ -63,7 +63,7 @@ export async function deliveryRoutes(app: FastifyInstance, opts: { notifier: Not
     const q = req.query as Raw;
     return svc.list(principalOf(req), {
       state: oneOf<DeliveryState>(q, "state", ["PENDING", "DELIVERED", "DEAD"]),
-      channel: oneOf<Channel>(q, "channel", ["WEBHOOK", "MQTT"]),
+      channel: oneOf<Channel>(q, "channel", CHANNELS),
       subscriptionId: objectId(q, "subscriptionID"),
       ...page(q),
     });
