@@ -76,7 +76,15 @@ export class VirtualResource implements Plant {
     };
     const { range } = resolveConstraints(constraintsOf(d, total));
     const his = range.hi < INF ? splitUpper(range.hi, nets) : nets.map(() => INF);
-    const los = range.lo > -INF ? splitLower(range.lo, nets) : nets.map(() => -INF);
+    // A setpoint (lo = hi) is split once: splitUpper and splitLower share the same value by
+    // different weights, so their two shares of it could cross for a member (lo > hi), which then
+    // fell back to its own range and ignored the setpoint.
+    const los =
+      range.lo === range.hi && range.hi < INF
+        ? his
+        : range.lo > -INF
+          ? splitLower(range.lo, nets)
+          : nets.map(() => -INF);
     let net = 0;
     let baseline = 0;
     this.members.forEach((m, i) => {

@@ -80,3 +80,24 @@ describe("VirtualResource", () => {
     );
   });
 });
+
+describe("a setpoint on a virtual resource", () => {
+  it("is met by the members together (one split, not a lower and an upper share that cross)", () => {
+    const T0 = Date.parse("2030-01-01T18:00:00Z");
+    const home = (name: string, averageKw: number) =>
+      new Site({
+        name,
+        resources: buildResources([
+          { type: "load", name: "house", averageKw },
+          { type: "battery", name: "battery", capacityKwh: 10, maxChargeKw: 5, maxDischargeKw: 5, socPercent: 80 },
+        ]),
+      });
+    const vr = new VirtualResource("agg", [home("a", 0.6), home("b", 0.7), home("c", 0.8), home("d", 0.9)]);
+    const d = { inForce: ["DISPATCH_SETPOINT"], setpoint: { value: -6, priority: 0, eventID: "e" } };
+    for (let k = 0; k < 12; k++) {
+      const r = vr.step(new Date(T0 + k * 300_000), 5 / 60, d);
+      expect(r.netKw).toBeCloseTo(-6, 6);
+      expect(r.violationKw).toBe(0);
+    }
+  });
+});
