@@ -12,6 +12,12 @@ export interface NodeConfig {
   /** The node's name: its ven name upstream unless upstream.venName says otherwise. */
   name: string;
   upstream: {
+    /**
+     * How the node speaks to its upstream: "3.1" (REST, url the 3.1 base URL) or "2.0b" (Simple
+     * HTTP pull through the SDK's @gridlink/ven/oadr2b, url the 2.0b base URL, e.g.
+     * https://dso.example/OpenADR2/Simple/2.0b).
+     */
+    profile: "3.1" | "2.0b";
     url: string;
     clientId: string;
     clientSecret: string;
@@ -61,6 +67,9 @@ export function parseNodeConfig(raw: unknown, env: NodeJS.ProcessEnv = process.e
   const up = obj(root.upstream, "upstream");
   const url = env.GRIDLINK_UPSTREAM_URL ?? str(up, "url", "upstream");
   if (!/^https?:\/\//.test(url)) throw new NodeConfigError(`upstream.url must be an http(s) URL, got "${url}"`);
+  const profile = String(up.profile ?? "3.1") as "3.1" | "2.0b";
+  if (profile !== "3.1" && profile !== "2.0b")
+    throw new NodeConfigError(`upstream.profile must be 3.1 or 2.0b, got "${profile}"`);
   const intake = obj(up.intake, "upstream.intake");
   const mode = (intake.mode ?? "auto") as "auto" | "poll";
   if (mode !== "auto" && mode !== "poll")
@@ -90,6 +99,7 @@ export function parseNodeConfig(raw: unknown, env: NodeJS.ProcessEnv = process.e
   return {
     name,
     upstream: {
+      profile,
       url,
       clientId: env.GRIDLINK_UPSTREAM_CLIENT_ID ?? str(up, "clientId", "upstream"),
       clientSecret: env.GRIDLINK_UPSTREAM_CLIENT_SECRET ?? str(up, "clientSecret", "upstream"),

@@ -22,7 +22,8 @@ import { everything, Fleet, type Member } from "./fleet.ts";
 import { FleetSource } from "./fleet-source.ts";
 import { MemberOpts } from "./opts.ts";
 import { MemberReadings, quantityOf } from "./readings.ts";
-import { UpstreamLink } from "./upstream.ts";
+import { type Upstream, UpstreamLink } from "./upstream.ts";
+import { Upstream2bLink } from "./upstream2b.ts";
 
 export interface NodeOptions {
   /** Simulated time for the node's decisions and reports (default: config.simulation). */
@@ -46,7 +47,7 @@ export class GridlinkNode {
   private optsClient = "";
   readonly fleet: Fleet;
   readonly source: FleetSource;
-  readonly upstream: UpstreamLink;
+  readonly upstream: Upstream;
   /** The node's own principal on its VTN: it writes the downstream events as BL. */
   readonly bl: Principal;
   /** Downstream writes done (created, updated, deleted), for status lines and tests. */
@@ -77,14 +78,22 @@ export class GridlinkNode {
       config.upstream.resourceName,
       (up, m, at) => this.optedOut(up, m, at),
     );
-    this.upstream = new UpstreamLink({
-      config: config.upstream,
-      clock: this.clock,
-      onChange: (c) => {
-        if (c.kind === "EVENT") void this.kick();
-      },
-      onError: this.onError,
-    });
+    this.upstream =
+      config.upstream.profile === "2.0b"
+        ? new Upstream2bLink({
+            config: config.upstream,
+            clock: this.clock,
+            onEvents: () => void this.kick(),
+            onError: this.onError,
+          })
+        : new UpstreamLink({
+            config: config.upstream,
+            clock: this.clock,
+            onChange: (c) => {
+              if (c.kind === "EVENT") void this.kick();
+            },
+            onError: this.onError,
+          });
   }
 
   /** Starts the node's VTN, takes in what members reported so far, registers upstream and catches up. */
@@ -182,6 +191,10 @@ export class GridlinkNode {
       await this.upstream.sendDue(simNow, this.source, {
         graceMs: this.config.members.reportGraceMinutes * MIN,
         memberResources: () => this.fleet.members.map((m) => this.source.memberResource(m)),
+        allOptedOut: (id, at) => {
+          const ms = this.fleet.members.filter((m) => this.fleet.online(m, now));
+          return ms.length > 0 && ms.every((m) => this.optedOut(id, m, at));
+        },
         ready: (w) => {
           const type = quantityOf(w.descriptor.payloadType) ? w.descriptor.payloadType : "DEMAND";
           return w.intervals.every((i) =>
@@ -235,7 +248,7 @@ export class GridlinkNode {
   private async programFor(upstreamProgramID: string, known: TracedProgram[]): Promise<string> {
     const hit = known.find((p) => p.gridlinkUpstream?.programID === upstreamProgramID);
     if (hit) return hit.id;
-    const up = this.upstream.mirror.program(upstreamProgramID);
+    const up = this.upstream.program(upstreamProgramID);
     const base = up?.programName ?? upstreamProgramID;
     const names = new Set(known.map((p) => p.programName));
     let name = base;

@@ -3,7 +3,7 @@
 // and the reports those events ask for, answered from the fleet (fleet-source.ts) once every
 // online member has reported the interval or the grace time has passed.
 import type { Clock } from "@gridlink/cems";
-import type { Event, EventPayloadDescriptor, Report, ValuesMap } from "@gridlink/model";
+import type { Event, EventPayloadDescriptor, Program, Report, ValuesMap } from "@gridlink/model";
 import {
   appliesTo,
   buildReport,
@@ -36,9 +36,31 @@ export interface ReportReadiness {
    * fleet-source.ts); the virtual resource alone when this gives none.
    */
   memberResources(): string[];
+  /** Whether every member is opted out of (what the node wrote for) upstream event `id` at `at`. */
+  allOptedOut(id: string, at: number): boolean;
 }
 
-export class UpstreamLink {
+/** What the node needs of its upstream link, whichever profile it speaks (3.1 here, 2.0b in upstream2b.ts). */
+export interface Upstream {
+  readonly url: string;
+  /** How notifications arrive from upstream (mqtt, webhook, poll, 2.0b poll). */
+  readonly mode: string;
+  /** Whether the upstream's view has been read at least once (before that, absence means nothing). */
+  readonly synced: boolean;
+  reportsSent: number;
+  start(capability: ValuesMap[]): Promise<void>;
+  stop(): Promise<void>;
+  sync(): Promise<void>;
+  declareCapability(capability: ValuesMap[]): Promise<void>;
+  /** The upstream events that concern the node. */
+  events(): KnownEvent[];
+  program(id: string): Program | undefined;
+  programDescriptors(programID: string): EventPayloadDescriptor[] | undefined;
+  /** Sends the reports due by `now` that are ready (or past their grace); the rest wait. */
+  sendDue(now: Date, source: FleetSource, readiness: ReportReadiness): Promise<void>;
+}
+
+export class UpstreamLink implements Upstream {
   readonly client: VenClient;
   readonly mirror: EventMirror;
   venID = "";
@@ -141,6 +163,10 @@ export class UpstreamLink {
   /** The upstream events that concern the node. */
   events(): KnownEvent[] {
     return this.mirror.events().filter((k) => this.applies(k.event));
+  }
+
+  program(id: string): Program | undefined {
+    return this.mirror.program(id);
   }
 
   programDescriptors(programID: string): EventPayloadDescriptor[] | undefined {
