@@ -24,11 +24,12 @@ function why(status: number): string | null {
 }
 
 export function auditRequests(app: FastifyInstance, trail: AuditTrail): void {
-  app.addHook("onResponse", async (req, reply) => {
+  app.addHook("onResponse", (req, reply, done) => {
     const status = reply.statusCode;
+    // A read that went through (the polling path) is not audited: decided before anything else.
+    if (!WRITES.has(req.method) && status !== 401 && status !== 403 && status !== 429) return done();
     const route = req.routeOptions.url ?? "";
     const login = req.method === "POST" && route.endsWith("/auth/token");
-    if (!login && !WRITES.has(req.method) && status !== 401 && status !== 403 && status !== 429) return;
     const p = req.principal;
     trail.record({
       clientId: (login ? askedClientId(req) : p?.clientId) ?? "anonymous",
@@ -39,5 +40,6 @@ export function auditRequests(app: FastifyInstance, trail: AuditTrail): void {
       outcome: String(status),
       detail: login && status === 401 ? "login failure" : why(status),
     });
+    done();
   });
 }

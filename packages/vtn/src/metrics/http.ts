@@ -1,23 +1,42 @@
 // Request figures and request logs for every route of the VTN, and where /metrics is served:
 // on the API port behind a BL token, or on a port of its own for a scraper on a private network
 // (config metrics: "api" | "port" | "off", docs/configuration.md).
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { TokenVerifier } from "../auth/tokens.ts";
 import { Unauthorized } from "../core/errors.ts";
 import type { Principal } from "../core/principal.ts";
+import { onResponseOfEachRoute } from "../route-hooks.ts";
 import type { VtnMetrics } from "./registry.ts";
 
 /**
- * Hooks on the root instance (so every binding's routes are covered): each finished request is
- * observed under its route pattern (never the raw URL, whose ids would make a series per object)
- * and logged once, at debug. Fastify's own request logs are off (disableRequestLogging), so the
- * default level shows warnings, errors and the start.
+ * A hook on every route of every binding (registered on the root instance before them): each
+ * finished request is observed under its route pattern (never the raw URL, whose ids would make a
+ * series per object) and logged once, at debug. Requests that match no route are observed by
+ * `observeUnmatched` from the not-found handler. Fastify's own request logs are off
+ * (disableRequestLogging), so the default level shows warnings, errors and the start.
  */
 export function instrumentRequests(app: FastifyInstance, metrics: VtnMetrics): void {
-  app.addHook("onResponse", async (req, reply) => {
-    const route = req.routeOptions.url ?? "unmatched";
-    const ms = reply.elapsedTime;
-    metrics.observeRequest(req.method, route, reply.statusCode, ms / 1000);
+  onResponseOfEachRoute(app, (route) => {
+    const pattern = route.url;
+    return (req, reply, done) => {
+      observe(metrics, req, reply, pattern);
+      done();
+    };
+  });
+}
+
+/** For the not-found handler: a request no route matched, observed as route "unmatched". */
+export function observeUnmatched(metrics: VtnMetrics, req: FastifyRequest, reply: FastifyReply): void {
+  observe(metrics, req, reply, "unmatched");
+}
+
+/** The levels at which each request is logged (the object for the line is built only then). */
+const LOGGED = new Set(["debug", "trace"]);
+
+function observe(metrics: VtnMetrics, req: FastifyRequest, reply: FastifyReply, route: string): void {
+  const ms = reply.elapsedTime;
+  metrics.observeRequest(req.method, route, reply.statusCode, ms / 1000);
+  if (LOGGED.has(req.log.level))
     req.log.debug(
       {
         method: req.method,
@@ -28,7 +47,6 @@ export function instrumentRequests(app: FastifyInstance, metrics: VtnMetrics): v
       },
       "request",
     );
-  });
 }
 
 /** GET /metrics on the API port: the scraper authenticates as a client `mayRead` allows (core: BL). */

@@ -13,6 +13,7 @@ const STORE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 export class VtnMetrics {
   readonly registry = new Registry();
   private readonly http: Histogram<"method" | "route" | "status">;
+  private readonly httpSeries = new Map<string, Histogram.Internal<"method" | "route" | "status">>();
   private readonly store: Histogram<"operation" | "outcome">;
   private notifySource?: () => Promise<DeliverySummary>;
 
@@ -42,7 +43,15 @@ export class VtnMetrics {
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    this.http.observe({ method, route, status: String(status) }, seconds);
+    // The labelled series, looked up once per method, route and status (prom-client hashes the
+    // label object on every unlabelled observe); bounded by routes x methods x statuses.
+    const key = `${method} ${status} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = this.http.labels({ method, route, status: String(status) });
+      this.httpSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   observeStore(operation: string, ok: boolean, seconds: number): void {

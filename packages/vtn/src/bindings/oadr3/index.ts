@@ -1,5 +1,5 @@
 // The OpenADR 3.1.0 REST binding, mounted at /openadr3/3.1.0.
-import { errorCodes, type FastifyInstance, type preParsingAsyncHookHandler } from "fastify";
+import { errorCodes, type FastifyInstance, type onRequestHookHandler, type preParsingAsyncHookHandler } from "fastify";
 import type { AuditTrail } from "../../audit/trail.ts";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
@@ -9,6 +9,7 @@ import type { ChangeFeed } from "../../live/change-feed.ts";
 import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { PresenceTracker } from "../../presence/tracker.ts";
+import { isPublic, onRequestOfEachRoute } from "../../route-hooks.ts";
 import { auditRoutes } from "./audit.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { certificatePrincipal } from "./certificate-auth.ts";
@@ -49,8 +50,7 @@ export interface Oadr3Options {
  */
 async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
   const limiter = new RateLimiter(opts.clientRateLimitPerSecond, 1000);
-  app.addHook("onRequest", async (req, reply) => {
-    if ((req.routeOptions.config as { public?: boolean }).public) return;
+  const check: onRequestHookHandler = async (req, reply) => {
     const h = req.headers.authorization;
     if (!h) {
       req.principal = await certificatePrincipal(req, opts.clients);
@@ -65,7 +65,8 @@ async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
       reply.header("retry-after", "1");
       return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second");
     }
-  });
+  };
+  onRequestOfEachRoute(app, (route) => (isPublic(route) ? undefined : check));
 }
 
 /**

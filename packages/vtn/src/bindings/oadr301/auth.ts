@@ -2,10 +2,11 @@
 // registry), and the 3.0.1 `POST /auth/token` served by the 3.1 token route. 3.0.1 has one read
 // scope, read_all, for VENs and BL alike (3.0.1 securitySchemes); what a reader then sees is the
 // core's privacy rule for its role, whichever version it speaks (docs/mappings/oadr301.md §Scopes).
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, onRequestHookHandler } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
 import { NotFound, Unauthorized } from "../../core/errors.ts";
+import { isPublic, onRequestOfEachRoute } from "../../route-hooks.ts";
 import { authRoutes } from "../oadr3/auth-routes.ts";
 import { sendProblem } from "../oadr3/problem.ts";
 import { RateLimiter } from "../oadr3/rate-limit.ts";
@@ -13,8 +14,7 @@ import { RateLimiter } from "../oadr3/rate-limit.ts";
 /** Bearer-token check on every route not marked public, as the 3.1 binding does. */
 export function authenticate301(app: FastifyInstance, verifier: TokenVerifier, perSecond: number): void {
   const limiter = new RateLimiter(perSecond, 1000);
-  app.addHook("onRequest", async (req, reply) => {
-    if ((req.routeOptions.config as { public?: boolean }).public) return;
+  const check: onRequestHookHandler = async (req, reply) => {
     const h = req.headers.authorization;
     if (!h) throw new Unauthorized("send Authorization: Bearer <token>; get a token from POST /auth/token");
     const m = /^Bearer\s+(\S+)$/i.exec(h);
@@ -24,7 +24,8 @@ export function authenticate301(app: FastifyInstance, verifier: TokenVerifier, p
       reply.header("retry-after", "1");
       return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second");
     }
-  });
+  };
+  onRequestOfEachRoute(app, (route) => (isPublic(route) ? undefined : check));
 }
 
 /** The 3.1 scopes a token may carry, as a 3.0.1 client knows them. */
