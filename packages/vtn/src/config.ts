@@ -84,6 +84,14 @@ export interface VtnConfig {
   tlsClientCa: string;
   /** PEM certificate revocation list(s) for client certificates; reread with the rest on SIGHUP. */
   tlsCrl: string;
+  /**
+   * OpenADR 2.0b XML signatures of the VTN's own messages (docs/oadr2b.md): PEM private key and
+   * certificate files; both empty = the VTN does not sign.
+   */
+  oadr2bSigningKey: string;
+  oadr2bSigningCert: string;
+  /** Sign every 2.0b message; false = only those to a VEN that signs or registered with oadrXmlSignature. */
+  oadr2bSignAll: boolean;
   /** Embedded MQTT broker: connections at once, those still logging in, their CONNECT timeout, largest packet. */
   mqttMaxConnections: number;
   mqttMaxPendingConnections: number;
@@ -156,6 +164,9 @@ export const DEFAULTS: VtnConfig = {
   tlsKey: "",
   tlsClientCa: "",
   tlsCrl: "",
+  oadr2bSigningKey: "",
+  oadr2bSigningCert: "",
+  oadr2bSignAll: false,
   mqttMaxConnections: 10_000,
   mqttMaxPendingConnections: 100,
   mqttConnectTimeoutMs: 10_000,
@@ -216,6 +227,9 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_TLS_KEY: "tlsKey",
   GRIDLINK_TLS_CLIENT_CA: "tlsClientCa",
   GRIDLINK_TLS_CRL: "tlsCrl",
+  GRIDLINK_OADR2B_SIGNING_KEY: "oadr2bSigningKey",
+  GRIDLINK_OADR2B_SIGNING_CERT: "oadr2bSigningCert",
+  GRIDLINK_OADR2B_SIGN_ALL: "oadr2bSignAll",
   GRIDLINK_MQTT_MAX_CONNECTIONS: "mqttMaxConnections",
   GRIDLINK_MQTT_MAX_PENDING_CONNECTIONS: "mqttMaxPendingConnections",
   GRIDLINK_MQTT_CONNECT_TIMEOUT_MS: "mqttConnectTimeoutMs",
@@ -364,7 +378,11 @@ function checkSecurity(c: VtnConfig): void {
   if ((c.tlsClientCa || c.tlsCrl) && !c.tlsCert)
     throw new ConfigError("tlsClientCa and tlsCrl need HTTPS: set tlsCert and tlsKey too");
   if (c.tlsCrl && !c.tlsClientCa) throw new ConfigError("tlsCrl revokes client certificates: set tlsClientCa too");
-  for (const k of ["tlsCert", "tlsKey", "tlsClientCa", "tlsCrl"] as const)
+  if (Boolean(c.oadr2bSigningKey) !== Boolean(c.oadr2bSigningCert))
+    throw new ConfigError("set both oadr2bSigningKey and oadr2bSigningCert, or neither");
+  if (c.oadr2bSignAll && !c.oadr2bSigningKey)
+    throw new ConfigError("oadr2bSignAll needs oadr2bSigningKey and oadr2bSigningCert");
+  for (const k of ["tlsCert", "tlsKey", "tlsClientCa", "tlsCrl", "oadr2bSigningKey", "oadr2bSigningCert"] as const)
     if (c[k] && !existsSync(c[k])) throw new ConfigError(`${k}: file ${c[k]} does not exist`);
   if (c.httpMaxConnections < 1 || c.mqttMaxConnections < 1 || c.mqttMaxPendingConnections < 1)
     throw new ConfigError("httpMaxConnections, mqttMaxConnections and mqttMaxPendingConnections must be at least 1");

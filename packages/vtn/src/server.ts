@@ -14,6 +14,7 @@ import { BuiltinIssuer, ExternalVerifier, type TokenVerifier } from "./auth/toke
 import { cimBinding, cimTables } from "./bindings/cim/index.ts";
 import { consoleBinding } from "./bindings/console/index.ts";
 import { oadr2bBinding, oadr2bTables } from "./bindings/oadr2b/index.ts";
+import { vtnSigningOf } from "./bindings/oadr2b/vtn-signing.ts";
 import { OADR31_PREFIX, oadr3Binding } from "./bindings/oadr3/index.ts";
 import { clientErrorProblem, frameworkProblem, problemHandler, sendProblem } from "./bindings/oadr3/problem.ts";
 import { DEFAULTS, type VtnConfig } from "./config.ts";
@@ -23,12 +24,11 @@ import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { apiServerFactory, reloadTls } from "./http-server.ts";
 import { parseJsonLimited } from "./json.ts";
 import { ChangeFeed } from "./live/change-feed.ts";
-import { instrumentRequests, metricsListener, observeUnmatched, protectedMetricsRoute } from "./metrics/http.ts";
+import { instrumentRequests, metricsListener, protectedMetricsRoute } from "./metrics/http.ts";
 import { VtnMetrics } from "./metrics/registry.ts";
 import { timedStore } from "./metrics/timed-store.ts";
 import { Notifier, notifyTables } from "./notify/index.ts";
-import { PresenceTracker, requestKind, type SeenVia } from "./presence/tracker.ts";
-import { onResponseOfEachRoute } from "./route-hooks.ts";
+import { PresenceTracker, requestKind } from "./presence/tracker.ts";
 import { openStore } from "./store/open.ts";
 import type { Store } from "./store/types.ts";
 
@@ -151,19 +151,8 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const fleet = principalFor("bl", "gridlink-metrics");
   metrics.readNotificationsFrom(() => notifier.service.summary(fleet));
   instrumentRequests(app, metrics);
-  onResponseOfEachRoute(app, (route) => {
-    const kinds = new Map<string, SeenVia>();
-    return (req, _reply, done) => {
-      if (req.principal) {
-        let kind = kinds.get(req.method);
-        if (!kind) {
-          kind = requestKind(req.method, route.url);
-          kinds.set(req.method, kind);
-        }
-        presence.record(req.principal.clientId, kind);
-      }
-      done();
-    };
+  app.addHook("onResponse", async (req) => {
+    if (req.principal) presence.record(req.principal.clientId, requestKind(req.method, req.routeOptions.url ?? ""));
   });
   // SIGHUP rereads the TLS files (tls.ts) without a restart; a bad file keeps the old ones.
   const onHangup = () => {
@@ -184,19 +173,11 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   app.setErrorHandler(problemHandler);
-  app.setNotFoundHandler((req, reply) => {
-    const sent = sendProblem(
-      reply,
-      404,
-      "Not Found",
-      `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`,
-    );
-    observeUnmatched(metrics, req, reply);
-    return sent;
-  });
-  app.addHook("onSend", (req, reply, payload, done) => {
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, 404, "Not Found", `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`),
+  );
+  app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
-    done(null, payload);
   });
 
   app.get("/health", () => ({ status: "ok" }));
@@ -250,6 +231,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   // OpenADR 2.0b (IEC 62746-10-1) at /OpenADR2/Simple/2.0b (OADR2B_PREFIX) on the same core and tokens (docs/oadr2b.md).
   await app.register(oadr2bBinding, {
     ...{ core, store, verifier, clients, now, oadr31Prefix: OADR31_PREFIX },
+    signing: vtnSigningOf(config),
     notifier,
   });
 
