@@ -8,6 +8,7 @@ import type { Notifier } from "../../notify/index.ts";
 import type { Store } from "../../store/types.ts";
 import type { XmlNode } from "../xml/index.ts";
 import { type Oadr2bTables, oadr2bTables, type RegistrationsTable } from "./schema.ts";
+import type { VtnSigning } from "./vtn-signing.ts";
 import { CODE, Oadr2bError } from "./wire.ts";
 
 export interface Oadr2bDeps {
@@ -18,6 +19,8 @@ export interface Oadr2bDeps {
   /** oadrRequestedOadrPollFreq, seconds. */
   pollSeconds: number;
   now(): Date;
+  /** The VTN's XML signing key, when it signs its messages (vtn-signing.ts). */
+  signing?: VtnSigning;
   /** Where push messages are queued (the notifier's outbox, push.ts); without it nothing is pushed. */
   outbox?: Pick<Notifier, "queue">;
 }

@@ -27,6 +27,7 @@ import { acknowledged, cancelReport, createReport, registerReport, updateReport 
 import { reregistrationRoutes } from "./reregistration.ts";
 import { oadr20bSchema } from "./schema-file.ts";
 import { checkPayloadSignature } from "./signature.ts";
+import { signOutbound, signsFor, type VtnSigning } from "./vtn-signing.ts";
 import { CODE, Oadr2bError, oadrResponse, REPEATING } from "./wire.ts";
 
 export const OADR2B_PREFIX = "/OpenADR2/Simple/2.0b";
@@ -48,6 +49,8 @@ export interface Oadr2bOptions {
   now?: () => Date;
   /** Where the 3.1 API is mounted, for the opts extension (GET {prefix}/events/{id}/opts). */
   oadr31Prefix: string;
+  /** The VTN signs its messages with this key (vtn-signing.ts; config oadr2bSigningKey/Cert). */
+  signing?: VtnSigning;
   /** Push VENs' messages go through its outbox (push.ts; the URL policy and retries of webhooks). */
   notifier?: Pick<Notifier, "queue" | "serve" | "wake">;
 }
@@ -111,6 +114,7 @@ export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): 
     vtnId: opts.vtnId ?? "gridlink",
     pollSeconds: opts.pollSeconds ?? 10,
     now: opts.now ?? (() => new Date()),
+    signing: opts.signing,
     outbox: opts.notifier,
   };
   bumpModificationNumbers(opts.store, deps);
@@ -145,8 +149,9 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
     done(null, body),
   );
 
-  const send = (reply: FastifyReply, message: XmlNode | string, status = 200) => {
+  const send = (reply: FastifyReply, message: XmlNode | string, status = 200, sign = false) => {
     let text = typeof message === "string" ? message : buildXml(message);
+    if (sign && deps.signing) text = signOutbound(text, deps.signing);
     const issues = xsd.issues(text, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 });
     if (issues.length > 0) {
       // Our own reply failed the schema: a bug here, never the VEN's; it gets a valid refusal.
@@ -180,6 +185,7 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
     const text = typeof req.body === "string" ? req.body : "";
     let body: XmlNode;
     let name: string;
+    let requestSigned = false;
     try {
       xsd.validate(text, LIMITS);
       const tree = parseXml(text, { limits: LIMITS, arrays: REPEATING });
@@ -189,6 +195,7 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
       if ((tree.oadrPayload as XmlNode).Signature !== undefined) {
         const check = checkPayloadSignature(text);
         if (check.signed && !check.valid) throw new Oadr2bError(CODE.BAD_REQUEST, `XML signature: ${check.reason}`);
+        requestSigned = check.signed;
       }
       name = Object.keys(signed).find((k) => !k.startsWith("@")) ?? "";
       body = signed[name] as XmlNode;
@@ -211,14 +218,19 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
       const answer = await handler(deps, { principal, name, body, requestID, certificate });
       // A push VEN gets what is due after its registration reply is out.
       if (name === "oadrCreatePartyRegistration") reply.raw.once("finish", opts.afterEach);
-      return send(reply, answer);
+      return send(reply, answer, 200, await signsFor(deps, principal, requestSigned));
     } catch (err) {
       const refusal = codeOf(err);
       if (!refusal) {
         req.log.error({ err }, `oadr2b: ${name} failed`);
         return send(reply, oadrResponse(CODE.OTHER, "the VTN could not process the message", requestID));
       }
-      return send(reply, oadrResponse(refusal.code, refusal.message, requestID));
+      return send(
+        reply,
+        oadrResponse(refusal.code, refusal.message, requestID),
+        200,
+        await signsFor(deps, principal, requestSigned),
+      );
     }
   });
 }

@@ -1,0 +1,174 @@
+// The VTN's own XML signatures (oadr2bSigningKey/Cert): a reply to a VEN that signs (its request,
+// or its registration's oadrXmlSignature) is signed and Debian's xmlsec1 verifies it with the
+// VTN's certificate; an unsigned VEN gets unsigned replies unless oadr2bSignAll; the SDK's VEN
+// signs, checks the VTN's signatures with the VTN's certificate and refuses them with another one.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Oadr2bVen } from "@gridlink/ven/oadr2b";
+import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
+import { checkPayloadSignature, signPayload } from "../../src/bindings/oadr2b/signature.ts";
+import { loadConfig } from "../../src/config.ts";
+import { NS_DECL, Ven2b } from "./client.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "oadr2b-vtnsig-"));
+function keyPair(name: string) {
+  const key = join(dir, `${name}-key.pem`);
+  const cert = join(dir, `${name}-cert.pem`);
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${name}`,
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: "pipe" },
+  );
+  return { key, cert, privateKey: readFileSync(key, "utf8"), certificate: readFileSync(cert, "utf8") };
+}
+const vtnKey = keyPair("vtn");
+const venKey = keyPair("ven");
+const otherKey = keyPair("other");
+
+function xmlsec1Verifies(xml: string, certFile: string): boolean {
+  const file = join(dir, `v-${Math.random()}.xml`);
+  writeFileSync(file, xml);
+  try {
+    execFileSync(
+      "xmlsec1",
+      [
+        "--verify",
+        "--pubkey-cert-pem",
+        certFile,
+        "--id-attr:Id",
+        "http://openadr.org/oadr-2.0b/2012/07:oadrSignedObject",
+        file,
+      ],
+      { stdio: "pipe" },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const poll = (venID: string, id = ' oadr:Id="s1"') =>
+  `<oadr:oadrPayload ${NS_DECL}><oadr:oadrSignedObject${id}><oadr:oadrPoll ei:schemaVersion="2.0b"><ei:venID>${venID}</ei:venID></oadr:oadrPoll></oadr:oadrSignedObject></oadr:oadrPayload>`;
+
+const signing = { oadr2bSigningKey: vtnKey.key, oadr2bSigningCert: vtnKey.cert };
+
+describe("a VTN with a signing key", () => {
+  let t: TestVtn;
+  let ven: Ven2b;
+  let venID: string;
+  beforeAll(async () => {
+    t = await startTestVtn(signing);
+    ven = new Ven2b(new URL(t.url).origin, await t.token(t.vens[0]));
+    venID = (await ven.register()).body.venID[0];
+  });
+  afterAll(() => t.close());
+
+  it("answers an unsigned VEN unsigned", async () => {
+    const r = await ven.poll(venID);
+    expect(checkPayloadSignature(r.text)).toEqual({ signed: false });
+  });
+
+  it("signs its reply to a signed request: valid 2.0b, xmlsec1 verifies it with the VTN's certificate, not another", async () => {
+    const r = await ven.send("OadrPoll", signPayload(poll(venID), venKey));
+    expect(oadr20bSchema().issues(r.text)).toEqual([]);
+    expect(checkPayloadSignature(r.text, vtnKey.certificate)).toEqual({ signed: true, valid: true });
+    expect(checkPayloadSignature(r.text, otherKey.certificate)).toMatchObject({ signed: true, valid: false });
+    expect(xmlsec1Verifies(r.text, vtnKey.cert)).toBe(true);
+    expect(xmlsec1Verifies(r.text, otherKey.cert)).toBe(false);
+    expect(xmlsec1Verifies(r.text.replace(`schemaVersion="2.0b"`, `schemaVersion="2.0a"`), vtnKey.cert)).toBe(false);
+  });
+
+  it("the SDK's signing VEN: registration, events and answers all signed both ways", async () => {
+    const v = t.vens[1];
+    const bl = await t.token(t.bl);
+    const sdk = new Oadr2bVen({
+      url: `${new URL(t.url).origin}/OpenADR2/Simple/2.0b`,
+      clientId: v.clientId,
+      clientSecret: v.clientSecret,
+      venName: v.venName,
+      signing: { privateKey: venKey.privateKey, certificate: venKey.certificate },
+      vtnCertificate: vtnKey.certificate,
+    });
+    await sdk.register();
+    expect(sdk.client.lastReplySigned).toBe(true);
+    const programID = (await t.call(bl, "POST", "/programs", { programName: "signed-2b" })).body.id;
+    const id = (
+      await t.call(bl, "POST", "/events", {
+        programID,
+        eventName: "signed",
+        intervalPeriod: { start: "2031-06-01T10:00:00Z", duration: "PT1H" },
+        intervals: [{ id: 0, payloads: [{ type: "SIMPLE", values: [1] }] }],
+      })
+    ).body.id;
+    const names = await sdk.pollNow();
+    expect(names).toContain("oadrDistributeEvent");
+    expect(sdk.event(id)).toBeDefined();
+    expect(sdk.client.lastReplySigned).toBe(true);
+    // Registered with oadrXmlSignature=true: even an unsigned request of this client is answered signed.
+    const raw = new Ven2b(new URL(t.url).origin, await t.token(v));
+    const r = await raw.poll(sdk.venID);
+    expect(checkPayloadSignature(r.text, vtnKey.certificate)).toEqual({ signed: true, valid: true });
+    expect(xmlsec1Verifies(r.text, vtnKey.cert)).toBe(true);
+    await sdk.stop();
+    // A VEN that expects another VTN certificate refuses the replies.
+    const wrong = new Oadr2bVen({
+      url: `${new URL(t.url).origin}/OpenADR2/Simple/2.0b`,
+      clientId: v.clientId,
+      clientSecret: v.clientSecret,
+      venName: v.venName,
+      signing: { privateKey: venKey.privateKey, certificate: venKey.certificate },
+      vtnCertificate: otherKey.certificate,
+    });
+    await expect(wrong.register()).rejects.toThrow(/XML signature/);
+    await wrong.stop();
+  });
+});
+
+describe("a VTN with oadr2bSignAll", () => {
+  let t: TestVtn;
+  beforeAll(async () => {
+    t = await startTestVtn({ ...signing, oadr2bSignAll: true });
+  });
+  afterAll(() => t.close());
+
+  it("signs every reply, to an unsigned request and to a refusal too", async () => {
+    const ven = new Ven2b(new URL(t.url).origin, await t.token(t.vens[0]));
+    const reg = await ven.register();
+    expect(xmlsec1Verifies(reg.text, vtnKey.cert)).toBe(true);
+    const refused = await ven.poll("not-my-ven");
+    expect(refused.body.eiResponse.responseCode).toBe("452");
+    expect(checkPayloadSignature(refused.text, vtnKey.certificate)).toEqual({ signed: true, valid: true });
+  });
+
+  it("the configuration wants key and certificate together, from the environment too", () => {
+    expect(() => loadConfig({ env: { GRIDLINK_OADR2B_SIGNING_KEY: vtnKey.key } })).toThrow(
+      /oadr2bSigningKey and oadr2bSigningCert/,
+    );
+    const c = loadConfig({
+      env: {
+        GRIDLINK_OADR2B_SIGNING_KEY: vtnKey.key,
+        GRIDLINK_OADR2B_SIGNING_CERT: vtnKey.cert,
+        GRIDLINK_OADR2B_SIGN_ALL: "true",
+      },
+    });
+    expect([c.oadr2bSigningKey, c.oadr2bSigningCert, c.oadr2bSignAll]).toEqual([vtnKey.key, vtnKey.cert, true]);
+  });
+});
