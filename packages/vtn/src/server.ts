@@ -24,11 +24,12 @@ import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { apiServerFactory, reloadTls } from "./http-server.ts";
 import { parseJsonLimited } from "./json.ts";
 import { ChangeFeed } from "./live/change-feed.ts";
-import { instrumentRequests, metricsListener, protectedMetricsRoute } from "./metrics/http.ts";
+import { instrumentRequests, metricsListener, observeUnmatched, protectedMetricsRoute } from "./metrics/http.ts";
 import { VtnMetrics } from "./metrics/registry.ts";
 import { timedStore } from "./metrics/timed-store.ts";
 import { Notifier, notifyTables } from "./notify/index.ts";
-import { PresenceTracker, requestKind } from "./presence/tracker.ts";
+import { PresenceTracker, requestKind, type SeenVia } from "./presence/tracker.ts";
+import { onResponseOfEachRoute } from "./route-hooks.ts";
 import { openStore } from "./store/open.ts";
 import type { Store } from "./store/types.ts";
 
@@ -151,8 +152,19 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   const fleet = principalFor("bl", "gridlink-metrics");
   metrics.readNotificationsFrom(() => notifier.service.summary(fleet));
   instrumentRequests(app, metrics);
-  app.addHook("onResponse", async (req) => {
-    if (req.principal) presence.record(req.principal.clientId, requestKind(req.method, req.routeOptions.url ?? ""));
+  onResponseOfEachRoute(app, (route) => {
+    const kinds = new Map<string, SeenVia>();
+    return (req, _reply, done) => {
+      if (req.principal) {
+        let kind = kinds.get(req.method);
+        if (!kind) {
+          kind = requestKind(req.method, route.url);
+          kinds.set(req.method, kind);
+        }
+        presence.record(req.principal.clientId, kind);
+      }
+      done();
+    };
   });
   // SIGHUP rereads the TLS files (tls.ts) without a restart; a bad file keeps the old ones.
   const onHangup = () => {
@@ -173,11 +185,19 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   app.setErrorHandler(problemHandler);
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, 404, "Not Found", `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`),
-  );
-  app.addHook("onSend", async (req, reply) => {
+  app.setNotFoundHandler((req, reply) => {
+    const sent = sendProblem(
+      reply,
+      404,
+      "Not Found",
+      `no route ${req.method} ${req.url.split("?")[0]}; see ${OADR31_PREFIX}/docs`,
+    );
+    observeUnmatched(metrics, req, reply);
+    return sent;
+  });
+  app.addHook("onSend", (req, reply, payload, done) => {
     reply.header("x-request-id", req.id);
+    done(null, payload);
   });
 
   app.get("/health", () => ({ status: "ok" }));
