@@ -120,8 +120,8 @@ function EventList({ lines, empty }: { lines: ReturnType<typeof eventsInForce>["
     <ul className="plain event-lines">
       {lines.map((l) => (
         <li key={l.event.id}>
-          <a href="#/events">{l.event.eventName ?? l.event.id}</a> <span className="muted">in</span>{" "}
-          <a href="#/programs">{l.programName}</a>{" "}
+          <a href={`#/events?event=${encodeURIComponent(l.event.id)}`}>{l.event.eventName ?? l.event.id}</a>{" "}
+          <span className="muted">in</span> <a href="#/programs">{l.programName}</a>{" "}
           <span className="muted">
             {formatTime(l.start)} – {l.end ? formatTime(l.end) : "open end"}
           </span>{" "}

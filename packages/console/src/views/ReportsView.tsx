@@ -104,7 +104,7 @@ export function ReportsView({ data }: ViewProps) {
         </span>
       </div>
       {fleetEvents.length > 0 ? (
-        <section aria-labelledby="fleet-title">
+        <section className="fleet-section" aria-labelledby="fleet-title">
           <div className="view-head">
             <h2 id="fleet-title">Fleet against the limit</h2>
             <label>
