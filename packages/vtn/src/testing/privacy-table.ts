@@ -3,6 +3,7 @@
 // and deliveries, the delivery API and the CLI (packages/vtn/test/privacy-table.test.ts); each new
 // binding (3.0.1, 2.0b, CIM) runs the same rows through its own channel. The rules behind the rows
 // are Definition.md §Object Privacy, as docs/security.md and docs/targets.md decide them.
+import { expect } from "vitest";
 import type { TestVtn } from "./vtn.ts";
 
 /** Who asks: the BL client and the two demo VENs (A owns demo-ven-1, B owns demo-ven-2). */
@@ -270,4 +271,24 @@ export function attemptWrite(t: VtnSite, w: World, c: WriteCase) {
     case "grantTargets":
       return t.call(tok, "PUT", path, { ...body, targets: ["stolen"] });
   }
+}
+
+/** The test name of a write row. */
+export const writeCaseName = (c: WriteCase) =>
+  `${c.actor} ${c.op} ${c.thing}: ${c.allowed ? "allowed" : `refused${c.refusedAs ? ` ${c.refusedAs}` : ""}`}`;
+
+/** Makes the write of `c` through `t` and checks the row: carried out, or refused and nothing changed. */
+export async function expectWriteCase(t: VtnSite, w: World, c: WriteCase): Promise<void> {
+  const path = `${COLLECTION[KIND_OF[c.thing]]}/${w.ids[c.thing]}`;
+  const before = await t.call(w.tokens.bl, "GET", path);
+  const r = await attemptWrite(t, w, c);
+  const after = await t.call(w.tokens.bl, "GET", path);
+  if (c.allowed) {
+    expect(r.status).toBeLessThan(300);
+    return;
+  }
+  if (c.refusedAs) expect(r.status).toBe(c.refusedAs);
+  else expect(r.body.targets).toEqual(before.body.targets);
+  // A refused write changes nothing (a VEN's write of its ven's targets is carried out without them).
+  if (c.op === "update" || c.op === "delete") expect(after.body).toEqual(before.body);
 }
