@@ -5,26 +5,20 @@
 // distinct control (the VTN issues the mRID, EndDeviceControls.xsd: mRID minOccurs 0; the same
 // mRID again would be a 2.6 conflict, not a create). get MeterReadings: 10 reports of 100
 // intervals = 1,000 IntervalReadings in one reply, seeded through core in-process.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createVtn, principalFor } from "@gridlink/vtn";
+import { principalFor } from "@gridlink/vtn";
 import Database from "better-sqlite3";
 import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const SECONDS = arg("seconds", 10);
-const CONNECTIONS = arg("connections", 32);
+const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
 const REPORTS = 10;
 const INTERVALS = 100;
 const START = Date.UTC(2030, 5, 1);
 
 const MSG = "http://iec.ch/TC57/2011/schema/message";
 const EDC = "http://iec.ch/TC57/2011/EndDeviceControls#";
-const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function requestMessage(verb: string, noun: string, inner: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -46,8 +40,7 @@ const readingsBody = requestMessage(
 
 async function seed(dataDir: string) {
   const t0 = Date.now();
-  const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false });
-  const bl = principalFor("bl", "bench-bl");
+  const { vtn, bl } = await seedingVtn(dataDir);
   const blClient = await vtn.clients.add({ role: "bl", name: "bench-cim" });
   const venClient = await vtn.clients.add({ role: "ven", name: "bench-ven" });
   await vtn.core.vens.create(bl, { venName: "ven-1", clientID: venClient.clientId, targets: ["DG2", "ven-1"] });
@@ -85,22 +78,17 @@ async function seed(dataDir: string) {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-"));
+  const dataDir = benchDir("cim");
   log(
     `gridlink bench: CIM create EndDeviceControls and get MeterReadings (${SECONDS} s per run, ${CONNECTIONS} connections)`,
   );
   try {
     const blClient = await seed(dataDir);
     const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: blClient.clientId,
-      client_secret: blClient.clientSecret,
-    });
-    const tok = (await (await fetch(`${vtn.url}/auth/token`, { method: "POST", body: form })).json()) as {
-      access_token: string;
+    const headers = {
+      authorization: `Bearer ${await bearerToken(vtn.url, blClient)}`,
+      "content-type": "application/xml",
     };
-    const headers = { authorization: `Bearer ${tok.access_token}`, "content-type": "application/xml" };
     const cimUrl = `${new URL(vtn.url).origin}/cim`;
 
     /** One sample request: its exact answer (checked) into a file for the bare server. */

@@ -5,31 +5,24 @@
 //   npx tsx bench/oadr2b-poll.ts [--seconds 10] [--connections 32]
 // Database: 1,000 vens, each with a 2.0b pull registration; 100 events in 10 groups (the measured
 // VEN sees 10 of them), each asking for USAGE reports.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
+import { principalFor } from "@gridlink/vtn";
 import Database from "better-sqlite3";
 import type { Oadr2bDeps } from "../packages/vtn/src/bindings/oadr2b/context.ts";
 import { createPartyRegistration } from "../packages/vtn/src/bindings/oadr2b/register-party.ts";
 import { REPEATING } from "../packages/vtn/src/bindings/oadr2b/wire.ts";
 import { parseXml, type XmlNode } from "../packages/vtn/src/bindings/xml/index.ts";
-import { type LoadResult, load, parseWrk, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const SECONDS = arg("seconds", 10);
-const CONNECTIONS = arg("connections", 32);
+const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
 const VENS = 1_000;
 const EVENTS = 100;
 const GROUPS = 10;
 const MEASURED = 7;
 const PREFIX = "/OpenADR2/Simple/2.0b";
 const XML = "application/xml";
-
-const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const NS_DECL = [
   'xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07"',
@@ -82,9 +75,7 @@ const usageEvent = (programID: string, j: number) => ({
 /** Seeds in-process: core services for vens and events, the binding's own handler for 999 registrations. */
 async function seed(dataDir: string) {
   const t0 = Date.now();
-  const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false, tokenRateLimitPerMinute: 0 });
-  await vtn.app.ready();
-  const bl: Principal = principalFor("bl", "bench-bl");
+  const { vtn, bl } = await seedingVtn(dataDir);
   const venClient = await vtn.clients.add({ role: "ven", name: "bench-ven" });
   const deps: Oadr2bDeps = {
     core: vtn.core,
@@ -113,37 +104,8 @@ async function seed(dataDir: string) {
   return venClient;
 }
 
-/** wrk with a Lua request() cycling over `bodies` (each ingest is a different day's data). */
-async function loadCycling(url: string, headers: Record<string, string>, bodies: string[], label: string) {
-  log(`  running ${label}: wrk, ${CONNECTIONS} connections for ${SECONDS} s...`);
-  const { execFile } = await import("node:child_process");
-  const dir = mkdtempSync(join(tmpdir(), "gridlink-wrk-"));
-  const script = join(dir, "cycle.lua");
-  const lua = [
-    'wrk.method = "POST"',
-    ...Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
-    `local bodies = { ${bodies.map((b) => `[==[${b}]==]`).join(",\n")} }`,
-    "local i = 0",
-    "request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end",
-  ];
-  writeFileSync(script, lua.join("\n"));
-  try {
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile(
-        "wrk",
-        ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency", "-s", script, url],
-        { maxBuffer: 1 << 20 },
-        (err, stdout) => (err ? reject(err) : resolve(stdout)),
-      ),
-    );
-    return parseWrk(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-2b-"));
+  const dataDir = benchDir("2b");
   log(`gridlink bench: 2.0b oadrPoll and oadrUpdateReport (${SECONDS} s per run, ${CONNECTIONS} connections)`);
   const rows: string[] = [];
   const errors: string[] = [];
@@ -152,15 +114,7 @@ async function main() {
     const venClient = await seed(dataDir);
     const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
     vtnChild = vtn.child;
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: venClient.clientId,
-      client_secret: venClient.clientSecret,
-    });
-    const tok = (await (await fetch(`${vtn.url}/auth/token`, { method: "POST", body: form })).json()) as {
-      access_token: string;
-    };
-    const headers = { authorization: `Bearer ${tok.access_token}`, "content-type": XML };
+    const headers = { authorization: `Bearer ${await bearerToken(vtn.url, venClient)}`, "content-type": XML };
     const root = new URL(vtn.url).origin + PREFIX;
     const post = async (service: string, body: string) => {
       const res = await fetch(`${root}/${service}`, { method: "POST", headers, body });
@@ -190,17 +144,15 @@ async function main() {
       if (sample.name !== expect) throw new Error(`${service} answered ${sample.name}: ${sample.text.slice(0, 400)}`);
       const file = join(dataDir, `${expect}.xml`);
       writeFileSync(file, sample.text);
-      const ours: LoadResult = bodies
-        ? await loadCycling(`${root}/${service}`, headers, bodies, `gridlink ${label}`)
-        : await load({
-            url: `${root}/${service}`,
-            method: "POST",
-            headers,
-            body,
-            connections: CONNECTIONS,
-            seconds: SECONDS,
-            label: `gridlink ${label}`,
-          });
+      const ours = await load({
+        url: `${root}/${service}`,
+        method: "POST",
+        headers,
+        ...(bodies ? { bodies } : { body }),
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        label: `gridlink ${label}`,
+      });
       const after = await post(service, body);
       if (after.name !== expect) errors.push(`${label}: after the run the VTN answered ${after.name}`);
       const bare = await startChild("bench/support/bare-server.ts", [file, "200", XML]);

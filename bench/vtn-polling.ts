@@ -3,25 +3,17 @@
 //   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32]
 // Database: 100 programs, 10,000 events, 1,000 vens; the VEN polls GET /events?targets=<its group>
 // (100 matching events, page of 50); reports carry 96 intervals.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
 import Database from "better-sqlite3";
 import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const SECONDS = arg("seconds", 10);
-const CONNECTIONS = arg("connections", 32);
+const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
 const PROGRAMS = 100;
 const EVENTS = 10_000;
 const VENS = 1_000;
 const GROUPS = 100;
-
-const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function priceEvent(programID: string, j: number) {
   const start = new Date(Date.UTC(2030, 0, 1) + (j % 365) * 86_400_000).toISOString();
@@ -53,8 +45,7 @@ function priceEvent(programID: string, j: number) {
 
 async function seed(dataDir: string) {
   const t0 = Date.now();
-  const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false });
-  const bl: Principal = principalFor("bl", "bench-bl");
+  const { vtn, bl } = await seedingVtn(dataDir);
   const venClient = await vtn.clients.add({ role: "ven", name: "bench-ven" });
   for (let i = 0; i < VENS; i++) {
     const clientID = i === 7 ? venClient.clientId : `other-ven-${i}`;
@@ -95,20 +86,12 @@ function reportBody(eventID: string) {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-"));
+  const dataDir = benchDir("polling");
   log(`gridlink bench: VEN polling and report ingest (${SECONDS} s per run, ${CONNECTIONS} connections)`);
   try {
     const venClient = await seed(dataDir);
     const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: venClient.clientId,
-      client_secret: venClient.clientSecret,
-    });
-    const tok = (await (await fetch(`${vtn.url}/auth/token`, { method: "POST", body: form })).json()) as {
-      access_token: string;
-    };
-    const auth = { authorization: `Bearer ${tok.access_token}` };
+    const auth = { authorization: `Bearer ${await bearerToken(vtn.url, venClient)}` };
 
     // 1. Polling: capture the exact response, then load both servers.
     const pollUrl = `${vtn.url}/events?targets=group-7&limit=50`;

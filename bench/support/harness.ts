@@ -8,15 +8,24 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Starts `node --import tsx <script> ...args` and resolves with its first stdout line (a URL). */
+/**
+ * Starts `node --import tsx <script> ...args` and resolves with its first stdout line (a URL).
+ * With BENCH_CPU_PROF=<dir> in the environment, the VTN child (serve-vtn.ts) runs under
+ * `--cpu-prof` and writes its .cpuprofile there when stopped (summarise with bench/support/profile-top.ts).
+ */
 export async function startChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  const prof = process.env.BENCH_CPU_PROF;
+  const flags = prof && script.endsWith("serve-vtn.ts") ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", script, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
   const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const url = await new Promise<string>((resolve, reject) => {
-    rl.once("line", resolve);
+    // The first line that is a URL (a log line may come first).
+    rl.on("line", (line) => {
+      if (/^\w+:\/\//.test(line.trim())) resolve(line);
+    });
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
   return { url: url.trim(), child };
@@ -43,6 +52,8 @@ export interface LoadSpec {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
+  /** Bodies to cycle through, one per request (instead of one fixed `body`). */
+  bodies?: string[];
   connections: number;
   seconds: number;
   label: string;
@@ -61,6 +72,13 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     `wrk.method = ${JSON.stringify(spec.method ?? "GET")}`,
     ...Object.entries(spec.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
     spec.body !== undefined ? `wrk.body = ${luaString(spec.body)}` : "",
+    ...(spec.bodies
+      ? [
+          `local bodies = { ${spec.bodies.map(luaString).join(",\n")} }`,
+          "local i = 0",
+          "request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end",
+        ]
+      : []),
   ];
   writeFileSync(script, lua.join("\n"));
   try {

@@ -9,6 +9,7 @@ const vtn = await createVtn({
   logLevel: "warn",
   demo: false,
   tokenRateLimitPerMinute: 0,
+  mqttPort: 0, // any free port: another VTN on the machine may hold 1883
 });
 const url = await vtn.listen();
 process.stdout.write(`${url}\n`);
