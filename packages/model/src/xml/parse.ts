@@ -36,6 +36,7 @@ function parserFor(arrays: ReadonlySet<string>, maxDepth: number): XMLParser {
     ignoreDeclaration: true,
     ignorePiTags: true,
     maxNestedTags: maxDepth,
+    jPath: false,
     isArray: (name, _path, _isLeaf, isAttribute) => !isAttribute && arrays.has(name),
   });
   parsers.set(arrays, parser);

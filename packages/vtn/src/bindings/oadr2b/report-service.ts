@@ -79,13 +79,7 @@ export async function newReportRequests(deps: Oadr2bDeps, reg: Registration): Pr
         .execute()
     ).map((r) => `${r.event_id} ${r.report_specifier_id}`),
   );
-  const p = principalFor("ven", reg.client_id);
-  const events: Event[] = [];
-  for (let skip = 0; ; skip += 50) {
-    const page = await deps.core.events.list(p, { skip, limit: 50, active: true });
-    events.push(...page.filter((e) => (e.reportDescriptors ?? []).length > 0));
-    if (page.length < 50) break;
-  }
+  const events = (await activeEventsOf(deps, reg)).filter((e) => (e.reportDescriptors ?? []).length > 0);
   const out: XmlNode[] = [];
   for (const e of events) {
     const wanted = new Set((e.reportDescriptors ?? []).map((d) => d.payloadType));
@@ -123,6 +117,17 @@ export async function newReportRequests(deps: Oadr2bDeps, reg: Registration): Pr
     }
   }
   return out;
+}
+
+/** Every event core lets the VEN see that has not ended, page by page (core caches each page). */
+async function activeEventsOf(deps: Oadr2bDeps, reg: Registration): Promise<Event[]> {
+  const p = principalFor("ven", reg.client_id);
+  const events: Event[] = [];
+  for (let skip = 0; ; skip += 50) {
+    const page = await deps.core.events.list(p, { skip, limit: 50, active: true });
+    events.push(...page);
+    if (page.length < 50) return events;
+  }
 }
 
 function numberOr(v: string | undefined): number {
@@ -273,10 +278,15 @@ export async function staleReportRequests(deps: Oadr2bDeps, reg: Registration): 
     .where("ven_id", "=", reg.ven_id)
     .where("cancelled", "=", 0)
     .execute();
-  const p = principalFor("ven", reg.client_id);
   const stale: string[] = [];
+  if (open.length === 0) return stale;
+  const p = principalFor("ven", reg.client_id);
+  // An event in the VEN's list of active events (core's cached list) is one it sees; only the
+  // others (ended, deleted, or no longer targeted) are looked up one by one.
+  const seen = new Set((await activeEventsOf(deps, reg)).map((e) => e.id));
   for (const r of open)
-    if (!(await deps.core.events.get(p, r.event_id).catch(() => undefined))) stale.push(r.report_request_id);
+    if (!seen.has(r.event_id) && !(await deps.core.events.get(p, r.event_id).catch(() => undefined)))
+      stale.push(r.report_request_id);
   if (stale.length > 0)
     await t
       .updateTable("oadr2b_report_requests")
