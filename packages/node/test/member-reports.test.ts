@@ -179,7 +179,7 @@ describe("node: per-member reports and opt-outs", () => {
     clock.set(new Date(START + 70 * MIN)); // past the grace for c's and d's missing interval
     await node.advanceTo(clock.now());
     dsoReports = await dsoBl.reports.all({ eventID: up.id });
-  }, 60_000);
+  }, 150_000);
 
   afterAll(async () => {
     await ven2b?.stop();
