@@ -1,4 +1,5 @@
 // gridlink: the one command.
+import { DISCOVER_USAGE, runDiscover } from "./advertise.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { AUDIT_USAGE, runAudit } from "./audit.ts";
 import { CLIENTS_USAGE, runClients } from "./clients.ts";
@@ -6,19 +7,22 @@ import { DB_USAGE, runDb } from "./db.ts";
 import { KEYS_USAGE, runKeys } from "./keys.ts";
 import { NODE_USAGE, runNode } from "./node.ts";
 import { NOTIFICATIONS_USAGE, runNotifications } from "./notifications.ts";
+import { runScenarioCommand, SCENARIO_USAGE } from "./scenario.ts";
 import { runSim, SIM_USAGE } from "./sim.ts";
 import { runVen, VEN_USAGE } from "./ven.ts";
 import { runVtn } from "./vtn.ts";
 
 const USAGE = `usage:
-gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info]
+gridlink vtn [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--config file.json] [--log-level info] [--mdns auto|on|off] [--mdns-name NAME]
 ${CLIENTS_USAGE}
 ${AUDIT_USAGE}
 ${KEYS_USAGE}
 ${NOTIFICATIONS_USAGE}
 ${DB_USAGE}
 ${VEN_USAGE}
+${DISCOVER_USAGE}
 ${SIM_USAGE}
+${SCENARIO_USAGE}
 ${NODE_USAGE}
 
 Environment: GRIDLINK_PORT, GRIDLINK_HOST, GRIDLINK_DATA_DIR, GRIDLINK_CONFIG, GRIDLINK_LOG_LEVEL, ... (docs/configuration.md)`;
@@ -31,7 +35,9 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<v
   notifications: runNotifications,
   db: runDb,
   ven: runVen,
+  discover: runDiscover,
   sim: runSim,
+  scenario: runScenarioCommand,
   node: runNode,
 };
 

@@ -12,16 +12,26 @@ import {
   summaryLine,
 } from "@gridlink/cems";
 import { VenClient } from "@gridlink/ven";
+import { discoverOne } from "./advertise.ts";
 import { type Args, flag, UsageError } from "./args.ts";
 import { runVen2b } from "./ven2b.ts";
 
-export const VEN_USAGE = `gridlink ven --config site.yaml [--vtn URL | --data-dir VTN_DATA_DIR] [--speed 60] [--start 2030-01-01T12:00:00Z] [--status-seconds 10]`;
+export const VEN_USAGE = `gridlink ven --config site.yaml [--vtn URL | --data-dir VTN_DATA_DIR | --discover [--timeout 3]] [--speed 60] [--start 2030-01-01T12:00:00Z] [--status-seconds 10]`;
 
 export async function runVen(args: Args): Promise<void> {
   const file = flag(args, "config");
   if (!file) throw new UsageError(`ven needs --config (see examples/site.yaml)\n${VEN_USAGE}`);
   // The VTN's URL: --vtn, else as the site config says (vtn.url, or the data dir's vtn.json).
-  const vtnFlag = flag(args, "vtn");
+  // --discover: the first VTN advertised by mDNS (Definition.md §Discovery), as if given by --vtn.
+  let vtnFlag = flag(args, "vtn");
+  if (args.flags.discover) {
+    if (vtnFlag) throw new UsageError("give --vtn or --discover, not both");
+    const d = await discoverOne(args);
+    vtnFlag = d.url;
+    process.stderr.write(
+      `gridlink ven: discovered VTN "${d.vtn.name}" (${d.vtn.localUrl ?? d.vtn.host}), using ${d.url} (by ${d.via})\n`,
+    );
+  }
   const dataDir = flag(args, "data-dir");
   const env = {
     ...process.env,

@@ -2,6 +2,7 @@
 
 import { join } from "node:path";
 import { type ConfigError, createVtn, loadConfig, type Vtn, type VtnConfig } from "@gridlink/vtn";
+import { type Advertisement, startAdvertisement } from "./advertise.ts";
 import { type Args, flag } from "./args.ts";
 import { HeldLog } from "./held-log.ts";
 import { stopOnSignal } from "./shutdown.ts";
@@ -25,9 +26,11 @@ export async function runVtn(args: Args): Promise<void> {
   let vtn: Vtn | undefined;
   const logs = new HeldLog(process.stdout);
   let url = "";
+  let ad: Advertisement | undefined;
   const started = (async () => {
     const v = await createVtn(config, { logStream: logs });
     url = await v.listen();
+    ad = await startAdvertisement(args, v, url);
     return v;
   })();
   stopOnSignal(
@@ -35,6 +38,7 @@ export async function runVtn(args: Args): Promise<void> {
       const v = await started;
       const began = Date.now();
       v.app.log.info({ reason }, "stopping: no new connections; finishing requests and the notifier's batch");
+      await ad?.close();
       await v.close();
       v.app.log.info({ reason, ms: Date.now() - began }, "gridlink VTN stopped");
     },
@@ -45,6 +49,9 @@ export async function runVtn(args: Args): Promise<void> {
   out.write(`\ngridlink VTN (OpenADR 3.1.0) at ${url}\n`);
   out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json   data: ${config.dataDir}\n`);
   out.write(`  Console:  ${await consoleLine(vtn, url)}\n`);
+  out.write(
+    `  mDNS:     ${ad ? `advertised as "${ad.name}" (_openadr3._tcp, ${ad.txt.local_url})` : "not advertised (--mdns on to advertise; docs/discovery.md)"}\n`,
+  );
   if (vtn.metricsUrl)
     out.write(
       `  Metrics:  ${vtn.metricsUrl}${config.metrics === "api" ? " (with a BL token)" : ""}   Logs: level ${config.logLevel}, requests at debug\n`,

@@ -1,0 +1,45 @@
+// Figures over the recorded steps of a scenario.
+import { STEP_MS, type StepRow } from "./fleet.ts";
+
+const STEP_H = STEP_MS / 3_600_000;
+
+/** Rows whose step starts in [from, to). */
+export function within(rows: readonly StepRow[], from: Date, to: Date): StepRow[] {
+  return rows.filter((r) => {
+    const t = Date.parse(r.t);
+    return t >= from.getTime() && t < to.getTime();
+  });
+}
+
+/** Sum over the sites of one row (all, or those at `only`). */
+export function total(values: readonly number[], only?: readonly number[]): number {
+  return (only ?? values.map((_, i) => i)).reduce((a, i) => a + values[i], 0);
+}
+
+export function peak(rows: readonly StepRow[], of: (r: StepRow) => number): number {
+  return rows.reduce((m, r) => Math.max(m, of(r)), Number.NEGATIVE_INFINITY);
+}
+
+/** Energy of a power series at the scenario's step, kWh. */
+export function energyKwh(rows: readonly StepRow[], of: (r: StepRow) => number): number {
+  return rows.reduce((a, r) => a + of(r) * STEP_H, 0);
+}
+
+/** A one-line-per-hour text chart of a series against a line (a limit, a setpoint). */
+export function hourlyChart(
+  rows: readonly StepRow[],
+  series: Record<string, (r: StepRow) => number>,
+  width = 40,
+): string[] {
+  const names = Object.keys(series);
+  const hourly = rows.filter((r) => new Date(r.t).getUTCMinutes() === 0);
+  const max = Math.max(1, ...hourly.flatMap((r) => names.map((n) => Math.abs(series[n](r)))));
+  return hourly.map((r) => {
+    const cells = names.map((n) => {
+      const v = series[n](r);
+      const bar = "#".repeat(Math.round((Math.abs(v) / max) * width));
+      return `${n} ${v.toFixed(1).padStart(6)} kW ${v < 0 ? "-" : " "}${bar.padEnd(width)}`;
+    });
+    return `  ${r.t.slice(11, 16)}Z  ${cells.join("  ")}`;
+  });
+}
