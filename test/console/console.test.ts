@@ -203,7 +203,8 @@ describe("the operator console", () => {
     const legend = page.locator(".u-legend").getByText(`${ven.venName} · meter-1 · USAGE (KWH)`);
     await legend.waitFor({ timeout: 12_000 });
     expect(await page.locator(".chart canvas").count()).toBeGreaterThan(0);
-    expect(await page.locator("td.num").allTextContents()).toEqual(["1.2 KWH", "0.4 KWH", "0.9 KWH"]);
+    const values = page.getByRole("table", { name: "Reported values" });
+    expect(await values.locator("td.num").allTextContents()).toEqual(["1.2 KWH", "0.4 KWH", "0.9 KWH"]);
     await shot("reports");
 
     const [download] = await Promise.all([
