@@ -66,8 +66,18 @@ export async function runScenario(
   log: (line: string) => void = () => {},
 ): Promise<ScenarioResult> {
   const began = Date.now();
-  const r = await s.run(vtn, log);
-  return { ...r, vtn: vtn.url, wallMs: Date.now() - began };
+  const { fleet, ...r } = await s.run(vtn, log);
+  return {
+    scenario: s.name,
+    title: s.title,
+    useCase: s.useCase,
+    vtn: vtn.url,
+    simulated: fleet.simulated,
+    ...r,
+    steps: fleet.rows,
+    errors: fleet.errors,
+    wallMs: Date.now() - began,
+  };
 }
 
 export async function runScenarioCommand(args: Args): Promise<void> {

@@ -43,7 +43,7 @@ describe("gridlink finds a VTN by mDNS", () => {
       name: "CLI_Test_VTN",
       mdnsPort: Number(MDNS_PORT),
     });
-  });
+  }, 90_000);
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
     await ad?.close();

@@ -26,7 +26,7 @@ describe("a VEN discovers a local VTN by mDNS/DNS-SD", () => {
       hostname: "gridlink-test",
       mdnsPort: MDNS_PORT,
     });
-  });
+  }, 90_000);
   afterAll(async () => {
     await ad?.close();
     await t?.close();

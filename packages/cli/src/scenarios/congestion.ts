@@ -2,9 +2,9 @@
 // capacity limitation): the feeder of four homes would be overloaded in the evening when the cars
 // come home; the DSO sends one event to the feeder group with an IMPORT_CAPACITY_LIMIT per
 // connection (Definition.md §Event Payload Enumerations) and reads the usage reports back.
-import { blClient, enroll, ScenarioFleet, type SiteSpec, STEP_MS } from "./fleet.ts";
+import { blClient, enroll, ScenarioFleet, type SiteSpec } from "./fleet.ts";
 import { energyKwh, hourlyChart, peak, total, within } from "./series.ts";
-import { check, type Scenario } from "./types.ts";
+import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T15:00:00Z");
 const EVENT_START = new Date("2030-01-15T17:00:00Z");
@@ -69,7 +69,7 @@ export const congestion: Scenario = {
     const fleet = new ScenarioFleet(vtn, START);
     const homes = HOMES("feeder7-home");
     fleet.addSites(homes, creds, START);
-    await fleet.start();
+    await fleet.startAll();
     await fleet.runUntil(END, (r) =>
       log(
         `${r.t.slice(11, 16)}Z feeder ${total(r.netKw).toFixed(1)} kW (without the limit ${total(r.baselineKw).toFixed(1)} kW)`,
@@ -83,15 +83,9 @@ export const congestion: Scenario = {
     const chart = hourlyChart(fleet.rows, { feeder: (r) => total(r.netKw), baseline: (r) => total(r.baselineKw) });
     for (const line of chart) log(line);
     return {
-      scenario: "congestion",
-      title: congestion.title,
-      useCase: congestion.useCase,
-      simulated: { start: START.toISOString(), end: END.toISOString(), stepMinutes: STEP_MS / 60_000 },
+      fleet,
       sites: homes.map((h) => h.name),
-      created: [
-        { type: "PROGRAM", id: program.id, name: program.programName },
-        { type: "EVENT", id: event.id, name: event.eventName ?? "" },
-      ],
+      created: published(program, event),
       outcome: {
         feederLimitKw: FEEDER_LIMIT_KW,
         feederPeakDuringEventKw: round1(feederPeak),
@@ -116,8 +110,6 @@ export const congestion: Scenario = {
         ),
         check("the DSO received usage reports from the sites", reports.length > 0, `${reports.length} reports`),
       ],
-      steps: fleet.rows,
-      errors: fleet.errors,
     };
   },
 };

@@ -4,9 +4,9 @@
 // stop, opts out (oadrCreateOpt optOut), which the operator reads beside the event
 // (GET /events/{id}/opts). One core, two profiles.
 import { round1 } from "./congestion.ts";
-import { blClient, blGet, enroll, ScenarioFleet, type SiteSpec, STEP_MS } from "./fleet.ts";
+import { blClient, blGet, enroll, ScenarioFleet, type SiteSpec } from "./fleet.ts";
 import { energyKwh, hourlyChart, peak, total, within } from "./series.ts";
-import { check, type Scenario } from "./types.ts";
+import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T16:00:00Z");
 const EVENT_START = new Date("2030-01-15T17:00:00Z");
@@ -60,7 +60,7 @@ export const emergency: Scenario = {
     };
     const fleet = new ScenarioFleet(vtn, START);
     fleet.addSites([...homes, bakery], creds, START);
-    await fleet.start();
+    await fleet.startAll();
     await fleet.runUntil(END, (r) =>
       log(
         `${r.t.slice(11, 16)}Z zone ${total(r.netKw).toFixed(1)} kW (without the event ${total(r.baselineKw).toFixed(1)} kW)`,
@@ -78,15 +78,9 @@ export const emergency: Scenario = {
     const chart = hourlyChart(fleet.rows, { zone: (r) => total(r.netKw), without: (r) => total(r.baselineKw) });
     for (const line of chart) log(line);
     return {
-      scenario: "emergency",
-      title: emergency.title,
-      useCase: emergency.useCase,
-      simulated: { start: START.toISOString(), end: END.toISOString(), stepMinutes: STEP_MS / 60_000 },
+      fleet,
       sites: [...homes.map((h) => h.name), `${bakery.name} (2.0b)`],
-      created: [
-        { type: "PROGRAM", id: program.id, name: program.programName },
-        { type: "EVENT", id: event.id, name: event.eventName ?? "" },
-      ],
+      created: published(program, event),
       outcome: {
         limitPerSiteKw: LIMIT_KW,
         highestHomeDuringEventKw: round1(homePeak),
@@ -108,8 +102,6 @@ export const emergency: Scenario = {
           `opt-outs from ${JSON.stringify(optedOut)}, bakery is ${bakeryVen}`,
         ),
       ],
-      steps: fleet.rows,
-      errors: fleet.errors,
     };
   },
 };

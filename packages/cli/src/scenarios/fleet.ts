@@ -63,9 +63,14 @@ export class ScenarioFleet {
 
   constructor(
     private readonly vtn: ScenarioVtn,
-    start: Date,
+    private readonly start: Date,
   ) {
     this.clock = new ManualClock(start);
+  }
+
+  /** The simulated time the fleet ran through. */
+  get simulated(): { start: string; end: string; stepMinutes: number } {
+    return { start: this.start.toISOString(), end: this.clock.now().toISOString(), stepMinutes: STEP_MS / 60_000 };
   }
 
   /** Adds a 3.1 VEN (or 2.0b, per spec) steering one site or a virtual resource of several. */
@@ -122,7 +127,7 @@ export class ScenarioFleet {
     return vr;
   }
 
-  async start(): Promise<void> {
+  async startAll(): Promise<void> {
     for (const r of this.runners) await r.start();
   }
 

@@ -4,9 +4,9 @@
 // bid comes back as a DISPATCH_SETPOINT for the aggregate's net power, which the aggregator splits
 // across its members and reports on as AGGREGATED_REPORT (User_Guide.md §7.7).
 import { round1 } from "./congestion.ts";
-import { blClient, enroll, ScenarioFleet, type SiteSpec, STEP_MS } from "./fleet.ts";
+import { blClient, enroll, ScenarioFleet, type SiteSpec } from "./fleet.ts";
 import { energyKwh, hourlyChart, peak, within } from "./series.ts";
-import { check, type Scenario } from "./types.ts";
+import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T16:00:00Z");
 const EVENT_START = new Date("2030-01-15T18:00:00Z");
@@ -47,7 +47,7 @@ export const market: Scenario = {
     }));
     const fleet = new ScenarioFleet(vtn, START);
     fleet.addAggregate("portfolio-a", members, creds[0], START);
-    await fleet.start();
+    await fleet.startAll();
     await fleet.runUntil(END, (r) =>
       log(
         `${r.t.slice(11, 16)}Z aggregate ${r.netKw[0].toFixed(1)} kW (without the dispatch ${r.baselineKw[0].toFixed(1)} kW)`,
@@ -61,15 +61,9 @@ export const market: Scenario = {
     const chart = hourlyChart(fleet.rows, { aggregate: (r) => r.netKw[0], without: (r) => r.baselineKw[0] });
     for (const line of chart) log(line);
     return {
-      scenario: "market",
-      title: market.title,
-      useCase: market.useCase,
-      simulated: { start: START.toISOString(), end: END.toISOString(), stepMinutes: STEP_MS / 60_000 },
+      fleet,
       sites: ["portfolio-a", ...members.map((m) => m.name)],
-      created: [
-        { type: "PROGRAM", id: program.id, name: program.programName },
-        { type: "EVENT", id: event.id, name: event.eventName ?? "" },
-      ],
+      created: published(program, event),
       outcome: {
         setpointKw: SETPOINT_KW,
         largestDeviationKw: round1(worst),
@@ -90,8 +84,6 @@ export const market: Scenario = {
         ),
         check("the market operator received the aggregator's reports", reports.length > 0, `${reports.length} reports`),
       ],
-      steps: fleet.rows,
-      errors: fleet.errors,
     };
   },
 };

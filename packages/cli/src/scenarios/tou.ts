@@ -4,9 +4,9 @@
 // and battery use to the cheap hours. The outcome compares cost and peak energy with the twins
 // that ignore the price.
 import { round1 } from "./congestion.ts";
-import { blClient, enroll, ScenarioFleet, type SiteSpec, STEP_MS, type StepRow } from "./fleet.ts";
+import { blClient, enroll, ScenarioFleet, type SiteSpec, type StepRow } from "./fleet.ts";
 import { energyKwh, hourlyChart, total, within } from "./series.ts";
-import { check, type Scenario } from "./types.ts";
+import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T00:00:00Z");
 const END = new Date("2030-01-16T00:00:00Z");
@@ -66,7 +66,7 @@ export const tou: Scenario = {
       gridImportKw: 17,
     }));
     fleet.addSites(homes, creds, START);
-    await fleet.start();
+    await fleet.startAll();
     await fleet.runUntil(END, (r) =>
       new Date(r.t).getUTCHours() % 3 === 0
         ? log(
@@ -85,15 +85,9 @@ export const tou: Scenario = {
     const chart = hourlyChart(fleet.rows, { homes: (r) => total(r.netKw), ignoring: (r) => total(r.baselineKw) }, 30);
     for (const line of chart) log(line);
     return {
-      scenario: "tou",
-      title: tou.title,
-      useCase: tou.useCase,
-      simulated: { start: START.toISOString(), end: END.toISOString(), stepMinutes: STEP_MS / 60_000 },
+      fleet,
       sites: homes.map((h) => h.name),
-      created: [
-        { type: "PROGRAM", id: program.id, name: program.programName },
-        { type: "EVENT", id: event.id, name: event.eventName ?? "" },
-      ],
+      created: published(program, event),
       outcome: {
         costEur: round2(cost),
         baselineCostEur: round2(baselineCost),
@@ -115,8 +109,6 @@ export const tou: Scenario = {
           `${peakKwh.toFixed(1)} kWh vs ${baselinePeakKwh.toFixed(1)} kWh`,
         ),
       ],
-      steps: fleet.rows,
-      errors: fleet.errors,
     };
   },
 };

@@ -1,5 +1,6 @@
 // What a scenario is and what it hands back (docs/scenarios.md).
-import type { StepRow } from "./fleet.ts";
+import type { Event, Program } from "@gridlink/model";
+import type { ScenarioFleet, StepRow } from "./fleet.ts";
 
 export interface Credentials {
   clientId: string;
@@ -42,16 +43,34 @@ export interface ScenarioResult {
   wallMs: number;
 }
 
+export type Created = ScenarioResult["created"][number];
+
+/** What a scenario's run hands to runScenario, which adds what every result carries. */
+export interface ScenarioRun {
+  fleet: ScenarioFleet;
+  sites: string[];
+  created: Created[];
+  outcome: ScenarioResult["outcome"];
+  checks: Check[];
+}
+
 export interface Scenario {
   name: string;
   title: string;
   useCase: string;
   /** VEN clients it needs. */
   vens: number;
-  /** Which of them are OpenADR 2.0b VENs (indexes), for an embedded VTN to provision alike. */
-  run(vtn: ScenarioVtn, log: (line: string) => void): Promise<Omit<ScenarioResult, "wallMs" | "vtn">>;
+  run(vtn: ScenarioVtn, log: (line: string) => void): Promise<ScenarioRun>;
 }
 
 export function check(name: string, ok: boolean, detail: string): Check {
   return { name, ok, detail };
+}
+
+/** The program and the event the BL published. */
+export function published(program: Program, event: Event): Created[] {
+  return [
+    { type: "PROGRAM", id: program.id, name: program.programName },
+    { type: "EVENT", id: event.id, name: event.eventName ?? "" },
+  ];
 }
