@@ -1,12 +1,48 @@
 // A minimal 2.0b VEN for tests: writes messages as a VEN would (validated against oadr_20b.xsd
 // before sending, so a test cannot pass on a message a real VEN could not send), posts them, and
 // parses the reply (also validated).
+import { Oadr2bVen, type Oadr2bVenOptions } from "@gridlink/ven/oadr2b";
 import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
 import { REPEATING } from "../../src/bindings/oadr2b/wire.ts";
 import { parseXml, type XmlNode } from "../../src/bindings/xml/index.ts";
 
 export const NS_DECL =
   'xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" xmlns:pyld="http://docs.oasis-open.org/ns/energyinterop/201110/payloads" xmlns:emix="http://docs.oasis-open.org/ns/emix/2011/06" xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0" xmlns:strm="urn:ietf:params:xml:ns:icalendar-2.0:stream" xmlns:power="http://docs.oasis-open.org/ns/emix/2011/06/power" xmlns:scale="http://docs.oasis-open.org/ns/emix/2011/06/siscale"';
+
+/** Where a VEN sends each message it may send (DIGEST-openadr.md 2.3). */
+export const SERVICE_OF: Record<string, string> = {
+  oadrQueryRegistration: "EiRegisterParty",
+  oadrCreatePartyRegistration: "EiRegisterParty",
+  oadrCancelPartyRegistration: "EiRegisterParty",
+  oadrCanceledPartyRegistration: "EiRegisterParty",
+  oadrRequestEvent: "EiEvent",
+  oadrCreatedEvent: "EiEvent",
+  oadrRegisterReport: "EiReport",
+  oadrRegisteredReport: "EiReport",
+  oadrCreatedReport: "EiReport",
+  oadrUpdateReport: "EiReport",
+  oadrCancelReport: "EiReport",
+  oadrCanceledReport: "EiReport",
+  oadrCreateReport: "EiReport",
+  oadrCreateOpt: "EiOpt",
+  oadrCancelOpt: "EiOpt",
+  oadrPoll: "OadrPoll",
+};
+
+/** The SDK's 2.0b VEN for one of a test VTN's demo VEN clients, at the VTN's 2.0b URL. */
+export function sdkVen(
+  t: { url: string },
+  v: { clientId: string; clientSecret: string; venName: string },
+  more: Partial<Oadr2bVenOptions> = {},
+): Oadr2bVen {
+  return new Oadr2bVen({
+    url: `${new URL(t.url).origin}/OpenADR2/Simple/2.0b`,
+    clientId: v.clientId,
+    clientSecret: v.clientSecret,
+    venName: v.venName,
+    ...more,
+  });
+}
 
 /** An oadrPayload around one message element given as XML text (`<oadr:oadrPoll ...>...`). */
 export function payload(message: string): string {

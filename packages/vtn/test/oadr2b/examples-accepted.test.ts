@@ -8,29 +8,9 @@ import { fileURLToPath } from "node:url";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseXml, xmlText } from "../../src/bindings/xml/index.ts";
-import { code, Ven2b } from "./client.ts";
+import { code, SERVICE_OF, Ven2b } from "./client.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../../../model/spec/oadr20b/examples/", import.meta.url));
-
-/** Where a VEN sends each message it may send (DIGEST-openadr.md 2.3). */
-const SERVICE_OF: Record<string, string> = {
-  oadrQueryRegistration: "EiRegisterParty",
-  oadrCreatePartyRegistration: "EiRegisterParty",
-  oadrCancelPartyRegistration: "EiRegisterParty",
-  oadrCanceledPartyRegistration: "EiRegisterParty",
-  oadrRequestEvent: "EiEvent",
-  oadrCreatedEvent: "EiEvent",
-  oadrRegisterReport: "EiReport",
-  oadrRegisteredReport: "EiReport",
-  oadrCreatedReport: "EiReport",
-  oadrUpdateReport: "EiReport",
-  oadrCancelReport: "EiReport",
-  oadrCanceledReport: "EiReport",
-  oadrCreateReport: "EiReport",
-  oadrCreateOpt: "EiOpt",
-  oadrCancelOpt: "EiOpt",
-  oadrPoll: "OadrPoll",
-};
 
 /** Invalid against oadr_20b.xsd themselves (shared/spec/openadr20b/SOURCE.md), with the element named. */
 const INVALID: Record<string, string> = {

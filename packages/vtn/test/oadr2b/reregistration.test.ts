@@ -2,10 +2,10 @@
 // POST /vens/{venID}/oadr2b/reregistration (core's policy: BL only); a pull VEN gets the message
 // on its next oadrPoll, a push VEN is sent it; the SDK's VEN answers oadrResponse and registers
 // again with its registrationID (oadr_20b.xsd oadrRequestReregistrationType, DIGEST-openadr.md 2.4).
-import { Oadr2bPushReceiver, Oadr2bVen } from "@gridlink/ven/oadr2b";
+import { Oadr2bPushReceiver } from "@gridlink/ven/oadr2b";
 import { startTestVtn, type TestVtn, until } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { code, Ven2b } from "./client.ts";
+import { code, sdkVen, Ven2b } from "./client.ts";
 
 let t: TestVtn;
 let bl: string;
@@ -59,12 +59,7 @@ describe("a pull VEN", () => {
 
   it("the SDK's VEN answers oadrResponse and sends oadrCreatePartyRegistration with its registrationID", async () => {
     const v = t.vens[0];
-    const sdk = new Oadr2bVen({
-      url: `${root()}/OpenADR2/Simple/2.0b`,
-      clientId: v.clientId,
-      clientSecret: v.clientSecret,
-      venName: v.venName,
-    });
+    const sdk = sdkVen(t, v);
     await sdk.register();
     await sdk.pollNow();
     const registrationID = sdk.registrationID;
@@ -86,11 +81,7 @@ describe("a push VEN", () => {
     const receiver = new Oadr2bPushReceiver({ onError: (e) => errors.push(e) });
     const address = await receiver.listen();
     const v = t.vens[1];
-    const sdk = new Oadr2bVen({
-      url: `${root()}/OpenADR2/Simple/2.0b`,
-      clientId: v.clientId,
-      clientSecret: v.clientSecret,
-      venName: v.venName,
+    const sdk = sdkVen(t, v, {
       pull: false,
       transportAddress: address,
       onError: (e) => errors.push(e),

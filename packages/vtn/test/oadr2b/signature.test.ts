@@ -1,65 +1,18 @@
 // XML signatures of 2.0b payloads, checked against Debian's xmlsec1 both ways: what we sign
 // xmlsec1 verifies (and a tampered copy it refuses), what xmlsec1 signs we verify; the VTN
 // refuses a signed message whose signature does not verify (400) and takes a valid one.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
 import { checkPayloadSignature, signPayload } from "../../src/bindings/oadr2b/signature.ts";
 import { code, NS_DECL, Ven2b } from "./client.ts";
+import { rsaKey, xmlsec1Verifies as verifies, xmlsec1Signs } from "./signing-keys.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "oadr2b-sig-"));
-execFileSync(
-  "openssl",
-  [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=ven-test",
-    "-keyout",
-    join(dir, "key.pem"),
-    "-out",
-    join(dir, "cert.pem"),
-  ],
-  { stdio: "pipe" },
-);
-const key = {
-  privateKey: readFileSync(join(dir, "key.pem"), "utf8"),
-  certificate: readFileSync(join(dir, "cert.pem"), "utf8"),
-};
+const key = rsaKey("ven-test");
+const xmlsec1Verifies = (xml: string) => verifies(xml, key.cert);
 
 const poll = (venID: string) =>
   `<oadr:oadrPayload ${NS_DECL}><oadr:oadrSignedObject oadr:Id="signedObject"><oadr:oadrPoll ei:schemaVersion="2.0b"><ei:venID>${venID}</ei:venID></oadr:oadrPoll></oadr:oadrSignedObject></oadr:oadrPayload>`;
-
-function xmlsec1Verifies(xml: string): boolean {
-  const file = join(dir, `v-${Math.random()}.xml`);
-  writeFileSync(file, xml);
-  try {
-    execFileSync(
-      "xmlsec1",
-      [
-        "--verify",
-        "--pubkey-cert-pem",
-        join(dir, "cert.pem"),
-        "--id-attr:Id",
-        "http://openadr.org/oadr-2.0b/2012/07:oadrSignedObject",
-        file,
-      ],
-      { stdio: "pipe" },
-    );
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("XML signatures against xmlsec1", () => {
   it("what we sign is valid 2.0b and xmlsec1 verifies it; a tampered copy fails for both", () => {
@@ -77,20 +30,7 @@ describe("XML signatures against xmlsec1", () => {
       "<oadr:oadrSignedObject",
       `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#signedObject"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature><oadr:oadrSignedObject`,
     );
-    const file = join(dir, "template.xml");
-    writeFileSync(file, template);
-    const signed = execFileSync(
-      "xmlsec1",
-      [
-        "--sign",
-        "--privkey-pem",
-        `${join(dir, "key.pem")},${join(dir, "cert.pem")}`,
-        "--id-attr:Id",
-        "http://openadr.org/oadr-2.0b/2012/07:oadrSignedObject",
-        file,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    ).toString("utf8");
+    const signed = xmlsec1Signs(template, key);
     expect(checkPayloadSignature(signed, key.certificate)).toEqual({ signed: true, valid: true });
     // Without a configured certificate, the one in KeyInfo checks integrity.
     expect(checkPayloadSignature(signed)).toEqual({ signed: true, valid: true });

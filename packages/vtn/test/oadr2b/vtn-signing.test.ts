@@ -2,68 +2,17 @@
 // or its registration's oadrXmlSignature) is signed and Debian's xmlsec1 verifies it with the
 // VTN's certificate; an unsigned VEN gets unsigned replies unless oadr2bSignAll; the SDK's VEN
 // signs, checks the VTN's signatures with the VTN's certificate and refuses them with another one.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Oadr2bVen } from "@gridlink/ven/oadr2b";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
 import { checkPayloadSignature, signPayload } from "../../src/bindings/oadr2b/signature.ts";
 import { loadConfig } from "../../src/config.ts";
-import { NS_DECL, Ven2b } from "./client.ts";
+import { NS_DECL, sdkVen, Ven2b } from "./client.ts";
+import { rsaKey, xmlsec1Verifies } from "./signing-keys.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "oadr2b-vtnsig-"));
-function keyPair(name: string) {
-  const key = join(dir, `${name}-key.pem`);
-  const cert = join(dir, `${name}-cert.pem`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      `/CN=${name}`,
-      "-keyout",
-      key,
-      "-out",
-      cert,
-    ],
-    { stdio: "pipe" },
-  );
-  return { key, cert, privateKey: readFileSync(key, "utf8"), certificate: readFileSync(cert, "utf8") };
-}
-const vtnKey = keyPair("vtn");
-const venKey = keyPair("ven");
-const otherKey = keyPair("other");
-
-function xmlsec1Verifies(xml: string, certFile: string): boolean {
-  const file = join(dir, `v-${Math.random()}.xml`);
-  writeFileSync(file, xml);
-  try {
-    execFileSync(
-      "xmlsec1",
-      [
-        "--verify",
-        "--pubkey-cert-pem",
-        certFile,
-        "--id-attr:Id",
-        "http://openadr.org/oadr-2.0b/2012/07:oadrSignedObject",
-        file,
-      ],
-      { stdio: "pipe" },
-    );
-    return true;
-  } catch {
-    return false;
-  }
-}
+const vtnKey = rsaKey("vtn");
+const venKey = rsaKey("ven");
+const otherKey = rsaKey("other");
 
 const poll = (venID: string, id = ' oadr:Id="s1"') =>
   `<oadr:oadrPayload ${NS_DECL}><oadr:oadrSignedObject${id}><oadr:oadrPoll ei:schemaVersion="2.0b"><ei:venID>${venID}</ei:venID></oadr:oadrPoll></oadr:oadrSignedObject></oadr:oadrPayload>`;
@@ -99,11 +48,7 @@ describe("a VTN with a signing key", () => {
   it("the SDK's signing VEN: registration, events and answers all signed both ways", async () => {
     const v = t.vens[1];
     const bl = await t.token(t.bl);
-    const sdk = new Oadr2bVen({
-      url: `${new URL(t.url).origin}/OpenADR2/Simple/2.0b`,
-      clientId: v.clientId,
-      clientSecret: v.clientSecret,
-      venName: v.venName,
+    const sdk = sdkVen(t, v, {
       signing: { privateKey: venKey.privateKey, certificate: venKey.certificate },
       vtnCertificate: vtnKey.certificate,
     });
@@ -129,11 +74,7 @@ describe("a VTN with a signing key", () => {
     expect(xmlsec1Verifies(r.text, vtnKey.cert)).toBe(true);
     await sdk.stop();
     // A VEN that expects another VTN certificate refuses the replies.
-    const wrong = new Oadr2bVen({
-      url: `${new URL(t.url).origin}/OpenADR2/Simple/2.0b`,
-      clientId: v.clientId,
-      clientSecret: v.clientSecret,
-      venName: v.venName,
+    const wrong = sdkVen(t, v, {
       signing: { privateKey: venKey.privateKey, certificate: venKey.certificate },
       vtnCertificate: otherKey.certificate,
     });

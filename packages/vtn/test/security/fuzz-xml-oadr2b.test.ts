@@ -6,9 +6,7 @@
 // another. Every answer is a 2.0b message valid against oadr_20b.xsd — an oadrResponse with a 4xx
 // or 200 responseCode, or a valid reply — never a 5xx, never 469 (our "could not process"),
 // never a stack trace. Seeded and bounded (count and time), so it runs in npm test.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
@@ -17,31 +15,13 @@ import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
 import { signPayload } from "../../src/bindings/oadr2b/signature.ts";
 import { REPEATING } from "../../src/bindings/oadr2b/wire.ts";
 import { parseXml, type XmlNode } from "../../src/bindings/xml/index.ts";
-import { NS_DECL, payload, Ven2b } from "../oadr2b/client.ts";
+import { NS_DECL, payload, SERVICE_OF, Ven2b } from "../oadr2b/client.ts";
 import { mutate, pick, prng, STACK } from "../oadr2b/mutate.ts";
+import { rsaKey } from "../oadr2b/signing-keys.ts";
 
 const COUNT = 400;
 const BUDGET_MS = 45_000;
 const SERVICES = ["EiRegisterParty", "EiEvent", "EiReport", "EiOpt", "OadrPoll"];
-const SERVICE_OF: Record<string, string> = {
-  oadrQueryRegistration: "EiRegisterParty",
-  oadrCreatePartyRegistration: "EiRegisterParty",
-  oadrCancelPartyRegistration: "EiRegisterParty",
-  oadrCanceledPartyRegistration: "EiRegisterParty",
-  oadrResponse: "EiRegisterParty",
-  oadrRequestEvent: "EiEvent",
-  oadrCreatedEvent: "EiEvent",
-  oadrRegisterReport: "EiReport",
-  oadrRegisteredReport: "EiReport",
-  oadrCreatedReport: "EiReport",
-  oadrUpdateReport: "EiReport",
-  oadrCancelReport: "EiReport",
-  oadrCanceledReport: "EiReport",
-  oadrCreateReport: "EiReport",
-  oadrCreateOpt: "EiOpt",
-  oadrCancelOpt: "EiOpt",
-  oadrPoll: "OadrPoll",
-};
 /** What the VTN may answer with (oadr_20b.xsd, the VTN's side of each service). */
 const REPLIES = new Set([
   "oadrResponse",
@@ -112,30 +92,7 @@ beforeAll(async () => {
   ];
   for (const m of own) seeds.push(payload(m));
   // A signed one, for the signature mutations (key made here, as the profile's RSA-SHA256).
-  const dir = mkdtempSync(join(tmpdir(), "fuzz-2b-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=fuzz",
-      "-keyout",
-      join(dir, "k.pem"),
-      "-out",
-      join(dir, "c.pem"),
-    ],
-    { stdio: "pipe" },
-  );
-  const key = {
-    privateKey: readFileSync(join(dir, "k.pem"), "utf8"),
-    certificate: readFileSync(join(dir, "c.pem"), "utf8"),
-  };
+  const key = rsaKey("fuzz");
   seeds.push(
     signPayload(
       `<oadr:oadrPayload ${NS_DECL}><oadr:oadrSignedObject oadr:Id="s"><oadr:oadrPoll ei:schemaVersion="2.0b"><ei:venID>${venID}</ei:venID></oadr:oadrPoll></oadr:oadrSignedObject></oadr:oadrPayload>`,
