@@ -105,9 +105,12 @@ export async function cancelledFor(
   if (rows.some((r) => r.until <= now))
     await t.deleteFrom("oadr2b_cancelled_events").where("until", "<=", now).execute();
   const out: CancelledEvent[] = [];
-  for (const r of rows) {
-    if (r.until <= now || live.has(r.event_id)) continue;
-    const seen = await deps.core.policy.event.see(p, JSON.parse(r.event) as Event);
+  const kept = rows.filter((r) => r.until > now && !live.has(r.event_id));
+  if (kept.length === 0) return out;
+  const policy = deps.core.policy.event;
+  const visibility = await policy.visibility(p);
+  for (const r of kept) {
+    const seen = policy.seeUnder(JSON.parse(r.event) as Event, visibility);
     if (seen) out.push({ event: seen, modificationNumber: r.modification_number });
   }
   return out;
