@@ -115,6 +115,7 @@ export function renderResponse(to: ReplyTo, r: Reply): string {
   const correlation = to.messageID ?? to.correlationID;
   const header = headerXml("reply", to.noun, correlation ? { "msg:CorrelationID": correlation } : {}, r.properties);
   let msg: XmlNode;
+  let xml: string;
   if (to.form === "noun") {
     msg = {
       "tns:EndDeviceControlsResponseMessage": {
@@ -126,7 +127,7 @@ export function renderResponse(to: ReplyTo, r: Reply): string {
         ...(r.payload ? { "tns:Payload": { "m:EndDeviceControls": r.payload.content } } : {}),
       },
     };
-    checked(schema("endDeviceControlsMessage"), buildXml(msg), "EndDeviceControlsResponseMessage");
+    xml = checked(schema("endDeviceControlsMessage"), buildXml(msg), "EndDeviceControlsResponseMessage");
   } else {
     msg = {
       "msg:ResponseMessage": {
@@ -136,15 +137,17 @@ export function renderResponse(to: ReplyTo, r: Reply): string {
         ...(r.payload ? { "msg:Payload": payloadElement(r.payload.noun, r.payload.content) } : {}),
       },
     };
-    checked(schema("message"), buildXml(msg), "ResponseMessage");
+    xml = checked(schema("message"), buildXml(msg), "ResponseMessage");
   }
-  return soapWrapped(to.soap, msg);
+  // Plain XML: the text just checked is the reply (built once; a MeterReadings reply is ~230 kB).
+  return to.soap ? soapWrapped(to.soap, msg) : xml;
 }
 
 /** A FaultMessage: the request did not parse or validate, nothing in it was acted on. */
 export function renderFault(form: Form, soap: Soap, code: string, reason: string): string {
   const reply = { "msg:Result": "FAILED", "msg:Error": [errorXml({ code, reason })] };
   let msg: XmlNode;
+  let xml: string;
   if (form === "noun") {
     msg = {
       "tns:EndDeviceControlsFaultMessage": {
@@ -153,12 +156,12 @@ export function renderFault(form: Form, soap: Soap, code: string, reason: string
         "tns:Reply": reply,
       },
     };
-    checked(schema("endDeviceControlsMessage"), buildXml(msg), "EndDeviceControlsFaultMessage");
+    xml = checked(schema("endDeviceControlsMessage"), buildXml(msg), "EndDeviceControlsFaultMessage");
   } else {
     msg = { "msg:FaultMessage": { "@xmlns:msg": NS.message, "msg:Reply": reply } };
-    checked(schema("message"), buildXml(msg), "FaultMessage");
+    xml = checked(schema("message"), buildXml(msg), "FaultMessage");
   }
-  return soapWrapped(soap, msg, { reason });
+  return soap ? soapWrapped(soap, msg, { reason }) : xml;
 }
 
 /** An EventMessage (past-tense verb) carrying a payload, in the generic form. */

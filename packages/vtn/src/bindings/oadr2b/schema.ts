@@ -181,11 +181,32 @@ function initial(dialect: "sqlite" | "postgres"): Migration {
   };
 }
 
+/**
+ * oadr2b-0004: indexes for what every message looks up — the asking client's registrations
+ * (context.ts registrationOf) and a VEN's report requests (report-service.ts) — which were
+ * table scans (1,000 registrations: a scan on every oadrPoll).
+ */
+const lookupIndexes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex("oadr2b_registrations_client")
+      .on("oadr2b_registrations")
+      .columns(["client_id", "created_at"])
+      .execute();
+    await db.schema
+      .createIndex("oadr2b_report_requests_ven")
+      .on("oadr2b_report_requests")
+      .columns(["ven_id"])
+      .execute();
+  },
+};
+
 export const oadr2bTables: StoreModule<Oadr2bTables> = {
   name: "oadr2b",
   migrations: (dialect) => ({
     "oadr2b-0001-initial": initial(dialect),
     "oadr2b-0002-cancelled-events": cancelledMigration(),
     "oadr2b-0003-push-into-notify": pushIntoNotify,
+    "oadr2b-0004-lookup-indexes": lookupIndexes,
   }),
 };
