@@ -1,45 +1,12 @@
 // The 2.0b push and the CIM EventMessages are deliveries of the notifier's outbox: a VTN killed
 // (kill -9) while both are pending — their endpoints down — sends them after it is started again.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startVtnProcess, type TestVtn, type VtnProcess } from "@gridlink/vtn/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { postCim, request } from "../cim/cim-client.ts";
+import { postCim, request, startXmlReceiver } from "../cim/cim-client.ts";
 import { Ven2b } from "../oadr2b/client.ts";
-
-interface Got {
-  path: string;
-  text: string;
-}
-
-/** Records what is POSTed to it; answers 503 while `up` is false. */
-async function receiver() {
-  const got: Got[] = [];
-  let attempts = 0;
-  const r = { got, up: false, url: "", attempts: () => attempts, close: () => {} };
-  const server: Server = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c) => {
-      text += c;
-    });
-    req.on("end", () => {
-      attempts++;
-      if (!r.up) {
-        res.writeHead(503).end();
-        return;
-      }
-      got.push({ path: req.url ?? "", text });
-      res.writeHead(200, { "content-type": "application/xml" }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  r.close = () => server.close();
-  return r;
-}
 
 // Retries every 300 ms, many times: the deliveries stay pending across the kill.
 const config = {
@@ -52,16 +19,18 @@ const config = {
 describe("2.0b push and CIM EventMessages across kill -9", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "gridlink-restart-bindings-"));
   let running: VtnProcess | undefined;
-  const closers: Array<() => void> = [];
+  const closers: Array<() => Promise<void>> = [];
   afterAll(async () => {
     await running?.kill();
-    for (const c of closers) c();
+    await Promise.all(closers.map((c) => c()));
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("a pending push and a pending EventMessage are delivered after the VTN is killed and restarted", async () => {
-    const ven = await receiver();
-    const cim = await receiver();
+    // Both endpoints answer 503 until `up`.
+    let up = false;
+    const ven = await startXmlReceiver(() => (up ? 200 : 503));
+    const cim = await startXmlReceiver(() => (up ? 200 : 503));
     closers.push(ven.close, cim.close);
     let vtn = await startVtnProcess(dataDir, config);
     running = vtn;
@@ -106,18 +75,19 @@ describe("2.0b push and CIM EventMessages across kill -9", () => {
     // Both are being tried (and failing) before the kill.
     await expect.poll(() => ven.attempts() > 0 && cim.attempts() > 1, { timeout: 20_000 }).toBe(true);
     await vtn.kill();
-    ven.up = true;
-    cim.up = true;
+    up = true;
 
     vtn = await startVtnProcess(dataDir, config);
     running = vtn;
     await expect
-      .poll(() => ven.got.some((g) => g.path.endsWith("/EiEvent") && g.text.includes(event.id)), { timeout: 30_000 })
+      .poll(() => ven.received.some((g) => g.path.endsWith("/EiEvent") && g.text.includes(event.id)), {
+        timeout: 30_000,
+      })
       .toBe(true);
     await expect
       .poll(
         () =>
-          cim.got.some(
+          cim.received.some(
             (g) => g.path === "/events" && g.text.includes("<msg:Verb>created</msg:Verb>") && g.text.includes(event.id),
           ),
         { timeout: 30_000 },

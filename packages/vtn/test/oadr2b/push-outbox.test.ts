@@ -3,58 +3,25 @@
 // /gridlink/deliveries and `gridlink notifications`, and puts back; a VEN sees its own pushes
 // only, never another VEN's.
 import { execFile } from "node:child_process";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startTestVtn, type TestVtn, testStoreEnv } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startXmlReceiver } from "../cim/cim-client.ts";
 import { Ven2b } from "./client.ts";
 
 const ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 
-interface Pushed {
-  path: string;
-  text: string;
-}
-
-/** A VEN's push endpoint: records what it is sent; answers 503 while `down()`. */
-async function endpoint(down: () => boolean) {
-  const pushed: Pushed[] = [];
-  let attempts = 0;
-  const server: Server = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c) => {
-      text += c;
-    });
-    req.on("end", () => {
-      attempts++;
-      if (down()) {
-        res.writeHead(503).end("down");
-        return;
-      }
-      pushed.push({ path: req.url ?? "", text });
-      res.writeHead(200, { "content-type": "application/xml" }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    pushed,
-    attempts: () => attempts,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 let t: TestVtn;
-let failing: Awaited<ReturnType<typeof endpoint>>;
-let working: Awaited<ReturnType<typeof endpoint>>;
+let failing: Awaited<ReturnType<typeof startXmlReceiver>>;
+let working: Awaited<ReturnType<typeof startXmlReceiver>>;
 let fixed = false;
 
 beforeAll(async () => {
   t = await startTestVtn({ webhookRetryBaseMs: 20, webhookRetryMaxMs: 50, webhookMaxAttempts: 3 });
-  failing = await endpoint(() => !fixed);
-  working = await endpoint(() => false);
+  // A VEN's push endpoint: records what it is sent; answers 503 until fixed.
+  failing = await startXmlReceiver(() => (fixed ? 200 : 503));
+  working = await startXmlReceiver();
 });
 afterAll(async () => {
   await t.close();
@@ -89,9 +56,9 @@ describe("2.0b push through the notifier's outbox", () => {
     expect(dead.lastError).toContain("answered 503");
     // Every attempt reached the endpoint (three POSTs of the VTN's oadrRegisterReport).
     expect(failing.attempts()).toBeGreaterThanOrEqual(3);
-    expect(failing.pushed).toEqual([]);
+    expect(failing.received).toEqual([]);
     // The other VEN's push went through the same outbox and was delivered.
-    await expect.poll(() => working.pushed.map((p) => p.path)).toContain("/OpenADR2/Simple/2.0b/EiReport");
+    await expect.poll(() => working.received.map((p) => p.path)).toContain("/OpenADR2/Simple/2.0b/EiReport");
     const delivered = (await t.call(bl, "GET", "/gridlink/deliveries?channel=OADR2B&state=DELIVERED")).body as View[];
     expect(delivered.some((d) => d.clientID === t.vens[1].clientId && d.lastStatus === 200)).toBe(true);
     const summary = (await t.call(bl, "GET", "/gridlink/deliveries/summary")).body;
@@ -145,7 +112,7 @@ describe("2.0b push through the notifier's outbox", () => {
     await expect
       .poll(async () => (await t.call(bl, "GET", `/gridlink/deliveries/${dead.id}`)).body.state, { timeout: 10_000 })
       .toBe("DELIVERED");
-    expect(failing.pushed.map((p) => p.path)).toContain("/OpenADR2/Simple/2.0b/EiReport");
-    expect(failing.pushed.find((p) => p.path.endsWith("/EiReport"))?.text).toContain("oadrRegisterReport");
+    expect(failing.received.map((p) => p.path)).toContain("/OpenADR2/Simple/2.0b/EiReport");
+    expect(failing.received.find((p) => p.path.endsWith("/EiReport"))?.text).toContain("oadrRegisterReport");
   });
 });
