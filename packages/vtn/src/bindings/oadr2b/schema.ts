@@ -81,16 +81,7 @@ export interface PollQueueTable {
   created_at: string;
 }
 
-export interface PushDueTable {
-  ven_id: string;
-  due_at: number;
-  attempts: number;
-  last_error: string | null;
-  dead: number;
-}
-
 export interface Oadr2bTables {
-  oadr2b_push_due: PushDueTable;
   oadr2b_registrations: RegistrationsTable;
   oadr2b_event_mods: EventModsTable;
   oadr2b_opts: OptsTable;
