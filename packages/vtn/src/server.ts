@@ -23,6 +23,7 @@ import { type Principal, principalFor } from "./core/principal.ts";
 import { type DemoCredentials, seedDemo } from "./demo.ts";
 import { apiServerFactory, reloadTls } from "./http-server.ts";
 import { parseJsonLimited } from "./json.ts";
+import { lazyChildLogger } from "./lazy-logger.ts";
 import { ChangeFeed } from "./live/change-feed.ts";
 import { instrumentRequests, metricsListener, observeUnmatched, protectedMetricsRoute } from "./metrics/http.ts";
 import { VtnMetrics } from "./metrics/registry.ts";
@@ -121,6 +122,7 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
     },
     // One line per request at debug (metrics/http.ts) instead of Fastify's two at info.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
     serverFactory: apiServerFactory(config),
