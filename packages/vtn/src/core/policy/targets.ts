@@ -8,9 +8,22 @@ import type { ObjectStore, TargetFilter } from "../../store/types.ts";
 import { type Principal, readsAll } from "../principal.ts";
 
 export interface Visibility {
-  filter?: TargetFilter;
+  readonly filter?: TargetFilter;
   /** For VENs: the targets they may see in responses (target hiding); undefined for BL. */
-  allowed?: ReadonlySet<string>;
+  readonly allowed?: ReadonlySet<string>;
+  /** Everything above as a string, for cache keys of list answers (`cacheKey`). */
+  readonly key: string;
+}
+
+const ALL: Visibility = Object.freeze({ key: "all" });
+
+function visibilityOf(filter: TargetFilter, allowed?: ReadonlySet<string>): Visibility {
+  const key = JSON.stringify([
+    [...filter.anyOf].sort(),
+    filter.includeUntargeted,
+    allowed ? [...allowed].sort() : null,
+  ]);
+  return Object.freeze({ filter, allowed, key });
 }
 
 /** Clients whose granted targets are kept; one set is small (a few targets). */
@@ -23,6 +36,8 @@ const GRANTS_KEPT = 50_000;
  */
 export class TargetGrants {
   private readonly cache = new LRUCache<string, Promise<Set<string>>>({ max: GRANTS_KEPT });
+  /** A VEN's visibility per asked target list: the polling path asks the same one again and again. */
+  private readonly views = new LRUCache<string, Promise<Visibility>>({ max: GRANTS_KEPT });
 
   constructor(private readonly store: Pick<ObjectStore, "grantedTargets">) {}
 
@@ -38,6 +53,7 @@ export class TargetGrants {
 
   invalidate(): void {
     this.cache.clear();
+    this.views.clear();
   }
 
   /**
@@ -46,11 +62,20 @@ export class TargetGrants {
    * target in (requested ∩ granted); with no requested targets, all granted ones count
    * (docs/targets.md). Requested targets always filter: untargeted objects are then left out.
    */
-  async visibility(p: Principal, requested: readonly string[] | undefined): Promise<Visibility> {
+  visibility(p: Principal, requested: readonly string[] | undefined): Promise<Visibility> {
     const asked = requested && requested.length > 0 ? requested : undefined;
-    if (readsAll(p)) return asked ? { filter: { anyOf: asked, includeUntargeted: false } } : {};
-    const allowed = effectiveTargets(asked, await this.of(p.clientId));
-    return { filter: { anyOf: [...allowed], includeUntargeted: !asked }, allowed };
+    if (readsAll(p)) return Promise.resolve(asked ? visibilityOf({ anyOf: asked, includeUntargeted: false }) : ALL);
+    const key = asked ? `${p.clientId}\n${asked.join("\n")}` : p.clientId;
+    let v = this.views.get(key);
+    if (!v) {
+      v = this.of(p.clientId).then((granted) => {
+        const allowed = effectiveTargets(asked, granted);
+        return visibilityOf({ anyOf: [...allowed], includeUntargeted: !asked }, allowed);
+      });
+      this.views.set(key, v);
+      v.catch(() => this.views.delete(key));
+    }
+    return v;
   }
 }
 
@@ -70,10 +95,5 @@ export function visibleUnder(o: { targets?: string[] | null }, v: Visibility): b
 
 /** A cache key for a list answer: the query's own parameters plus everything visibility adds. */
 export function cacheKey(v: Visibility, params: readonly unknown[]): string {
-  const f = v.filter;
-  return JSON.stringify([
-    params,
-    f ? [[...f.anyOf].sort(), f.includeUntargeted] : null,
-    v.allowed ? [...v.allowed].sort() : null,
-  ]);
+  return `${JSON.stringify(params)}${v.key}`;
 }
