@@ -20,27 +20,51 @@ function mdnsPort(args: Args): number | undefined {
   return n;
 }
 
+export interface MdnsChoice {
+  advertise: boolean;
+  /** Why not, for the banner. */
+  why?: string;
+  name?: string;
+  port?: number;
+}
+
 /**
- * Starts the advertisement as --mdns (or GRIDLINK_MDNS) says: "auto" (the default) advertises when
- * the VTN listens on a network address, since a loopback-only VTN is out of reach of the addresses
- * the A/AAAA records carry; "on" insists (and refuses a loopback host), "off" never does.
+ * Whether to advertise, as --mdns (or GRIDLINK_MDNS) says, decided before the VTN starts: "auto"
+ * (the default) advertises when the VTN listens on a network address, since a loopback-only VTN
+ * is out of reach of the addresses the A/AAAA records carry; "on" insists (and refuses a loopback
+ * host), "off" never advertises.
  */
-export async function startAdvertisement(args: Args, vtn: Vtn, url: string): Promise<Advertisement | undefined> {
+export function mdnsChoice(args: Args, host: string): MdnsChoice {
   const mode = (flag(args, "mdns") ?? process.env.GRIDLINK_MDNS ?? "auto") as MdnsMode;
   if (!["auto", "on", "off"].includes(mode)) throw new UsageError(`--mdns must be auto, on or off, got "${mode}"`);
-  const host = vtn.config.host;
-  if (mode === "off" || (mode === "auto" && isLoopbackHost(host))) return undefined;
-  if (isLoopbackHost(host))
+  if (mode === "on" && isLoopbackHost(host))
     throw new UsageError(
       `--mdns on needs the VTN on a network address (--host 0.0.0.0 or the LAN address), not ${host}`,
     );
+  const advertise = mode === "on" || (mode === "auto" && !isLoopbackHost(host));
+  const why =
+    mode === "off" ? "--mdns off" : `the VTN listens on ${host} only; --host 0.0.0.0 advertises it (docs/discovery.md)`;
+  return {
+    advertise,
+    why: advertise ? undefined : why,
+    name: flag(args, "mdns-name") ?? process.env.GRIDLINK_MDNS_NAME,
+    port: mdnsPort(args),
+  };
+}
+
+export async function startAdvertisement(
+  choice: MdnsChoice,
+  vtn: Vtn,
+  url: string,
+): Promise<Advertisement | undefined> {
+  if (!choice.advertise) return undefined;
   const u = new URL(url);
   return advertiseVtn({
     core: vtn.core,
     port: Number(u.port),
     scheme: u.protocol === "https:" ? "https" : "http",
-    name: flag(args, "mdns-name") ?? process.env.GRIDLINK_MDNS_NAME,
-    mdnsPort: mdnsPort(args),
+    name: choice.name,
+    mdnsPort: choice.port,
     onError: (err) => vtn.app.log.warn({ err: err.message }, "mDNS advertisement"),
   });
 }

@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import { type ConfigError, createVtn, loadConfig, type Vtn, type VtnConfig } from "@gridlink/vtn";
-import { type Advertisement, startAdvertisement } from "./advertise.ts";
+import { type Advertisement, mdnsChoice, startAdvertisement } from "./advertise.ts";
 import { type Args, flag } from "./args.ts";
 import { HeldLog } from "./held-log.ts";
 import { stopOnSignal } from "./shutdown.ts";
@@ -26,11 +26,12 @@ export async function runVtn(args: Args): Promise<void> {
   let vtn: Vtn | undefined;
   const logs = new HeldLog(process.stdout);
   let url = "";
+  const mdns = mdnsChoice(args, config.host);
   let ad: Advertisement | undefined;
   const started = (async () => {
     const v = await createVtn(config, { logStream: logs });
     url = await v.listen();
-    ad = await startAdvertisement(args, v, url);
+    ad = await startAdvertisement(mdns, v, url);
     return v;
   })();
   stopOnSignal(
@@ -50,7 +51,7 @@ export async function runVtn(args: Args): Promise<void> {
   out.write(`  API page: ${url}/docs   OpenAPI: ${url}/openapi.json   data: ${config.dataDir}\n`);
   out.write(`  Console:  ${await consoleLine(vtn, url)}\n`);
   out.write(
-    `  mDNS:     ${ad ? `advertised as "${ad.name}" (_openadr3._tcp, ${ad.txt.local_url})` : "not advertised (--mdns on to advertise; docs/discovery.md)"}\n`,
+    `  mDNS:     ${ad ? `advertised as "${ad.name}" (_openadr3._tcp, ${ad.txt.local_url})` : `not advertised: ${mdns.why}`}\n`,
   );
   if (vtn.metricsUrl)
     out.write(
