@@ -1,9 +1,10 @@
 // The four scenarios of `gridlink scenario` (docs/scenarios.md) as end-to-end tests: each runs
 // against a real embedded VTN with its simulated sites on a clock that moves as fast as they go,
 // and asserts on the outcome the run measured; then the command itself, with its JSON.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startTestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArgs } from "../src/args.ts";
 import { embeddedVtn, runScenario, runScenarioCommand, SCENARIOS } from "../src/scenario.ts";
@@ -92,6 +93,28 @@ describe("the gridlink scenario command", () => {
     expect(json).toMatchObject({ scenario: "market", simulated: { stepMinutes: 5 } });
     expect(json.steps.length).toBe(48);
     expect(json.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+  }, 90_000);
+
+  it("runs against a VTN given by --vtn and --credentials (the demo file's shape)", async () => {
+    const t = await startTestVtn();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "gridlink-scenario-given-"));
+      const creds = join(dir, "demo-credentials.json");
+      writeFileSync(creds, JSON.stringify({ bl: t.bl, vens: t.vens }));
+      const out = join(dir, "market.json");
+      await runScenarioCommand(parseArgs(["scenario", "market", "--vtn", t.url, "--credentials", creds, "--out", out]));
+      const json = JSON.parse(readFileSync(out, "utf8"));
+      expect(json.vtn).toBe(t.url);
+      expect(json.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+      // The BL enrolled the demo VEN into the aggregator's portfolio.
+      const bl = await t.token(t.bl);
+      expect((await t.call(bl, "GET", `/vens/${t.vens[0].venID}`)).body.targets).toContain("portfolio-a");
+      await expect(
+        runScenarioCommand(parseArgs(["scenario", "congestion", "--vtn", t.url, "--credentials", creds])),
+      ).rejects.toThrow(/holds 2 VEN client\(s\); this scenario needs 4/);
+    } finally {
+      await t.close();
+    }
   }, 90_000);
 
   it("names the scenarios when given an unknown one", async () => {
