@@ -1,7 +1,7 @@
 // Push: a VEN registered with oadrHttpPullModel=false gets, POSTed to its transport address, what
 // a pull VEN would poll for — the VTN's oadrRegisterReport, then oadrDistributeEvent when an event
-// created over 3.1 reaches it, again when it changes and when it is cancelled — through a durable
-// due-list with retries: a VEN that was down gets it after it is back.
+// created over 3.1 reaches it, again when it changes and when it is cancelled — through the
+// notifier's outbox with retries: a VEN that was down gets it after it is back.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
@@ -69,7 +69,7 @@ describe("push (oadrHttpPullModel=false)", () => {
     const r = await ven.register({ pull: false, address });
     expect(r.body.eiResponse.responseCode).toBe("200");
     await expect
-      .poll(() => pushed.map((p) => `${p.path} ${p.name}`))
+      .poll(() => pushed.map((p) => `${p.path} ${p.name}`), { timeout: 10_000 })
       .toContain("/OpenADR2/Simple/2.0b/EiReport oadrRegisterReport");
   });
 
@@ -82,7 +82,7 @@ describe("push (oadrHttpPullModel=false)", () => {
         intervals: [{ id: 0, payloads: [{ type: "DISPATCH_SETPOINT", values: [5] }] }],
       })
     ).body.id;
-    await expect.poll(lastIds).toEqual([eventID]);
+    await expect.poll(lastIds, { timeout: 10_000 }).toEqual([eventID]);
     const last = events().at(-1) as Pushed;
     expect(last.path).toBe("/OpenADR2/Simple/2.0b/EiEvent");
     const signal = last.body.oadrEvent[0].eiEvent.eiEventSignals.eiEventSignal[0];
@@ -103,7 +103,9 @@ describe("push (oadrHttpPullModel=false)", () => {
     const { id, createdDateTime, modificationDateTime, objectType, ...body } = old;
     await t.call(bl, "PUT", `/events/${eventID}`, { ...body, eventName: "moved" });
     await expect
-      .poll(() => (events().at(-1) as Pushed).body.oadrEvent?.[0]?.eiEvent.eventDescriptor.modificationNumber)
+      .poll(() => (events().at(-1) as Pushed).body.oadrEvent?.[0]?.eiEvent.eventDescriptor.modificationNumber, {
+        timeout: 10_000,
+      })
       .toBe("1");
     expect(events().length).toBeGreaterThan(before);
     for (const p of events()) expect((p.body.oadrEvent ?? []).length).toBeLessThanOrEqual(1);
