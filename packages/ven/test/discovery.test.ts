@@ -25,6 +25,7 @@ describe("a VEN discovers a local VTN by mDNS/DNS-SD", () => {
       name: "Test_VTN",
       hostname: "gridlink-test",
       mdnsPort: MDNS_PORT,
+      refreshMs: 300,
     });
   }, 90_000);
   afterAll(async () => {
@@ -55,6 +56,19 @@ describe("a VEN discovers a local VTN by mDNS/DNS-SD", () => {
     expect(via).toBe("address");
     const ven = new VenClient({ baseUrl: url, ...t.vens[0] });
     expect((await ven.programs.all()).map((p) => p.programName)).toContain("local-tariff");
+  });
+
+  it("names a program created later once the advertisement is refreshed", async () => {
+    await new BlClient({ baseUrl: t.url, ...t.bl }).programs.create({ programName: "later-tariff" });
+    await expect
+      .poll(async () => ad.txt.program_names, { timeout: 10_000, interval: 100 })
+      .toBe("later-tariff,local-tariff");
+    await expect
+      .poll(async () => (await discoverVtns({ mdnsPort: MDNS_PORT, first: true, timeoutMs: 3000 }))[0]?.programNames, {
+        timeout: 20_000,
+        interval: 200,
+      })
+      .toEqual(["later-tariff", "local-tariff"]);
   });
 
   it("a browser for another version finds nothing", async () => {
