@@ -4,10 +4,12 @@
 // signs, checks the VTN's signatures with the VTN's certificate and refuses them with another one.
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Oadr2bDeps } from "../../src/bindings/oadr2b/context.ts";
 import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
 import { checkPayloadSignature, signPayload } from "../../src/bindings/oadr2b/signature.ts";
+import { signedFor } from "../../src/bindings/oadr2b/vtn-signing.ts";
 import { loadConfig } from "../../src/config.ts";
-import { NS_DECL, sdkVen, Ven2b } from "./client.ts";
+import { NS_DECL, payload, sdkVen, Ven2b } from "./client.ts";
 import { rsaKey, xmlsec1Verifies } from "./signing-keys.ts";
 
 const vtnKey = rsaKey("vtn");
@@ -111,5 +113,22 @@ describe("a VTN with oadr2bSignAll", () => {
       },
     });
     expect([c.oadr2bSigningKey, c.oadr2bSigningCert, c.oadr2bSignAll]).toEqual([vtnKey.key, vtnKey.cert, true]);
+  });
+});
+
+describe("signedFor (a message leaving outside a request)", () => {
+  const deps = (always: boolean) => ({ signing: { ...vtnKey, always } }) as unknown as Oadr2bDeps;
+  const plain = payload(`<oadr:oadrPoll ei:schemaVersion="2.0b"><ei:venID>v</ei:venID></oadr:oadrPoll>`);
+
+  it("signs for a VEN registered with oadrXmlSignature or when the VTN signs all, once only", () => {
+    expect(signedFor(deps(false), { xml_signature: 0 }, plain)).toBe(plain);
+    const signed = signedFor(deps(false), { xml_signature: 1 }, plain);
+    expect(checkPayloadSignature(signed, vtnKey.certificate)).toEqual({ signed: true, valid: true });
+    expect(xmlsec1Verifies(signed, vtnKey.cert)).toBe(true);
+    expect(signedFor(deps(true), { xml_signature: 0 }, signed)).toBe(signed);
+    expect(checkPayloadSignature(signedFor(deps(true), { xml_signature: 0 }, plain))).toEqual({
+      signed: true,
+      valid: true,
+    });
   });
 });

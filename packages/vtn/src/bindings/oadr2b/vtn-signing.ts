@@ -31,8 +31,12 @@ export function vtnSigningOf(c: {
 /** The oadr:Id our signatures refer to (any value would do; the VEN SDK uses the same). */
 const SIGNED_OBJECT_ID = "signedObject";
 
-/** `xml` (one of our oadrPayloads) signed with `key`: its oadrSignedObject given an oadr:Id first. */
+/**
+ * `xml` (one of our oadrPayloads) signed with `key`: its oadrSignedObject given an oadr:Id first.
+ * A message signed already (a pushed one queued again for a poll) is left as it is.
+ */
 export function signOutbound(xml: string, key: SigningKey): string {
+  if (/<(?:[\w.-]+:)?Signature[\s>]/.test(xml)) return xml;
   const withId = /<oadr:oadrSignedObject[^>]*\boadr:Id=/.test(xml)
     ? xml
     : xml.replace(/<oadr:oadrSignedObject(?=[\s/>])/, `<oadr:oadrSignedObject oadr:Id="${SIGNED_OBJECT_ID}"`);
