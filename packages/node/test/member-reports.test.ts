@@ -12,39 +12,12 @@ import type { ClientCredentials } from "@gridlink/vtn";
 import { startTestVtn, type TestVtn, until } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GridlinkNode, parseNodeConfig, type TracedEvent } from "../src/index.ts";
+import { memberReport } from "./support.ts";
 
 const MIN = 60_000;
 const T0 = Date.parse("2030-01-01T16:00:00Z");
 const START = T0 + 60 * MIN;
 const iso = (ms: number) => new Date(ms).toISOString();
-const DEMAND = {
-  objectType: "REPORT_PAYLOAD_DESCRIPTOR" as const,
-  payloadType: "DEMAND",
-  readingType: "MEAN",
-  units: "KW",
-};
-
-/** A 3.1 member's report: one AGGREGATED_REPORT resource, 30-minute intervals from `from`. */
-function report(eventID: string, name: string, from: number, rows: Record<string, unknown>[]) {
-  return {
-    eventID,
-    clientName: name,
-    payloadDescriptors: [
-      DEMAND,
-      { objectType: "REPORT_PAYLOAD_DESCRIPTOR" as const, payloadType: "BASELINE", readingType: "MEAN", units: "KW" },
-    ],
-    resources: [
-      {
-        resourceName: "AGGREGATED_REPORT",
-        intervals: rows.map((row, k) => ({
-          id: k,
-          intervalPeriod: { start: iso(from + k * 30 * MIN), duration: "PT30M" },
-          payloads: Object.entries(row).map(([type, v]) => ({ type, values: [v] })) as never,
-        })),
-      },
-    ],
-  };
-}
 
 describe("node: per-member reports and opt-outs", () => {
   let dso: TestVtn;
@@ -105,9 +78,9 @@ describe("node: per-member reports and opt-outs", () => {
     ] as const)
       await members
         .get(name)
-        ?.reports.create(report(telemetry.id, name, T0 - 30 * MIN, [{ BASELINE: kw, DEMAND: kw }]));
+        ?.reports.create(memberReport(telemetry.id, name, T0 - 30 * MIN, 30, [{ BASELINE: kw, DEMAND: kw }]));
     const dClient = new VenClient({ baseUrl: node.url, ...d });
-    await dClient.reports.create(report(telemetry.id, "d", T0 - 30 * MIN, [{ BASELINE: 20, DEMAND: 20 }]));
+    await dClient.reports.create(memberReport(telemetry.id, "d", T0 - 30 * MIN, 30, [{ BASELINE: 20, DEMAND: 20 }]));
 
     const program = await dsoBl.programs.create({
       programName: "congestion",
@@ -140,7 +113,9 @@ describe("node: per-member reports and opt-outs", () => {
 
     // c opts out over 3.1 (OPERATING_STATE in a report for its event); d over 2.0b (oadrCreatedEvent optOut).
     const cEvent = await downstreamFor("c");
-    await members.get("c")?.reports.create(report(cEvent.id, "c", START, [{ OPERATING_STATE: "RUNNING_OPTED_OUT" }]));
+    await members
+      .get("c")
+      ?.reports.create(memberReport(cEvent.id, "c", START, 30, [{ OPERATING_STATE: "RUNNING_OPTED_OUT" }]));
     const root = new URL(node.url).origin;
     ven2b = new Oadr2bVen({
       url: `${root}/OpenADR2/Simple/2.0b`,
@@ -166,14 +141,14 @@ describe("node: per-member reports and opt-outs", () => {
     for (const name of ["a", "b", "c"]) {
       const e = await downstreamFor(name);
       const rows = name === "c" ? [{ DEMAND: 19, OPERATING_STATE: "RUNNING_OPTED_OUT" }] : [{ DEMAND: 1.5 }];
-      await members.get(name)?.reports.create(report(e.id, name, START, rows));
+      await members.get(name)?.reports.create(memberReport(e.id, name, START, 30, rows));
     }
-    await dClient.reports.create(report((await downstreamFor("d")).id, "d", START, [{ DEMAND: 18 }]));
+    await dClient.reports.create(memberReport((await downstreamFor("d")).id, "d", START, 30, [{ DEMAND: 18 }]));
     await node.advanceTo(clock.now());
     clock.set(new Date(START + 60 * MIN));
     for (const name of ["a", "b"]) {
       const e = await downstreamFor(name);
-      await members.get(name)?.reports.create(report(e.id, name, START + 30 * MIN, [{ DEMAND: 2 }]));
+      await members.get(name)?.reports.create(memberReport(e.id, name, START + 30 * MIN, 30, [{ DEMAND: 2 }]));
     }
     await node.advanceTo(clock.now());
     clock.set(new Date(START + 70 * MIN)); // past the grace for c's and d's missing interval

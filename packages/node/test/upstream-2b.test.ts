@@ -12,35 +12,12 @@ import { BlClient, VenClient } from "@gridlink/ven";
 import { startTestVtn, type TestVtn, until } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GridlinkNode, parseNodeConfig, type TracedEvent } from "../src/index.ts";
+import { memberReport } from "./support.ts";
 
 const MIN = 60_000;
 const T0 = Date.parse("2030-01-01T16:00:00Z");
 const START = T0 + 30 * MIN;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A 3.1 member's report of 15-minute intervals from `from` (one AGGREGATED_REPORT resource). */
-function report(eventID: string, name: string, from: number, rows: Record<string, number | string>[]) {
-  return {
-    eventID,
-    clientName: name,
-    payloadDescriptors: ["DEMAND", "BASELINE"].map((payloadType) => ({
-      objectType: "REPORT_PAYLOAD_DESCRIPTOR" as const,
-      payloadType,
-      readingType: "MEAN",
-      units: "KW",
-    })),
-    resources: [
-      {
-        resourceName: "AGGREGATED_REPORT",
-        intervals: rows.map((row, k) => ({
-          id: k,
-          intervalPeriod: { start: iso(from + k * 15 * MIN), duration: "PT15M" },
-          payloads: Object.entries(row).map(([type, v]) => ({ type, values: [v] })),
-        })),
-      },
-    ],
-  };
-}
 
 describe("node with a 2.0b upstream", () => {
   let dso: TestVtn;
@@ -96,7 +73,7 @@ describe("node with a 2.0b upstream", () => {
       await node.vtn.core.vens.create(node.bl, { venName: name, clientID: c.clientId, targets: [name] });
       const client = new VenClient({ baseUrl: node.url, ...c });
       members.set(name, client);
-      await client.reports.create(report(telemetry.id, name, T0 - 15 * MIN, [{ BASELINE: kw, DEMAND: kw }]));
+      await client.reports.create(memberReport(telemetry.id, name, T0 - 15 * MIN, 15, [{ BASELINE: kw, DEMAND: kw }]));
     }
 
     const program = await dsoBl.programs.create({
@@ -129,7 +106,9 @@ describe("node with a 2.0b upstream", () => {
       ] as const)
         await members
           .get(name)
-          ?.reports.create(report((await downstreamFor(name)).id, name, START + k * 15 * MIN, [{ DEMAND: kw }]));
+          ?.reports.create(
+            memberReport((await downstreamFor(name)).id, name, START + k * 15 * MIN, 15, [{ DEMAND: kw }]),
+          );
       await node.advanceTo(clock.now());
     }
     clock.set(new Date(START + 40 * MIN)); // past the grace
@@ -148,7 +127,7 @@ describe("node with a 2.0b upstream", () => {
       await members
         .get(name)
         ?.reports.create(
-          report((await downstreamFor(name)).id, name, START, [{ OPERATING_STATE: "RUNNING_OPTED_OUT" }]),
+          memberReport((await downstreamFor(name)).id, name, START, 15, [{ OPERATING_STATE: "RUNNING_OPTED_OUT" }]),
         );
     await until(
       "the node's opt-out to reach the DSO",
