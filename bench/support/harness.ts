@@ -125,7 +125,8 @@ export function parseWrk(out: string): LoadResult {
 }
 
 export function row(label: string, ours: LoadResult, ceiling: LoadResult): string {
-  const ratio = ((ours.rps / ceiling.rps) * 100).toFixed(0);
+  const pct = (ours.rps / ceiling.rps) * 100;
+  const ratio = pct < 10 ? pct.toFixed(1) : pct.toFixed(0);
   return `| ${label} | ${ours.rps.toFixed(0)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms | ${ceiling.rps.toFixed(0)} req/s, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms | ${ratio}% |`;
 }
 
