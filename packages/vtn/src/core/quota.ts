@@ -4,6 +4,7 @@
 // module count objects from their next write on.
 import { type Kysely, type Migration, sql, type Transaction } from "kysely";
 import { LRUCache } from "lru-cache";
+import { jsonBytes } from "../store/json-body.ts";
 import type { StoreModule } from "../store/module.ts";
 import type { Change, Kind, Store, StoreTx } from "../store/types.ts";
 import { OWNED_KINDS, type QuotaLimits, QuotaPolicy, type Usage } from "./policy/quota.ts";
@@ -70,16 +71,8 @@ const OWNED = new Set<Kind>(OWNED_KINDS);
 /** How long a client's usage is taken as read (other instances may write the same database). */
 const USAGE_TTL_MS = 10_000;
 
-/** Bytes of an object as JSON, computed once per object (the check and the bookkeeping both ask). */
-const sizes = new WeakMap<object, number>();
-const sizeOf = (o: object) => {
-  let n = sizes.get(o);
-  if (n === undefined) {
-    n = Buffer.byteLength(JSON.stringify(o));
-    sizes.set(o, n);
-  }
-  return n;
-};
+/** Bytes of an object as JSON: its stored body, serialised once (store/json-body.ts). */
+const sizeOf = jsonBytes;
 
 /** Usage bookkeeping and the quota check, for the services of one store. */
 export class Quotas {

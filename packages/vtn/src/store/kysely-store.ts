@@ -3,6 +3,7 @@
 import type { Subscription } from "@gridlink/model";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
+import { jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
 import type { CoreTables } from "./schema.ts";
 import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
@@ -202,7 +203,7 @@ class Writer extends Reader implements StoreTx {
 
   private row<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived) {
     const t = targetsOf(o as { targets?: string[] | null });
-    return { id: o.id, body: JSON.stringify(o), has_targets: t.length > 0 ? 1 : 0, ...TABLES[kind].columns(o, d) };
+    return { id: o.id, body: jsonOf(o), has_targets: t.length > 0 ? 1 : 0, ...TABLES[kind].columns(o, d) };
   }
 
   private async writeTargets(

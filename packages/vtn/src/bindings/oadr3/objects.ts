@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 // explicit nulls first (nulls.ts).
 import { OBJECT_TYPES } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Core, Page } from "../../core/index.ts";
+import { type Core, jsonOf, type Page } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import { withoutNulls } from "./nulls.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
@@ -129,6 +129,8 @@ export function principalOf(req: FastifyRequest): Principal {
   return p;
 }
 
+const JSON_TYPE = "application/json; charset=utf-8";
+
 /** Default bound of a list answer's bytes (config listMaxBytes). */
 export const LIST_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -146,7 +148,7 @@ export function sendList(
 ): FastifyReply {
   const { body, etag, count } = serialized(result, maxBytes);
   if (count < result.length) reply.header("link", `<${nextPage(req.url, skip, count)}>; rel="next"`);
-  reply.header("etag", etag).type("application/json; charset=utf-8");
+  reply.header("etag", etag).type(JSON_TYPE);
   if (req.headers["if-none-match"] === etag) return reply.code(304).send();
   return reply.send(body);
 }
@@ -162,12 +164,19 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core; lis
       const result = await svc.list(principalOf(req), { ...c.filters(q), ...pg });
       return sendList(req, reply, result, pg.skip, maxBytes);
     });
+    // The object just written goes out as the JSON the store kept (serialised once, jsonOf).
     app.post(c.path, async (req, reply) => {
       const created = await svc.create(principalOf(req), withoutNulls(req.body));
-      return reply.code(201).send(created);
+      return reply
+        .code(201)
+        .type(JSON_TYPE)
+        .send(jsonOf(created as object));
     });
     app.get(one, (req) => svc.get(principalOf(req), pathId(req.params, c.param)));
-    app.put(one, (req) => svc.update(principalOf(req), pathId(req.params, c.param), withoutNulls(req.body)));
+    app.put(one, async (req, reply) => {
+      const updated = await svc.update(principalOf(req), pathId(req.params, c.param), withoutNulls(req.body));
+      return reply.type(JSON_TYPE).send(jsonOf(updated as object));
+    });
     app.delete(one, (req) => svc.remove(principalOf(req), pathId(req.params, c.param)));
   }
 }
