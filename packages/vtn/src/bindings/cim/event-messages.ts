@@ -5,6 +5,7 @@
 // Queued in the notifier's outbox inside the change's transaction (store.onChange: one message per
 // change, one delivery per listener with the targets it may see), rendered when sent.
 import type { Event, Report } from "@gridlink/model";
+import type { CompiledQuery, Selectable } from "kysely";
 import type { Policy } from "../../core/index.ts";
 import { principalFor } from "../../core/principal.ts";
 import type { Change, ChangeListener, Store } from "../../store/types.ts";
@@ -15,7 +16,7 @@ import type { CimOutbound, Queued } from "./outbound.ts";
 import { controlsXml } from "./payload-controls.ts";
 import { meterReadingsXml } from "./payload-readings.ts";
 import { renderEvent } from "./replies.ts";
-import { cimTables } from "./schema.ts";
+import { type CimListenersTable, cimTables } from "./schema.ts";
 import type { Noun } from "./schemas.ts";
 
 export const LISTENED_NOUNS: readonly Noun[] = ["EndDeviceControls", "MeterReadings"];
@@ -36,10 +37,15 @@ function nounOf(c: Change): Noun | undefined {
 
 /** The onChange listener that queues one EventMessage per listener that may hear of a change. */
 export function eventMessageRecorder(policy: Policy, outbound: CimOutbound): ChangeListener {
+  // Asked in every transaction that writes an event or a report (each report of the ingest path):
+  // the query has no parameters, so it is built once and the compiled text run each time.
+  let everyListener: CompiledQuery<Selectable<CimListenersTable>> | undefined;
   return async (tx, changes) => {
     const relevant = changes.filter((c) => nounOf(c) !== undefined);
     if (relevant.length === 0) return;
-    const listeners = await tx.tables(cimTables).selectFrom("cim_listeners").selectAll().execute();
+    const db = tx.tables(cimTables);
+    everyListener ??= db.selectFrom("cim_listeners").selectAll().compile();
+    const listeners = (await db.executeQuery(everyListener)).rows;
     if (listeners.length === 0) return;
     for (const c of relevant) {
       const noun = nounOf(c) as Noun;
