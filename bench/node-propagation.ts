@@ -52,13 +52,23 @@ interface SiteVen {
   intake: NotificationIntake;
 }
 
-/** Resolves when `ok()` holds, checked whenever `kick` is called and every 5 ms. */
-function waitFor(ok: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
+const WAIT_MS = Number(arg("wait", "180")) * 1000;
+
+/**
+ * Resolves when `ok()` holds (checked every 5 ms); throws after --wait seconds (default 180),
+ * naming what it waited for, so that a notification that never arrives ends the run with a
+ * message instead of hanging it.
+ */
+function waitFor(ok: () => boolean, what = "the condition"): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  return new Promise((resolve, reject) => {
     const t = setInterval(() => {
       if (ok()) {
         clearInterval(t);
         resolve();
+      } else if (Date.now() > deadline) {
+        clearInterval(t);
+        reject(new Error(`gave up after ${WAIT_MS / 1000} s waiting for ${what}`));
       }
     }, 5);
   });
@@ -185,9 +195,9 @@ async function main() {
           },
         ],
       });
-      await waitFor(() => node.writes.created - created0 >= SITES);
+      await waitFor(() => node.writes.created - created0 >= SITES, "the node to write its downstream events");
       nodeWrites.push(Date.now() - began);
-      await waitFor(() => sites.every((s) => holds(s, up.id)));
+      await waitFor(() => sites.every((s) => holds(s, up.id)), "every site to hold the upstream event");
       prop.push(Date.now() - began);
       log(
         `  round ${r}: node wrote ${SITES} events in ${nodeWrites.at(-1)} ms, last site notified at ${prop.at(-1)} ms`,
@@ -207,17 +217,19 @@ async function main() {
         ),
       );
       const ids = new Set(own.map((e) => e.id));
-      await waitFor(() => sites.every((s) => s.mirror.events().some((k) => ids.has(k.event.id))));
+      const seen = (s: SiteVen) => s.mirror.events().some((k) => ids.has(k.event.id));
+      await waitFor(() => sites.every(seen), "every site to hold its direct event");
+      log(`  round ${r}: direct events: last site notified at ${Date.now() - t1} ms`);
       direct.push(Date.now() - t1);
       const t2 = Date.now();
       await Promise.all(own.map((e) => node.vtn.core.events.remove(node.bl, e.id)));
-      await waitFor(() => sites.every((s) => !s.mirror.events().some((k) => ids.has(k.event.id))));
+      await waitFor(() => !sites.some(seen), "every site to drop its direct event");
       directCancel.push(Date.now() - t2);
 
       if (r < ROUNDS - 1) {
         const t3 = Date.now();
         await dsoBl.events.delete(up.id);
-        await waitFor(() => sites.every((s) => !holds(s, up.id)));
+        await waitFor(() => sites.every((s) => !holds(s, up.id)), "every site to drop the cancelled event");
         cancel.push(Date.now() - t3);
       } else last = up;
     }
