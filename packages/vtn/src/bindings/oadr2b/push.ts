@@ -21,6 +21,7 @@ import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
 import { nextFor } from "./poll.ts";
 import { oadr2bTables } from "./schema.ts";
 import { oadr20bSchema } from "./schema-file.ts";
+import { signedFor } from "./vtn-signing.ts";
 
 /** Messages sent to one VEN in one delivery at most (what is still due goes with a new one). */
 const PER_DELIVERY = 10;
@@ -85,7 +86,8 @@ export function pushTransport(deps: Oadr2bDeps): DirectTransport {
     for (let i = 0; i < PER_DELIVERY; i++) {
       const message = await nextFor(deps, reg);
       if (message === undefined) return { ok: true, status };
-      const xml = typeof message === "string" ? message : buildXml(message as XmlNode);
+      // Signed as the VEN registered for (oadrXmlSignature) or as the VTN is set to (vtn-signing.ts).
+      const xml = signedFor(deps, reg, typeof message === "string" ? message : buildXml(message as XmlNode));
       // What leaves the VTN is valid 2.0b, pushed or answered (index.ts send does the same).
       const issues = oadr20bSchema().issues(xml, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 });
       if (issues.length > 0)
