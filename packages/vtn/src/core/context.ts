@@ -87,4 +87,6 @@ export function metadata<T extends ObjectType>(deps: CoreDeps, objectType: T, ex
 export interface Page {
   skip: number;
   limit: number;
+  /** The answer's bound in bytes (the API's listMaxBytes): lists of large objects read no more than fits. */
+  maxBytes?: number;
 }

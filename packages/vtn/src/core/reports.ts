@@ -25,6 +25,7 @@ export class Reports {
       clientName: q.clientName,
       skip: q.skip,
       limit: q.limit,
+      maxBytes: q.maxBytes,
     });
   }
 

@@ -44,6 +44,11 @@ export interface ListQuery {
   activeAt?: number;
   skip: number;
   limit: number;
+  /**
+   * Read no more rows than fit in this many bytes of stored JSON (always at least one): for
+   * answers bounded by size as well as count (the API's listMaxBytes).
+   */
+  maxBytes?: number;
 }
 
 export interface Change<K extends Kind = Kind> {

@@ -161,7 +161,7 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core; lis
     app.get(c.path, async (req, reply) => {
       const q = req.query as Raw;
       const pg = page(q);
-      const result = await svc.list(principalOf(req), { ...c.filters(q), ...pg });
+      const result = await svc.list(principalOf(req), { ...c.filters(q), ...pg, maxBytes });
       return sendList(req, reply, result, pg.skip, maxBytes);
     });
     // The object just written goes out as the JSON the store kept (serialised once, jsonOf).
