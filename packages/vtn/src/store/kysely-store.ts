@@ -3,7 +3,7 @@
 import type { Subscription } from "@gridlink/model";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
-import { jsonOf } from "./json-body.ts";
+import { fromJson, jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
 import type { CoreTables } from "./schema.ts";
 import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
@@ -126,12 +126,12 @@ class Reader implements ObjectStore {
       limit = fit < sizes.length ? fit + 1 : fit;
     }
     const rows = await query.orderBy("seq").limit(limit).offset(lq.skip).execute();
-    return rows.map((r) => JSON.parse(r.body as string));
+    return rows.map((r) => fromJson(r.body as string));
   }
 
   async get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined> {
     const row = await dyn(this.q).selectFrom(TABLES[kind].table).select("body").where("id", "=", id).executeTakeFirst();
-    return row ? JSON.parse(row.body as string) : undefined;
+    return row ? fromJson(row.body as string) : undefined;
   }
 
   async grantedTargets(clientId: string): Promise<Set<string>> {

@@ -27,7 +27,8 @@ function serialize(result: readonly unknown[], maxBytes: number): Serialized {
   const parts: string[] = [];
   let size = 2;
   for (const o of result) {
-    const json = JSON.stringify(o);
+    // As stored when the object is shown as stored (no copy made for the reader): no stringify.
+    const json = jsonOf(o as object);
     const next = size + Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
     if (parts.length > 0 && next > maxBytes) break;
     parts.push(json);
