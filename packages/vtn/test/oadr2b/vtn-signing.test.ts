@@ -2,8 +2,6 @@
 // or its registration's oadrXmlSignature) is signed and Debian's xmlsec1 verifies it with the
 // VTN's certificate; an unsigned VEN gets unsigned replies unless oadr2bSignAll; the SDK's VEN
 // signs, checks the VTN's signatures with the VTN's certificate and refuses them with another one.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Oadr2bDeps } from "../../src/bindings/oadr2b/context.ts";
@@ -11,6 +9,7 @@ import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
 import { checkPayloadSignature, signPayload } from "../../src/bindings/oadr2b/signature.ts";
 import { signedFor } from "../../src/bindings/oadr2b/vtn-signing.ts";
 import { loadConfig } from "../../src/config.ts";
+import { startXmlReceiver } from "../cim/cim-client.ts";
 import { NS_DECL, payload, sdkVen, Ven2b } from "./client.ts";
 import { rsaKey, xmlsec1Verifies } from "./signing-keys.ts";
 
@@ -137,33 +136,21 @@ describe("signedFor (a message leaving outside a request)", () => {
 
 describe("pushes of a VTN that signs", () => {
   let t: TestVtn;
-  let server: Server;
-  const received: string[] = [];
+  let receiver: Awaited<ReturnType<typeof startXmlReceiver>>;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let text = "";
-      req.on("data", (c) => {
-        text += c;
-      });
-      req.on("end", () => {
-        received.push(text);
-        res.writeHead(200, { "content-type": "application/xml" }).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    receiver = await startXmlReceiver();
     t = await startTestVtn({ ...signing, oadr2bSignAll: true });
   });
   afterAll(async () => {
     await t.close();
-    server.close();
+    await receiver.close();
   });
 
   it("signs what it pushes: valid 2.0b, xmlsec1 verifies it with the VTN's certificate", async () => {
-    const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const ven = new Ven2b(new URL(t.url).origin, await t.token(t.vens[0]));
-    expect((await ven.register({ pull: false, address })).body.eiResponse.responseCode).toBe("200");
-    await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
-    const pushedXml = received[0];
+    expect((await ven.register({ pull: false, address: receiver.url })).body.eiResponse.responseCode).toBe("200");
+    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const pushedXml = receiver.received[0].text;
     expect(oadr20bSchema().issues(pushedXml)).toEqual([]);
     expect(checkPayloadSignature(pushedXml, vtnKey.certificate)).toEqual({ signed: true, valid: true });
     expect(xmlsec1Verifies(pushedXml, vtnKey.cert)).toBe(true);
