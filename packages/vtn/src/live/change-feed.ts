@@ -24,7 +24,7 @@ export class ChangeFeed {
   constructor(
     store: Pick<Store, "afterCommit">,
     private readonly audience: Audience,
-    private readonly onError: (err: unknown) => void,
+    onError: (err: unknown) => void,
   ) {
     store.afterCommit((changes) => {
       if (this.listeners.size > 0) void this.publish(changes).catch(onError);

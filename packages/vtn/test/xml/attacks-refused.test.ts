@@ -1,5 +1,4 @@
 // Hostile XML is refused before any parser or validator builds anything from it.
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { guardXml, parseDom, parseXml, XmlRefused, XsdSchema } from "../../src/bindings/xml/index.ts";
