@@ -1,6 +1,6 @@
 import type { Event, Report } from "@gridlink/model";
 import { describe, expect, test } from "vitest";
-import { convert, eventLimit, fleetReport } from "../src/logic/fleet-report.ts";
+import { convert, direction, eventLimit, fleetReport } from "../src/logic/fleet-report.ts";
 
 const meta = { createdDateTime: "2030-01-01T00:00:00Z", modificationDateTime: "2030-01-01T00:00:00Z" };
 const now = new Date("2030-05-01T12:00:00Z");
@@ -52,10 +52,24 @@ describe("the fleet against an event's limit", () => {
       report("r2", "c2", { AGGREGATED_REPORT: [{ DEMAND: 25, BASELINE: 40 }, { DEMAND: 30 }], ev: [{ DEMAND: 99 }] }),
     ];
     const r = fleetReport(limitEvent("KW"), reports, site, "site", now);
-    expect(r).toMatchObject({ quantity: "DEMAND", units: "KW", limitType: "IMPORT_CAPACITY_LIMIT" });
-    expect(r.intervals.map((iv) => [iv.limit?.value, iv.total, iv.baseline, iv.delivered, iv.over, iv.sites])).toEqual([
-      [50, 60, 85, 25, true, 2],
-      [40, 30, undefined, undefined, false, 1],
+    expect(r).toMatchObject({
+      quantity: "DEMAND",
+      units: "KW",
+      limitTypes: [{ type: "IMPORT_CAPACITY_LIMIT", direction: "import" }],
+    });
+    expect(
+      r.intervals.map((iv) => [
+        iv.limits[0]?.value,
+        iv.total,
+        iv.limits[0]?.headroom,
+        iv.baseline,
+        iv.delivered,
+        iv.over,
+        iv.sites,
+      ]),
+    ).toEqual([
+      [50, 60, -10, 85, 25, true, 2],
+      [40, 30, 10, undefined, undefined, false, 1],
     ]);
     // South sent an AGGREGATED_REPORT: that is its figure, its ev resource is not added again.
     expect(r.intervals[0]?.parts).toEqual([
@@ -103,11 +117,100 @@ describe("the fleet against an event's limit", () => {
     expect(fleetReport(limitEvent("KWH"), [rep("USAGE")], site, "fleet", now).intervals[0]?.total).toBe(40);
   });
 
+  test("an export limit is compared with the fleet's net export: DEMAND below zero", () => {
+    // north exports 30 (−30), south imports 5: the fleet's net DEMAND is −25, an export of 25.
+    const reports = [
+      report("r1", "c1", { pv: [{ DEMAND: -30 }, { DEMAND: -50 }] }),
+      report("r2", "c2", { AGGREGATED_REPORT: [{ DEMAND: 5 }, { DEMAND: 5 }] }),
+    ];
+    const r = fleetReport(limitEvent("KW", "EXPORT_CAPACITY_LIMIT"), reports, site, "fleet", now);
+    expect(r.limitTypes).toEqual([{ type: "EXPORT_CAPACITY_LIMIT", direction: "export" }]);
+    expect(r.intervals.map((iv) => [iv.total, iv.limits, iv.over])).toEqual([
+      [
+        -25,
+        [
+          {
+            type: "EXPORT_CAPACITY_LIMIT",
+            direction: "export",
+            value: 50,
+            units: "KW",
+            measured: 25,
+            headroom: 25,
+            over: false,
+          },
+        ],
+        false,
+      ],
+      [
+        -45,
+        [
+          {
+            type: "EXPORT_CAPACITY_LIMIT",
+            direction: "export",
+            value: 40,
+            units: "KW",
+            measured: 45,
+            headroom: -5,
+            over: true,
+          },
+        ],
+        true,
+      ],
+    ]);
+    // Importing is far from an export limit, never over it.
+    const importing = fleetReport(
+      limitEvent("KW", "EXPORT_CAPACITY_LIMIT"),
+      [report("r3", "c1", { load: [{ DEMAND: 70 }] })],
+      site,
+      "fleet",
+      now,
+    );
+    expect(importing.intervals[0]?.limits[0]).toMatchObject({ measured: -70, headroom: 120, over: false });
+  });
+
+  test("an event with import and export limits shows both, each in the first limit's units", () => {
+    const e: Event = {
+      ...limitEvent("KW"),
+      payloadDescriptors: [
+        { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "IMPORT_CAPACITY_LIMIT", units: "KW" },
+        { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "EXPORT_CAPACITY_LIMIT", units: "W" },
+      ],
+      intervals: [
+        {
+          id: 0,
+          payloads: [
+            { type: "IMPORT_CAPACITY_LIMIT", values: [50] },
+            { type: "EXPORT_CAPACITY_LIMIT", values: [20_000] },
+          ],
+        },
+        { id: 1, payloads: [{ type: "EXPORT_CAPACITY_LIMIT", values: [10_000] }] },
+      ],
+    };
+    expect(eventLimit(e)).toEqual({ type: "IMPORT_CAPACITY_LIMIT", units: "KW" });
+    const reports = [report("r1", "c1", { meter: [{ DEMAND: 60 }, { DEMAND: -12 }] })];
+    const r = fleetReport(e, reports, site, "fleet", now);
+    expect(r.limitTypes.map((l) => l.direction)).toEqual(["import", "export"]);
+    expect(r.intervals.map((iv) => iv.limits.map((l) => [l.type, l.value, l.measured, l.headroom, l.over]))).toEqual([
+      [
+        ["IMPORT_CAPACITY_LIMIT", 50, 60, -10, true],
+        ["EXPORT_CAPACITY_LIMIT", 20, -60, 80, false],
+      ],
+      // Interval 1 carries only the export limit: 12 exported against 10.
+      [["EXPORT_CAPACITY_LIMIT", 10, 12, -2, true]],
+    ]);
+    expect(r.intervals.map((iv) => iv.over)).toEqual([true, true]);
+  });
+
   test("the limit's units default to KW; an event without a limit has none; unknown units are kept", () => {
     expect(eventLimit(limitEvent())).toEqual({ type: "IMPORT_CAPACITY_LIMIT", units: "KW" });
     expect(eventLimit({ ...limitEvent(), intervals: [{ id: 0, payloads: [{ type: "PRICE", values: [1] }] }] })).toBe(
       undefined,
     );
+    expect([
+      direction("EXPORT_CAPACITY_LIMIT"),
+      direction("IMPORT_CAPACITY_LIMIT"),
+      direction("X_PRIVATE_LIMIT"),
+    ]).toEqual(["export", "import", "import"]);
     expect([convert(1500, "W", "KW"), convert(2, "MW", "KW"), convert(7, "VAR", "KW")]).toEqual([1.5, 2000, 7]);
   });
 });

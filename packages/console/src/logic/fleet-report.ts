@@ -1,21 +1,41 @@
-// What a fleet reported for one event, per event interval, against the event's limit (issue 14),
-// pure. The limit is the interval's *_LIMIT payload in the event's units (its payload descriptor,
-// User_Guide.md §7.6; KW when it names none). A power limit is compared with DEMAND, an energy
+// What a fleet reported for one event, per event interval, against the event's limits (issue 14),
+// pure. The limits are the interval's *_LIMIT payloads, in the units of the event's first limit
+// type (its payload descriptor, User_Guide.md §7.6; KW when it names none; another limit type's
+// units are converted). A power limit is compared with DEMAND, an energy
 // limit (…WH) with USAGE (Definition.md report payload types), and BASELINE — what the sites
 // would have drawn without the event — gives what they delivered: baseline − reported.
 // A site is one report client (one VEN). Its resources are folded into it: its AGGREGATED_REPORT
 // where it sent one, else the sum over its resources. Within one event interval a site's power is
 // the mean of its reported values there and its energy their sum.
+//
+// Direction. OpenADR 3.1 has two limit payloads (Definition.md, event payload types):
+// IMPORT_CAPACITY_LIMIT "the maximum import level for the site" and EXPORT_CAPACITY_LIMIT "the
+// maximum export level for the site"; an event may carry both (User_Guide.md, Dynamic Operating
+// Envelopes: "IMPORT_CAPACITY_LIMIT and/or EXPORT_CAPACITY_LIMIT"). The report payloads have no
+// export counterpart: DEMAND is "Power usage for an interval", USAGE "Energy usage over an
+// interval", and the spec states no sign for a site that feeds the grid. We read them as net
+// usage — positive importing, negative exporting — so an import limit is compared with the total
+// and an export limit with its negation (the fleet's net export). Any other *_LIMIT (a private
+// type) keeps the import reading.
 import type { Event, Report } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
 import { type ReportRow, reportRows } from "./report-rows.ts";
 
 export type Fold = "fleet" | "site" | "resource";
 
+export type Direction = "import" | "export";
+
 export interface FleetLimit {
   type: string;
+  direction: Direction;
   value: number;
   units: string;
+  /** What the limit is compared with: the total (import) or −total (export); undefined when nobody reported. */
+  measured?: number;
+  /** value − measured. */
+  headroom?: number;
+  /** measured > value. */
+  over: boolean;
 }
 
 export interface FleetPart {
@@ -30,13 +50,14 @@ export interface FleetInterval {
   intervalId: number;
   start: number;
   end: number;
-  limit?: FleetLimit;
+  /** The interval's limits, one per limit type of the event, in the event's order. */
+  limits: FleetLimit[];
   /** Sum over sites of what they reported, in `units`; undefined when nobody reported. */
   total?: number;
   baseline?: number;
   /** baseline − total, where both are known. */
   delivered?: number;
-  /** total > limit. */
+  /** Some limit is exceeded. */
   over: boolean;
   sites: number;
   /** Per site or per resource (fold "site"/"resource"); empty for "fleet". */
@@ -46,7 +67,8 @@ export interface FleetInterval {
 export interface FleetReport {
   quantity: "DEMAND" | "USAGE";
   units: string;
-  limitType?: string;
+  /** The event's limit types, first seen first. */
+  limitTypes: { type: string; direction: Direction }[];
   intervals: FleetInterval[];
 }
 
@@ -61,14 +83,26 @@ export function convert(v: number, from: string, to: string): number {
 }
 
 const isLimit = (type: string) => /_LIMIT$/.test(type);
+export const direction = (type: string): Direction => (/^EXPORT_/.test(type) ? "export" : "import");
 
-/** The event's limit type and units: its first *_LIMIT payload (KW when no descriptor names units). */
-export function eventLimit(e: Event): { type: string; units: string } | undefined {
+/** The event's limit types with their units, first seen first (KW when no descriptor names units). */
+export function eventLimits(e: Event): { type: string; direction: Direction; units: string }[] {
+  const out: { type: string; direction: Direction; units: string }[] = [];
   for (const iv of e.intervals ?? [])
     for (const p of iv.payloads)
-      if (isLimit(p.type))
-        return { type: p.type, units: e.payloadDescriptors?.find((d) => d.payloadType === p.type)?.units ?? "KW" };
-  return undefined;
+      if (isLimit(p.type) && !out.some((l) => l.type === p.type))
+        out.push({
+          type: p.type,
+          direction: direction(p.type),
+          units: e.payloadDescriptors?.find((d) => d.payloadType === p.type)?.units ?? "KW",
+        });
+  return out;
+}
+
+/** The event's first limit type and its units. */
+export function eventLimit(e: Event): { type: string; units: string } | undefined {
+  const l = eventLimits(e)[0];
+  return l && { type: l.type, units: l.units };
 }
 
 interface Sample {
@@ -113,8 +147,8 @@ export function fleetReport(
   by: Fold,
   now: Date,
 ): FleetReport {
-  const limit = eventLimit(e);
-  const units = limit?.units ?? "KW";
+  const kinds = eventLimits(e);
+  const units = kinds[0]?.units ?? "KW";
   const energy = /WH$/i.test(units);
   const quantity = energy ? "USAGE" : "DEMAND";
   let intervals: ReturnType<typeof resolveIntervals> = [];
@@ -143,8 +177,22 @@ export function fleetReport(
     const sum = (m: Map<string, number>) => (m.size ? [...m.values()].reduce((a, b) => a + b, 0) : undefined);
     const total = sum(reported.bySite);
     const baseline = sum(base.bySite);
-    const p = iv.payloads.find((x) => isLimit(x.type) && typeof x.values[0] === "number");
-    const lim = p && limit ? { type: p.type, value: p.values[0] as number, units } : undefined;
+    const limits: FleetLimit[] = [];
+    for (const k of kinds) {
+      const p = iv.payloads.find((x) => x.type === k.type && typeof x.values[0] === "number");
+      if (!p) continue;
+      const value = convert(p.values[0] as number, k.units, units);
+      const measured = total === undefined ? undefined : k.direction === "export" ? -total : total;
+      limits.push({
+        type: k.type,
+        direction: k.direction,
+        value,
+        units,
+        measured,
+        headroom: measured === undefined ? undefined : value - measured,
+        over: measured !== undefined && measured > value,
+      });
+    }
     let parts: FleetPart[] = [];
     if (by === "site")
       parts = [...new Set([...reported.bySite.keys(), ...base.bySite.keys()])].map((site) => ({
@@ -162,14 +210,14 @@ export function fleetReport(
       intervalId: iv.id,
       start,
       end,
-      limit: lim,
+      limits,
       total,
       baseline,
       delivered: total !== undefined && baseline !== undefined ? baseline - total : undefined,
-      over: total !== undefined && lim !== undefined && total > lim.value,
+      over: limits.some((l) => l.over),
       sites: new Set([...reported.bySite.keys()]).size,
       parts,
     });
   }
-  return { quantity, units, limitType: limit?.type, intervals: out };
+  return { quantity, units, limitTypes: kinds.map(({ type, direction }) => ({ type, direction })), intervals: out };
 }

@@ -1,8 +1,9 @@
-// One event's fleet report: per event interval the sites' total against the event's limit in the
-// event's units, the baseline and what was delivered (logic/fleet-report.ts); per site or per
-// resource on demand.
+// One event's fleet report: per event interval the sites' total against each of the event's limits
+// (an import limit against the net total, an export limit against its negation) in the event's
+// units, the headroom under each, the baseline and what was delivered (logic/fleet-report.ts); per
+// site or per resource on demand.
 import type { Event, Report } from "@gridlink/model";
-import { type Fold, fleetReport } from "../logic/fleet-report.ts";
+import { type Direction, type Fold, fleetReport } from "../logic/fleet-report.ts";
 import { formatClock, formatTime } from "../logic/local-time.ts";
 
 const MAX_INTERVALS = 48;
@@ -20,23 +21,37 @@ export function FleetReport(props: {
   const name = props.event.eventName || props.event.id;
   const u = r.units;
   const shown = r.intervals.slice(0, MAX_INTERVALS);
+  const kinds = r.limitTypes.length ? r.limitTypes : [undefined];
+  // One import limit keeps the plain headers; otherwise each column names its direction.
+  const plain = r.limitTypes.length <= 1 && r.limitTypes[0]?.direction !== "export";
+  const label = (d: Direction | undefined, what: string) =>
+    plain || !d ? what : `${d === "export" ? "Export" : "Import"} ${what.toLowerCase()}`;
   return (
     <div className="table-wrap">
       <table className="fleet" aria-label={`Fleet report for ${name}`}>
         <caption>
           <strong>{name}</strong>{" "}
           <span className="muted">
-            {r.limitType ? `${r.limitType} in ${u}` : "no limit"} · reported {r.quantity} in {u} · BASELINE
+            {r.limitTypes.length ? `${r.limitTypes.map((l) => l.type).join(" + ")} in ${u}` : "no limit"} · reported{" "}
+            {r.quantity} in {u} · BASELINE
           </span>
         </caption>
         <thead>
           <tr>
             <th scope="col">Interval</th>
-            <th scope="col">Limit ({u})</th>
+            {kinds.map((k) => (
+              <th key={`l-${k?.type}`} scope="col">
+                {label(k?.direction, "Limit")} ({u})
+              </th>
+            ))}
             <th scope="col">
               {r.quantity} ({u})
             </th>
-            <th scope="col">Headroom</th>
+            {kinds.map((k) => (
+              <th key={`h-${k?.type}`} scope="col">
+                {label(k?.direction, "Headroom")}
+              </th>
+            ))}
             <th scope="col">Baseline</th>
             <th scope="col">Delivered</th>
             <th scope="col">Sites</th>
@@ -44,7 +59,12 @@ export function FleetReport(props: {
         </thead>
         <tbody>
           {shown.map((iv) => (
-            <FleetRows key={`${iv.intervalId}-${iv.start}`} iv={iv} fold={props.fold} />
+            <FleetRows
+              key={`${iv.intervalId}-${iv.start}`}
+              iv={iv}
+              types={kinds.map((k) => k?.type)}
+              fold={props.fold}
+            />
           ))}
         </tbody>
       </table>
@@ -57,19 +77,44 @@ export function FleetReport(props: {
   );
 }
 
-function FleetRows({ iv, fold }: { iv: ReturnType<typeof fleetReport>["intervals"][number]; fold: Fold }) {
+function FleetRows({
+  iv,
+  types,
+  fold,
+}: {
+  iv: ReturnType<typeof fleetReport>["intervals"][number];
+  /** The report's limit types, one column each (one column and no type when the event has none). */
+  types: (string | undefined)[];
+  fold: Fold;
+}) {
+  const limits = types.map((t) => iv.limits.find((l) => l.type === t));
+  const blanks = (key: string) => types.map((t) => <td key={`${key}-${t}`} />);
   return (
     <>
       <tr className={iv.over ? "over" : undefined} data-testid={`fleet-${iv.intervalId}`}>
         <th scope="row">
           {iv.intervalId} · {formatTime(iv.start)}–{formatClock(iv.end)}
         </th>
-        <td className="num">{iv.limit ? fmt(iv.limit.value) : "—"}</td>
+        {limits.map((l, i) => (
+          <td key={`l-${types[i]}`} className="num">
+            {l ? fmt(l.value) : "—"}
+          </td>
+        ))}
         <td className="num">
           {fmt(iv.total)}
-          {iv.over ? <span className="bad"> over</span> : null}
+          {limits.map((l) =>
+            l?.over ? (
+              <span key={l.type} className="bad">
+                {types.length > 1 ? ` ${l.direction} over` : " over"}
+              </span>
+            ) : null,
+          )}
         </td>
-        <td className="num">{iv.limit && iv.total !== undefined ? fmt(iv.limit.value - iv.total) : "—"}</td>
+        {limits.map((l, i) => (
+          <td key={`h-${types[i]}`} className="num">
+            {fmt(l?.headroom)}
+          </td>
+        ))}
         <td className="num">{fmt(iv.baseline)}</td>
         <td className="num">{fmt(iv.delivered)}</td>
         <td className="num">{iv.sites}</td>
@@ -82,9 +127,9 @@ function FleetRows({ iv, fold }: { iv: ReturnType<typeof fleetReport>["intervals
                 ↳ {p.site}
                 {p.resource ? ` · ${p.resource}` : ""}
               </td>
-              <td />
+              {blanks("l")}
               <td className="num">{fmt(p.value)}</td>
-              <td />
+              {blanks("h")}
               <td className="num">{fmt(p.baseline)}</td>
               <td className="num">
                 {p.value !== undefined && p.baseline !== undefined ? fmt(p.baseline - p.value) : "—"}
