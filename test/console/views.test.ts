@@ -226,6 +226,52 @@ describe("reports of a fleet", () => {
       .poll(() => table.locator("tr.part td:first-child").allTextContents())
       .toEqual([`↳ ${one} · battery`, `↳ ${one} · heatpump`, `↳ ${two} · AGGREGATED_REPORT`]);
   }, 30_000);
+
+  test("an event with import and export limits: a column pair each; the net export against the export limit", async () => {
+    const limits = [
+      { type: "IMPORT_CAPACITY_LIMIT", value: 30 },
+      { type: "EXPORT_CAPACITY_LIMIT", value: 10 },
+    ];
+    const event = await vtn.call(bl, "POST", "/events", {
+      programID,
+      eventName: "envelope",
+      intervalPeriod: { start: iso(Date.now() - 30 * 60_000), duration: "PT1H" },
+      payloadDescriptors: limits.map((l) => ({
+        objectType: "EVENT_PAYLOAD_DESCRIPTOR",
+        payloadType: l.type,
+        units: "KW",
+      })),
+      intervals: [{ id: 0, payloads: limits.map((l) => ({ type: l.type, values: [l.value] })) }],
+    });
+    expect(event.status).toBe(201);
+    const r = await vtn.call(await vtn.token(vtn.vens[0]), "POST", "/reports", {
+      eventID: event.body.id,
+      clientName: vtn.vens[0].venName,
+      payloadDescriptors: [{ objectType: "REPORT_PAYLOAD_DESCRIPTOR", payloadType: "DEMAND", units: "KW" }],
+      resources: [{ resourceName: "pv", intervals: [{ id: 0, payloads: [{ type: "DEMAND", values: [-14] }] }] }],
+    });
+    expect(r.status).toBe(201);
+    // Loaded afresh: the previous test left the page on the Reports view.
+    await page.goto(`${origin}/console/#/reports?event=${event.body.id}`);
+    await page.reload();
+    const table = page.getByRole("table", { name: "Fleet report for envelope" });
+    await table.waitFor();
+    expect(await table.locator("thead th").allTextContents()).toEqual([
+      "Interval",
+      "Import limit (KW)",
+      "Export limit (KW)",
+      "DEMAND (KW)",
+      "Import headroom",
+      "Export headroom",
+      "Baseline",
+      "Delivered",
+      "Sites",
+    ]);
+    // net DEMAND −14: import headroom 30 + 14 = 44; an export of 14 against 10, headroom −4.
+    await expect
+      .poll(() => table.getByTestId("fleet-0").locator("td").allTextContents())
+      .toEqual(["30", "10", "-14 export over", "44", "-4", "—", "—", "1"]);
+  }, 30_000);
 });
 
 describe("VENs and resources in the console", () => {
