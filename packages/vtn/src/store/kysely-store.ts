@@ -69,6 +69,10 @@ class Reader implements ObjectStore {
   ) {}
 
   async list<K extends Kind>(kind: K, lq: ListQuery): Promise<ObjectsByKind[K][]> {
+    return (await this.listJson(kind, lq)).map((body) => fromJson<ObjectsByKind[K]>(body));
+  }
+
+  async listJson(kind: Kind, lq: ListQuery): Promise<string[]> {
     const { table } = TABLES[kind];
     let query = dyn(this.q).selectFrom(table).select("body");
     for (const [key, col] of Object.entries(FILTER_COLUMNS)) {
@@ -126,7 +130,7 @@ class Reader implements ObjectStore {
       limit = fit < sizes.length ? fit + 1 : fit;
     }
     const rows = await query.orderBy("seq").limit(limit).offset(lq.skip).execute();
-    return rows.map((r) => fromJson(r.body as string));
+    return rows.map((r) => r.body as string);
   }
 
   async get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined> {

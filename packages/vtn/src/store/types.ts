@@ -82,6 +82,8 @@ export interface SubscriberQuery extends Cursor {
 
 export interface ObjectStore {
   list<K extends Kind>(kind: K, q: ListQuery): Promise<ObjectsByKind[K][]>;
+  /** As `list`, the objects' stored JSON texts (for answers that show objects as stored). */
+  listJson(kind: Kind, q: ListQuery): Promise<string[]>;
   get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined>;
   /** Targets of all ven objects owned by `clientId` and of their resources (the granted targets). */
   grantedTargets(clientId: string): Promise<Set<string>>;

@@ -24,11 +24,18 @@ const serializedCache = new WeakMap<readonly unknown[], Serialized>();
  * `maxBytes` (always at least one), and the answer says where the rest starts (Link rel="next").
  */
 function serialize(result: readonly unknown[], maxBytes: number): Serialized {
+  // As stored when the object is shown as stored (no copy made for the reader): no stringify.
+  return serializeTexts(
+    result.map((o) => jsonOf(o as object)),
+    maxBytes,
+  );
+}
+
+/** As `serialize`, for objects already in their JSON form. */
+function serializeTexts(texts: readonly string[], maxBytes: number): Serialized {
   const parts: string[] = [];
   let size = 2;
-  for (const o of result) {
-    // As stored when the object is shown as stored (no copy made for the reader): no stringify.
-    const json = jsonOf(o as object);
+  for (const json of texts) {
     const next = size + Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
     if (parts.length > 0 && next > maxBytes) break;
     parts.push(json);
@@ -59,6 +66,8 @@ function nextPage(url: string, skip: number, count: number): string {
 
 interface Service {
   list(p: Principal, q: Page): Promise<readonly unknown[]>;
+  /** Where objects are shown as stored: the page as their stored JSON texts. */
+  listJson?(p: Principal, q: Page): Promise<readonly string[]>;
   get(p: Principal, id: string): Promise<unknown>;
   create(p: Principal, body: unknown): Promise<unknown>;
   update(p: Principal, id: string, body: unknown): Promise<unknown>;
@@ -147,8 +156,17 @@ export function sendList(
   skip: number,
   maxBytes: number,
 ): FastifyReply {
-  const { body, etag, count } = serialized(result, maxBytes);
-  if (count < result.length) reply.header("link", `<${nextPage(req.url, skip, count)}>; rel="next"`);
+  return sendSerialized(req, reply, serialized(result, maxBytes), result.length, skip);
+}
+
+function sendSerialized(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  { body, etag, count }: Serialized,
+  length: number,
+  skip: number,
+): FastifyReply {
+  if (count < length) reply.header("link", `<${nextPage(req.url, skip, count)}>; rel="next"`);
   reply.header("etag", etag).type(JSON_TYPE);
   if (req.headers["if-none-match"] === etag) return reply.code(304).send();
   return reply.send(body);
@@ -162,7 +180,12 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core; lis
     app.get(c.path, async (req, reply) => {
       const q = req.query as Raw;
       const pg = page(q);
-      const result = await svc.list(principalOf(req), { ...c.filters(q), ...pg, maxBytes });
+      const query = { ...c.filters(q), ...pg, maxBytes };
+      if (svc.listJson) {
+        const texts = await svc.listJson(principalOf(req), query);
+        return sendSerialized(req, reply, serializeTexts(texts, maxBytes), texts.length, pg.skip);
+      }
+      const result = await svc.list(principalOf(req), query);
       return sendList(req, reply, result, pg.skip, maxBytes);
     });
     // The object just written goes out as the JSON the store kept (serialised once, jsonOf).
