@@ -22,9 +22,10 @@ export async function startChild(script: string, args: string[]): Promise<{ url:
   });
   const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const url = await new Promise<string>((resolve, reject) => {
-    // The first line that is a URL (a log line may come first).
+    // The first line that is a URL, or a JSON object (notify-receivers.ts prints its URLs so): a
+    // log line may come first.
     rl.on("line", (line) => {
-      if (/^\w+:\/\//.test(line.trim())) resolve(line);
+      if (/^(\w+:\/\/|\{)/.test(line.trim())) resolve(line);
     });
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
