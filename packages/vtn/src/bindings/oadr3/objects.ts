@@ -6,6 +6,7 @@ import { OBJECT_TYPES } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type Core, jsonOf, type Page } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import { Gate } from "../../gate.ts";
 import { withoutNulls } from "./nulls.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
 
@@ -174,6 +175,8 @@ function sendSerialized(
 
 export async function objectRoutes(app: FastifyInstance, opts: { core: Core; listMaxBytes?: number }) {
   const maxBytes = opts.listMaxBytes ?? LIST_MAX_BYTES;
+  // Lists of objects that may be large (reports): two answers made at a time (gate.ts).
+  const large = new Gate(2);
   for (const c of COLLECTIONS) {
     const svc = c.service(opts.core);
     const one = `${c.path}/:${c.param}`;
@@ -182,8 +185,11 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core; lis
       const pg = page(q);
       const query = { ...c.filters(q), ...pg, maxBytes };
       if (svc.listJson) {
-        const texts = await svc.listJson(principalOf(req), query);
-        return sendSerialized(req, reply, serializeTexts(texts, maxBytes), texts.length, pg.skip);
+        const listJson = svc.listJson.bind(svc);
+        return large.run(async () => {
+          const texts = await listJson(principalOf(req), query);
+          return sendSerialized(req, reply, serializeTexts(texts, maxBytes), texts.length, pg.skip);
+        });
       }
       const result = await svc.list(principalOf(req), query);
       return sendList(req, reply, result, pg.skip, maxBytes);
