@@ -32,6 +32,12 @@ describe("who may ask", () => {
     expect(res.status).toBe(401);
   });
 
+  it("a venID that is no object id is a 400 naming it (a NUL byte was a 500 on PostgreSQL)", async () => {
+    const r = await ask(bl, "%00");
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toMatch(/venID/);
+  });
+
   it("the served OpenAPI document has the operation", async () => {
     const doc = (await t.call(bl, "GET", "/openapi.json")).body;
     expect(doc.paths["/vens/{venID}/oadr2b/reregistration"].post.operationId).toBe("requestOadr2bReregistration");

@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { TokenVerifier } from "../../auth/tokens.ts";
 import { CoreError } from "../../core/errors.ts";
 import { sendProblem } from "../oadr3/problem.ts";
+import { pathId } from "../oadr3/query.ts";
 import type { XmlNode } from "../xml/index.ts";
 import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
 import { markDue } from "./push.ts";
@@ -60,7 +61,7 @@ export async function reregistrationRoutes(
     if (!p) return sendProblem(reply, 401, "Unauthorized", "send Authorization: Bearer <token> of a BL client");
     try {
       deps.core.policy.ven.mayManageRegistration(p);
-      const ven = await deps.core.vens.get(p, req.params.venID);
+      const ven = await deps.core.vens.get(p, pathId(req.params, "venID"));
       const reg = await tablesOf(deps)
         .selectFrom("oadr2b_registrations")
         .selectAll()
