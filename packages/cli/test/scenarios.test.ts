@@ -92,6 +92,13 @@ describe("the gridlink scenario command", () => {
     const json = JSON.parse(readFileSync(out, "utf8"));
     expect(json).toMatchObject({ scenario: "market", simulated: { stepMinutes: 5 } });
     expect(json.steps.length).toBe(48);
+    // The chart the console draws: a value per step for each line, the setpoint where it is in force.
+    expect(json.series.t).toEqual(json.steps.map((r: { t: string }) => r.t));
+    expect(json.series.power.map((p: { name: string; kw: number[] }) => [p.name, p.kw.length])).toEqual([
+      ["aggregate", 48],
+      ["without the dispatch", 48],
+    ]);
+    expect(json.series.bounds[0].kw.filter((v: number | null) => v === -6)).toHaveLength(12);
     expect(json.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
   }, 90_000);
 

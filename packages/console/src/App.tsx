@@ -11,6 +11,7 @@ import { EventsView } from "./views/EventsView.tsx";
 import { LoginView } from "./views/LoginView.tsx";
 import { ProgramsView } from "./views/ProgramsView.tsx";
 import { ReportsView } from "./views/ReportsView.tsx";
+import { ScenariosView } from "./views/ScenariosView.tsx";
 import { SubscriptionsView } from "./views/SubscriptionsView.tsx";
 import { VensView } from "./views/VensView.tsx";
 
@@ -22,6 +23,7 @@ const VIEWS = [
   { id: "reports", label: "Reports" },
   { id: "subscriptions", label: "Subscriptions" },
   { id: "chain", label: "Chain" },
+  { id: "scenarios", label: "Scenarios" },
 ] as const;
 type ViewId = (typeof VIEWS)[number]["id"];
 
@@ -128,6 +130,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: (message?:
         {view === "reports" && <ReportsView {...props} />}
         {view === "subscriptions" && <SubscriptionsView {...props} />}
         {view === "chain" && <ChainView {...props} />}
+        {view === "scenarios" && <ScenariosView {...props} />}
       </main>
     </div>
   );

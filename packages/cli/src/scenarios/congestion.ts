@@ -3,7 +3,7 @@
 // come home; the DSO sends one event to the feeder group with an IMPORT_CAPACITY_LIMIT per
 // connection (Definition.md §Event Payload Enumerations) and reads the usage reports back.
 import { blClient, enroll, ScenarioFleet, type SiteSpec } from "./fleet.ts";
-import { energyKwh, hourlyChart, peak, total, within } from "./series.ts";
+import { energyKwh, hourlyChart, inForce, peak, scenarioSeries, total, within } from "./series.ts";
 import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T15:00:00Z");
@@ -97,6 +97,21 @@ export const congestion: Scenario = {
         reportsReceived: reports.length,
         chart,
       },
+      series: scenarioSeries(
+        fleet.rows,
+        `feeder-7 (${homes.length} homes)`,
+        [
+          { name: "feeder", role: "net", of: (r) => total(r.netKw) },
+          { name: "without the limit", role: "baseline", of: (r) => total(r.baselineKw) },
+        ],
+        [
+          {
+            name: `feeder limit (${perSite} kW per connection)`,
+            kind: "import-limit",
+            of: inForce(EVENT_START, EVENT_END, FEEDER_LIMIT_KW),
+          },
+        ],
+      ),
       checks: [
         check(
           "the feeder's import stays under the limit during the event",

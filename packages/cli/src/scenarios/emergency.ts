@@ -5,7 +5,7 @@
 // (GET /events/{id}/opts). One core, two profiles.
 import { round1 } from "./congestion.ts";
 import { blClient, blGet, enroll, ScenarioFleet, type SiteSpec } from "./fleet.ts";
-import { energyKwh, hourlyChart, peak, total, within } from "./series.ts";
+import { energyKwh, hourlyChart, inForce, peak, scenarioSeries, total, within } from "./series.ts";
 import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T16:00:00Z");
@@ -89,6 +89,21 @@ export const emergency: Scenario = {
         zonePeakDuringEventKw: round1(peak(during, (r) => total(r.netKw))),
         chart,
       },
+      // The limit is per site: the chart follows the highest home against it, and the bakery.
+      series: scenarioSeries(
+        fleet.rows,
+        "zone-north (3 homes and a bakery)",
+        [
+          { name: "highest home", role: "net", of: (r) => Math.max(...homesIdx.map((i) => r.netKw[i])) },
+          {
+            name: "highest home without the event",
+            role: "baseline",
+            of: (r) => Math.max(...homesIdx.map((i) => r.baselineKw[i])),
+          },
+          { name: "bakery (2.0b, opted out)", role: "site", of: (r) => r.netKw[3] },
+        ],
+        [{ name: "limit per site", kind: "import-limit", of: inForce(EVENT_START, EVENT_END, LIMIT_KW) }],
+      ),
       checks: [
         check(
           "every home stays under the emergency limit",

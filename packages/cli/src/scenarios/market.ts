@@ -5,7 +5,7 @@
 // across its members and reports on as AGGREGATED_REPORT (User_Guide.md §7.7).
 import { round1 } from "./congestion.ts";
 import { blClient, enroll, ScenarioFleet, type SiteSpec } from "./fleet.ts";
-import { energyKwh, hourlyChart, peak, within } from "./series.ts";
+import { energyKwh, hourlyChart, inForce, peak, scenarioSeries, within } from "./series.ts";
 import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T16:00:00Z");
@@ -71,6 +71,15 @@ export const market: Scenario = {
         reportsReceived: reports.length,
         chart,
       },
+      series: scenarioSeries(
+        fleet.rows,
+        `portfolio-a (${members.length} home batteries)`,
+        [
+          { name: "aggregate", role: "net", of: (r) => r.netKw[0] },
+          { name: "without the dispatch", role: "baseline", of: (r) => r.baselineKw[0] },
+        ],
+        [{ name: "DISPATCH_SETPOINT", kind: "setpoint", of: inForce(EVENT_START, EVENT_END, SETPOINT_KW) }],
+      ),
       checks: [
         check(
           "the aggregate follows the setpoint in every step of the dispatch",

@@ -1,5 +1,6 @@
 // Figures over the recorded steps of a scenario.
-import { STEP_MS, type StepRow } from "./fleet.ts";
+import { round, STEP_MS, type StepRow } from "./fleet.ts";
+import type { ScenarioSeries } from "./types.ts";
 
 const STEP_H = STEP_MS / 3_600_000;
 
@@ -42,4 +43,29 @@ export function hourlyChart(
     });
     return `  ${r.t.slice(11, 16)}Z  ${cells.join("  ")}`;
   });
+}
+
+/** A limit or setpoint of `value` in force in [from, to), null outside. */
+export function inForce(from: Date, to: Date, value: number): (r: StepRow) => number | null {
+  return (r) => {
+    const t = Date.parse(r.t);
+    return t >= from.getTime() && t < to.getTime() ? value : null;
+  };
+}
+
+/** The run's chart for the console: each line evaluated at every recorded step. */
+export function scenarioSeries(
+  rows: readonly StepRow[],
+  subject: string,
+  power: Array<{ name: string; role: "net" | "baseline" | "site"; of: (r: StepRow) => number }>,
+  bounds: Array<{ name: string; kind: "import-limit" | "setpoint"; of: (r: StepRow) => number | null }>,
+  price?: { name: string; unit: string; of: (r: StepRow) => number },
+): ScenarioSeries {
+  return {
+    subject,
+    t: rows.map((r) => r.t),
+    power: power.map((p) => ({ name: p.name, role: p.role, kw: rows.map((r) => round(p.of(r))) })),
+    bounds: bounds.map((b) => ({ name: b.name, kind: b.kind, kw: rows.map(b.of) })),
+    ...(price ? { price: { name: price.name, unit: price.unit, values: rows.map(price.of) } } : {}),
+  };
 }

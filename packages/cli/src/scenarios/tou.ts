@@ -5,7 +5,7 @@
 // that ignore the price.
 import { round1 } from "./congestion.ts";
 import { blClient, enroll, ScenarioFleet, type SiteSpec, type StepRow } from "./fleet.ts";
-import { energyKwh, hourlyChart, total, within } from "./series.ts";
+import { energyKwh, hourlyChart, scenarioSeries, total, within } from "./series.ts";
 import { check, published, type Scenario } from "./types.ts";
 
 const START = new Date("2030-01-15T00:00:00Z");
@@ -97,6 +97,16 @@ export const tou: Scenario = {
         baselineDayNetKwh: round1(baselineDayKwh),
         chart,
       },
+      series: scenarioSeries(
+        fleet.rows,
+        `tariff-dynamic (${homes.length} homes)`,
+        [
+          { name: "homes", role: "net", of: (r) => total(r.netKw) },
+          { name: "ignoring the price", role: "baseline", of: (r) => total(r.baselineKw) },
+        ],
+        [],
+        { name: "PRICE", unit: "EUR/kWh", of: priceAt },
+      ),
       checks: [
         check(
           "the homes pay less than if they ignored the price",

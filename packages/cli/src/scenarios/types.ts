@@ -37,10 +37,29 @@ export interface ScenarioResult {
   /** The figures of the outcome (kW, kWh, counts). */
   outcome: Record<string, number | string | string[]>;
   checks: Check[];
+  /** The chart of the run, one value per step, for the console's Scenarios view. */
+  series: ScenarioSeries;
   /** Every simulated step: net and baseline per site. */
   steps: StepRow[];
   errors: string[];
   wallMs: number;
+}
+
+/**
+ * What the console draws (docs/scenarios.md §The JSON): the site or group's net power and its
+ * baseline, and what the scenario set (a limit, a setpoint, a price), one value per step at
+ * `t` (the steps' times); null where a limit or setpoint is not in force.
+ */
+export interface ScenarioSeries {
+  /** What the power lines are of, e.g. "feeder-7 (4 homes)". */
+  subject: string;
+  t: string[];
+  /** kW, + = import. role "net" is what the sites did, "baseline" their twins without signals. */
+  power: Array<{ name: string; role: "net" | "baseline" | "site"; kw: number[] }>;
+  /** Limits and setpoints the scenario set, kW. */
+  bounds: Array<{ name: string; kind: "import-limit" | "setpoint"; kw: Array<number | null> }>;
+  /** A price the scenario set, drawn on an axis of its own. */
+  price?: { name: string; unit: string; values: number[] };
 }
 
 export type Created = ScenarioResult["created"][number];
@@ -51,6 +70,7 @@ export interface ScenarioRun {
   sites: string[];
   created: Created[];
   outcome: ScenarioResult["outcome"];
+  series: ScenarioSeries;
   checks: Check[];
 }
 
