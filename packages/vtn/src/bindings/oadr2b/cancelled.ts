@@ -88,6 +88,8 @@ export async function recordCancelled(
 export interface CancelledEvent {
   event: Event;
   modificationNumber: number;
+  /** epoch ms at which it stops being sent (RETAIN_MS after the cancel). */
+  until: number;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function cancelledFor(
   const visibility = await policy.visibility(p);
   for (const r of kept) {
     const seen = policy.seeUnder(JSON.parse(r.event) as Event, visibility);
-    if (seen) out.push({ event: seen, modificationNumber: r.modification_number });
+    if (seen) out.push({ event: seen, modificationNumber: r.modification_number, until: Date.parse(r.until) });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import type { Principal } from "../../core/principal.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { Store } from "../../store/types.ts";
 import type { XmlNode } from "../xml/index.ts";
+import type { PollCache } from "./poll-cache.ts";
 import { type Oadr2bTables, oadr2bTables, type RegistrationsTable } from "./schema.ts";
 import type { VtnSigning } from "./vtn-signing.ts";
 import { CODE, Oadr2bError } from "./wire.ts";
@@ -23,6 +24,8 @@ export interface Oadr2bDeps {
   signing?: VtnSigning;
   /** Where push messages are queued (the notifier's outbox, push.ts); without it nothing is pushed. */
   outbox?: Pick<Notifier, "queue">;
+  /** What each pull VEN's last poll found, until it may have changed (poll-cache.ts); none: every poll computes. */
+  pollCache?: PollCache;
 }
 
 export interface Inbound {

@@ -21,6 +21,7 @@ import { createdEvent, requestEvent } from "./event-service.ts";
 import { optRoutes } from "./opt-routes.ts";
 import { cancelOpt, createOpt } from "./opt-service.ts";
 import { poll } from "./poll.ts";
+import { PollCache } from "./poll-cache.ts";
 import { markPushVensDue, pushTransport } from "./push.ts";
 import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
 import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
@@ -28,7 +29,7 @@ import { reregistrationRoutes } from "./reregistration.ts";
 import { oadr20bSchema } from "./schema-file.ts";
 import { checkPayloadSignature } from "./signature.ts";
 import { signOutbound, signsFor, type VtnSigning } from "./vtn-signing.ts";
-import { CODE, Oadr2bError, oadrResponse, REPEATING } from "./wire.ts";
+import { CODE, Oadr2bError, oadrResponse, REPEATING, ValidatedText } from "./wire.ts";
 
 export const OADR2B_PREFIX = "/OpenADR2/Simple/2.0b";
 
@@ -55,7 +56,7 @@ export interface Oadr2bOptions {
   notifier?: Pick<Notifier, "queue" | "serve" | "wake">;
 }
 
-type Handler = (deps: Oadr2bDeps, m: Inbound) => Promise<XmlNode | string>;
+type Handler = (deps: Oadr2bDeps, m: Inbound) => Promise<XmlNode | string | ValidatedText>;
 
 /** The messages each service accepts (DIGEST-openadr.md 2.3), and who handles them. */
 const SERVICES: Record<string, Record<string, Handler>> = {
@@ -116,10 +117,14 @@ export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): 
     now: opts.now ?? (() => new Date()),
     signing: opts.signing,
     outbox: opts.notifier,
+    pollCache: new PollCache(opts.store),
   };
   bumpModificationNumbers(opts.store, deps);
   const unserve = opts.notifier?.serve("OADR2B", pushTransport(deps));
-  app.addHook("onClose", async () => unserve?.());
+  app.addHook("onClose", async () => {
+    unserve?.();
+    deps.pollCache?.close();
+  });
   await app.register(services, {
     prefix: OADR2B_PREFIX,
     deps,
@@ -149,10 +154,12 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
     done(null, body),
   );
 
-  const send = (reply: FastifyReply, message: XmlNode | string, status = 200, sign = false) => {
-    let text = typeof message === "string" ? message : buildXml(message);
+  const send = (reply: FastifyReply, message: XmlNode | string | ValidatedText, status = 200, sign = false) => {
+    const checked = message instanceof ValidatedText && !(sign && deps.signing);
+    let text =
+      message instanceof ValidatedText ? message.text : typeof message === "string" ? message : buildXml(message);
     if (sign && deps.signing) text = signOutbound(text, deps.signing);
-    const issues = xsd.issues(text, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 });
+    const issues = checked ? [] : xsd.issues(text, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 });
     if (issues.length > 0) {
       // Our own reply failed the schema: a bug here, never the VEN's; it gets a valid refusal.
       reply.log.error({ issues, text }, "oadr2b: an outbound message failed oadr_20b.xsd");

@@ -19,6 +19,7 @@ import type { Change, StoreTx } from "../../store/types.ts";
 import { buildXml, type XmlNode } from "../xml/index.ts";
 import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
 import { nextFor } from "./poll.ts";
+import { dueChanged } from "./poll-cache.ts";
 import { oadr2bTables } from "./schema.ts";
 import { oadr20bSchema } from "./schema-file.ts";
 import { signedFor } from "./vtn-signing.ts";
@@ -119,4 +120,5 @@ async function giveBack(deps: Oadr2bDeps, reg: Registration, xml: string): Promi
       .insertInto("oadr2b_poll_queue")
       .values({ ven_id: reg.ven_id, message: xml, created_at: deps.now().toISOString() })
       .execute();
+  await dueChanged(deps, reg.ven_id);
 }

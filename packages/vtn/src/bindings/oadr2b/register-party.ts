@@ -116,6 +116,7 @@ export async function createPartyRegistration(deps: Oadr2bDeps, m: Inbound): Pro
     profile: textOf(b.oadrProfileName) ?? "2.0b",
     created_at: previous?.created_at ?? deps.now().toISOString(),
     distributed: null,
+    due_version: 0,
   };
   await t
     .insertInto("oadr2b_registrations")
@@ -131,6 +132,8 @@ export async function createPartyRegistration(deps: Oadr2bDeps, m: Inbound): Pro
         report_only: row.report_only,
         profile: row.profile,
         distributed: null,
+        // A re-registration keeps its registrationID: what its VEN's polls found is stale (poll-cache.ts).
+        due_version: (eb) => eb("oadr2b_registrations.due_version", "+", 1),
       }),
     )
     .execute();
@@ -153,6 +156,7 @@ export async function dropRegistration(deps: Oadr2bDeps, venId: string): Promise
   await t.deleteFrom("oadr2b_report_points").where("ven_id", "=", venId).execute();
   await t.updateTable("oadr2b_report_requests").set({ cancelled: 1 }).where("ven_id", "=", venId).execute();
   await t.deleteFrom("oadr2b_registrations").where("ven_id", "=", venId).execute();
+  deps.pollCache?.forget(venId);
 }
 
 export async function cancelPartyRegistration(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {

@@ -14,6 +14,7 @@ import {
 import { principalFor } from "../../core/principal.ts";
 import { childrenOf, textOf, type XmlNode, type XmlValue } from "../xml/index.ts";
 import { type Inbound, type Oadr2bDeps, type Registration, registrationOf, tablesOf, venIdOf } from "./context.ts";
+import { dueChanged } from "./poll-cache.ts";
 import { CODE, eiResponse, Oadr2bError, oadrResponse, wrap } from "./wire.ts";
 
 const node = (v: XmlValue | undefined): XmlNode => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
@@ -47,6 +48,8 @@ export async function registerReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlN
         .execute();
     }
   }
+  // Other events may ask for what it has now: the next poll looks again.
+  await dueChanged(deps, reg.ven_id);
   const requests = await newReportRequests(deps, reg);
   return wrap("oadrRegisteredReport", {
     "ei:eiResponse": eiResponse(CODE.OK, "OK", m.requestID),

@@ -2,7 +2,8 @@
 // core: a registration points at a core ven, report data becomes core reports.
 //
 // oadr2b_registrations: one per registered ven (EiRegisterParty), with its 2.0b venID (the client
-//   certificate's, when it has one), its transport choices and the fingerprint of the last oadrDistributeEvent it was given (what OadrPoll compares against).
+//   certificate's, when it has one), its transport choices, the fingerprint of the last oadrDistributeEvent it was given (what OadrPoll compares against)
+//   and due_version (bumped by the binding's writes that may make something due: poll-cache.ts).
 // oadr2b_event_mods: eventDescriptor/modificationNumber per event id, bumped on every update
 //   (a store.onChange listener, in the writing transaction).
 // oadr2b_opts: opt-ins/opt-outs per event (oadrCreatedEvent, oadrCreateOpt with qualifiedEventID)
@@ -34,6 +35,12 @@ export interface RegistrationsTable {
   profile: string;
   created_at: string;
   distributed: string | null;
+  /**
+   * Bumped by every write of the binding that may change what the VEN's next oadrPoll gets (a
+   * queued message, its METADATA, a re-registration): the per-VEN poll memory (poll-cache.ts)
+   * holds only while this is what it was, on any instance sharing the database.
+   */
+  due_version: number;
 }
 
 export interface EventModsTable {
@@ -192,6 +199,16 @@ const lookupIndexes: Migration = {
   },
 };
 
+/** oadr2b-0005: registrations count the writes that may change their next poll (poll-cache.ts). */
+const dueVersion: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("oadr2b_registrations")
+      .addColumn("due_version", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 export const oadr2bTables: StoreModule<Oadr2bTables> = {
   name: "oadr2b",
   migrations: (dialect) => ({
@@ -199,5 +216,6 @@ export const oadr2bTables: StoreModule<Oadr2bTables> = {
     "oadr2b-0002-cancelled-events": cancelledMigration(),
     "oadr2b-0003-push-into-notify": pushIntoNotify,
     "oadr2b-0004-lookup-indexes": lookupIndexes,
+    "oadr2b-0005-due-version": dueVersion,
   }),
 };

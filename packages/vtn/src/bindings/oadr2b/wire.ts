@@ -79,3 +79,11 @@ export function oadrResponse(code: number, description: string, requestID: strin
   if (venID) body["ei:venID"] = venID;
   return wrap("oadrResponse", body);
 }
+
+/**
+ * A message already rendered and found valid against oadr_20b.xsd, sent as it is: a remembered
+ * reply (poll-cache.ts) is not validated again on every poll. Signed replies are (a new text).
+ */
+export class ValidatedText {
+  constructor(readonly text: string) {}
+}
