@@ -3,10 +3,12 @@
 // bench/oadr2b-poll.ts on the same database — oadrPoll with nothing due, oadrPoll with one
 // oadrDistributeEvent due, oadrUpdateReport of 96 intervals. Every message in and out is
 // XSD-validated as in production. process.cpuUsage covers the whole process (all threads).
-//   npx tsx bench/oadr2b-cpu.ts [--requests 300]
-// With --cpu-prof (node --cpu-prof --import tsx bench/oadr2b-cpu.ts), summarise the profile with
-// bench/support/profile-top.ts.
-import { rmSync } from "node:fs";
+//   npx tsx bench/oadr2b-cpu.ts [--requests 300] [--only idle,due,ingest]
+// --profile <dir> writes a V8 CPU profile of each timed loop alone (not the seeding) there;
+// summarise one with bench/support/profile-top.ts. The timed loop reads the reply's message name
+// with a regular expression, so the CPU counted is the VTN's, not a client parse of the reply.
+import { rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import {
@@ -23,6 +25,14 @@ import {
 import { benchDir, log, numberArg, seedingVtn } from "./support/setup.ts";
 
 const N = numberArg("requests", 300);
+// Which paths to time (all by default); one alone for a profile of that path.
+const onlyArg = process.argv.indexOf("--only");
+const ONLY = new Set(onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : ["idle", "due", "ingest"]);
+const profileArg = process.argv.indexOf("--profile");
+const PROFILE_DIR = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
+
+/** The local name of the message in an oadrPayload's oadrSignedObject. */
+const nameOf = (xml: string) => /<(?:[\w.-]+:)?oadrSignedObject\b[^>]*>\s*<(?:[\w.-]+:)?([\w]+)/.exec(xml)?.[1] ?? "";
 
 async function main() {
   const dataDir = benchDir("2b-cpu");
@@ -43,30 +53,51 @@ async function main() {
     };
     const { venID, requests } = await registerMeasuredVen(post);
     const rows: string[] = [];
-    const time = async (label: string, send: (i: number) => ReturnType<Post>, expect: string) => {
+    // The reply's text only: the timed loops do not parse it (nameOf).
+    const postText = async (service: string, body: string) =>
+      (await vtn.app.inject({ method: "POST", url: `${PREFIX}/${service}`, headers, payload: body })).body;
+    const time = async (label: string, send: (i: number) => Promise<string>, expect: string) => {
       for (let i = 0; i < 20; i++) await send(i);
+      const session = PROFILE_DIR ? new Session() : undefined;
+      if (session) {
+        session.connect();
+        await session.post("Profiler.enable");
+        await session.post("Profiler.start");
+      }
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       for (let i = 0; i < N; i++) {
-        const r = await send(i);
-        if (r.name !== expect) throw new Error(`${label}: answered ${r.name}: ${r.text.slice(0, 400)}`);
+        const text = await send(i);
+        if (nameOf(text) !== expect) throw new Error(`${label}: answered ${nameOf(text)}: ${text.slice(0, 400)}`);
       }
       const c = process.cpuUsage(c0);
+      if (session && PROFILE_DIR) {
+        const { profile } = await session.post("Profiler.stop");
+        writeFileSync(join(PROFILE_DIR, `${expect}.cpuprofile`), JSON.stringify(profile));
+        session.disconnect();
+      }
       const cpu = (c.user + c.system) / 1000 / N;
       const wall = (performance.now() - t0) / N;
       rows.push(`| ${label} | ${cpu.toFixed(2)} ms | ${wall.toFixed(2)} ms |`);
     };
-    await time("oadrPoll, nothing due → oadrResponse", () => post("OadrPoll", pollBody(venID)), "oadrResponse");
+    if (ONLY.has("idle"))
+      await time("oadrPoll, nothing due → oadrResponse", () => postText("OadrPoll", pollBody(venID)), "oadrResponse");
     const db = new Database(join(dataDir, "gridlink.sqlite"));
     db.exec(ALWAYS_DUE_SQL);
     db.close();
-    await time("oadrPoll, one oadrDistributeEvent due", () => post("OadrPoll", pollBody(venID)), "oadrDistributeEvent");
+    if (ONLY.has("due"))
+      await time(
+        "oadrPoll, one oadrDistributeEvent due",
+        () => postText("OadrPoll", pollBody(venID)),
+        "oadrDistributeEvent",
+      );
     const bodies = updateBodies(venID, requests);
-    await time(
-      "oadrUpdateReport, 96 intervals",
-      (i) => post("EiReport", bodies[i % bodies.length]),
-      "oadrUpdatedReport",
-    );
+    if (ONLY.has("ingest"))
+      await time(
+        "oadrUpdateReport, 96 intervals",
+        (i) => postText("EiReport", bodies[i % bodies.length]),
+        "oadrUpdatedReport",
+      );
     await vtn.close();
     log("");
     process.stdout.write(
