@@ -1,6 +1,7 @@
 // The operator's day in a real chromium against a real VTN (issue 14): the dashboard as landing
 // view (events in force and coming, VENs online from their requests, the fleet's load against the
-// limit in force, delivery health, each figure a link), live by push (server-sent events), search,
+// limit in force, an export limit against the net export, delivery health, each figure a link),
+// live by push (server-sent events), search,
 // paging and sorting of the VEN table, no sideways scrolling at 400 px with a cue when the
 // navigation scrolls, a favicon. Screenshots go to test/console/artifacts/ (gitignored).
 import { mkdirSync } from "node:fs";
@@ -126,6 +127,50 @@ describe("the dashboard", () => {
   }, 30_000);
 });
 
+describe("an export limit on the dashboard", () => {
+  test("is checked against the net export and labelled export", async () => {
+    const program = (await vtn.call(bl, "GET", "/programs")).body[0];
+    const event = await vtn.call(bl, "POST", "/events", {
+      programID: program.id,
+      eventName: "pv-export-cap",
+      intervalPeriod: { start: new Date(Date.now() - H).toISOString(), duration: "PT3H" },
+      payloadDescriptors: [
+        { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "EXPORT_CAPACITY_LIMIT", units: "KW" },
+      ],
+      intervals: [{ id: 0, payloads: [{ type: "EXPORT_CAPACITY_LIMIT", values: [10] }] }],
+    });
+    expect(event.status).toBe(201);
+    // A site feeding 14 kW into the grid (net DEMAND −14): 4 kW over the export limit of 10.
+    const r = await vtn.call(await vtn.token(vtn.vens[0]), "POST", "/reports", {
+      eventID: event.body.id,
+      clientName: vtn.vens[0].venName,
+      resources: [
+        {
+          resourceName: "pv",
+          intervals: [
+            {
+              id: 0,
+              intervalPeriod: { start: new Date(Date.now() - 15 * 60_000).toISOString(), duration: "PT15M" },
+              payloads: [{ type: "DEMAND", values: [-14] }],
+            },
+          ],
+        },
+      ],
+    });
+    expect(r.status).toBe(201);
+    const line = page.getByTestId("load-EXPORT_CAPACITY_LIMIT");
+    await expect
+      .poll(() => line.textContent(), { timeout: 10_000 })
+      .toBe("pv-export-cap 14 kW export reported by 1 site(s), over against EXPORT_CAPACITY_LIMIT 10 KW");
+    expect(await line.locator(".bad").count()).toBe(1);
+    // The import limit of the first event stays as it was; the export is summed on its own.
+    const tile = await page.getByTestId("tile-load").textContent();
+    expect(tile).toContain("32.5reported against 50 limit");
+    expect(tile).toContain("2 limit(s) in force; export 14 against 10; 1 over");
+    await shot("dashboard-export-limit");
+  }, 30_000);
+});
+
 describe("the VEN table", () => {
   test("search, sorting and paging", async () => {
     for (let i = 1; i <= 30; i++)
@@ -158,7 +203,7 @@ describe("at 400 px", () => {
   test("no view scrolls sideways, and the navigation shows that it scrolls", async () => {
     await page.setViewportSize({ width: 400, height: 800 });
     const overflows: string[] = [];
-    for (const view of ["dashboard", "programs", "events", "vens", "reports", "subscriptions"]) {
+    for (const view of ["dashboard", "programs", "events", "vens", "reports", "subscriptions", "scenarios"]) {
       await page.goto(`${origin}/console/#/${view}`);
       await page.locator("main h1").first().waitFor();
       await page.waitForTimeout(300);

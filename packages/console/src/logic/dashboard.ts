@@ -2,6 +2,7 @@
 // coming, VENs online now, the fleet's reported load against the limits in force.
 import type { Event, Program, Report, Ven } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
+import { type Direction, direction } from "./fleet-report.ts";
 import { reportRows } from "./report-rows.ts";
 import { eventListing } from "./timeline.ts";
 
@@ -99,6 +100,60 @@ export function fleetLoad(e: Event, reports: readonly Report[], limitUnits: stri
     for (const r of agg.length ? agg : latest) total += r.values[0] as number;
   }
   return { total, sites: bySite.size, payloadType };
+}
+
+export interface LimitCheck {
+  limit: Limit;
+  direction: Direction;
+  load?: FleetLoad;
+  /**
+   * What the limit is compared with: the reported total for an import limit, its negation (the
+   * fleet's net export) for an export limit, as in the fleet report (logic/fleet-report.ts
+   * §Direction: DEMAND and USAGE are net usage, negative while a site feeds the grid).
+   */
+  measured?: number;
+  headroom?: number;
+  over: boolean;
+}
+
+export function checkLimit(limit: Limit, load: FleetLoad | undefined): LimitCheck {
+  const d = direction(limit.type);
+  const measured = load === undefined ? undefined : d === "export" ? -load.total : load.total;
+  return {
+    limit,
+    direction: d,
+    load,
+    measured,
+    headroom: measured === undefined ? undefined : limit.value - measured,
+    over: measured !== undefined && measured > limit.value,
+  };
+}
+
+export interface DirectionSum {
+  direction: Direction;
+  /** Limits in force of this direction. */
+  count: number;
+  /** Sum of what they are compared with (those with reports). */
+  measured: number;
+  /** Sum of their values. */
+  limit: number;
+  over: number;
+}
+
+/** The limits in force summed per direction, import first: an import and an export are never added up. */
+export function sumByDirection(checks: readonly LimitCheck[]): DirectionSum[] {
+  return (["import", "export"] as const)
+    .map((d) => {
+      const of = checks.filter((c) => c.direction === d);
+      return {
+        direction: d,
+        count: of.length,
+        measured: of.reduce((a, c) => a + (c.measured ?? 0), 0),
+        limit: of.reduce((a, c) => a + c.limit.value, 0),
+        over: of.filter((c) => c.over).length,
+      };
+    })
+    .filter((s) => s.count > 0);
 }
 
 export interface Seen {

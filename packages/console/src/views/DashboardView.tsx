@@ -1,8 +1,17 @@
 // The landing view: the questions of an operator's day at a glance, each figure a link to the
 // view behind it: events in force and coming, VENs online now, the fleet's load against the
-// limits in force, notification delivery health.
+// limits in force (an export limit against the net export, logic/dashboard.ts checkLimit),
+// notification delivery health.
 import type { ViewProps } from "../live.tsx";
-import { eventsInForce, fleetLoad, limitsInForce, ONLINE_MS, vensOnline } from "../logic/dashboard.ts";
+import {
+  checkLimit,
+  eventsInForce,
+  fleetLoad,
+  limitsInForce,
+  ONLINE_MS,
+  sumByDirection,
+  vensOnline,
+} from "../logic/dashboard.ts";
 import { formatTime } from "../logic/local-time.ts";
 import { Tags } from "../ui.tsx";
 
@@ -17,10 +26,12 @@ export function DashboardView({ data }: ViewProps) {
   const loads = inForce.flatMap((l) =>
     limitsInForce(l.event, now).map((limit) => ({
       line: l,
-      limit,
-      load: fleetLoad(l.event, data.reports, limit.units, now),
+      ...checkLimit(limit, fleetLoad(l.event, data.reports, limit.units, now)),
     })),
   );
+  // The tile: the first direction in force as its figure (import first), the other in its sub-line.
+  const [first, second] = sumByDirection(loads);
+  const overCount = loads.filter((l) => l.over).length;
 
   return (
     <section aria-labelledby="dash-title">
@@ -42,16 +53,18 @@ export function DashboardView({ data }: ViewProps) {
           </span>
         </a>
         <a className="tile" href="#/reports" data-testid="tile-load">
-          <span className="tile-figure">
-            {loads.length ? fmt(loads.reduce((a, l) => a + (l.load?.total ?? 0), 0)) : "—"}
-          </span>
+          <span className="tile-figure">{first ? fmt(first.measured) : "—"}</span>
           <span className="tile-label">
-            {loads.length
-              ? `reported against ${fmt(loads.reduce((a, l) => a + l.limit.value, 0))} limit`
-              : "no limit in force"}
+            {!first
+              ? "no limit in force"
+              : first.direction === "export"
+                ? `export reported against ${fmt(first.limit)} export limit`
+                : `reported against ${fmt(first.limit)} limit`}
           </span>
           <span className="tile-sub">
             {loads.length ? `${loads.length} limit(s) in force` : "limits come with events"}
+            {second ? `; export ${fmt(second.measured)} against ${fmt(second.limit)}` : ""}
+            {overCount ? `; ${overCount} over` : ""}
           </span>
         </a>
         <a className={`tile${sum("DEAD") ? " tile-bad" : ""}`} href="#/subscriptions" data-testid="tile-deliveries">
@@ -76,14 +89,14 @@ export function DashboardView({ data }: ViewProps) {
         <p className="muted">No event in force sets a limit.</p>
       ) : (
         <ul className="plain">
-          {loads.map(({ line, limit, load }) => {
-            const over = load !== undefined && load.total > limit.value;
+          {loads.map(({ line, limit, load, measured, over, direction }) => {
+            const unit = load?.payloadType === "USAGE" ? "kWh" : "kW";
             return (
-              <li key={`${line.event.id} ${limit.type}`}>
+              <li key={`${line.event.id} ${limit.type}`} data-testid={`load-${limit.type}`}>
                 <a href={`#/reports?event=${line.event.id}`}>{line.event.eventName ?? line.event.id}</a>{" "}
                 <span className={over ? "bad" : undefined}>
-                  {load
-                    ? `${fmt(load.total)} ${load.payloadType === "USAGE" ? "kWh" : "kW"} reported by ${load.sites} site(s)`
+                  {load && measured !== undefined
+                    ? `${fmt(measured)} ${unit}${direction === "export" ? " export" : ""} reported by ${load.sites} site(s)${over ? ", over" : ""}`
                     : "nothing reported yet"}
                 </span>{" "}
                 <span className="muted">

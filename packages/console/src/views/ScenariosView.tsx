@@ -202,6 +202,9 @@ function ChartSvg({ chart, title }: { chart: Chart; title: string }) {
       {chart.price ? (
         <>
           <path className="sc-price" d={chart.price.path} data-testid="price-line" />
+          <text x={chart.width - 4} y={plot.top - 10} textAnchor="end" className="sc-price-tick">
+            {chart.price.unit}
+          </text>
           {chart.price.ticks.map((t) => (
             <text key={`p${t.value}`} x={plot.right + 6} y={t.at + 4} className="sc-price-tick">
               {t.label}
