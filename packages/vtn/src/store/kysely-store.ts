@@ -63,10 +63,7 @@ export function fitting(sizes: readonly number[], maxBytes: number): number {
 const MAX_GROUP = 64;
 
 class Reader implements ObjectStore {
-  constructor(
-    protected readonly q: CoreDb,
-    private readonly sqlDialect: DialectHooks["dialect"],
-  ) {}
+  constructor(protected readonly q: CoreDb) {}
 
   async list<K extends Kind>(kind: K, lq: ListQuery): Promise<ObjectsByKind[K][]> {
     return (await this.listJson(kind, lq)).map((body) => fromJson<ObjectsByKind[K]>(body));
@@ -112,11 +109,12 @@ class Reader implements ObjectStore {
     // first, so that it is not read and parsed whole only for the answer to be cut to a few.
     let limit = lq.limit;
     if (lq.maxBytes !== undefined) {
-      const size =
-        this.sqlDialect === "sqlite" ? sql<number>`length(cast(body as blob))` : sql<number>`octet_length(body)`;
+      // octet_length reads a TEXT's size from the row header, not its pages: on SQLite (3.43 or
+      // later) and PostgreSQL (toast_raw_datum_size) alike. length(cast(body as blob)) read every
+      // body of the page to measure it: 43 MB per request of 50 such reports.
       const sizes = await query
         .clearSelect()
-        .select(size.as("n"))
+        .select(sql<number>`octet_length(body)`.as("n"))
         .orderBy("seq")
         .limit(lq.limit)
         .offset(lq.skip)
@@ -234,7 +232,7 @@ class Writer extends Reader implements StoreTx {
     private readonly hooks: DialectHooks,
     private readonly modules: ReadonlySet<string>,
   ) {
-    super(trx, hooks.dialect);
+    super(trx);
   }
 
   tables<DB>(m: StoreModule<DB>): Transaction<DB> {
@@ -329,7 +327,7 @@ export class KyselyStore extends Reader implements Store {
     private readonly hooks: DialectHooks,
     opts: KyselyStoreOptions = {},
   ) {
-    super(opts.readDb ?? db, hooks.dialect);
+    super(opts.readDb ?? db);
     this.modules = new Set((opts.modules ?? []).map((m) => m.name));
   }
 

@@ -1,6 +1,6 @@
 // A page bounded by bytes (ListQuery.maxBytes, issue 15 hole 4): the store reads the rows that fit
 // and one more (so the caller knows more follows), not the whole page of large reports; on both
-// stores (the size comes from SQL: length(cast(body as blob)) / octet_length(body)).
+// stores (the size comes from SQL: octet_length(body), which reads no body to measure it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fitting } from "../../src/store/kysely-store.ts";
 import { startTestVtn, type TestVtn } from "../../src/testing/index.ts";
