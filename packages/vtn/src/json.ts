@@ -39,6 +39,13 @@ function refusePrototypeKeys(value: unknown): void {
   }
 }
 
+const NULL_FREE = new WeakSet<object>();
+
+/** Whether `value` came from parseJsonLimited out of text in which no null could appear. */
+export function knownNullFree(value: unknown): boolean {
+  return value !== null && typeof value === "object" && NULL_FREE.has(value);
+}
+
 export function parseJsonLimited(text: string, maxDepth: number): unknown {
   if (nestingDepth(text) > maxDepth) throw new JsonBodyError(`body: nested deeper than ${maxDepth} levels`);
   let value: unknown;
@@ -49,5 +56,7 @@ export function parseJsonLimited(text: string, maxDepth: number): unknown {
   }
   // Only walk the value when the text could hold such a key at all (literally or \u-escaped).
   if (text.includes("__proto__") || text.includes("constructor") || text.includes("\\u")) refusePrototypeKeys(value);
+  // JSON's null is a bare token (it cannot be escaped): text without "null" holds no null value.
+  if (!text.includes("null") && value !== null && typeof value === "object") NULL_FREE.add(value);
   return value;
 }

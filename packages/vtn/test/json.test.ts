@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseJsonLimited } from "../src/json.ts";
+import { withoutNulls } from "../src/bindings/oadr3/nulls.ts";
+import { knownNullFree, parseJsonLimited } from "../src/json.ts";
 
 describe("JSON bodies", () => {
   it.each([
@@ -20,5 +21,22 @@ describe("JSON bodies", () => {
     ['{"a":', 32, /not valid JSON/],
   ])("refuses %s (depth %i)", (text, depth, message) => {
     expect(() => parseJsonLimited(text, depth)).toThrow(message);
+  });
+});
+
+describe("null-free bodies (bindings/oadr3/nulls.ts skips its walk for them)", () => {
+  it.each([
+    ['{"a":[1,{"b":"nullable"}]}', false],
+    ['{"a":[1,{"b":null}]}', false],
+    ['{"a":[1,{"b":2}],"s":"x"}', true],
+  ])("%s is known null-free: %s", (text, free) => {
+    expect(knownNullFree(parseJsonLimited(text, 8))).toBe(free);
+  });
+
+  it("a body with a null property still loses it, one without is given back as it is", () => {
+    const withNull = parseJsonLimited('{"a":{"b":null,"c":1}}', 8);
+    expect(withoutNulls(withNull)).toEqual({ a: { c: 1 } });
+    const without = parseJsonLimited('{"a":{"c":1}}', 8);
+    expect(withoutNulls(without)).toBe(without);
   });
 });

@@ -6,6 +6,7 @@ import { type Kysely, type Migration, sql, type Transaction } from "kysely";
 import { LRUCache } from "lru-cache";
 import { jsonBytes } from "../store/json-body.ts";
 import type { StoreModule } from "../store/module.ts";
+import { reusable } from "../store/reusable.ts";
 import type { Change, Kind, Store, StoreTx } from "../store/types.ts";
 import { OWNED_KINDS, type QuotaLimits, QuotaPolicy, type Usage } from "./policy/quota.ts";
 import type { Principal } from "./principal.ts";
@@ -61,9 +62,21 @@ const usage: Migration = {
   },
 };
 
+// Nothing reads quota_objects by client (usage has its own table): the index only cost every
+// owned write (each report) one more B-tree insert.
+const dropClientIndex: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropIndex("quota_objects_client").ifExists().execute();
+  },
+};
+
 export const quotaTables: StoreModule<QuotaTables> = {
   name: "quota",
-  migrations: () => ({ "quota-0001-objects": objects, "quota-0002-usage": usage }),
+  migrations: () => ({
+    "quota-0001-objects": objects,
+    "quota-0002-usage": usage,
+    "quota-0003-no-client-index": dropClientIndex,
+  }),
 };
 
 const OWNED = new Set<Kind>(OWNED_KINDS);
@@ -113,46 +126,65 @@ export class Quotas {
     }
   }
 
+  // The statements of every owned write, compiled once (store/reusable.ts).
+  private readonly sql = {
+    objectOf: reusable((db: Transaction<QuotaTables>, kind: string, id: string) =>
+      db.selectFrom("quota_objects").select(["client_id", "bytes"]).where("kind", "=", kind).where("id", "=", id),
+    ),
+    forget: reusable((db: Transaction<QuotaTables>, kind: string, id: string) =>
+      db.deleteFrom("quota_objects").where("kind", "=", kind).where("id", "=", id),
+    ),
+    keep: reusable((db: Transaction<QuotaTables>, kind: string, id: string, clientId: string, bytes: number) =>
+      db
+        .insertInto("quota_objects")
+        .values({ kind, id, client_id: clientId, bytes })
+        .onConflict((oc) => oc.columns(["kind", "id"]).doUpdateSet({ client_id: clientId, bytes })),
+    ),
+    usageOf: reusable((db: Transaction<QuotaTables>, clientId: string) =>
+      db.selectFrom("quota_usage").select(["kind", "objects", "bytes"]).where("client_id", "=", clientId),
+    ),
+    bytesOf: reusable((db: Transaction<QuotaTables>, kind: string, id: string, clientId: string) =>
+      db
+        .selectFrom("quota_objects")
+        .select("bytes")
+        .where("kind", "=", kind)
+        .where("id", "=", id)
+        .where("client_id", "=", clientId),
+    ),
+    count: reusable((db: Transaction<QuotaTables>, clientId: string, kind: string, objects: number, bytes: number) =>
+      db
+        .insertInto("quota_usage")
+        .values({ client_id: clientId, kind, objects, bytes })
+        .onConflict((oc) =>
+          oc.columns(["client_id", "kind"]).doUpdateSet((eb) => ({
+            objects: eb("quota_usage.objects", "+", objects),
+            bytes: eb("quota_usage.bytes", "+", bytes),
+          })),
+        ),
+    ),
+  };
+
   private async record(db: Transaction<QuotaTables>, changes: readonly Change[]): Promise<void> {
     for (const c of changes) {
       if (!OWNED.has(c.kind)) continue;
       const o = c.object as { id: string; clientID?: string };
       // A new object has a fresh id: nothing stored to replace.
       const old =
-        c.operation === "CREATE"
-          ? undefined
-          : await db
-              .selectFrom("quota_objects")
-              .select(["client_id", "bytes"])
-              .where("kind", "=", c.kind)
-              .where("id", "=", o.id)
-              .executeTakeFirst();
+        c.operation === "CREATE" ? undefined : (await db.executeQuery(this.sql.objectOf(db, c.kind, o.id))).rows[0];
       if (old) await this.count(db, old.client_id, c.kind, -1, -Number(old.bytes));
       if (c.operation === "DELETE") {
-        if (old) await db.deleteFrom("quota_objects").where("kind", "=", c.kind).where("id", "=", o.id).execute();
+        if (old) await db.executeQuery(this.sql.forget(db, c.kind, o.id));
         continue;
       }
-      const row = { kind: c.kind, id: o.id, client_id: o.clientID ?? "", bytes: sizeOf(o) };
-      await db
-        .insertInto("quota_objects")
-        .values(row)
-        .onConflict((oc) => oc.columns(["kind", "id"]).doUpdateSet({ client_id: row.client_id, bytes: row.bytes }))
-        .execute();
-      await this.count(db, row.client_id, c.kind, 1, row.bytes);
+      const clientId = o.clientID ?? "";
+      const bytes = sizeOf(o);
+      await db.executeQuery(this.sql.keep(db, c.kind, o.id, clientId, bytes));
+      await this.count(db, clientId, c.kind, 1, bytes);
     }
   }
 
   private async count(db: Transaction<QuotaTables>, clientId: string, kind: Kind, objects: number, bytes: number) {
-    await db
-      .insertInto("quota_usage")
-      .values({ client_id: clientId, kind, objects, bytes })
-      .onConflict((oc) =>
-        oc.columns(["client_id", "kind"]).doUpdateSet((eb) => ({
-          objects: eb("quota_usage.objects", "+", objects),
-          bytes: eb("quota_usage.bytes", "+", bytes),
-        })),
-      )
-      .execute();
+    await db.executeQuery(this.sql.count(db, clientId, kind, objects, bytes));
   }
 
   /**
@@ -172,11 +204,7 @@ export class Quotas {
     const db = tx.tables(quotaTables);
     let usage = this.usage.get(owner);
     if (!usage) {
-      const perKind = await db
-        .selectFrom("quota_usage")
-        .select(["kind", "objects", "bytes"])
-        .where("client_id", "=", owner)
-        .execute();
+      const perKind = (await db.executeQuery(this.sql.usageOf(db, owner))).rows;
       const objects = new Map<Kind, number>();
       let bytes = 0;
       for (const r of perKind) {
@@ -186,15 +214,7 @@ export class Quotas {
       usage = { objects, bytes };
       this.usage.set(owner, usage);
     }
-    const old = isNew
-      ? undefined
-      : await db
-          .selectFrom("quota_objects")
-          .select("bytes")
-          .where("kind", "=", kind)
-          .where("id", "=", o.id)
-          .where("client_id", "=", owner)
-          .executeTakeFirst();
+    const old = isNew ? undefined : (await db.executeQuery(this.sql.bytesOf(db, kind, o.id, owner))).rows[0];
     const oldBytes = old ? Number(old.bytes) : undefined;
     this.policy.mayStore(usage, kind, sizeOf(o), oldBytes);
   }

@@ -3,14 +3,17 @@
 // other VTNs accept them, so an explicit null is read as "not given" before a body is validated
 // (docs/deviations.md). Required fields stay required: a null one is then missing and refused.
 
+import { knownNullFree } from "../../json.ts";
+
 /**
  * A copy of `value` without the properties whose value is null, at every depth (objects inside
  * arrays too). Array elements that are null are kept: they are values, not absent fields, and
  * dropping them would shift the indexes that error messages name.
  */
 export function withoutNulls(value: unknown): unknown {
-  // Most bodies hold no null property at all: then the body itself, without a copy.
-  return hasNullProperty(value) ? stripped(value) : value;
+  // Most bodies hold no null property at all: then the body itself, without a copy (and, when
+  // its JSON text had no null in it, without a walk).
+  return !knownNullFree(value) && hasNullProperty(value) ? stripped(value) : value;
 }
 
 function stripped(value: unknown): unknown {

@@ -60,10 +60,12 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
  * the prepared statements by SQL text (the set of distinct queries is small and fixed).
  */
 function withStatementCache(database: Database.Database): Database.Database {
-  // A bounded LRU: the set of distinct queries is small and fixed, so nothing is evicted in practice.
+  // Bounded: the set of distinct queries is small and fixed, so nothing is evicted in practice.
+  // Looked up with `peek` (no recency bookkeeping on each of the many hits per request): were the
+  // bound ever reached, the oldest prepared statement would go first.
   const statements = new LRUCache<string, Database.Statement>({ max: 2000 });
   const prepare = (source: string) => {
-    let st = statements.get(source);
+    let st = statements.peek(source);
     if (!st) {
       // Write transactions take the write lock when they begin: with other connections writing
       // (the notifier's worker, the CLI), a deferred one that read first could not upgrade and
