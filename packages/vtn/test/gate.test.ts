@@ -1,32 +1,63 @@
-// gate.ts: at most `limit` at once, the rest in order, and a failure frees its place.
+// gate.ts: list answers hold bytes, not places; past the total or a client's share an answer
+// waits, a client at its share does not keep others out, and a released hold lets the next in.
 import { describe, expect, it } from "vitest";
-import { Gate } from "../src/gate.ts";
+import { ByteGate, type Hold } from "../src/gate.ts";
 
-describe("Gate", () => {
-  it("runs at most `limit` at once, the others in the order they came, and frees a failed one's place", async () => {
-    const gate = new Gate(2);
-    const started: number[] = [];
-    const release: Array<() => void> = [];
-    const job = (n: number, fail = false) =>
-      gate.run(async () => {
-        started.push(n);
-        await new Promise<void>((r) => release.push(r));
-        if (fail) throw new Error(`job ${n}`);
-        return n;
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe("ByteGate", () => {
+  it("admits answers while their bytes fit the total and the client's share, the rest in order", async () => {
+    const gate = new ByteGate(400, 200);
+    const admitted: string[] = [];
+    const holds = new Map<string, Hold>();
+    const ask = (name: string, client: string, bytes: number) =>
+      gate.admit(client, bytes).then((h) => {
+        admitted.push(name);
+        holds.set(name, h);
       });
-    const results = [job(1, true), job(2), job(3), job(4)];
-    await new Promise((r) => setImmediate(r));
-    expect(started).toEqual([1, 2]);
-    expect(gate.load).toEqual({ running: 2, waiting: 2 });
-    release[0]();
-    await expect(results[0]).rejects.toThrow("job 1");
-    await new Promise((r) => setImmediate(r));
-    expect(started).toEqual([1, 2, 3]);
-    release[1]();
-    release[2]();
-    await new Promise((r) => setImmediate(r));
-    release[3]();
-    expect(await Promise.all(results.slice(1))).toEqual([2, 3, 4]);
-    expect(gate.load).toEqual({ running: 0, waiting: 0 });
+    for (const [name, client] of [
+      ["a1", "a"],
+      ["a2", "a"],
+      ["a3", "a"],
+      ["b1", "b"],
+      ["b2", "b"],
+      ["c1", "c"],
+    ])
+      void ask(name, client, 100);
+    await turn();
+    // a is at its share (200) after two; b is let in past a3; the total (400) keeps c1 out.
+    expect(admitted).toEqual(["a1", "a2", "b1", "b2"]);
+    expect(gate.load("a")).toEqual({ held: 400, heldByClient: 200, waiting: 2 });
+
+    // An answer smaller than admitted frees the rest of its hold.
+    holds.get("b1")?.resize(10);
+    await turn();
+    expect(admitted).toEqual(["a1", "a2", "b1", "b2"]); // 310 + 100 > 400
+    holds.get("b2")?.release();
+    await turn();
+    expect(admitted).toEqual(["a1", "a2", "b1", "b2", "c1"]);
+    expect(gate.load("b")).toEqual({ held: 310, heldByClient: 10, waiting: 1 });
+
+    holds.get("a1")?.release();
+    holds.get("a1")?.release(); // twice is once
+    await turn();
+    expect(admitted.at(-1)).toBe("a3");
+    for (const h of holds.values()) h.release();
+    expect(gate.load("a")).toEqual({ held: 0, heldByClient: 0, waiting: 0 });
+  });
+
+  it("lets an answer larger than the total in when nothing else is held", async () => {
+    const gate = new ByteGate(100, 50);
+    const big = await gate.admit("a", 1000);
+    expect(gate.load("a").held).toBe(1000);
+    let second = false;
+    void gate.admit("b", 10).then(() => {
+      second = true;
+    });
+    await turn();
+    expect(second).toBe(false);
+    big.release();
+    await turn();
+    expect(second).toBe(true);
   });
 });

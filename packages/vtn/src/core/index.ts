@@ -58,6 +58,7 @@ export function createCore(
 
 /** An object's JSON as stored, serialised once (for answers that send the object just written). */
 export { jsonOf } from "../store/json-body.ts";
+export type { JsonPage } from "../store/types.ts";
 export { type CoreDeps, type Page, requireScope } from "./context.ts";
 export * from "./errors.ts";
 export type { Audience } from "./policy/audience.ts";

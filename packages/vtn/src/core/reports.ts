@@ -1,5 +1,6 @@
 // Reports: VENs write their own about events they may see; BL reads all (policy/report.ts).
 import type { Report, ReportRequest } from "@gridlink/model";
+import type { JsonPage } from "../store/types.ts";
 import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
 import type { Policy } from "./policy/index.ts";
 import type { Principal } from "./principal.ts";
@@ -26,7 +27,7 @@ export class Reports {
    * owner filter is the whole rule, policy/report.ts), so an answer need not parse and serialise
    * them again (issue 15 hole 4: pages of ~900 KB reports held the event loop).
    */
-  listJson(p: Principal, q: ReportQuery): Promise<string[]> {
+  listJson(p: Principal, q: ReportQuery): Promise<JsonPage> {
     this.policy.report.mayRead(p);
     return this.deps.store.listJson("REPORT", this.query(p, q));
   }

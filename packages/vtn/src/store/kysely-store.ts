@@ -12,6 +12,7 @@ import type {
   ChangeListener,
   Cursor,
   Derived,
+  JsonPage,
   Kind,
   ListQuery,
   ObjectStore,
@@ -66,10 +67,15 @@ class Reader implements ObjectStore {
   constructor(protected readonly q: CoreDb) {}
 
   async list<K extends Kind>(kind: K, lq: ListQuery): Promise<ObjectsByKind[K][]> {
-    return (await this.listJson(kind, lq)).map((body) => fromJson<ObjectsByKind[K]>(body));
+    return (await this.bodies(kind, lq, true)).texts.map((body) => fromJson<ObjectsByKind[K]>(body));
   }
 
-  async listJson(kind: Kind, lq: ListQuery): Promise<string[]> {
+  listJson(kind: Kind, lq: ListQuery): Promise<JsonPage> {
+    return this.bodies(kind, lq, false);
+  }
+
+  /** The page's stored bodies; `pastTheBound`: and the first that does not fit in maxBytes. */
+  private async bodies(kind: Kind, lq: ListQuery, pastTheBound: boolean): Promise<JsonPage> {
     const { table } = TABLES[kind];
     let query = dyn(this.q).selectFrom(table).select("body");
     for (const [key, col] of Object.entries(FILTER_COLUMNS)) {
@@ -78,7 +84,7 @@ class Reader implements ObjectStore {
     }
     if (lq.targets) {
       const { anyOf, includeUntargeted } = lq.targets;
-      if (anyOf.length === 0 && !includeUntargeted) return [];
+      if (anyOf.length === 0 && !includeUntargeted) return { texts: [], more: false };
       query = query.where((eb) => {
         const ors = [];
         if (includeUntargeted) ors.push(eb("has_targets", "=", 0));
@@ -108,6 +114,7 @@ class Reader implements ObjectStore {
     // A page bounded by bytes (issue 15 hole 4: reports of ~900 KB) reads its bodies' sizes
     // first, so that it is not read and parsed whole only for the answer to be cut to a few.
     let limit = lq.limit;
+    let more = false;
     if (lq.maxBytes !== undefined) {
       // octet_length reads a TEXT's size from the row header, not its pages: on SQLite (3.43 or
       // later) and PostgreSQL (toast_raw_datum_size) alike. length(cast(body as blob)) read every
@@ -123,12 +130,14 @@ class Reader implements ObjectStore {
         sizes.map((r) => Number(r.n)),
         lq.maxBytes,
       );
-      // One row past those that fit, when there is one: the caller cuts the answer there and
-      // knows that more follows (Link rel="next").
-      limit = fit < sizes.length ? fit + 1 : fit;
+      more = fit < sizes.length;
+      // For `list`, one row past those that fit, when there is one: its caller cuts the answer
+      // there and knows that more follows (Link rel="next"). `listJson` says so with `more`
+      // instead of reading a body it will not send (a whole report of ~900 KB, for nothing).
+      limit = more && pastTheBound ? fit + 1 : fit;
     }
     const rows = await query.orderBy("seq").limit(limit).offset(lq.skip).execute();
-    return rows.map((r) => r.body as string);
+    return { texts: rows.map((r) => r.body as string), more };
   }
 
   async get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined> {

@@ -51,6 +51,12 @@ export interface ListQuery {
   maxBytes?: number;
 }
 
+/** A page of stored JSON texts; `more`: the page was cut by its maxBytes and goes on past them. */
+export interface JsonPage {
+  texts: string[];
+  more: boolean;
+}
+
 export interface Change<K extends Kind = Kind> {
   kind: K;
   operation: "CREATE" | "UPDATE" | "DELETE";
@@ -82,8 +88,11 @@ export interface SubscriberQuery extends Cursor {
 
 export interface ObjectStore {
   list<K extends Kind>(kind: K, q: ListQuery): Promise<ObjectsByKind[K][]>;
-  /** As `list`, the objects' stored JSON texts (for answers that show objects as stored). */
-  listJson(kind: Kind, q: ListQuery): Promise<string[]>;
+  /**
+   * As `list`, the objects' stored JSON texts (for answers that show objects as stored), without
+   * the row past `maxBytes` that `list` reads: `more` says whether there is one.
+   */
+  listJson(kind: Kind, q: ListQuery): Promise<JsonPage>;
   get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined>;
   /** Targets of all ven objects owned by `clientId` and of their resources (the granted targets). */
   grantedTargets(clientId: string): Promise<Set<string>>;

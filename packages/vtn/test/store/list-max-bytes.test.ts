@@ -45,4 +45,16 @@ describe("lists bounded by bytes", () => {
     const bounded = await t.vtn.store.list("REPORT", { eventId: eventID, skip: 1, limit: 50, maxBytes: 2 * one + 10 });
     expect(bounded.map((r) => r.id)).toEqual(all.slice(1, 4).map((r) => r.id));
   });
+
+  it("listJson reads only the texts that fit and says whether more follow", async () => {
+    const all = await t.vtn.store.list("REPORT", { eventId: eventID, skip: 0, limit: 50 });
+    const one = JSON.stringify(all[0]).length;
+    const q = { eventId: eventID, limit: 50, maxBytes: 2 * one + 10 };
+    const first = await t.vtn.store.listJson("REPORT", { ...q, skip: 1 });
+    expect(first.texts.map((s) => (JSON.parse(s) as { id: string }).id)).toEqual(all.slice(1, 3).map((r) => r.id));
+    expect(first.more).toBe(true);
+    const last = await t.vtn.store.listJson("REPORT", { ...q, skip: 4 });
+    expect(last.texts).toHaveLength(2);
+    expect(last.more).toBe(false);
+  });
 });

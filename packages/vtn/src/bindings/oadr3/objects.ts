@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 // The six object collections of openadr3.yaml: GET list, POST, GET one, PUT, DELETE each.
 // Thin: parse the query, take the principal, call one core service, render. Bodies lose their
 // explicit nulls first (nulls.ts).
 import { OBJECT_TYPES } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { type Core, jsonOf, type Page } from "../../core/index.ts";
+import { type Core, type JsonPage, jsonOf, type Page } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
-import { Gate } from "../../gate.ts";
+import { answerGate, type ByteGate, type Hold } from "../../gate.ts";
 import { withoutNulls } from "./nulls.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
 
@@ -34,16 +35,22 @@ function serialize(result: readonly unknown[], maxBytes: number): Serialized {
 
 /** As `serialize`, for objects already in their JSON form. */
 function serializeTexts(texts: readonly string[], maxBytes: number): Serialized {
-  const parts: string[] = [];
+  const { count } = fit(texts, maxBytes);
+  const body = `[${texts.slice(0, count).join(",")}]`;
+  return { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"`, count };
+}
+
+/** How many of these JSON texts fit in an array of `maxBytes` (at least one), and its bytes. */
+function fit(texts: readonly string[], maxBytes: number): { count: number; size: number } {
   let size = 2;
+  let count = 0;
   for (const json of texts) {
-    const next = size + Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
-    if (parts.length > 0 && next > maxBytes) break;
-    parts.push(json);
+    const next = size + Buffer.byteLength(json) + (count > 0 ? 1 : 0);
+    if (count > 0 && next > maxBytes) break;
     size = next;
+    count++;
   }
-  const body = `[${parts.join(",")}]`;
-  return { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"`, count: parts.length };
+  return { count, size };
 }
 
 function serialized(result: readonly unknown[], maxBytes: number): Serialized {
@@ -68,7 +75,7 @@ function nextPage(url: string, skip: number, count: number): string {
 interface Service {
   list(p: Principal, q: Page): Promise<readonly unknown[]>;
   /** Where objects are shown as stored: the page as their stored JSON texts. */
-  listJson?(p: Principal, q: Page): Promise<readonly string[]>;
+  listJson?(p: Principal, q: Page): Promise<JsonPage>;
   get(p: Principal, id: string): Promise<unknown>;
   create(p: Principal, body: unknown): Promise<unknown>;
   update(p: Principal, id: string, body: unknown): Promise<unknown>;
@@ -173,10 +180,65 @@ function sendSerialized(
   return reply.send(body);
 }
 
+/**
+ * A page of objects shown as stored (reports), through the gate of bytes in flight (gate.ts):
+ * admitted at `maxBytes` before the store is read, held at the answer's size until the response
+ * is closed (all of it taken by the socket, or the connection gone). The answer is written from
+ * the stored texts one by one with backpressure (a stream), not joined into one string first.
+ */
+async function sendStored(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  listJson: (p: Principal, q: Page) => Promise<JsonPage>,
+  query: Page & { maxBytes: number },
+  gate: ByteGate,
+): Promise<FastifyReply> {
+  const principal = principalOf(req);
+  let hold: Hold | undefined;
+  let closed = reply.raw.destroyed || req.raw.socket.destroyed;
+  reply.raw.once("close", () => {
+    closed = true;
+    hold?.release();
+  });
+  hold = await gate.admit(principal.clientId, query.maxBytes);
+  // Gone while it waited: nothing to read the store for.
+  if (closed) {
+    hold.release();
+    return reply;
+  }
+  try {
+    const { texts, more } = await listJson(principal, query);
+    const { count, size } = fit(texts, query.maxBytes);
+    // The same ETag as a joined answer's (serializeTexts), hashed part by part.
+    const hash = createHash("sha1");
+    for (const part of jsonArray(texts, count)) hash.update(part);
+    const etag = `"${hash.digest("base64url")}"`;
+    hold.resize(size);
+    if (count < texts.length || more) reply.header("link", `<${nextPage(req.url, query.skip, count)}>; rel="next"`);
+    reply.header("etag", etag).type(JSON_TYPE);
+    if (req.headers["if-none-match"] === etag) return reply.code(304).send();
+    reply.header("content-length", size);
+    return reply.send(Readable.from(jsonArray(texts, count), { objectMode: false }));
+  } catch (err) {
+    hold.release();
+    throw err;
+  }
+}
+
+/** The first `count` texts as the parts of a JSON array. */
+function* jsonArray(texts: readonly string[], count: number): Generator<string> {
+  yield "[";
+  for (let i = 0; i < count; i++) {
+    if (i > 0) yield ",";
+    yield texts[i] as string;
+  }
+  yield "]";
+}
+
 export async function objectRoutes(app: FastifyInstance, opts: { core: Core; listMaxBytes?: number }) {
   const maxBytes = opts.listMaxBytes ?? LIST_MAX_BYTES;
-  // Lists of objects that may be large (reports): two answers made at a time (gate.ts).
-  const large = new Gate(2);
+  // Lists of objects that may be large (reports): bounded in bytes in flight (gate.ts).
+  const gate = answerGate(opts.core, maxBytes);
   for (const c of COLLECTIONS) {
     const svc = c.service(opts.core);
     const one = `${c.path}/:${c.param}`;
@@ -184,13 +246,7 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core; lis
       const q = req.query as Raw;
       const pg = page(q);
       const query = { ...c.filters(q), ...pg, maxBytes };
-      if (svc.listJson) {
-        const listJson = svc.listJson.bind(svc);
-        return large.run(async () => {
-          const texts = await listJson(principalOf(req), query);
-          return sendSerialized(req, reply, serializeTexts(texts, maxBytes), texts.length, pg.skip);
-        });
-      }
+      if (svc.listJson) return sendStored(req, reply, svc.listJson.bind(svc), query, gate);
       const result = await svc.list(principalOf(req), query);
       return sendList(req, reply, result, pg.skip, maxBytes);
     });
