@@ -1,10 +1,11 @@
 // The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Objects are kept as JSON
 // text with indexed columns beside them (tables.ts); targets live in their own indexed table.
 import type { Subscription } from "@gridlink/model";
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Compilable, type CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
 import { fromJson, jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
+import { reusable } from "./reusable.ts";
 import type { CoreTables } from "./schema.ts";
 import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
 import type {
@@ -63,8 +64,41 @@ export function fitting(sizes: readonly number[], maxBytes: number): number {
 /** Most writes one transaction carries under load. */
 const MAX_GROUP = 64;
 
+type Statement = (db: DynDb, ...args: unknown[]) => CompiledQuery<unknown>;
+/**
+ * The statements of every write and of a read by id, compiled once (reusable.ts) per dialect,
+ * kind and column list: a small, fixed set of keys.
+ */
+const statements = new Map<string, Statement>();
+function statement(key: string, build: (db: DynDb, ...args: unknown[]) => Compilable<unknown>): Statement {
+  let st = statements.get(key);
+  if (!st) {
+    st = reusable(build);
+    statements.set(key, st);
+  }
+  return st;
+}
+
+/** The columns of a row that are set, in order, and their values. */
+function setColumns(row: Record<string, unknown>): { columns: string[]; values: unknown[] } {
+  const columns = Object.keys(row).filter((c) => row[c] !== undefined);
+  return { columns, values: columns.map((c) => row[c]) };
+}
+
+const byColumns = (columns: readonly string[], values: readonly unknown[]) =>
+  Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+
 class Reader implements ObjectStore {
-  constructor(protected readonly q: CoreDb) {}
+  constructor(
+    protected readonly q: CoreDb,
+    /** Keys this dialect's compiled statements. */
+    protected readonly sqlDialect: DialectHooks["dialect"],
+  ) {}
+
+  /** Runs a compiled statement on this reader's connection (or transaction). */
+  protected async run<R>(st: Statement, ...args: unknown[]): Promise<R[]> {
+    return (await this.q.executeQuery(st(dyn(this.q), ...args))).rows as R[];
+  }
 
   async list<K extends Kind>(kind: K, lq: ListQuery): Promise<ObjectsByKind[K][]> {
     return (await this.bodies(kind, lq, true)).texts.map((body) => fromJson<ObjectsByKind[K]>(body));
@@ -141,8 +175,12 @@ class Reader implements ObjectStore {
   }
 
   async get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined> {
-    const row = await dyn(this.q).selectFrom(TABLES[kind].table).select("body").where("id", "=", id).executeTakeFirst();
-    return row ? fromJson(row.body as string) : undefined;
+    const { table } = TABLES[kind];
+    const byId = statement(`${this.sqlDialect} get ${kind}`, (db, id) =>
+      db.selectFrom(table).select("body").where("id", "=", id),
+    );
+    const [row] = await this.run<{ body: string }>(byId, id);
+    return row ? fromJson(row.body) : undefined;
   }
 
   async grantedTargets(clientId: string): Promise<Set<string>> {
@@ -241,7 +279,7 @@ class Writer extends Reader implements StoreTx {
     private readonly hooks: DialectHooks,
     private readonly modules: ReadonlySet<string>,
   ) {
-    super(trx);
+    super(trx, hooks.dialect);
   }
 
   tables<DB>(m: StoreModule<DB>): Transaction<DB> {
@@ -258,7 +296,7 @@ class Writer extends Reader implements StoreTx {
     o: { id: string; targets?: readonly string[] | null },
     fresh: boolean,
   ): Promise<void> {
-    if (!fresh) await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", o.id).execute();
+    if (!fresh) await this.forgetTargets(kind, o.id);
     const t = [...new Set(targetsOf(o))];
     if (t.length > 0)
       await this.trx
@@ -276,29 +314,41 @@ class Writer extends Reader implements StoreTx {
     }
   }
 
-  async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
-    await this.guard(kind, () =>
-      dyn(this.trx)
-        .insertInto(TABLES[kind].table)
-        .values(this.row(kind, o, d))
-        .execute(),
+  private async forgetTargets(kind: Kind, id: string): Promise<void> {
+    const st = statement(`${this.sqlDialect} forget-targets`, (db, k, objectId) =>
+      db.deleteFrom("targets").where("kind", "=", k).where("object_id", "=", objectId),
     );
+    await this.run(st, kind, id);
+  }
+
+  async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    const { table } = TABLES[kind];
+    const { columns, values } = setColumns(this.row(kind, o, d));
+    const st = statement(`${this.sqlDialect} insert ${kind} ${columns}`, (db, ...vs) =>
+      db.insertInto(table).values(byColumns(columns, vs)),
+    );
+    await this.guard(kind, () => this.run(st, ...values));
     await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, true);
     this.changes.push({ kind, operation: "CREATE", object: o });
   }
 
   async update<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
-    const { id: _id, ...values } = this.row(kind, o, d);
-    await this.guard(kind, () =>
-      dyn(this.trx).updateTable(TABLES[kind].table).set(values).where("id", "=", o.id).execute(),
+    const { id: _id, ...row } = this.row(kind, o, d);
+    const { table } = TABLES[kind];
+    const { columns, values } = setColumns(row);
+    const st = statement(`${this.sqlDialect} update ${kind} ${columns}`, (db, id, ...vs) =>
+      db.updateTable(table).set(byColumns(columns, vs)).where("id", "=", id),
     );
+    await this.guard(kind, () => this.run(st, o.id, ...values));
     await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, false);
     this.changes.push({ kind, operation: "UPDATE", object: o });
   }
 
   async remove<K extends Kind>(kind: K, o: ObjectsByKind[K]): Promise<void> {
-    await dyn(this.trx).deleteFrom(TABLES[kind].table).where("id", "=", o.id).execute();
-    await this.trx.deleteFrom("targets").where("kind", "=", kind).where("object_id", "=", o.id).execute();
+    const { table } = TABLES[kind];
+    const st = statement(`${this.sqlDialect} remove ${kind}`, (db, id) => db.deleteFrom(table).where("id", "=", id));
+    await this.run(st, o.id);
+    await this.forgetTargets(kind, o.id);
     this.changes.push({ kind, operation: "DELETE", object: o });
   }
 
@@ -336,7 +386,7 @@ export class KyselyStore extends Reader implements Store {
     private readonly hooks: DialectHooks,
     opts: KyselyStoreOptions = {},
   ) {
-    super(opts.readDb ?? db);
+    super(opts.readDb ?? db, hooks.dialect);
     this.modules = new Set((opts.modules ?? []).map((m) => m.name));
   }
 
