@@ -72,10 +72,15 @@ describe("the fleet against an event's limit", () => {
       [40, 30, 10, undefined, undefined, false, 1],
     ]);
     // South sent an AGGREGATED_REPORT: that is its figure, its ev resource is not added again.
+    // Each site against the limit itself (50): headroom 15 and 25, neither over.
+    const own = (headroom: number) => [
+      { type: "IMPORT_CAPACITY_LIMIT", direction: "import", measured: 50 - headroom, headroom, over: false },
+    ];
     expect(r.intervals[0]?.parts).toEqual([
-      { site: "north", value: 35, baseline: 45 },
-      { site: "south", value: 25, baseline: 40 },
+      { site: "north", value: 35, baseline: 45, limits: own(15) },
+      { site: "south", value: 25, baseline: 40, limits: own(25) },
     ]);
+    expect(r.intervals.map((iv) => iv.sitesOver)).toEqual([0, 0]);
   });
 
   test("per resource on demand; fleet fold lists no parts", () => {
@@ -212,5 +217,89 @@ describe("the fleet against an event's limit", () => {
       direction("X_PRIVATE_LIMIT"),
     ]).toEqual(["export", "import", "import"]);
     expect([convert(1500, "W", "KW"), convert(2, "MW", "KW"), convert(7, "VAR", "KW")]).toEqual([1.5, 2000, 7]);
+  });
+});
+
+describe("each site against the limit that applies to it (the whole value, per site)", () => {
+  test("a site over its import limit marks the interval over, though the fleet's net total is under", () => {
+    // north imports 60 against 50; south exports 30: the fleet's net 30 is under 50.
+    const reports = [
+      report("r1", "c1", { AGGREGATED_REPORT: [{ DEMAND: 60 }, { DEMAND: 45 }] }),
+      report("r2", "c2", { pv: [{ DEMAND: -30 }, { DEMAND: -30 }] }),
+    ];
+    const r = fleetReport(limitEvent("KW"), reports, site, "site", now);
+    const [first, second] = r.intervals;
+    expect(first?.limits[0]).toMatchObject({ measured: 30, headroom: 20, over: false });
+    expect(first?.parts.map((p) => [p.site, p.limits?.[0]?.headroom, p.limits?.[0]?.over])).toEqual([
+      ["north", -10, true],
+      ["south", 80, false],
+    ]);
+    expect([first?.sitesOver, first?.over]).toEqual([1, true]);
+    // Interval 1: the limit is 40, north draws 45.
+    expect(second?.parts.map((p) => p.limits?.[0]?.headroom)).toEqual([-5, 70]);
+    expect([second?.sitesOver, second?.over]).toEqual([1, true]);
+  });
+
+  test("export: each site's own export against the export limit; the sites are counted over in every fold", () => {
+    // north exports 30 and 45, south 25 and 10; the export limit is 50, then 40.
+    const reports = [
+      report("r1", "c1", { pv: [{ DEMAND: -30 }, { DEMAND: -45 }] }),
+      report("r2", "c2", { pv: [{ DEMAND: -25 }, { DEMAND: -10 }] }),
+    ];
+    const e = limitEvent("KW", "EXPORT_CAPACITY_LIMIT");
+    const bySite = fleetReport(e, reports, site, "site", now);
+    expect(
+      bySite.intervals.map((iv) =>
+        iv.parts.map((p) => p.limits?.map((l) => [l.direction, l.measured, l.headroom, l.over])),
+      ),
+    ).toEqual([
+      [[["export", 30, 20, false]], [["export", 25, 25, false]]],
+      [[["export", 45, -5, true]], [["export", 10, 30, false]]],
+    ]);
+    // The fleet's netted export (55, 55) is over both values; north alone only in interval 1.
+    const fleet = fleetReport(e, reports, site, "fleet", now);
+    expect(fleet.intervals.map((iv) => [iv.limits[0]?.over, iv.sitesOver, iv.over, iv.parts])).toEqual([
+      [true, 0, true, []],
+      [true, 1, true, []],
+    ]);
+  });
+
+  test("an import and an export limit: a site is checked against each; resources are not checked", () => {
+    const e: Event = {
+      ...limitEvent("KW"),
+      intervals: [
+        {
+          id: 0,
+          payloads: [
+            { type: "IMPORT_CAPACITY_LIMIT", values: [20] },
+            { type: "EXPORT_CAPACITY_LIMIT", values: [5] },
+          ],
+        },
+      ],
+    };
+    const reports = [
+      report("r1", "c1", { pv: [{ DEMAND: -12 }], house: [{ DEMAND: 4 }] }),
+      report("r2", "c2", { AGGREGATED_REPORT: [{ DEMAND: 25 }] }),
+    ];
+    const r = fleetReport(e, reports, site, "site", now);
+    expect(r.intervals[0]?.parts.map((p) => [p.site, p.limits?.map((l) => [l.type, l.headroom, l.over])])).toEqual([
+      [
+        "north",
+        [
+          ["IMPORT_CAPACITY_LIMIT", 28, false],
+          ["EXPORT_CAPACITY_LIMIT", -3, true],
+        ],
+      ],
+      [
+        "south",
+        [
+          ["IMPORT_CAPACITY_LIMIT", -5, true],
+          ["EXPORT_CAPACITY_LIMIT", 30, false],
+        ],
+      ],
+    ]);
+    expect(r.intervals[0]?.sitesOver).toBe(2);
+    const byResource = fleetReport(e, reports, site, "resource", now);
+    expect(byResource.intervals[0]?.parts.every((p) => p.limits === undefined)).toBe(true);
   });
 });

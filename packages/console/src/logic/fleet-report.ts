@@ -17,6 +17,21 @@
 // usage — positive importing, negative exporting — so an import limit is compared with the total
 // and an export limit with its negation (the fleet's net export). Any other *_LIMIT (a private
 // type) keeps the import reading.
+//
+// Per site. The two limits are defined "for the site" (Definition.md, above), and the User
+// Guide's operating envelopes are "site-level import and/or export capacity" announced to "the
+// customer". So the value an event carries is what every VEN that receives it must keep at its
+// own connection — whether the event reached it by its own name or by a group target such as a
+// feeder: targets choose who receives an event (Definition.md §program and event objects -
+// targeting), they do not make its value a share of the group (the congestion scenario sends
+// "4 kW per connection" to a feeder of four for that reason, docs/scenarios.md). Each site is
+// therefore checked against the whole value, in the same direction as the fleet. A VEN that
+// stands for several sites (an aggregator's AGGREGATED_REPORT, a gridlink node) is one site here:
+// the limit is what it must keep for what it represents, and a node splits it among its members
+// itself (docs/node.md). Resources are not checked: a limit has no share per resource. The fleet
+// row still compares the netted total with the value — exact for an event that one VEN received,
+// and for several a reading of the group the operator may want (a feeder) that the spec defines
+// no limit for; an interval where some site is over its limit is over as well.
 import type { Event, Report } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
 import { type ReportRow, reportRows } from "./report-rows.ts";
@@ -25,17 +40,26 @@ export type Fold = "fleet" | "site" | "resource";
 
 export type Direction = "import" | "export";
 
-export interface FleetLimit {
+export interface FleetLimit extends Against {
   type: string;
   direction: Direction;
   value: number;
   units: string;
-  /** What the limit is compared with: the total (import) or −total (export); undefined when nobody reported. */
+}
+
+/** A limit against what one site (or the fleet) reported. */
+export interface Against {
+  /** What the limit is compared with: the amount (import) or −amount (export); undefined when nothing was reported. */
   measured?: number;
   /** value − measured. */
   headroom?: number;
   /** measured > value. */
   over: boolean;
+}
+
+export interface PartLimit extends Against {
+  type: string;
+  direction: Direction;
 }
 
 export interface FleetPart {
@@ -44,6 +68,8 @@ export interface FleetPart {
   resource?: string;
   value?: number;
   baseline?: number;
+  /** Fold "site": the site's own value against each of the interval's limits (see Per site above). */
+  limits?: PartLimit[];
 }
 
 export interface FleetInterval {
@@ -57,9 +83,11 @@ export interface FleetInterval {
   baseline?: number;
   /** baseline − total, where both are known. */
   delivered?: number;
-  /** Some limit is exceeded. */
+  /** Some limit is exceeded, by the fleet's total or by a site. */
   over: boolean;
   sites: number;
+  /** Sites over one of the limits with their own value (whatever the fold). */
+  sitesOver: number;
   /** Per site or per resource (fold "site"/"resource"); empty for "fleet". */
   parts: FleetPart[];
 }
@@ -83,6 +111,16 @@ export function convert(v: number, from: string, to: string): number {
 }
 
 const isLimit = (type: string) => /_LIMIT$/.test(type);
+
+/** A limit of `value` in direction `d` against a reported (net) amount. */
+export function against(d: Direction, value: number, amount: number | undefined): Against {
+  const measured = amount === undefined ? undefined : d === "export" ? -amount : amount;
+  return {
+    measured,
+    headroom: measured === undefined ? undefined : value - measured,
+    over: measured !== undefined && measured > value,
+  };
+}
 export const direction = (type: string): Direction => (/^EXPORT_/.test(type) ? "export" : "import");
 
 /** The event's limit types with their units, first seen first (KW when no descriptor names units). */
@@ -182,23 +220,22 @@ export function fleetReport(
       const p = iv.payloads.find((x) => x.type === k.type && typeof x.values[0] === "number");
       if (!p) continue;
       const value = convert(p.values[0] as number, k.units, units);
-      const measured = total === undefined ? undefined : k.direction === "export" ? -total : total;
-      limits.push({
-        type: k.type,
-        direction: k.direction,
-        value,
-        units,
-        measured,
-        headroom: measured === undefined ? undefined : value - measured,
-        over: measured !== undefined && measured > value,
-      });
+      limits.push({ type: k.type, direction: k.direction, value, units, ...against(k.direction, value, total) });
     }
+    const siteLimits = (site: string): PartLimit[] =>
+      limits.map((l) => ({
+        type: l.type,
+        direction: l.direction,
+        ...against(l.direction, l.value, reported.bySite.get(site)),
+      }));
+    const sitesOver = [...reported.bySite.keys()].filter((site) => siteLimits(site).some((l) => l.over)).length;
     let parts: FleetPart[] = [];
     if (by === "site")
       parts = [...new Set([...reported.bySite.keys(), ...base.bySite.keys()])].map((site) => ({
         site,
         value: reported.bySite.get(site),
         baseline: base.bySite.get(site),
+        limits: siteLimits(site),
       }));
     else if (by === "resource")
       parts = [...new Set([...reported.byResource.keys(), ...base.byResource.keys()])].map((k) => {
@@ -214,8 +251,9 @@ export function fleetReport(
       total,
       baseline,
       delivered: total !== undefined && baseline !== undefined ? baseline - total : undefined,
-      over: limits.some((l) => l.over),
+      over: limits.some((l) => l.over) || sitesOver > 0,
       sites: new Set([...reported.bySite.keys()]).size,
+      sitesOver,
       parts,
     });
   }

@@ -1,7 +1,7 @@
 // One event's fleet report: per event interval the sites' total against each of the event's limits
 // (an import limit against the net total, an export limit against its negation) in the event's
 // units, the headroom under each, the baseline and what was delivered (logic/fleet-report.ts); per
-// site or per resource on demand.
+// site (each against the limit itself, with its own headroom) or per resource on demand.
 import type { Event, Report } from "@gridlink/model";
 import { type Direction, type Fold, fleetReport } from "../logic/fleet-report.ts";
 import { formatClock, formatTime } from "../logic/local-time.ts";
@@ -102,13 +102,7 @@ function FleetRows({
         ))}
         <td className="num">
           {fmt(iv.total)}
-          {limits.map((l) =>
-            l?.over ? (
-              <span key={l.type} className="bad">
-                {types.length > 1 ? ` ${l.direction} over` : " over"}
-              </span>
-            ) : null,
-          )}
+          <OverMarks limits={limits} several={types.length > 1} />
         </td>
         {limits.map((l, i) => (
           <td key={`h-${types[i]}`} className="num">
@@ -117,26 +111,63 @@ function FleetRows({
         ))}
         <td className="num">{fmt(iv.baseline)}</td>
         <td className="num">{fmt(iv.delivered)}</td>
-        <td className="num">{iv.sites}</td>
+        <td className="num">
+          {iv.sites}
+          {iv.sitesOver ? <span className="bad"> ({iv.sitesOver} over)</span> : null}
+        </td>
       </tr>
       {fold === "fleet"
         ? null
-        : iv.parts.map((p) => (
-            <tr key={`${p.site}-${p.resource ?? ""}`} className="part">
-              <td>
-                ↳ {p.site}
-                {p.resource ? ` · ${p.resource}` : ""}
-              </td>
-              {blanks("l")}
-              <td className="num">{fmt(p.value)}</td>
-              {blanks("h")}
-              <td className="num">{fmt(p.baseline)}</td>
-              <td className="num">
-                {p.value !== undefined && p.baseline !== undefined ? fmt(p.baseline - p.value) : "—"}
-              </td>
-              <td />
-            </tr>
-          ))}
+        : iv.parts.map((p) => {
+            // A site's own headroom under each limit (logic/fleet-report.ts §Per site); none per resource.
+            const own = types.map((t) => p.limits?.find((l) => l.type === t));
+            return (
+              <tr key={`${p.site}-${p.resource ?? ""}`} className={`part${own.some((l) => l?.over) ? " over" : ""}`}>
+                <td>
+                  ↳ {p.site}
+                  {p.resource ? ` · ${p.resource}` : ""}
+                </td>
+                {blanks("l")}
+                <td className="num">
+                  {fmt(p.value)}
+                  <OverMarks limits={own} several={types.length > 1} />
+                </td>
+                {p.limits
+                  ? own.map((l, i) => (
+                      <td key={`h-${types[i]}`} className="num">
+                        {l ? fmt(l.headroom) : ""}
+                      </td>
+                    ))
+                  : blanks("h")}
+                <td className="num">{fmt(p.baseline)}</td>
+                <td className="num">
+                  {p.value !== undefined && p.baseline !== undefined ? fmt(p.baseline - p.value) : "—"}
+                </td>
+                <td />
+              </tr>
+            );
+          })}
+    </>
+  );
+}
+
+/** " over" after a figure over a limit; with several limits, which one (" export over"). */
+function OverMarks({
+  limits,
+  several,
+}: {
+  limits: ReadonlyArray<{ type: string; direction: Direction; over: boolean } | undefined>;
+  several: boolean;
+}) {
+  return (
+    <>
+      {limits.map((l) =>
+        l?.over ? (
+          <span key={l.type} className="bad">
+            {several ? ` ${l.direction} over` : " over"}
+          </span>
+        ) : null,
+      )}
     </>
   );
 }
