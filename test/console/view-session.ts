@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { ClientCredentials } from "@gridlink/vtn";
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { ensureConsoleBuilt, launchChromium } from "./browser.ts";
 
 export const SHOTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
@@ -19,7 +20,8 @@ export async function login(p: Page, at: string, c: ClientCredentials) {
   await p.getByLabel("Client ID").fill(c.clientId);
   await p.getByLabel("Client secret").fill(c.clientSecret);
   await p.getByRole("button", { name: "Log in" }).click();
-  await p.getByText(/Live · updated/).waitFor();
+  // The first load of the page may wait for a loaded machine (test files run side by side).
+  await p.getByText(/Live · updated/).waitFor({ timeout: 30_000 });
 }
 
 /** What scrolls sideways at 400 px (outside the table frames, which scroll inside themselves). */
@@ -33,6 +35,30 @@ export async function sidewaysOverflow(p: Page): Promise<string | undefined> {
       .map((e) => `${e.tagName}.${e.className}:${Math.round(e.getBoundingClientRect().right)}`),
   );
   return `${w}px (${wide.join(" ")})`;
+}
+
+/**
+ * At 400 px wide: `steps` brings the page into each state to look at and calls `check(name)` there;
+ * each is screenshot as narrow-<name>. Gives what scrolled sideways (nothing, when all is well),
+ * then goes back to 1280 px.
+ */
+export async function atNarrow(
+  p: Page,
+  steps: (check: (name: string) => Promise<void>) => Promise<void>,
+): Promise<string[]> {
+  await p.setViewportSize({ width: 400, height: 800 });
+  const overflows: string[] = [];
+  try {
+    await steps(async (name) => {
+      await p.waitForTimeout(300);
+      const o = await sidewaysOverflow(p);
+      if (o) overflows.push(`${name}: ${o}`);
+      await shot(p, `narrow-${name}`);
+    });
+  } finally {
+    await p.setViewportSize({ width: 1280, height: 800 });
+  }
+  return overflows;
 }
 
 export interface ViewSession {
@@ -75,4 +101,14 @@ export async function startViewSession(programName: string): Promise<ViewSession
       await vtn.close();
     },
   };
+}
+
+/** A ViewSession for the tests of one file: started before them, closed after them. */
+export function useViewSession(programName: string): ViewSession {
+  const s = {} as ViewSession;
+  beforeAll(async () => {
+    Object.assign(s, await startViewSession(programName));
+  }, 120_000);
+  afterAll(() => s.close?.());
+  return s;
 }
