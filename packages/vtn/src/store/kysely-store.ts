@@ -1,7 +1,7 @@
 // The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Objects are kept as JSON
 // text with indexed columns beside them (tables.ts); targets live in their own indexed table.
 import type { Subscription } from "@gridlink/model";
-import { type Compilable, type CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
+import { type Compilable, CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
 import { fromJson, jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
@@ -60,6 +60,11 @@ export function fitting(sizes: readonly number[], maxBytes: number): number {
   }
   return Math.min(sizes.length, Math.max(fit, 1));
 }
+
+// Each write of a group commit runs in its own savepoint (the same SQL in every dialect).
+const SAVEPOINT = CompiledQuery.raw("savepoint gridlink_write");
+const RELEASE = CompiledQuery.raw("release savepoint gridlink_write");
+const ROLLBACK_TO = CompiledQuery.raw("rollback to savepoint gridlink_write");
 
 /** Most writes one transaction carries under load. */
 const MAX_GROUP = 64;
@@ -450,16 +455,16 @@ export class KyselyStore extends Reader implements Store {
   }
 
   private async runOne(trx: Transaction<CoreTables>, w: PendingWrite) {
-    await sql`savepoint gridlink_write`.execute(trx);
+    await trx.executeQuery(SAVEPOINT);
     const tx = new Writer(trx, this.hooks, this.modules);
     try {
       const value = await w.fn(tx);
       if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
-      await sql`release savepoint gridlink_write`.execute(trx);
+      await trx.executeQuery(RELEASE);
       return { ok: true, value, changes: tx.changes };
     } catch (err) {
-      await sql`rollback to savepoint gridlink_write`.execute(trx);
-      await sql`release savepoint gridlink_write`.execute(trx);
+      await trx.executeQuery(ROLLBACK_TO);
+      await trx.executeQuery(RELEASE);
       return { ok: false, value: err, changes: [] };
     }
   }
