@@ -77,3 +77,53 @@ export function SortHeader<K extends string>(props: {
     </th>
   );
 }
+
+/**
+ * A table that searches, pages and sorts: the search box and pager above, a header per column
+ * (sortable where it names its `sort` column), an unlabelled actions column last when asked.
+ */
+export function QueriedTable<K extends string>(props: {
+  /** The search box's label, e.g. "Search VENs". */
+  search: string;
+  caption: string;
+  query: TableQuery<K>;
+  setQuery: (q: TableQuery<K>) => void;
+  result: TablePage<unknown>;
+  total: number;
+  columns: ReadonlyArray<{ label: string; sort?: K }>;
+  actions?: boolean;
+  children: ReactNode;
+}) {
+  const { query, setQuery } = props;
+  return (
+    <>
+      <TableSearch label={props.search} query={query} setQuery={setQuery} result={props.result} total={props.total} />
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">{props.caption}</caption>
+          <thead>
+            <tr>
+              {props.columns.map((c) =>
+                c.sort ? (
+                  <SortHeader key={c.label} column={c.sort} query={query} setQuery={setQuery}>
+                    {c.label}
+                  </SortHeader>
+                ) : (
+                  <th key={c.label} scope="col">
+                    {c.label}
+                  </th>
+                ),
+              )}
+              {props.actions ? (
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -11,7 +11,7 @@ import { formatTime } from "../logic/local-time.ts";
 import { queryTable } from "../logic/table-query.ts";
 import { formatValue } from "../logic/values.ts";
 import { ConfirmDialog, Empty, Tags, useConfirmed, useHashParam } from "../ui.tsx";
-import { SortHeader, TableSearch, useTableQuery } from "./TableControls.tsx";
+import { QueriedTable, useTableQuery } from "./TableControls.tsx";
 import { InlineEdit, NewObjectForm, type ObjectKind } from "./VenForm.tsx";
 
 function attrs(list?: ValuesMap[] | null): string[] {
@@ -158,24 +158,28 @@ export function VensView(props: ViewProps) {
     resQuery,
   );
 
+  // A rename or new targets: the whole object sent back with the change (BL_VEN_REQUEST /
+  // BL_RESOURCE_REQUEST); no targets left means none.
+  const save = <T extends Ven | Resource>(
+    path: string,
+    objectType: string,
+    nameField: "venName" | "resourceName",
+    o: T & { targets?: string[] | null },
+    name: string,
+    c: { name?: string; targets?: string[] },
+  ) =>
+    api
+      .put(`${path}/${o.id}`, {
+        ...requestOf(o),
+        objectType,
+        [nameField]: c.name ?? name,
+        targets: c.targets ? (c.targets.length ? c.targets : undefined) : o.targets,
+      })
+      .then(props.refresh);
   const saveVen = (v: Ven, c: { name?: string; targets?: string[] }) =>
-    api
-      .put(`/vens/${v.id}`, {
-        ...requestOf(v),
-        objectType: "BL_VEN_REQUEST",
-        venName: c.name ?? v.venName,
-        targets: c.targets ? (c.targets.length ? c.targets : undefined) : v.targets,
-      })
-      .then(props.refresh);
+    save("/vens", "BL_VEN_REQUEST", "venName", v, v.venName, c);
   const saveResource = (r: Resource, c: { name?: string; targets?: string[] }) =>
-    api
-      .put(`/resources/${r.id}`, {
-        ...requestOf(r),
-        objectType: "BL_RESOURCE_REQUEST",
-        resourceName: c.name ?? r.resourceName,
-        targets: c.targets ? (c.targets.length ? c.targets : undefined) : r.targets,
-      })
-      .then(props.refresh);
+    save("/resources", "BL_RESOURCE_REQUEST", "resourceName", r, r.resourceName, c);
 
   const rowProps = { suggestions: targets, editing, setEditing };
 
@@ -214,141 +218,101 @@ export function VensView(props: ViewProps) {
       {data.vens.length === 0 ? (
         <Empty>{data.loading ? "Loading…" : "No VENs yet."}</Empty>
       ) : (
-        <>
-          <TableSearch
-            label="Search VENs"
-            query={venQuery}
-            setQuery={setVenQuery}
-            result={venPage}
-            total={data.vens.length}
-          />
-          <div className="table-wrap">
-            <table>
-              <caption className="sr-only">VENs</caption>
-              <thead>
-                <tr>
-                  <SortHeader column="name" query={venQuery} setQuery={setVenQuery}>
-                    VEN
-                  </SortHeader>
-                  <SortHeader column="client" query={venQuery} setQuery={setVenQuery}>
-                    Client ID
-                  </SortHeader>
-                  <SortHeader column="targets" query={venQuery} setQuery={setVenQuery}>
-                    Targets
-                  </SortHeader>
-                  <th scope="col">Attributes</th>
-                  <SortHeader column="resources" query={venQuery} setQuery={setVenQuery}>
-                    Resources
-                  </SortHeader>
-                  <SortHeader column="seen" query={venQuery} setQuery={setVenQuery}>
-                    Last seen
-                  </SortHeader>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {venPage.rows.map((v) => {
-                  const { at: seen, how } = seenAt(v);
-                  const res = resourcesOf(v);
-                  return (
-                    <ObjectRows
-                      key={v.id}
-                      {...rowProps}
-                      kind="ven"
-                      id={v.id}
-                      label={v.venName}
-                      targets={v.targets}
-                      allowed={props.may("vens.write")}
-                      save={(c) => saveVen(v, c)}
-                      onDelete={() => deletion.ask({ kind: "ven", id: v.id, label: v.venName, resources: res.length })}
-                      cells={[
-                        <code key="c">{v.clientID}</code>,
-                        <Tags key="t" items={v.targets} empty="none" />,
-                        <Tags key="a" items={attrs(v.attributes)} />,
-                        res.length ? (
-                          res.map((r) => r.resourceName).join(", ")
-                        ) : (
-                          <span key="r" className="muted">
-                            none
-                          </span>
-                        ),
-                        seen ? (
-                          <span key="s" title={formatTime(seen)}>{`${how} ${ago(seen, now)}`}</span>
-                        ) : (
-                          <span key="s" className="muted">
-                            not seen
-                          </span>
-                        ),
-                      ]}
-                    />
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        </>
+        <QueriedTable
+          search="Search VENs"
+          caption="VENs"
+          query={venQuery}
+          setQuery={setVenQuery}
+          result={venPage}
+          total={data.vens.length}
+          columns={[
+            { label: "VEN", sort: "name" },
+            { label: "Client ID", sort: "client" },
+            { label: "Targets", sort: "targets" },
+            { label: "Attributes" },
+            { label: "Resources", sort: "resources" },
+            { label: "Last seen", sort: "seen" },
+          ]}
+          actions
+        >
+          {venPage.rows.map((v) => {
+            const { at: seen, how } = seenAt(v);
+            const res = resourcesOf(v);
+            return (
+              <ObjectRows
+                key={v.id}
+                {...rowProps}
+                kind="ven"
+                id={v.id}
+                label={v.venName}
+                targets={v.targets}
+                allowed={props.may("vens.write")}
+                save={(c) => saveVen(v, c)}
+                onDelete={() => deletion.ask({ kind: "ven", id: v.id, label: v.venName, resources: res.length })}
+                cells={[
+                  <code key="c">{v.clientID}</code>,
+                  <Tags key="t" items={v.targets} empty="none" />,
+                  <Tags key="a" items={attrs(v.attributes)} />,
+                  res.length ? (
+                    res.map((r) => r.resourceName).join(", ")
+                  ) : (
+                    <span key="r" className="muted">
+                      none
+                    </span>
+                  ),
+                  seen ? (
+                    <span key="s" title={formatTime(seen)}>{`${how} ${ago(seen, now)}`}</span>
+                  ) : (
+                    <span key="s" className="muted">
+                      not seen
+                    </span>
+                  ),
+                ]}
+              />
+            );
+          })}
+        </QueriedTable>
       )}
       <h2>Resources</h2>
       {data.resources.length === 0 ? (
         <Empty>No resources: VENs create them for the devices they control, or create one here.</Empty>
       ) : (
-        <>
-          <TableSearch
-            label="Search resources"
-            query={resQuery}
-            setQuery={setResQuery}
-            result={resPage}
-            total={data.resources.length}
-          />
-          <div className="table-wrap">
-            <table>
-              <caption className="sr-only">Resources</caption>
-              <thead>
-                <tr>
-                  <SortHeader column="name" query={resQuery} setQuery={setResQuery}>
-                    Resource
-                  </SortHeader>
-                  <SortHeader column="ven" query={resQuery} setQuery={setResQuery}>
-                    VEN
-                  </SortHeader>
-                  <SortHeader column="targets" query={resQuery} setQuery={setResQuery}>
-                    Targets
-                  </SortHeader>
-                  <th scope="col">Attributes</th>
-                  <SortHeader column="modified" query={resQuery} setQuery={setResQuery}>
-                    Modified
-                  </SortHeader>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {resPage.rows.map((r) => (
-                  <ObjectRows
-                    key={r.id}
-                    {...rowProps}
-                    kind="resource"
-                    id={r.id}
-                    label={r.resourceName}
-                    targets={r.targets}
-                    allowed={props.may("resources.write")}
-                    save={(c) => saveResource(r, c)}
-                    onDelete={() => deletion.ask({ kind: "resource", id: r.id, label: r.resourceName, resources: 0 })}
-                    cells={[
-                      venName(r.venID),
-                      <Tags key="t" items={r.targets} empty="none" />,
-                      <Tags key="a" items={attrs(r.attributes)} />,
-                      formatTime(Date.parse(r.modificationDateTime)),
-                    ]}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </>
+        <QueriedTable
+          search="Search resources"
+          caption="Resources"
+          query={resQuery}
+          setQuery={setResQuery}
+          result={resPage}
+          total={data.resources.length}
+          columns={[
+            { label: "Resource", sort: "name" },
+            { label: "VEN", sort: "ven" },
+            { label: "Targets", sort: "targets" },
+            { label: "Attributes" },
+            { label: "Modified", sort: "modified" },
+          ]}
+          actions
+        >
+          {resPage.rows.map((r) => (
+            <ObjectRows
+              key={r.id}
+              {...rowProps}
+              kind="resource"
+              id={r.id}
+              label={r.resourceName}
+              targets={r.targets}
+              allowed={props.may("resources.write")}
+              save={(c) => saveResource(r, c)}
+              onDelete={() => deletion.ask({ kind: "resource", id: r.id, label: r.resourceName, resources: 0 })}
+              cells={[
+                venName(r.venID),
+                <Tags key="t" items={r.targets} empty="none" />,
+                <Tags key="a" items={attrs(r.attributes)} />,
+                formatTime(Date.parse(r.modificationDateTime)),
+              ]}
+            />
+          ))}
+        </QueriedTable>
       )}
       {deleting ? (
         <ConfirmDialog
