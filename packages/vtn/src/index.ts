@@ -1,5 +1,5 @@
-export type { ClientCredentials, ClientRecord } from "./auth/clients.ts";
-export { ClientRegistry } from "./auth/clients.ts";
+export type { ClientCredentials, ClientRecord, ImportedClient } from "./auth/clients.ts";
+export { ClientRegistry, hashClientSecret } from "./auth/clients.ts";
 export { SigningKeys } from "./auth/signing-keys.ts";
 export { OADR31_PREFIX } from "./bindings/oadr3/index.ts";
 export { ConfigError, DEFAULTS, loadConfig, type VtnConfig } from "./config.ts";

@@ -24,6 +24,16 @@ export interface ClientCredentials {
 
 const ROLES: readonly Role[] = ["bl", "ven", "admin", "viewer", "operator", "engineer", "secadm", "auditor"];
 
+/**
+ * The stored form of a client secret, `scrypt$<salt>$<hash>` (base64url, random 16-byte salt):
+ * what `ClientRegistry.import` takes, so that a provisioning tool hashes a secret once, away from
+ * the VTN, and the clear secret never reaches it.
+ */
+export async function hashClientSecret(secret: string): Promise<string> {
+  if (secret.length < 16) throw new Error("a client secret needs at least 16 characters");
+  return hashSecret(secret);
+}
+
 async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scrypt(secret, salt, 32);
@@ -40,6 +50,20 @@ async function secretMatches(secret: string, stored: string): Promise<boolean> {
 
 // A fixed hash to compare against when the client id is unknown, so timing does not tell.
 const DUMMY_HASH = "scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/** A client whose secret was hashed elsewhere (`hashClientSecret`, or another gridlink VTN's `clients` table). */
+export interface ImportedClient {
+  clientId: string;
+  name: string;
+  role: Role;
+  secretHash: string;
+  disabled?: boolean;
+}
+
+// scrypt$ + 16-byte salt + 32-byte hash, both base64url without padding (hashSecret above).
+const SECRET_HASH = /^scrypt\$[\w-]{22}\$[\w-]{43}$/;
+const NAME = /^[\w.-]{1,64}$/;
+const CLIENT_ID = /^[\w.-]{1,128}$/;
 
 /** What other modules may know of a client: its role, and whether it is disabled. */
 export interface ClientStanding {
@@ -100,8 +124,7 @@ export class ClientRegistry {
 
   async add(opts: { role: Role; name: string; clientId?: string; clientSecret?: string }): Promise<ClientCredentials> {
     if (!ROLES.includes(opts.role)) throw new Error(`unknown role "${opts.role}"; use one of ${ROLES.join(", ")}`);
-    if (!/^[\w.-]{1,64}$/.test(opts.name))
-      throw new Error(`client name "${opts.name}": use 1-64 letters, digits, . _ -`);
+    if (!NAME.test(opts.name)) throw new Error(`client name "${opts.name}": use 1-64 letters, digits, . _ -`);
     const clientId = opts.clientId ?? `${opts.role}-${opts.name}-${randomBytes(4).toString("hex")}`;
     const clientSecret = opts.clientSecret ?? randomBytes(24).toString("base64url");
     const existing = await this.db
@@ -122,6 +145,68 @@ export class ClientRegistry {
       })
       .execute();
     return { clientId, clientSecret };
+  }
+
+  /**
+   * Adds clients whose secrets are already hashed (`hashClientSecret`): provisioning a fleet from
+   * a manifest, or moving clients from another VTN, without a scrypt hash per client here. All are
+   * checked before any is written (role, name, id, hash form, no name or id taken or repeated);
+   * the first problem is thrown and nothing is added. Returns how many were added.
+   */
+  async import(clients: readonly ImportedClient[]): Promise<number> {
+    const names = new Set<string>();
+    const ids = new Set<string>();
+    for (const [i, c] of clients.entries()) {
+      const at = `client ${i} ("${c.name}")`;
+      if (!ROLES.includes(c.role)) throw new Error(`${at}: unknown role "${c.role}"; use one of ${ROLES.join(", ")}`);
+      if (!NAME.test(c.name)) throw new Error(`${at}: use 1-64 letters, digits, . _ - in the name`);
+      if (!CLIENT_ID.test(c.clientId)) throw new Error(`${at}: use 1-128 letters, digits, . _ - in the client id`);
+      if (!SECRET_HASH.test(c.secretHash))
+        throw new Error(`${at}: the secret hash is not of the form scrypt$<salt>$<hash> (hashClientSecret)`);
+      if (names.has(c.name)) throw new Error(`${at}: the name is given twice`);
+      if (ids.has(c.clientId)) throw new Error(`${at}: the client id ${c.clientId} is given twice`);
+      names.add(c.name);
+      ids.add(c.clientId);
+    }
+    const CHUNK = 500;
+    for (let i = 0; i < clients.length; i += CHUNK) {
+      const part = clients.slice(i, i + CHUNK);
+      const taken = await this.db
+        .selectFrom("clients")
+        .select(["client_id", "name"])
+        .where((eb) =>
+          eb.or([
+            eb(
+              "name",
+              "in",
+              part.map((c) => c.name),
+            ),
+            eb(
+              "client_id",
+              "in",
+              part.map((c) => c.clientId),
+            ),
+          ]),
+        )
+        .executeTakeFirst();
+      if (taken) throw new Error(`a client named "${taken.name}" (${taken.client_id}) already exists`);
+    }
+    const at = new Date().toISOString();
+    for (let i = 0; i < clients.length; i += CHUNK)
+      await this.db
+        .insertInto("clients")
+        .values(
+          clients.slice(i, i + CHUNK).map((c) => ({
+            client_id: c.clientId,
+            name: c.name,
+            role: c.role,
+            secret_hash: c.secretHash,
+            created_at: at,
+            disabled: c.disabled ? 1 : 0,
+          })),
+        )
+        .execute();
+    return clients.length;
   }
 
   /** The client if id and secret match and it is enabled; undefined otherwise. */
