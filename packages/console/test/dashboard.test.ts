@@ -57,29 +57,35 @@ describe("the dashboard's limits in force", () => {
   });
 
   test.each([
-    // sites' net DEMAND, then per limit: measured, headroom, over
-    ["two sites exporting 14 kW net", [-20, 6], { import: [-14, 44, false], export: [14, -4, true] }],
-    ["importing 35 kW net", [20, 15], { import: [35, -5, true], export: [-35, 45, false] }],
-    ["exporting exactly the limit", [-10], { import: [-10, 40, false], export: [10, 0, false] }],
-  ] as const)("%s: an import limit against the total, an export limit against its negation", (_n, kws, want) => {
-    const load = fleetLoad(
-      envelope,
-      kws.map((kw, i) => demand(`c${i}`, kw)),
-      "KW",
-      now,
-    );
-    expect(load).toMatchObject({ total: kws.reduce((a, b) => a + b, 0), sites: kws.length, payloadType: "DEMAND" });
-    for (const [limit, [measured, headroom, over]] of [
-      [imp, want.import],
-      [exp, want.export],
-    ] as const)
-      expect(checkLimit(limit, load)).toMatchObject({
-        direction: limit === exp ? "export" : "import",
-        measured,
-        headroom,
-        over,
-      });
-  });
+    // sites' net DEMAND, then per limit: the fleet's measured and headroom, over, sites over on their own
+    ["two sites exporting 14 kW net", [-20, 6], { import: [-14, 44, false, 0], export: [14, -4, true, 1] }],
+    ["importing 35 kW net", [20, 15], { import: [35, -5, true, 0], export: [-35, 45, false, 0] }],
+    ["exporting exactly the limit", [-10], { import: [-10, 40, false, 0], export: [10, 0, false, 0] }],
+    // The fleet nets to 15 kW, under both; each site breaks one limit on its own.
+    ["one site importing 40, one exporting 25", [40, -25], { import: [15, 15, true, 1], export: [-15, 25, true, 1] }],
+  ] as const)(
+    "%s: an import limit against the total, an export limit against its negation; each site too",
+    (_n, kws, want) => {
+      const load = fleetLoad(
+        envelope,
+        kws.map((kw, i) => demand(`c${i}`, kw)),
+        "KW",
+        now,
+      );
+      expect(load).toMatchObject({ total: kws.reduce((a, b) => a + b, 0), sites: kws.length, payloadType: "DEMAND" });
+      for (const [limit, [measured, headroom, over, sitesOver]] of [
+        [imp, want.import],
+        [exp, want.export],
+      ] as const)
+        expect(checkLimit(limit, load)).toMatchObject({
+          direction: limit === exp ? "export" : "import",
+          measured,
+          headroom,
+          over,
+          sitesOver,
+        });
+    },
+  );
 
   test("nothing reported: nothing measured, nothing over", () => {
     expect(checkLimit(exp, undefined)).toEqual({
@@ -89,13 +95,18 @@ describe("the dashboard's limits in force", () => {
       measured: undefined,
       headroom: undefined,
       over: false,
+      sitesOver: 0,
     });
   });
 
   test("summed per direction, import first, never an import and an export added up", () => {
-    const load = { total: -14, sites: 2, payloadType: "DEMAND" } as const;
+    const load = { total: -14, sites: 2, perSite: [-20, 6], payloadType: "DEMAND" } as const;
     const other = { type: "IMPORT_CAPACITY_LIMIT", value: 50, units: "KW" };
-    const checks = [checkLimit(exp, load), checkLimit(imp, load), checkLimit(other, { ...load, total: 32.5 })];
+    const checks = [
+      checkLimit(exp, load),
+      checkLimit(imp, load),
+      checkLimit(other, { ...load, total: 32.5, perSite: [12.5, 20] }),
+    ];
     expect(sumByDirection(checks)).toEqual([
       { direction: "import", count: 2, measured: -14 + 32.5, limit: 80, over: 0 },
       { direction: "export", count: 1, measured: 14, limit: 10, over: 1 },

@@ -2,7 +2,7 @@
 // coming, VENs online now, the fleet's reported load against the limits in force.
 import type { Event, Program, Report, Ven } from "@gridlink/model";
 import { resolveIntervals } from "@gridlink/model/time";
-import { type Direction, direction } from "./fleet-report.ts";
+import { against, type Direction, direction } from "./fleet-report.ts";
 import { reportRows } from "./report-rows.ts";
 import { eventListing } from "./timeline.ts";
 
@@ -73,6 +73,8 @@ export interface FleetLoad {
   /** Sum over sites of each site's newest reported value (kW for DEMAND, kWh for USAGE). */
   total: number;
   sites: number;
+  /** Each site's own figure (the same newest value), in no particular order. */
+  perSite: number[];
   payloadType: "DEMAND" | "USAGE";
 }
 
@@ -91,15 +93,15 @@ export function fleetLoad(e: Event, reports: readonly Report[], limitUnits: stri
   if (rows.length === 0) return undefined;
   const bySite = new Map<string, typeof rows>();
   for (const r of rows) bySite.set(r.clientID, [...(bySite.get(r.clientID) ?? []), r]);
-  let total = 0;
+  const perSite: number[] = [];
   for (const siteRows of bySite.values()) {
     const when = (r: (typeof rows)[number]) => r.start ?? Date.parse(r.created);
     const newest = Math.max(...siteRows.map(when));
     const latest = siteRows.filter((r) => when(r) === newest);
     const agg = latest.filter((r) => r.resourceName === "AGGREGATED_REPORT");
-    for (const r of agg.length ? agg : latest) total += r.values[0] as number;
+    perSite.push((agg.length ? agg : latest).reduce((a, r) => a + (r.values[0] as number), 0));
   }
-  return { total, sites: bySite.size, payloadType };
+  return { total: perSite.reduce((a, b) => a + b, 0), sites: bySite.size, perSite, payloadType };
 }
 
 export interface LimitCheck {
@@ -113,20 +115,20 @@ export interface LimitCheck {
    */
   measured?: number;
   headroom?: number;
+  /** The fleet's figure, or a site's own, exceeds the limit. */
   over: boolean;
+  /**
+   * Sites whose own figure exceeds the limit: the capacity limits are "for the site", each VEN
+   * that received the event keeps the whole value (logic/fleet-report.ts §Per site).
+   */
+  sitesOver: number;
 }
 
 export function checkLimit(limit: Limit, load: FleetLoad | undefined): LimitCheck {
   const d = direction(limit.type);
-  const measured = load === undefined ? undefined : d === "export" ? -load.total : load.total;
-  return {
-    limit,
-    direction: d,
-    load,
-    measured,
-    headroom: measured === undefined ? undefined : limit.value - measured,
-    over: measured !== undefined && measured > limit.value,
-  };
+  const fleet = against(d, limit.value, load?.total);
+  const sitesOver = (load?.perSite ?? []).filter((v) => against(d, limit.value, v).over).length;
+  return { limit, direction: d, load, ...fleet, over: fleet.over || sitesOver > 0, sitesOver };
 }
 
 export interface DirectionSum {

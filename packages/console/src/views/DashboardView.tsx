@@ -89,14 +89,14 @@ export function DashboardView({ data }: ViewProps) {
         <p className="muted">No event in force sets a limit.</p>
       ) : (
         <ul className="plain">
-          {loads.map(({ line, limit, load, measured, over, direction }) => {
+          {loads.map(({ line, limit, load, measured, over, direction, sitesOver }) => {
             const unit = load?.payloadType === "USAGE" ? "kWh" : "kW";
             return (
               <li key={`${line.event.id} ${limit.type}`} data-testid={`load-${limit.type}`}>
                 <a href={`#/reports?event=${line.event.id}`}>{line.event.eventName ?? line.event.id}</a>{" "}
                 <span className={over ? "bad" : undefined}>
                   {load && measured !== undefined
-                    ? `${fmt(measured)} ${unit}${direction === "export" ? " export" : ""} reported by ${load.sites} site(s)${over ? ", over" : ""}`
+                    ? `${fmt(measured)} ${unit}${direction === "export" ? " export" : ""} reported by ${load.sites} site(s)${over ? ", over" : ""}${sitesOver && load.sites > 1 ? ` (${sitesOver} site(s) over on their own)` : ""}`
                     : "nothing reported yet"}
                 </span>{" "}
                 <span className="muted">
