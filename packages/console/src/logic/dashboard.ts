@@ -74,7 +74,7 @@ export interface FleetLoad {
   total: number;
   sites: number;
   /** Each site's own figure (the same newest value), in no particular order. */
-  perSite: number[];
+  perSite: readonly number[];
   payloadType: "DEMAND" | "USAGE";
 }
 
