@@ -24,7 +24,8 @@ export type Claimed = Pick<
   | "created_at"
 >;
 
-const COLUMNS = [
+/** The columns of a claimed delivery (Claimed), as selected or returned by a claim. */
+export const CLAIMED_COLUMNS = [
   "seq",
   "id",
   "change_seq",
@@ -110,7 +111,7 @@ export class Deliveries {
   ): Promise<{ rows: Claimed[]; found: number; crowded: Set<string> }> {
     let q = this.db
       .selectFrom("notify_deliveries")
-      .select(COLUMNS)
+      .select(CLAIMED_COLUMNS)
       .where("state", "=", PENDING)
       .where("next_at", "<=", now);
     if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
@@ -139,7 +140,7 @@ export class Deliveries {
   async claimEndpoint(endpoint: string, now: number, limit: number, held: ReadonlySet<number>): Promise<Claimed[]> {
     let q = this.db
       .selectFrom("notify_deliveries")
-      .select(COLUMNS)
+      .select(CLAIMED_COLUMNS)
       .where("endpoint", "=", endpoint)
       .where("state", "=", PENDING)
       .where("next_at", "<=", now);

@@ -11,7 +11,7 @@
 // SQLite has one notifier per data dir: it claims in memory only and uses none of this.
 import { randomUUID } from "node:crypto";
 import type { Kysely, SelectQueryBuilder } from "kysely";
-import type { Claimed } from "./deliveries.ts";
+import { CLAIMED_COLUMNS, type Claimed } from "./deliveries.ts";
 import type { NotifyTables } from "./schema.ts";
 
 /**
@@ -56,21 +56,7 @@ export class Leases {
       .updateTable("notify_deliveries")
       .set({ lease_owner: this.owner, lease_until: now + this.leaseMs })
       .where("seq", "in", free)
-      .returning([
-        "seq",
-        "id",
-        "change_seq",
-        "channel",
-        "endpoint",
-        "target",
-        "bearer",
-        "client_id",
-        "shown_targets",
-        "format",
-        "attempts",
-        "created_at",
-        "next_at",
-      ])
+      .returning([...CLAIMED_COLUMNS, "next_at"])
       .execute()) as Array<Claimed & { next_at: number }>;
     rows.sort((a, b) => Number(a.next_at) - Number(b.next_at) || Number(a.seq) - Number(b.seq));
     return rows.map(({ next_at: _, ...r }) => r);
