@@ -150,7 +150,7 @@ export function principalOf(req: FastifyRequest): Principal {
 const JSON_TYPE = "application/json; charset=utf-8";
 
 /** Default bound of a list answer's bytes (config listMaxBytes). */
-export const LIST_MAX_BYTES = 8 * 1024 * 1024;
+export const LIST_MAX_BYTES = 1024 * 1024;
 
 /**
  * Sends the page `result` (asked from `skip`) bounded by `maxBytes`, with its ETag (a 304 when
