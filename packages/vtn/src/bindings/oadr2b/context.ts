@@ -1,7 +1,7 @@
 // What every 2.0b service handler gets: core (the only way to core objects), the binding's own
 // tables, the VTN's identity, and the request in hand.
 import { normaliseFingerprint } from "@gridlink/model/oadr2b";
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Notifier } from "../../notify/index.ts";
@@ -64,12 +64,7 @@ export function sameVenId(a: string, b: string): boolean {
  * or the ven's id). A registration made with a client certificate takes requests only with it.
  */
 export async function registrationOf(deps: Oadr2bDeps, m: Inbound, venID?: string): Promise<Registration> {
-  const rows = await tablesOf(deps)
-    .selectFrom("oadr2b_registrations")
-    .selectAll()
-    .where("client_id", "=", m.principal.clientId)
-    .orderBy("created_at")
-    .execute();
+  const rows = await registrationsOfClient(deps, m.principal.clientId);
   const row = venID ? rows.find((r) => r.ven_id === venID || sameVenId(r.oadr_ven_id, venID)) : rows[0];
   if (!row) {
     if (venID && rows.length > 0) throw new Oadr2bError(CODE.INVALID_ID, `venID ${venID} is not this client's`);
@@ -78,6 +73,20 @@ export async function registrationOf(deps: Oadr2bDeps, m: Inbound, venID?: strin
   if (row.cert_fingerprint && (!m.certificate || normaliseFingerprint(m.certificate) !== row.cert_fingerprint))
     throw new Oadr2bError(CODE.NOT_REGISTERED, "this VEN registered with a client certificate: present the same one");
   return row;
+}
+
+/** The registrations of one client, oldest first: the query of every message, compiled once per store. */
+const byClient = new WeakMap<Store, CompiledQuery<Registration>>();
+
+async function registrationsOfClient(deps: Oadr2bDeps, clientId: string): Promise<Registration[]> {
+  const t = tablesOf(deps);
+  let q = byClient.get(deps.store);
+  if (!q) {
+    q = t.selectFrom("oadr2b_registrations").selectAll().where("client_id", "=", "").orderBy("created_at").compile();
+    byClient.set(deps.store, q);
+  }
+  const run: CompiledQuery<Registration> = { ...q, parameters: [clientId] };
+  return (await t.executeQuery(run)).rows;
 }
 
 /** The venID a message names (directly or in eiCreatedEvent/eiRequestEvent), if any. */

@@ -14,12 +14,13 @@ import type { Notifier } from "../../notify/index.ts";
 import type { Store } from "../../store/types.ts";
 import { peerFingerprint } from "../../tls.ts";
 import { certificatePrincipal } from "../oadr3/certificate-auth.ts";
-import { buildXml, parseXml, textOf, XmlInvalid, type XmlNode, XmlRefused } from "../xml/index.ts";
+import { buildXml, textOf, XmlInvalid, type XmlNode, XmlRefused } from "../xml/index.ts";
 import { recordCancelled } from "./cancelled.ts";
 import type { Inbound, Oadr2bDeps } from "./context.ts";
 import { createdEvent, requestEvent } from "./event-service.ts";
 import { optRoutes } from "./opt-routes.ts";
 import { cancelOpt, createOpt } from "./opt-service.ts";
+import { parseMessage } from "./parse-memo.ts";
 import { poll } from "./poll.ts";
 import { PollCache } from "./poll-cache.ts";
 import { markPushVensDue, pushTransport } from "./push.ts";
@@ -29,7 +30,7 @@ import { reregistrationRoutes } from "./reregistration.ts";
 import { oadr20bSchema } from "./schema-file.ts";
 import { checkPayloadSignature } from "./signature.ts";
 import { signOutbound, signsFor, type VtnSigning } from "./vtn-signing.ts";
-import { CODE, Oadr2bError, oadrResponse, REPEATING, ValidatedText } from "./wire.ts";
+import { CODE, Oadr2bError, oadrResponse, ValidatedText } from "./wire.ts";
 
 export const OADR2B_PREFIX = "/OpenADR2/Simple/2.0b";
 
@@ -195,7 +196,7 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
     let requestSigned = false;
     try {
       xsd.validate(text, LIMITS);
-      const tree = parseXml(text, { limits: LIMITS, arrays: REPEATING });
+      const tree = parseMessage(text, LIMITS);
       const signed = (tree.oadrPayload as XmlNode | undefined)?.oadrSignedObject as XmlNode | undefined;
       if (!signed) throw new Oadr2bError(CODE.BAD_REQUEST, "a 2.0b message is an oadrPayload with an oadrSignedObject");
       // A signed payload must verify (integrity, with the certificate in its KeyInfo); unsigned is fine.

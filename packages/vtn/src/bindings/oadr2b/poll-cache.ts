@@ -36,6 +36,8 @@ export interface QuietState {
   fingerprint: string;
   /** The oadrDistributeEvent as validated text, split where its pyld:requestID goes. */
   distribution: readonly [string, string];
+  /** The validated oadrResponse to an oadrPoll without requestID (nothing due). */
+  idle: string;
   /** epoch ms: the state is stale from then on (Distribution.validUntil). */
   validUntil: number;
 }

@@ -23,7 +23,7 @@ export async function poll(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode | stri
   const idle = () => oadrResponse(CODE.OK, "OK", m.requestID, reg.oadr_ven_id);
   const known = cache?.get(reg, deps.now().getTime());
   if (known) {
-    if (reg.distributed === known.fingerprint) return idle();
+    if (reg.distributed === known.fingerprint) return m.requestID ? idle() : new ValidatedText(known.idle);
     await markDistributed(deps, reg, known);
     return new ValidatedText(known.distribution.join(randomUUID()));
   }
@@ -75,10 +75,12 @@ const MESSAGE_ID = "00000000-0000-4000-8000-000000000000";
 function quietState(deps: Oadr2bDeps, reg: Registration, d: Distribution): QuietState | undefined {
   const text = buildXml(distributeEvent(deps, d, "", MESSAGE_ID));
   const parts = text.split(MESSAGE_ID);
+  const idle = buildXml(oadrResponse(CODE.OK, "OK", "", reg.oadr_ven_id));
+  const valid = (xml: string) => oadr20bSchema().issues(xml, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 }).length === 0;
   // Invalid (a bug of ours): not remembered; the send refuses it with the schema's issues logged.
-  if (parts.length !== 2 || oadr20bSchema().issues(text, { maxBytes: 16 * 1024 * 1024, maxDepth: 64 }).length > 0)
-    return undefined;
+  if (parts.length !== 2 || !valid(text) || !valid(idle)) return undefined;
   return {
+    idle,
     registrationId: reg.registration_id,
     dueVersion: reg.due_version,
     fingerprint: d.fingerprint,

@@ -1,0 +1,30 @@
+// The parsed tree of the small messages a VEN sends again and again — an oadrPoll is the same
+// bytes on every poll — kept by their exact text. Parsing (the guard included) is a function of
+// the text and of the fixed limits and repeating names only, so the same text gives the same
+// tree. Trees are frozen, so no handler can change what the next request is given.
+import { LRUCache } from "lru-cache";
+import { parseXml, type XmlLimits, type XmlNode } from "../xml/index.ts";
+import { REPEATING } from "./wire.ts";
+
+/** Texts up to this many characters are remembered (an oadrPoll is ~400, an acknowledgement ~1,000). */
+const MAX_TEXT = 2048;
+const memo = new LRUCache<string, XmlNode>({ max: 10_000 });
+
+function frozen<T>(v: T): T {
+  if (v && typeof v === "object") {
+    for (const child of Object.values(v)) frozen(child);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** parseXml(text) with the binding's limits and repeating names; small texts parsed once. */
+export function parseMessage(text: string, limits: XmlLimits): XmlNode {
+  if (text.length > MAX_TEXT) return parseXml(text, { limits, arrays: REPEATING });
+  const key = `${limits.maxDepth}:${limits.maxBytes}:${text}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const tree = frozen(parseXml(text, { limits, arrays: REPEATING }));
+  memo.set(key, tree);
+  return tree;
+}
