@@ -12,6 +12,10 @@
 // - aggregated report: every site's report for interval 0 is in the node's store → the DSO holds
 //   the node's AGGREGATED_REPORT for it (readiness over N members, the sum, POST upstream).
 //   Ceiling: one VEN POSTing the same report body straight to the DSO.
+// Set-up is not measured: the N site clients are added in one ClientRegistry.import with one
+// hashed secret (hashClientSecret), and each site's token comes from bench/support/minted-tokens.ts
+// (the node VTN's own issuer, the secret not checked: the login is not what is measured). The VTN
+// still verifies every token on every request and MQTT connection.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +23,8 @@ import { ManualClock } from "@gridlink/cems";
 import type { Event } from "@gridlink/model";
 import { GridlinkNode, parseNodeConfig, type TracedEvent } from "@gridlink/node";
 import { BlClient, EventMirror, NotificationIntake, VenClient } from "@gridlink/ven";
-import { createVtn, principalFor, type Vtn } from "@gridlink/vtn";
+import { createVtn, hashClientSecret, principalFor, ROLE_SCOPES, type Vtn } from "@gridlink/vtn";
+import { serveMintedTokens } from "./support/minted-tokens.ts";
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -104,15 +109,31 @@ async function main() {
     { clock, onError: (e) => log(`node: ${e.message}`) },
   );
   const sites: SiteVen[] = [];
+  const closers: Array<() => Promise<void>> = [];
   try {
     log(`provisioning ${SITES} sites on the node and connecting them over MQTT...`);
     const telemetry = (await node.vtn.core.events.list(node.bl, { skip: 0, limit: 50 }))[0];
     const t0 = Date.now();
-    for (let i = 0; i < SITES; i += 25) {
+    const siteName = (i: number) => `site-${String(i + 1).padStart(5, "0")}`;
+    const secret = "bench-site-secret-not-checked";
+    const secretHash = await hashClientSecret(secret);
+    await node.vtn.clients.import(
+      Array.from({ length: SITES }, (_, i) => ({
+        clientId: `ven-${siteName(i)}`,
+        name: siteName(i),
+        role: "ven" as const,
+        secretHash,
+      })),
+    );
+    const issuer = node.vtn.issuer;
+    if (!issuer) throw new Error("the node's VTN has no built-in issuer");
+    const tokens = await serveMintedTokens((id) => issuer.issue(id, "ven", ROLE_SCOPES.ven), issuer.ttlSeconds);
+    closers.push(() => tokens.close());
+    for (let i = 0; i < SITES; i += 50) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(25, SITES - i) }, async (_, k) => {
-          const name = `site-${String(i + k + 1).padStart(5, "0")}`;
-          const c = await node.vtn.clients.add({ role: "ven", name });
+        Array.from({ length: Math.min(50, SITES - i) }, async (_, k) => {
+          const name = siteName(i + k);
+          const c = { clientId: `ven-${name}`, clientSecret: secret };
           const ven = await node.vtn.core.vens.create(node.bl, {
             venName: name,
             clientID: c.clientId,
@@ -138,7 +159,7 @@ async function main() {
               },
             ],
           });
-          const client = new VenClient({ baseUrl: node.url, ...c, retries: 6 });
+          const client = new VenClient({ baseUrl: node.url, ...c, tokenUrl: tokens.url, retries: 6 });
           const mirror = new EventMirror(client, { now: () => clock.now() });
           const intake = new NotificationIntake({
             client,
@@ -297,6 +318,7 @@ async function main() {
     );
   } finally {
     await Promise.all(sites.map((s) => s.intake.stop()));
+    for (const c of closers) await c();
     await node.stop();
     await dso.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
