@@ -9,6 +9,7 @@
 // loop (setImmediate), so that requests such as /health are read and answered between answers.
 // Hand-written: a byte-weighted, per-client-fair queue is not what the queue libraries we know
 // offer (p-limit and p-queue count tasks).
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 interface Waiter {
   client: string;
@@ -125,4 +126,28 @@ export function answerGate(owner: object, maxBytes: number): ByteGate {
     gates.set(owner, g);
   }
   return g;
+}
+
+/**
+ * Admits an answer to `res` for `client`: its hold is released when `res` closes (the socket took
+ * it all, or the connection is gone). Undefined when the connection closed while it waited: then
+ * there is nobody to read the store for.
+ */
+export async function admitAnswer(
+  gate: ByteGate,
+  client: string,
+  bytes: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Hold | undefined> {
+  let hold: Hold | undefined;
+  let closed = res.destroyed || req.socket.destroyed;
+  res.once("close", () => {
+    closed = true;
+    hold?.release();
+  });
+  hold = await gate.admit(client, bytes);
+  if (!closed) return hold;
+  hold.release();
+  return undefined;
 }

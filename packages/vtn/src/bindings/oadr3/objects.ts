@@ -7,7 +7,7 @@ import { OBJECT_TYPES } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type Core, type JsonPage, jsonOf, type Page } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
-import { answerGate, type ByteGate, type Hold } from "../../gate.ts";
+import { admitAnswer, answerGate, type ByteGate } from "../../gate.ts";
 import { withoutNulls } from "./nulls.ts";
 import { bool, list, objectId, page, pathId, type Raw, text } from "./query.ts";
 
@@ -155,7 +155,8 @@ export const LIST_MAX_BYTES = 1024 * 1024;
 /**
  * Sends the page `result` (asked from `skip`) bounded by `maxBytes`, with its ETag (a 304 when
  * the client has it) and, when cut short, a Link rel="next" to the rest. Every REST binding's
- * list answers go through here (3.1 and 3.0.1).
+ * list answers go through here (3.1 and 3.0.1). `more`: the store cut the page short of `limit`
+ * by its maxBytes (JsonPage.more), so the rest has to be linked even when all of `result` fits.
  */
 export function sendList(
   req: FastifyRequest,
@@ -163,8 +164,9 @@ export function sendList(
   result: readonly unknown[],
   skip: number,
   maxBytes: number,
+  more = false,
 ): FastifyReply {
-  return sendSerialized(req, reply, serialized(result, maxBytes), result.length, skip);
+  return sendSerialized(req, reply, serialized(result, maxBytes), result.length + (more ? 1 : 0), skip);
 }
 
 function sendSerialized(
@@ -194,18 +196,8 @@ async function sendStored(
   gate: ByteGate,
 ): Promise<FastifyReply> {
   const principal = principalOf(req);
-  let hold: Hold | undefined;
-  let closed = reply.raw.destroyed || req.raw.socket.destroyed;
-  reply.raw.once("close", () => {
-    closed = true;
-    hold?.release();
-  });
-  hold = await gate.admit(principal.clientId, query.maxBytes);
-  // Gone while it waited: nothing to read the store for.
-  if (closed) {
-    hold.release();
-    return reply;
-  }
+  const hold = await admitAnswer(gate, principal.clientId, query.maxBytes, req.raw, reply.raw);
+  if (!hold) return reply; // gone while it waited
   try {
     const { texts, more } = await listJson(principal, query);
     const { count, size } = fit(texts, query.maxBytes);

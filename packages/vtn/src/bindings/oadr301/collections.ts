@@ -17,6 +17,7 @@ import type { FastifyInstance } from "fastify";
 import { Invalid } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
+import { admitAnswer, answerGate } from "../../gate.ts";
 import { LIST_MAX_BYTES, sendList } from "../oadr3/objects.ts";
 import { list, objectId, page, pathId, type Raw, text } from "../oadr3/query.ts";
 import { body301, existing, type Obj, principalOf, to31 } from "./body.ts";
@@ -103,17 +104,31 @@ export async function collectionRoutes(app: FastifyInstance, opts: { core: Core;
       throw new Invalid("body.programID", `is not the program of event ${e.id} (${e.programID})`);
     return to31(reportTo31, b);
   };
+  // Reports as in 3.1 (objects.ts): through the gate of bytes in flight, and the store reads no
+  // more of a page than fits in maxBytes as 3.1 JSON (`more` when it cut the page; sendList cuts
+  // the 3.0.1 answer by its own size). Before, a 3.0.1 page read and parsed up to 50 reports of
+  // ~900 KB to send a few (issue 15 hole 4).
+  const gate = answerGate(core, maxBytes);
   app.get("/reports", async (req, reply) => {
     const q = req.query as Raw;
     const p = principalOf(req);
     const pg = page(q);
-    const rows = await core.reports.list(p, {
-      programID: objectId(q, "programID"),
-      eventID: objectId(q, "eventID"),
-      clientName: text(q, "clientName"),
-      ...pg,
-    });
-    return sendList(req, reply, await Promise.all(rows.map(reportRenderer(core, p))), pg.skip, maxBytes);
+    const hold = await admitAnswer(gate, p.clientId, maxBytes, req.raw, reply.raw);
+    if (!hold) return reply; // gone while it waited
+    try {
+      const { texts, more } = await core.reports.listJson(p, {
+        programID: objectId(q, "programID"),
+        eventID: objectId(q, "eventID"),
+        clientName: text(q, "clientName"),
+        ...pg,
+        maxBytes,
+      });
+      const rows = texts.map((t) => JSON.parse(t) as Report);
+      return sendList(req, reply, await Promise.all(rows.map(reportRenderer(core, p))), pg.skip, maxBytes, more);
+    } catch (err) {
+      hold.release();
+      throw err;
+    }
   });
   app.post("/reports", async (req, reply) => {
     const p = principalOf(req);
