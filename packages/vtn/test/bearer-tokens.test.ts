@@ -4,33 +4,18 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type Actors,
-  actors,
-  bodies,
-  expectOk,
-  expectProblem,
-  startTestVtn,
-  type TestVtn,
-  testClock,
-} from "@gridlink/vtn/testing";
+import { bodies, expectOk, expectProblem, suiteVtn, testClock } from "@gridlink/vtn/testing";
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 
 describe("bearer tokens", () => {
-  let t: TestVtn;
-  /** A second VTN, whose tokens live two seconds by a clock the tests move. */
-  let short: TestVtn;
+  const { t, a } = suiteVtn();
   const clock = testClock();
-  let a: Actors;
+  /** A second VTN, whose tokens live two seconds by a clock the tests move. */
+  const { t: short } = suiteVtn({ tokenTtlSeconds: 2 }, { now: clock.now });
   let key: Uint8Array;
-  beforeAll(async () => {
-    [t, short] = await Promise.all([startTestVtn(), startTestVtn({ tokenTtlSeconds: 2 }, { now: clock.now })]);
-    a = await actors(t);
+  beforeAll(() => {
     key = Buffer.from(readFileSync(join(t.dataDir, "jwt-signing-key"), "utf8").trim(), "base64url");
-  });
-  afterAll(async () => {
-    await Promise.all([t.close(), short.close()]);
   });
 
   /** A token as the built-in issuer makes them, with `change` applied. */

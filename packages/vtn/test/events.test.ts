@@ -2,26 +2,21 @@
 // (openadr3.yaml; Definition.md §Response Codes and Errors).
 
 import {
-  type Actors,
-  actors,
   bodies,
+  expectEveryOperationNeedsToken,
   expectOk,
   expectProblem,
-  startTestVtn,
-  type TestVtn,
+  expectWritesNeedScope,
+  suiteVtn,
 } from "@gridlink/vtn/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 describe("events", () => {
-  let t: TestVtn;
-  let a: Actors;
+  const { t, a } = suiteVtn();
   let programID: string;
   beforeAll(async () => {
-    t = await startTestVtn();
-    a = await actors(t);
     programID = (await t.call(a.bl, "POST", "/programs", bodies.program("events-program"))).body.id;
   });
-  afterAll(() => t.close());
 
   const newEvent = async (extra: Record<string, unknown> = {}) =>
     expectOk(await t.call(a.bl, "POST", "/events", bodies.event(programID, extra)), 201);
@@ -97,18 +92,12 @@ describe("events", () => {
 
   it("every operation without a token is a 401", async () => {
     const e = await newEvent();
-    expectProblem(await t.call(undefined, "GET", "/events"), 401);
-    expectProblem(await t.call(undefined, "POST", "/events", bodies.event(programID)), 401);
-    expectProblem(await t.call(undefined, "GET", `/events/${e.id}`), 401);
-    expectProblem(await t.call(undefined, "PUT", `/events/${e.id}`, bodies.event(programID)), 401);
-    expectProblem(await t.call(undefined, "DELETE", `/events/${e.id}`), 401);
+    await expectEveryOperationNeedsToken(t, "/events", e.id, bodies.event(programID));
   });
 
   it("a VEN may not create, change or delete events (403)", async () => {
     const e = await newEvent();
-    expectProblem(await t.call(a.ven1, "POST", "/events", bodies.event(programID)), 403, "write_events");
-    expectProblem(await t.call(a.ven1, "PUT", `/events/${e.id}`, bodies.event(programID)), 403, "write_events");
-    expectProblem(await t.call(a.ven1, "DELETE", `/events/${e.id}`), 403, "write_events");
+    await expectWritesNeedScope(t, a.ven1, "write_events", "/events", e.id, bodies.event(programID));
     expect(expectOk(await t.call(a.bl, "GET", `/events/${e.id}`))).toEqual(e);
   });
 });

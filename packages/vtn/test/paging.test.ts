@@ -1,32 +1,18 @@
 // skip and limit on every list (openadr3.yaml: limit 0..50, skip ≥ 0; Definition.md §Response
 // Filtering): default page of 50, stable creation order, out-of-range values a 400 naming them.
 
-import {
-  type Actors,
-  actors,
-  bodies,
-  expectOk,
-  expectProblem,
-  ids,
-  type Receiver,
-  startReceiver,
-  startTestVtn,
-  type TestVtn,
-} from "@gridlink/vtn/testing";
+import { bodies, expectOk, expectProblem, ids, type Receiver, startReceiver, suiteVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const COLLECTIONS = ["/programs", "/events", "/reports", "/subscriptions", "/vens", "/resources"];
 const PER_COLLECTION = 7;
 
 describe("paging with skip and limit", () => {
-  let t: TestVtn;
-  let a: Actors;
+  const { t, a } = suiteVtn();
   let hook: Receiver;
   const created: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    t = await startTestVtn();
-    a = await actors(t);
     hook = await startReceiver();
     const post = async (token: string, path: string, body: unknown) => {
       const res = await t.call(token, "POST", path, body);
@@ -46,10 +32,7 @@ describe("paging with skip and limit", () => {
       await post(a.ven1, "/resources", bodies.resource(`page-r-${i}`, t.vens[0].venID));
     }
   });
-  afterAll(async () => {
-    await t.close();
-    await hook.close();
-  });
+  afterAll(() => hook.close());
 
   it("a list without limit returns a page of at most 50, in creation order", async () => {
     const first = expectOk(await t.call(a.bl, "GET", "/programs"));

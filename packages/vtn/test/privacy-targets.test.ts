@@ -3,20 +3,11 @@
 // with the targets it asks for), sees only those targets of it (target hiding), and cannot grant
 // itself targets. Untargeted objects are public to VENs (docs/targets.md).
 
-import {
-  type Actors,
-  actors,
-  bodies,
-  expectOk,
-  expectProblem,
-  startTestVtn,
-  type TestVtn,
-} from "@gridlink/vtn/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bodies, expectOk, expectProblem, suiteVtn } from "@gridlink/vtn/testing";
+import { beforeAll, describe, expect, it } from "vitest";
 
 describe("a VEN sees only programs and events whose targets it was granted", () => {
-  let t: TestVtn;
-  let a: Actors;
+  const { t, a } = suiteVtn();
   const id: Record<string, string> = {};
   /** name → targets as a list answer shows them, for the given token and query. */
   const seen = async (token: string, path: string) => {
@@ -32,8 +23,6 @@ describe("a VEN sees only programs and events whose targets it was granted", () 
   };
 
   beforeAll(async () => {
-    t = await startTestVtn();
-    a = await actors(t);
     const programs: Record<string, string[] | undefined> = {
       Popen: undefined,
       P1: ["demo-ven-1", "secret"],
@@ -57,7 +46,6 @@ describe("a VEN sees only programs and events whose targets it was granted", () 
       id[name] = res.body.id;
     }
   });
-  afterAll(() => t.close());
 
   it("lists show untargeted objects and those with a granted target, hiding the other targets", async () => {
     expect(await seen(a.ven1, "/programs")).toEqual({

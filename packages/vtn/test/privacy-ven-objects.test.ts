@@ -2,23 +2,11 @@
 // resources, reports and subscriptions that carry its clientID; another VEN's objects answer 404
 // (as if absent, so ids do not leak) or are left out of lists. BL reads them all.
 
-import {
-  type Actors,
-  actors,
-  bodies,
-  expectOk,
-  expectProblem,
-  ids,
-  type Receiver,
-  startReceiver,
-  startTestVtn,
-  type TestVtn,
-} from "@gridlink/vtn/testing";
+import { bodies, expectOk, expectProblem, ids, type Receiver, startReceiver, suiteVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 describe("two VENs and each other's objects", () => {
-  let t: TestVtn;
-  let a: Actors;
+  const { t, a } = suiteVtn();
   let hook: Receiver;
   let eventID: string;
   let programID: string;
@@ -28,8 +16,6 @@ describe("two VENs and each other's objects", () => {
   const body: Record<keyof typeof own, () => unknown> = {} as never;
 
   beforeAll(async () => {
-    t = await startTestVtn();
-    a = await actors(t);
     hook = await startReceiver();
     programID = (await t.call(a.bl, "POST", "/programs", bodies.program("privacy-program"))).body.id;
     eventID = (await t.call(a.bl, "POST", "/events", bodies.event(programID))).body.id;
@@ -47,10 +33,7 @@ describe("two VENs and each other's objects", () => {
       201,
     );
   });
-  afterAll(async () => {
-    await t.close();
-    await hook.close();
-  });
+  afterAll(() => hook.close());
 
   const COLLECTIONS = ["vens", "resources", "reports", "subscriptions"] as const;
 

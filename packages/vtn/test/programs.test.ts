@@ -2,26 +2,19 @@
 // (openadr3.yaml; Definition.md §Response Codes and Errors, §Object names).
 
 import {
-  type Actors,
-  actors,
   bodies,
+  expectEveryOperationNeedsToken,
   expectOk,
   expectProblem,
-  startTestVtn,
-  type TestVtn,
+  expectWritesNeedScope,
+  suiteVtn,
   testClock,
 } from "@gridlink/vtn/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 describe("programs", () => {
-  let t: TestVtn;
-  let a: Actors;
   const clock = testClock();
-  beforeAll(async () => {
-    t = await startTestVtn({}, { now: clock.now });
-    a = await actors(t);
-  });
-  afterAll(() => t.close());
+  const { t, a } = suiteVtn({}, { now: clock.now });
 
   it("BL creates a program and gets it back with VTN metadata (201)", async () => {
     const p = expectOk(await t.call(a.bl, "POST", "/programs", bodies.program("p-create", { targets: ["t"] })), 201);
@@ -102,19 +95,13 @@ describe("programs", () => {
 
   it("every operation without a token is a 401", async () => {
     const p = (await t.call(a.bl, "POST", "/programs", bodies.program("p-401"))).body;
-    expectProblem(await t.call(undefined, "GET", "/programs"), 401);
-    expectProblem(await t.call(undefined, "POST", "/programs", bodies.program("p-401b")), 401);
-    expectProblem(await t.call(undefined, "GET", `/programs/${p.id}`), 401);
-    expectProblem(await t.call(undefined, "PUT", `/programs/${p.id}`, bodies.program("p-401c")), 401);
-    expectProblem(await t.call(undefined, "DELETE", `/programs/${p.id}`), 401);
+    await expectEveryOperationNeedsToken(t, "/programs", p.id, bodies.program("p-401b"));
     expect(expectOk(await t.call(a.bl, "GET", `/programs/${p.id}`)).programName).toBe("p-401");
   });
 
   it("a VEN may not create, change or delete programs (403)", async () => {
     const p = (await t.call(a.bl, "POST", "/programs", bodies.program("p-403"))).body;
-    expectProblem(await t.call(a.ven1, "POST", "/programs", bodies.program("p-403-ven")), 403, "write_programs");
-    expectProblem(await t.call(a.ven1, "PUT", `/programs/${p.id}`, bodies.program("p-403-ven")), 403, "write_programs");
-    expectProblem(await t.call(a.ven1, "DELETE", `/programs/${p.id}`), 403, "write_programs");
+    await expectWritesNeedScope(t, a.ven1, "write_programs", "/programs", p.id, bodies.program("p-403-ven"));
     expect(expectOk(await t.call(a.bl, "GET", `/programs/${p.id}`))).toEqual(p);
   });
 

@@ -3,27 +3,22 @@
 // Reports are written by VENs (write_reports); BL reads them all (docs/security.md).
 
 import {
-  type Actors,
-  actors,
   bodies,
+  expectEveryOperationNeedsToken,
   expectOk,
   expectProblem,
-  startTestVtn,
-  type TestVtn,
+  expectWritesNeedScope,
+  suiteVtn,
 } from "@gridlink/vtn/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 describe("reports", () => {
-  let t: TestVtn;
-  let a: Actors;
+  const { t, a } = suiteVtn();
   let eventID: string;
   beforeAll(async () => {
-    t = await startTestVtn();
-    a = await actors(t);
     const programID = (await t.call(a.bl, "POST", "/programs", bodies.program("reports-program"))).body.id;
     eventID = (await t.call(a.bl, "POST", "/events", bodies.event(programID))).body.id;
   });
-  afterAll(() => t.close());
 
   const newReport = async (extra: Record<string, unknown> = {}) =>
     expectOk(await t.call(a.ven1, "POST", "/reports", bodies.report(eventID, extra)), 201);
@@ -93,18 +88,12 @@ describe("reports", () => {
 
   it("every operation without a token is a 401", async () => {
     const r = await newReport();
-    expectProblem(await t.call(undefined, "GET", "/reports"), 401);
-    expectProblem(await t.call(undefined, "POST", "/reports", bodies.report(eventID)), 401);
-    expectProblem(await t.call(undefined, "GET", `/reports/${r.id}`), 401);
-    expectProblem(await t.call(undefined, "PUT", `/reports/${r.id}`, bodies.report(eventID)), 401);
-    expectProblem(await t.call(undefined, "DELETE", `/reports/${r.id}`), 401);
+    await expectEveryOperationNeedsToken(t, "/reports", r.id, bodies.report(eventID));
   });
 
   it("BL may read reports but not write them (403, write_reports is a VEN scope)", async () => {
     const r = await newReport();
-    expectProblem(await t.call(a.bl, "POST", "/reports", bodies.report(eventID)), 403, "write_reports");
-    expectProblem(await t.call(a.bl, "PUT", `/reports/${r.id}`, bodies.report(eventID)), 403, "write_reports");
-    expectProblem(await t.call(a.bl, "DELETE", `/reports/${r.id}`), 403, "write_reports");
+    await expectWritesNeedScope(t, a.bl, "write_reports", "/reports", r.id, bodies.report(eventID));
     expect(expectOk(await t.call(a.ven1, "GET", `/reports/${r.id}`))).toEqual(r);
   });
 });

@@ -2,26 +2,21 @@
 // (openadr3.yaml; Definition.md §Response Codes and Errors, §Object names).
 
 import {
-  type Actors,
-  actors,
   bodies,
+  expectEveryOperationNeedsToken,
   expectOk,
   expectProblem,
-  startTestVtn,
-  type TestVtn,
+  expectWritesNeedScope,
+  suiteVtn,
 } from "@gridlink/vtn/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 describe("resources", () => {
-  let t: TestVtn;
-  let a: Actors;
+  const { t, a } = suiteVtn();
   let venID: string;
-  beforeAll(async () => {
-    t = await startTestVtn();
-    a = await actors(t);
+  beforeAll(() => {
     venID = t.vens[0].venID;
   });
-  afterAll(() => t.close());
 
   it("BL creates a resource of a ven, with targets; its clientID is the ven's (201)", async () => {
     const r = expectOk(
@@ -108,19 +103,13 @@ describe("resources", () => {
 
   it("every operation without a token is a 401", async () => {
     const r = expectOk(await t.call(a.ven1, "POST", "/resources", bodies.resource("res-401", venID)), 201);
-    expectProblem(await t.call(undefined, "GET", "/resources"), 401);
-    expectProblem(await t.call(undefined, "POST", "/resources", bodies.resource("res-401b", venID)), 401);
-    expectProblem(await t.call(undefined, "GET", `/resources/${r.id}`), 401);
-    expectProblem(await t.call(undefined, "PUT", `/resources/${r.id}`, bodies.resource("res-401", venID)), 401);
-    expectProblem(await t.call(undefined, "DELETE", `/resources/${r.id}`), 401);
+    await expectEveryOperationNeedsToken(t, "/resources", r.id, bodies.resource("res-401b", venID));
   });
 
   it("a token without write_vens may read resources but not write them (403)", async () => {
     const readOnly = await t.token(t.vens[0], "read_targets read_ven_objects");
     const r = expectOk(await t.call(a.ven1, "POST", "/resources", bodies.resource("res-403", venID)), 201);
     expect(expectOk(await t.call(readOnly, "GET", `/resources/${r.id}`)).id).toBe(r.id);
-    expectProblem(await t.call(readOnly, "POST", "/resources", bodies.resource("res-403b", venID)), 403, "write_vens");
-    expectProblem(await t.call(readOnly, "PUT", `/resources/${r.id}`, bodies.resource("x", venID)), 403, "write_vens");
-    expectProblem(await t.call(readOnly, "DELETE", `/resources/${r.id}`), 403, "write_vens");
+    await expectWritesNeedScope(t, readOnly, "write_vens", "/resources", r.id, bodies.resource("res-403b", venID));
   });
 });

@@ -2,24 +2,17 @@
 // Definition.md §Response Codes and Errors, §Object names, §BL created object privacy).
 
 import {
-  type Actors,
-  actors,
   bodies,
+  expectEveryOperationNeedsToken,
   expectOk,
   expectProblem,
-  startTestVtn,
-  type TestVtn,
+  expectWritesNeedScope,
+  suiteVtn,
 } from "@gridlink/vtn/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 describe("vens", () => {
-  let t: TestVtn;
-  let a: Actors;
-  beforeAll(async () => {
-    t = await startTestVtn();
-    a = await actors(t);
-  });
-  afterAll(() => t.close());
+  const { t, a } = suiteVtn();
 
   it("BL creates a ven for a client, with targets, and gets it back (201)", async () => {
     const v = expectOk(
@@ -90,20 +83,14 @@ describe("vens", () => {
 
   it("every operation without a token is a 401", async () => {
     const id = t.vens[0].venID;
-    expectProblem(await t.call(undefined, "GET", "/vens"), 401);
-    expectProblem(await t.call(undefined, "POST", "/vens", bodies.blVen("ven-401", "c")), 401);
-    expectProblem(await t.call(undefined, "GET", `/vens/${id}`), 401);
-    expectProblem(await t.call(undefined, "PUT", `/vens/${id}`, bodies.blVen("ven-401", "c")), 401);
-    expectProblem(await t.call(undefined, "DELETE", `/vens/${id}`), 401);
+    await expectEveryOperationNeedsToken(t, "/vens", id, bodies.blVen("ven-401", "c"));
   });
 
   it("a token without write_vens may read but not write (403)", async () => {
     const readOnly = await t.token(t.vens[0], "read_targets read_ven_objects");
     const id = t.vens[0].venID;
     expect(expectOk(await t.call(readOnly, "GET", `/vens/${id}`)).venName).toBe(t.vens[0].venName);
-    expectProblem(await t.call(readOnly, "POST", "/vens", { venName: "ven-403" }), 403, "write_vens");
-    expectProblem(await t.call(readOnly, "PUT", `/vens/${id}`, { venName: "ven-403" }), 403, "write_vens");
-    expectProblem(await t.call(readOnly, "DELETE", `/vens/${id}`), 403, "write_vens");
+    await expectWritesNeedScope(t, readOnly, "write_vens", "/vens", id, { venName: "ven-403" });
     expect(expectOk(await t.call(a.bl, "GET", `/vens/${id}`)).venName).toBe(t.vens[0].venName);
   });
 });
