@@ -3,7 +3,7 @@
 // bench/oadr2b-poll.ts on the same database — oadrPoll with nothing due, oadrPoll with one
 // oadrDistributeEvent due, oadrUpdateReport of 96 intervals. Every message in and out is
 // XSD-validated as in production. process.cpuUsage covers the whole process (all threads).
-//   npx tsx bench/oadr2b-cpu.ts [--requests 300] [--only idle,due,ingest]
+//   npx tsx bench/oadr2b-cpu.ts [--requests 300] [--only idle,due,computed,ingest]
 // --profile <dir> writes a V8 CPU profile of each timed loop alone (not the seeding) there;
 // summarise one with bench/support/profile-top.ts. The timed loop reads the reply's message name
 // with a regular expression, so the CPU counted is the VTN's, not a client parse of the reply.
@@ -13,6 +13,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import {
   ALWAYS_DUE_SQL,
+  GROUPS,
+  MEASURED,
   messageOf,
   type Post,
   PREFIX,
@@ -20,6 +22,7 @@ import {
   registerMeasuredVen,
   seed,
   updateBodies,
+  usageEvent,
   XML,
 } from "./support/oadr2b-fixtures.ts";
 import { benchDir, log, numberArg, seedingVtn } from "./support/setup.ts";
@@ -27,7 +30,7 @@ import { benchDir, log, numberArg, seedingVtn } from "./support/setup.ts";
 const N = numberArg("requests", 300);
 // Which paths to time (all by default); one alone for a profile of that path.
 const onlyArg = process.argv.indexOf("--only");
-const ONLY = new Set(onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : ["idle", "due", "ingest"]);
+const ONLY = new Set(onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : ["idle", "due", "computed", "ingest"]);
 const profileArg = process.argv.indexOf("--profile");
 const PROFILE_DIR = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
 
@@ -38,7 +41,7 @@ async function main() {
   const dataDir = benchDir("2b-cpu");
   try {
     const client = await seed(dataDir);
-    const { vtn } = await seedingVtn(dataDir);
+    const { vtn, bl } = await seedingVtn(dataDir);
     const form = `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`;
     const tok = await vtn.app.inject({
       method: "POST",
@@ -56,8 +59,9 @@ async function main() {
     // The reply's text only: the timed loops do not parse it (nameOf).
     const postText = async (service: string, body: string) =>
       (await vtn.app.inject({ method: "POST", url: `${PREFIX}/${service}`, headers, payload: body })).body;
-    const time = async (label: string, send: (i: number) => Promise<string>, expect: string) => {
-      for (let i = 0; i < 20; i++) await send(i);
+    /** CPU and wall ms per call of `send`, over N calls after 20 unmeasured ones. */
+    const measure = async (label: string, send: (i: number) => Promise<string | undefined>, expect?: string) => {
+      for (let i = 0; i < 20; i++) await send(N + i);
       const session = PROFILE_DIR ? new Session() : undefined;
       if (session) {
         session.connect();
@@ -68,35 +72,62 @@ async function main() {
       const c0 = process.cpuUsage();
       for (let i = 0; i < N; i++) {
         const text = await send(i);
-        if (nameOf(text) !== expect) throw new Error(`${label}: answered ${nameOf(text)}: ${text.slice(0, 400)}`);
+        if (expect && nameOf(text ?? "") !== expect)
+          throw new Error(`${label}: answered ${nameOf(text ?? "")}: ${text?.slice(0, 400)}`);
       }
       const c = process.cpuUsage(c0);
       if (session && PROFILE_DIR) {
         const { profile } = await session.post("Profiler.stop");
-        writeFileSync(join(PROFILE_DIR, `${expect}.cpuprofile`), JSON.stringify(profile));
+        writeFileSync(join(PROFILE_DIR, `${label.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
         session.disconnect();
       }
-      const cpu = (c.user + c.system) / 1000 / N;
-      const wall = (performance.now() - t0) / N;
-      rows.push(`| ${label} | ${cpu.toFixed(2)} ms | ${wall.toFixed(2)} ms |`);
+      return { cpu: (c.user + c.system) / 1000 / N, wall: (performance.now() - t0) / N };
     };
-    if (ONLY.has("idle"))
-      await time("oadrPoll, nothing due → oadrResponse", () => postText("OadrPoll", pollBody(venID)), "oadrResponse");
+    const row = (label: string, r: { cpu: number; wall: number }) =>
+      rows.push(`| ${label} | ${r.cpu.toFixed(2)} ms | ${r.wall.toFixed(2)} ms |`);
+    const poll = () => postText("OadrPoll", pollBody(venID));
+    if (ONLY.has("idle")) row("oadrPoll, nothing due → oadrResponse", await measure("idle", poll, "oadrResponse"));
     const db = new Database(join(dataDir, "gridlink.sqlite"));
     db.exec(ALWAYS_DUE_SQL);
     db.close();
     if (ONLY.has("due"))
-      await time(
-        "oadrPoll, one oadrDistributeEvent due",
-        () => postText("OadrPoll", pollBody(venID)),
+      row("oadrPoll, one oadrDistributeEvent due", await measure("due", poll, "oadrDistributeEvent"));
+    if (ONLY.has("computed")) {
+      // After a change of an event (one the measured VEN does not see: every event commit makes
+      // the VTN compute each VEN's next poll again), the poll computes the distribution again.
+      // Timed as (event update + poll) minus (event update alone).
+      const other = (await vtn.core.events.list(bl, { skip: 0, limit: 100 })).find(
+        (e) => !e.targets?.includes(`group-${MEASURED % GROUPS}`),
+      );
+      if (!other) throw new Error("no event of another group");
+      const j = Number(other.eventName?.slice(3));
+      const touch = async (i: number) => {
+        const body = usageEvent(other.programID, j);
+        body.intervals[0].payloads[0].values = [i % 7];
+        await vtn.core.events.update(bl, other.id, body);
+        return undefined;
+      };
+      const update = await measure("event-update", touch);
+      const both = await measure(
+        "update-and-poll",
+        async (i) => {
+          await touch(i);
+          return poll();
+        },
         "oadrDistributeEvent",
       );
-    const bodies = updateBodies(venID, requests);
+      row("(an event update over core, alone)", update);
+      row("oadrPoll, oadrDistributeEvent computed after an event change (update + poll − update)", {
+        cpu: both.cpu - update.cpu,
+        wall: both.wall - update.wall,
+      });
+    }
+    // Each body a different text: a repeated one would be found valid from the XSD memo.
+    const bodies = updateBodies(venID, requests, N + 20);
     if (ONLY.has("ingest"))
-      await time(
+      row(
         "oadrUpdateReport, 96 intervals",
-        (i) => postText("EiReport", bodies[i % bodies.length]),
-        "oadrUpdatedReport",
+        await measure("ingest", (i) => postText("EiReport", bodies[i]), "oadrUpdatedReport"),
       );
     await vtn.close();
     log("");
