@@ -12,12 +12,15 @@ export type Progress = (table: string, done: number, total: number) => void;
 export async function backupSqlite(dataDir: string, to: string, progress?: Progress): Promise<void> {
   const db = new Database(sqliteFile(dataDir), { readonly: true, fileMustExist: true });
   try {
-    await db.backup(to, {
+    const done = await db.backup(to, {
       progress: ({ totalPages, remainingPages }) => {
         progress?.("pages", totalPages - remainingPages, totalPages);
         return 256;
       },
     });
+    // better-sqlite3 calls `progress` between steps only, never after the last one: without this
+    // the last line shown was "0/84 (0%)" for a backup that had finished.
+    progress?.("pages", done.totalPages, done.totalPages);
   } finally {
     db.close();
   }
