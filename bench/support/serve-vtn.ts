@@ -1,7 +1,8 @@
 // Runs a VTN on an existing data dir in its own process, for benchmarks; prints the base URL.
+// With a third argument, the store is the PostgreSQL database at that URL.
 import { createVtn } from "@gridlink/vtn";
 
-const [dataDir, port = "0"] = process.argv.slice(2);
+const [dataDir, port = "0", databaseUrl] = process.argv.slice(2);
 const vtn = await createVtn({
   dataDir,
   port: Number(port),
@@ -10,6 +11,7 @@ const vtn = await createVtn({
   demo: false,
   tokenRateLimitPerMinute: 0,
   mqttPort: 0, // any free port: another VTN on the machine may hold 1883
+  ...(databaseUrl ? { store: "postgres" as const, databaseUrl } : {}),
 });
 const url = await vtn.listen();
 process.stdout.write(`${url}\n`);
