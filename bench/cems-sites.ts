@@ -100,6 +100,8 @@ async function main() {
   const clock = new ScaledClock(new Date(), 1);
   const runners: SiteRunner[] = [];
   let errors = 0;
+  /** Error messages (digits folded) and how often each came: the run says what failed. */
+  const errorKinds = new Map<string, number>();
   // Every report: when it was due and when it was sent (simulated time runs at wall speed here).
   const sent: Array<{ due: number; late: number }> = [];
   const onReport = (r: { dueAt: Date; plannedAt: Date; sentAt: Date; ok: boolean }) => {
@@ -144,7 +146,11 @@ async function main() {
             clock,
             venName: c.venName,
             intake: { mqtt: false, pollMs: 10_000 },
-            onError: () => errors++,
+            onError: (e: Error) => {
+              errors++;
+              const kind = e.message.replace(/\d+/g, "N").slice(0, 120);
+              errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+            },
             onReport,
             spreadReports: SPREAD,
           });
@@ -191,6 +197,9 @@ async function main() {
         `| ${n} | ${(polls / wall).toFixed(1)}/s (${pct(pollShare)}) | ${inWindow.length} of ${n * boundaries.length} (${pct(reportShare)}), latest ${(lateMax / 1000).toFixed(1)} s | ${p99} ms / ${(delay.percentile(99) / 1e6).toFixed(0)} ms | ${pct((self.user + self.system) / 1e6 / wall)} | ${pct((vtn1.cpuSeconds - vtn0.cpuSeconds) / wall)} | ${vtn1.rssMb.toFixed(0)} MB | ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB | ${errors - errors0} | ${realTime ? "yes" : "no"} |`,
       );
       log(rows.at(-1) as string);
+      for (const [kind, count] of [...errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 5))
+        log(`  error ×${count}: ${kind}`);
+      errorKinds.clear();
       if (!realTime) break;
     }
     delay.disable();

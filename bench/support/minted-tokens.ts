@@ -26,7 +26,9 @@ export async function serveMintedTokens(
     const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
     const clientId = form.get("client_id");
     const answer = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
+      // Closed at once: thousands of sites each fetch one token, and kept-alive sockets on both
+      // ends in one process would hold two file descriptors per site for nothing.
+      res.writeHead(status, { "content-type": "application/json", connection: "close" });
       res.end(JSON.stringify(body));
     };
     if (form.get("grant_type") !== "client_credentials" || !clientId)
