@@ -2,68 +2,33 @@
 // its certificate alone (no bearer token) it registers, its venID is the last 10 bytes of the
 // certificate's SHA-256 (certificateFingerprint), an event created over 3.1 reaches it by poll;
 // and with a signing key as well, the whole session is signed.
-import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { certificateFingerprint } from "@gridlink/model/oadr2b";
 import { Oadr2bVen } from "@gridlink/ven/oadr2b";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { makePki, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { Agent, fetch as tlsFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const dir = mkdtempSync(join(tmpdir(), "ven-2b-mtls-"));
-const f = (n: string) => join(dir, n);
-const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
-
-function issue(name: string, cn: string, ext?: string): void {
-  openssl(
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    `/CN=${cn}`,
-    "-keyout",
-    f(`${name}.key`),
-    "-out",
-    f(`${name}.csr`),
-  );
-  if (ext) writeFileSync(f(`${name}.ext`), ext);
-  // biome-ignore format: one openssl command line
-  openssl("x509", "-req", "-in", f(`${name}.csr`), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-CAcreateserial", "-days", "2", "-out", f(`${name}.pem`), ...(ext ? ["-extfile", f(`${name}.ext`)] : []));
-}
-
-openssl(
-  "req",
-  "-x509",
-  "-newkey",
-  "rsa:2048",
-  "-nodes",
-  "-days",
-  "2",
-  "-subj",
-  "/CN=ven-test-ca",
-  "-keyout",
-  f("ca.key"),
-  "-out",
-  f("ca.pem"),
-);
-issue("server", "127.0.0.1", "subjectAltName=IP:127.0.0.1\n");
+// RSA keys: the second test signs the session with the VEN's TLS key.
+const pki = makePki({ keys: "rsa" });
+let venCert: { cert: string; key: string };
 
 let t: TestVtn;
 let url: string;
 beforeAll(async () => {
-  t = await startTestVtn({ tlsCert: f("server.pem"), tlsKey: f("server.key"), tlsClientCa: f("ca.pem") });
+  t = await startTestVtn({ tlsCert: pki.serverCert, tlsKey: pki.serverKey, tlsClientCa: pki.caCert });
   url = `${new URL(t.url).origin}/OpenADR2/Simple/2.0b`;
-  issue("ven", t.vens[0].clientId);
+  venCert = pki.client(t.vens[0].clientId);
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  pki.remove();
+});
 
 /** The BL over the same HTTPS (the test CA): a token, then a JSON call. */
 async function blCall(method: string, path: string, body?: unknown) {
-  const dispatcher = new Agent({ connect: { ca: readFileSync(f("ca.pem")) } });
+  const dispatcher = new Agent({ connect: { ca: readFileSync(pki.caCert) } });
   const form = new URLSearchParams({
     grant_type: "client_credentials",
     client_id: t.bl.clientId,
@@ -85,9 +50,9 @@ async function blCall(method: string, path: string, body?: unknown) {
 }
 
 const tls = () => ({
-  ca: readFileSync(f("ca.pem")),
-  cert: readFileSync(f("ven.pem")),
-  key: readFileSync(f("ven.key")),
+  ca: readFileSync(pki.caCert),
+  cert: readFileSync(venCert.cert),
+  key: readFileSync(venCert.key),
 });
 
 describe("a 2.0b VEN over mutual TLS", () => {
@@ -96,7 +61,7 @@ describe("a 2.0b VEN over mutual TLS", () => {
     const ven = new Oadr2bVen({ url, tls: tls(), venName: t.vens[0].venName });
     try {
       await ven.register();
-      const fingerprint = certificateFingerprint(new X509Certificate(readFileSync(f("ven.pem"))).raw);
+      const fingerprint = certificateFingerprint(new X509Certificate(readFileSync(venCert.cert)).raw);
       expect(ven.venID).toBe(fingerprint);
       expect(ven.client.tokens).toBeUndefined();
       const programID = (await blCall("POST", "/programs", { programName: "mtls-sdk" })).body.id;
@@ -117,7 +82,7 @@ describe("a 2.0b VEN over mutual TLS", () => {
   });
 
   it("signs the session as well when given a signing key", async () => {
-    const key = { privateKey: readFileSync(f("ven.key"), "utf8"), certificate: readFileSync(f("ven.pem"), "utf8") };
+    const key = { privateKey: readFileSync(venCert.key, "utf8"), certificate: readFileSync(venCert.cert, "utf8") };
     const ven = new Oadr2bVen({ url, tls: tls(), signing: key, venName: t.vens[0].venName });
     try {
       await ven.register();

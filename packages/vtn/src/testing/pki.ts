@@ -1,5 +1,7 @@
 // A throwaway PKI made with `openssl` at test time: a CA, a server certificate for 127.0.0.1,
 // client certificates by common name, revocation into a CRL. For the TLS and mutual TLS tests.
+// Keys are EC P-256, or RSA 2048 for a 2.0b VEN that also signs its XML with its TLS key (the
+// 2.0b profile signs with RSA-SHA256).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,8 +14,9 @@ export interface Pki {
   serverCert: string;
   serverKey: string;
   crl: string;
-  /** A client certificate signed by the CA; returns its cert and key file paths. */
-  client(commonName: string): { cert: string; key: string };
+  /** A client certificate signed by the CA; returns its cert and key file paths. `file` names a
+   * second certificate for the same common name (by default the files are named after it). */
+  client(commonName: string, file?: string): { cert: string; key: string };
   /** A new server certificate into the same files (for reload tests); returns its SHA-256 fingerprint. */
   renewServer(): string;
   /** Revokes a certificate and rewrites the CRL file. */
@@ -42,17 +45,20 @@ policy = any
 commonName = supplied
 `;
 
-export function makePki(): Pki {
+export function makePki(options: { keys?: "ec" | "rsa" } = {}): Pki {
   const dir = mkdtempSync(join(tmpdir(), "gridlink-pki-"));
   writeFileSync(join(dir, "ca.cnf"), CA_CONF);
   writeFileSync(join(dir, "index.txt"), "");
   writeFileSync(join(dir, "serial"), "1000\n");
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  const newKey =
+    options.keys === "rsa"
+      ? ["-newkey", "rsa:2048", "-nodes"]
+      : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
   openssl(
     dir,
     "req",
     "-x509",
-    ...ec,
+    ...newKey,
     "-keyout",
     "ca.key",
     "-out",
@@ -64,7 +70,7 @@ export function makePki(): Pki {
   );
   let n = 0;
   const sign = (name: string, cn: string, ext?: string) => {
-    openssl(dir, "req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`);
+    openssl(dir, "req", ...newKey, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`);
     const args = [
       "x509",
       "-req",
@@ -100,7 +106,7 @@ export function makePki(): Pki {
     serverCert: s.cert,
     serverKey: s.key,
     crl: join(dir, "ca.crl"),
-    client: (cn) => sign(`client-${cn.replace(/[^\w.-]/g, "_")}`, cn, "extendedKeyUsage=clientAuth\n"),
+    client: (cn, file = cn) => sign(`client-${file.replace(/[^\w.-]/g, "_")}`, cn, "extendedKeyUsage=clientAuth\n"),
     renewServer: () => fingerprint(server().cert),
     revoke(certFile) {
       openssl(dir, "ca", "-config", "ca.cnf", "-revoke", certFile);

@@ -2,14 +2,11 @@
 // authenticates with its certificate (subject CN = its client id); its venID is the last 10 bytes
 // of the certificate's SHA-256 (certificateFingerprint), accepted in any case and with or
 // without colons; a request with another certificate, or none, is refused for its registration.
-import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { certificateFingerprint } from "@gridlink/model/oadr2b";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { makePki, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oadr20bSchema } from "../../src/bindings/oadr2b/index.ts";
 import { REPEATING } from "../../src/bindings/oadr2b/wire.ts";
@@ -17,59 +14,9 @@ import { parseXml, type XmlNode } from "../../src/bindings/xml/index.ts";
 import { principalFor } from "../../src/core/principal.ts";
 import { payload } from "./client.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "oadr2b-mtls-"));
-const f = (n: string) => join(dir, n);
-const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
-
-function issue(name: string, cn: string, ext?: string) {
-  openssl(
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    `/CN=${cn}`,
-    "-keyout",
-    f(`${name}.key`),
-    "-out",
-    f(`${name}.csr`),
-  );
-  const extArgs = ext ? ["-extfile", f(`${name}.ext`)] : [];
-  if (ext) writeFileSync(f(`${name}.ext`), ext);
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    f(`${name}.csr`),
-    "-CA",
-    f("ca.pem"),
-    "-CAkey",
-    f("ca.key"),
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-out",
-    f(`${name}.pem`),
-    ...extArgs,
-  );
-}
-
-openssl(
-  "req",
-  "-x509",
-  "-newkey",
-  "rsa:2048",
-  "-nodes",
-  "-days",
-  "2",
-  "-subj",
-  "/CN=test-ca",
-  "-keyout",
-  f("ca.key"),
-  "-out",
-  f("ca.pem"),
-);
-issue("server", "127.0.0.1", "subjectAltName=IP:127.0.0.1\n");
+const pki = makePki({ keys: "rsa" });
+/** The VEN's certificates by name: two for the same client. */
+const certs: Record<string, { cert: string; key: string }> = {};
 
 let t: TestVtn;
 let port: number;
@@ -82,8 +29,8 @@ function post(service: string, xml: string, who?: string): Promise<{ status: num
         port,
         method: "POST",
         path: `/OpenADR2/Simple/2.0b/${service}`,
-        ca: readFileSync(f("ca.pem")),
-        ...(who ? { cert: readFileSync(f(`${who}.pem`)), key: readFileSync(f(`${who}.key`)) } : {}),
+        ca: readFileSync(pki.caCert),
+        ...(who ? { cert: readFileSync(certs[who].cert), key: readFileSync(certs[who].key) } : {}),
         headers: { "content-type": "application/xml" },
       },
       (res) => {
@@ -114,12 +61,15 @@ const poll = (venID: string) =>
 const codeOf = (r: { body: any }) => String(r.body.eiResponse?.responseCode);
 
 beforeAll(async () => {
-  t = await startTestVtn({ tlsCert: f("server.pem"), tlsKey: f("server.key"), tlsClientCa: f("ca.pem") });
+  t = await startTestVtn({ tlsCert: pki.serverCert, tlsKey: pki.serverKey, tlsClientCa: pki.caCert });
   port = Number(new URL(t.url).port);
-  issue("venA", t.vens[0].clientId);
-  issue("venA2", t.vens[0].clientId);
+  certs.venA = pki.client(t.vens[0].clientId, "venA");
+  certs.venA2 = pki.client(t.vens[0].clientId, "venA2");
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  pki.remove();
+});
 
 describe("2.0b over mutual TLS", () => {
   let venID: string;
@@ -127,7 +77,7 @@ describe("2.0b over mutual TLS", () => {
   it("a VEN registers with its certificate: venID = last 10 bytes of its SHA-256", async () => {
     const r = await post("EiRegisterParty", register, "venA");
     expect(codeOf(r)).toBe("200");
-    const der = new X509Certificate(readFileSync(f("venA.pem"))).raw;
+    const der = new X509Certificate(readFileSync(certs.venA.cert)).raw;
     const expected = certificateFingerprint(der);
     expect(expected).toMatch(/^([0-9A-F]{2}:){9}[0-9A-F]{2}$/);
     expect(r.body.venID).toEqual([expected]);
