@@ -1,11 +1,11 @@
 // The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Objects are kept as JSON
 // text with indexed columns beside them (tables.ts); targets live in their own indexed table.
 import type { Subscription } from "@gridlink/model";
-import { type Compilable, CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
+import { CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
 import { fromJson, jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
-import { reusable } from "./reusable.ts";
+import { reusableByKey } from "./reusable.ts";
 import type { CoreTables } from "./schema.ts";
 import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
 import type {
@@ -80,19 +80,9 @@ const ROLLBACK_TO = CompiledQuery.raw("rollback to savepoint gridlink_write");
 const MAX_GROUP = 64;
 
 type Statement = (db: DynDb, ...args: unknown[]) => CompiledQuery<unknown>;
-/**
- * The statements of every write and of a read by id, compiled once (reusable.ts) per dialect,
- * kind and column list: a small, fixed set of keys.
- */
-const statements = new Map<string, Statement>();
-function statement(key: string, build: (db: DynDb, ...args: unknown[]) => Compilable<unknown>): Statement {
-  let st = statements.get(key);
-  if (!st) {
-    st = reusable(build);
-    statements.set(key, st);
-  }
-  return st;
-}
+// The statements of every write and of a read by id, compiled once per dialect, kind and column
+// list (reusable.ts): a small, fixed set of keys.
+const statement = reusableByKey<DynDb>();
 
 /** The columns of a row that are set, in order, and their values. */
 function setColumns(row: Record<string, unknown>): { columns: string[]; values: unknown[] } {

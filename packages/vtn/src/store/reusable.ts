@@ -30,3 +30,20 @@ export function reusable<D, A extends readonly unknown[], R>(
     return { ...query, parameters: slots.map((i) => args[i]) };
   };
 }
+
+/**
+ * Reusable queries kept by key, for code that picks its query's shape at run time (a table, a
+ * column list): the key must name everything the SQL depends on, the dialect included. Unbounded:
+ * for a small, fixed set of keys only.
+ */
+export function reusableByKey<D>() {
+  const byKey = new Map<string, (db: D, ...args: unknown[]) => CompiledQuery<unknown>>();
+  return (key: string, build: (db: D, ...args: unknown[]) => Compilable<unknown>) => {
+    let q = byKey.get(key);
+    if (!q) {
+      q = reusable(build);
+      byKey.set(key, q);
+    }
+    return q;
+  };
+}
