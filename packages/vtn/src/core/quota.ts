@@ -3,7 +3,7 @@
 // transaction as the object, so usage and objects never disagree. Data dirs from before this
 // module count objects from their next write on.
 import { type Kysely, type Migration, sql, type Transaction } from "kysely";
-import { LRUCache } from "lru-cache";
+import { Lru } from "../lru.ts";
 import { jsonBytes } from "../store/json-body.ts";
 import type { StoreModule } from "../store/module.ts";
 import { reusable } from "../store/reusable.ts";
@@ -98,7 +98,7 @@ export class Quotas {
    * quota by the writes of one batch (at most 64); entries expire after a while, which bounds the
    * drift from other instances writing the same database.
    */
-  private readonly usage = new LRUCache<string, Usage & { objects: Map<Kind, number> }>({
+  private readonly usage = new Lru<string, Usage & { objects: Map<Kind, number> }>({
     max: 10_000,
     ttl: USAGE_TTL_MS,
   });

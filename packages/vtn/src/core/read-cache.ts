@@ -5,7 +5,7 @@
 // bindings can memoize their serialized form per result (see bindings/oadr3/objects.ts).
 // Several instances on one PostgreSQL database drop entries on each other's commits too (the
 // store's change feed, store/postgres/change-feed.ts): a few milliseconds after the commit.
-import { LRUCache } from "lru-cache";
+import { Lru } from "../lru.ts";
 import type { Kind, Store } from "../store/types.ts";
 
 interface Entry {
@@ -16,7 +16,7 @@ interface Entry {
 
 export class ReadCache {
   /** Per kind, a bounded LRU of answers: a full one forgets the least recently asked. */
-  private readonly entries = new Map<Kind, LRUCache<string, Entry>>();
+  private readonly entries = new Map<Kind, Lru<string, Entry>>();
   private readonly generation = new Map<Kind, number>();
 
   constructor(
@@ -44,7 +44,7 @@ export class ReadCache {
   ): Promise<readonly T[]> {
     let map = this.entries.get(kind);
     if (!map) {
-      map = new LRUCache({ max: this.maxEntriesPerKind });
+      map = new Lru({ max: this.maxEntriesPerKind });
       this.entries.set(kind, map);
     }
     const hit = map.get(key);

@@ -7,6 +7,7 @@ import { fromJson, jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
 import { reusableByKey } from "./reusable.ts";
 import type { CoreTables } from "./schema.ts";
+import { subscribesTo } from "./subscribed.ts";
 import { FILTER_COLUMNS, TABLES, targetsOf } from "./tables.ts";
 import type {
   Change,
@@ -241,7 +242,7 @@ class Reader implements ObjectStore {
 
   async anySubscriber(kind?: Kind): Promise<boolean> {
     let q = this.q.selectFrom("subscriptions").select("seq");
-    if (kind) q = q.where("objects", "like", `%|${kind}|%`);
+    if (kind) q = q.where(subscribesTo(kind));
     return (await q.limit(1).executeTakeFirst()) !== undefined;
   }
 

@@ -1,8 +1,11 @@
 // Schema migrations, run at start. Written once with Kysely's schema builder for every dialect;
 // the only dialect difference is the auto-increment sequence column. Core's tables are here;
 // modules with tables of their own (auth, notify) bring their migrations as a StoreModule.
+
+import { OBJECT_TYPES } from "@gridlink/model";
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { StoreModule } from "./module.ts";
+import { subscribesTo } from "./subscribed.ts";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -72,9 +75,27 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * One partial index per object kind over the subscriptions that ask for it, so "does anyone
+ * subscribe to REPORT changes?" (store `anySubscriber`, asked on every write) is one index probe
+ * instead of a scan of every subscription when nobody does. Both SQLite and PostgreSQL use a
+ * partial index when the query repeats its WHERE term literally (kysely-store.ts).
+ */
+const subscribedKinds: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const kind of OBJECT_TYPES)
+      await db.schema
+        .createIndex(`subscriptions_kind_${kind.toLowerCase()}`)
+        .on("subscriptions")
+        .column("seq")
+        .where(subscribesTo(kind))
+        .execute();
+  },
+};
+
 /** Later migrations append here with the next number; never edit a released one. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return { "0001-initial": initial(dialect) };
+  return { "0001-initial": initial(dialect), "0002-subscribed-kinds": subscribedKinds };
 }
 
 /**

@@ -3,7 +3,7 @@
 // to its ven object or that ven's resources. This file decides which targets a client holds, and
 // what a list or one object looks like to it; program.ts and event.ts apply it.
 import { effectiveTargets, hideTargets } from "@gridlink/model";
-import { LRUCache } from "lru-cache";
+import { Lru } from "../../lru.ts";
 import type { ObjectStore, TargetFilter } from "../../store/types.ts";
 import { type Principal, readsAll } from "../principal.ts";
 
@@ -35,9 +35,9 @@ const GRANTS_KEPT = 50_000;
  * the API thread tells it so).
  */
 export class TargetGrants {
-  private readonly cache = new LRUCache<string, Promise<Set<string>>>({ max: GRANTS_KEPT });
+  private readonly cache = new Lru<string, Promise<Set<string>>>({ max: GRANTS_KEPT });
   /** A VEN's visibility per asked target list: the polling path asks the same one again and again. */
-  private readonly views = new LRUCache<string, Promise<Visibility>>({ max: GRANTS_KEPT });
+  private readonly views = new Lru<string, Promise<Visibility>>({ max: GRANTS_KEPT });
 
   constructor(private readonly store: Pick<ObjectStore, "grantedTargets">) {}
 
