@@ -8,23 +8,22 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createVtn, type Principal, principalFor, ROLE_SCOPES } from "@gridlink/vtn";
+import { ROLE_SCOPES } from "@gridlink/vtn";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
   benchEvent,
   getJson,
+  numberArg,
   probe,
   quietLatency,
   resultTables,
   saturate,
+  seedBenchVens,
   threeRuns,
   tokenFor,
 } from "./support/notify-probe.ts";
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const VENS = arg("vens", 10_000);
 const RATE = arg("rate", 1000);
 const CONNECTIONS = arg("connections", 8);
@@ -40,21 +39,18 @@ interface Stats {
 
 async function seed(dataDir: string) {
   const t0 = Date.now();
-  const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false, mqttBroker: "none" });
-  const blCreds = await vtn.clients.add({ role: "bl", name: "bench-bl" });
-  const bl: Principal = principalFor("bl", blCreds.clientId);
   const vens: Array<{ clientId: string; venId: string; token: string }> = [];
-  for (let i = 0; i < VENS; i++) {
-    const clientId = `bench-ven-${i}`;
-    const ven = await vtn.core.vens.create(bl, {
-      venName: `ven-${i}`,
-      clientID: clientId,
-      targets: ["bench", `ven-${i}`],
-    });
-    // Tokens of the VTN's own issuer (the key in the data dir), as POST /auth/token would give.
-    const token = await vtn.issuer?.issue(clientId, "ven", ROLE_SCOPES.ven);
-    vens.push({ clientId, venId: ven.id, token: token as string });
-  }
+  const { vtn, bl, blCreds } = await seedBenchVens(
+    dataDir,
+    VENS,
+    { mqttBroker: "none", clients: true },
+    async (i, venId, vtn) => {
+      const clientId = `bench-ven-${i}`;
+      // Tokens of the VTN's own issuer (the key in the data dir), as POST /auth/token would give.
+      const token = await vtn.issuer?.issue(clientId, "ven", ROLE_SCOPES.ven);
+      vens.push({ clientId, venId, token: token as string });
+    },
+  );
   const program = await vtn.core.programs.create(bl, { programName: "bench" });
   await vtn.close();
   const file = join(dataDir, "bench-vens.json");

@@ -11,23 +11,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
+import { type Principal, principalFor } from "@gridlink/vtn";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
   benchEvent,
   getJson,
+  numberArg,
   probe,
   quietLatency,
   resultTables,
   saturate,
+  seedBenchVens,
   threeRuns,
   tokenFor,
 } from "./support/notify-probe.ts";
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const VENS = arg("vens", 10_000);
 const ENDPOINTS = arg("endpoints", 100);
 const CONNECTIONS = arg("connections", 8);
@@ -45,18 +44,11 @@ interface Stats {
 
 async function seed(dataDir: string, receivers: string[]) {
   const t0 = Date.now();
-  const vtn = await createVtn({
-    dataDir,
-    logLevel: "silent",
-    demo: false,
+  const { vtn, bl, blCreds } = await seedBenchVens(dataDir, VENS, {
     webhookAllowHttp: true,
     webhookAllowPrivate: true,
     mqttBroker: "none",
   });
-  const blCreds = await vtn.clients.add({ role: "bl", name: "bench-bl" });
-  const bl: Principal = principalFor("bl", blCreds.clientId);
-  for (let i = 0; i < VENS; i++)
-    await vtn.core.vens.create(bl, { venName: `ven-${i}`, clientID: `bench-ven-${i}`, targets: ["bench", `ven-${i}`] });
   const program = await vtn.core.programs.create(bl, { programName: "bench" });
   for (let i = 0; i < VENS; i += 50)
     await Promise.all(

@@ -1,7 +1,56 @@
 // Shared by the notification benchmarks: an API latency probe (closed-loop GETs over keep-alive
 // connections, each sample time-stamped, so the p99 of exactly the fan-out window can be taken)
-// and small statistics helpers.
+// and small statistics helpers; the command-line numbers and the seeding of bench vens they share.
+
+import { randomBytes } from "node:crypto";
 import http from "node:http";
+import { createVtn, hashClientSecret, type Principal, principalFor, type Vtn } from "@gridlink/vtn";
+
+/** `--name N` from the command line, or the default. */
+export const numberArg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+
+/**
+ * Seeds `count` ven objects `ven-<n>` (client `bench-ven-<n>`, targets `bench` and `ven-<n>`) into a
+ * VTN on `dataDir` made by the BL of the returned credentials, then `each` per ven, printing
+ * progress every 10,000. With `clients`, each `bench-ven-<n>` is also a VEN client of the VTN
+ * (imported with one secret hash for all: tokens of unknown clients are refused, and a scrypt
+ * hash per client would take longer than the run). The VTN is handed back open.
+ */
+export async function seedBenchVens(
+  dataDir: string,
+  count: number,
+  options: Omit<Parameters<typeof createVtn>[0], "dataDir"> & { clients?: boolean },
+  each: (n: number, venId: string, vtn: Vtn) => Promise<void> = async () => {},
+) {
+  const { clients, ...config } = options;
+  const vtn = await createVtn({ dataDir, logLevel: "silent", demo: false, ...config });
+  const blCreds = await vtn.clients.add({ role: "bl", name: "bench-bl" });
+  if (clients) {
+    const secretHash = await hashClientSecret(randomBytes(24).toString("base64url"));
+    await vtn.clients.import(
+      Array.from({ length: count }, (_, n) => ({
+        clientId: `bench-ven-${n}`,
+        name: `bench-ven-${n}`,
+        role: "ven",
+        secretHash,
+      })),
+    );
+  }
+  const bl: Principal = principalFor("bl", blCreds.clientId);
+  for (let n = 0; n < count; n++) {
+    const ven = await vtn.core.vens.create(bl, {
+      venName: `ven-${n}`,
+      clientID: `bench-ven-${n}`,
+      targets: ["bench", `ven-${n}`],
+    });
+    await each(n, ven.id, vtn);
+    if ((n + 1) % 10_000 === 0 && n + 1 < count) process.stderr.write(`  seeded ${n + 1}/${count} vens\n`);
+  }
+  return { vtn, bl, blCreds };
+}
 
 export interface Sample {
   /** When the answer arrived (epoch ms). */
