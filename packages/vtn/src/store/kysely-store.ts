@@ -1,7 +1,7 @@
 // The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Objects are kept as JSON
 // text with indexed columns beside them (tables.ts); targets live in their own indexed table.
 import type { Subscription } from "@gridlink/model";
-import { CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
+import { CompiledQuery, type Kysely, type SelectQueryBuilder, sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
 import { fromJson, jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
@@ -33,6 +33,8 @@ import type {
 export type CoreDb = Kysely<CoreTables>;
 // biome-ignore lint/suspicious/noExplicitAny: per-kind tables chosen at run time (tables.ts)
 type DynDb = Kysely<any>;
+// biome-ignore lint/suspicious/noExplicitAny: a query of DynDb
+type DynSelect<O> = SelectQueryBuilder<any, any, O>;
 const dyn = (db: CoreDb): DynDb => db as unknown as DynDb;
 
 export interface DialectHooks {
@@ -155,6 +157,17 @@ class Reader implements ObjectStore {
       const at = lq.activeAt;
       query = query.where((eb) => eb.or([eb("ends_at", "is", null), eb("ends_at", ">", at)]));
     }
+    // Past `skip` rows, a page starts at the seq that a query of seq alone finds there (the same
+    // filters, OFFSET over the narrow seq index: migrations.ts, 0003-seq-indexes) instead of
+    // OFFSET over the rows with their bodies. Past the last row that seq is NULL: no rows.
+    const filtered = query;
+    const paged = <O>(q: DynSelect<O>, n: number) =>
+      (lq.skip > 0
+        ? q.where("seq", ">=", filtered.clearSelect().select("seq").orderBy("seq").limit(1).offset(lq.skip))
+        : q
+      )
+        .orderBy("seq")
+        .limit(n);
     // A page bounded by bytes (issue 15 hole 4: reports of ~900 KB) reads its bodies' sizes
     // first, so that it is not read and parsed whole only for the answer to be cut to a few.
     let limit = lq.limit;
@@ -163,13 +176,10 @@ class Reader implements ObjectStore {
       // octet_length reads a TEXT's size from the row header, not its pages: on SQLite (3.43 or
       // later) and PostgreSQL (toast_raw_datum_size) alike. length(cast(body as blob)) read every
       // body of the page to measure it: 43 MB per request of 50 such reports.
-      const sizes = await query
-        .clearSelect()
-        .select(sql<number>`octet_length(body)`.as("n"))
-        .orderBy("seq")
-        .limit(lq.limit)
-        .offset(lq.skip)
-        .execute();
+      const sizes = await paged(
+        query.clearSelect().select(sql<number>`octet_length(body)`.as("n")),
+        lq.limit,
+      ).execute();
       const fit = fitting(
         sizes.map((r) => Number(r.n)),
         lq.maxBytes,
@@ -180,7 +190,7 @@ class Reader implements ObjectStore {
       // instead of reading a body it will not send (a whole report of ~900 KB, for nothing).
       limit = more && pastTheBound ? fit + 1 : fit;
     }
-    const rows = await query.orderBy("seq").limit(limit).offset(lq.skip).execute();
+    const rows = await paged(query, limit).execute();
     return { texts: rows.map((r) => r.body as string), more };
   }
 

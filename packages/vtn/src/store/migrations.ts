@@ -93,9 +93,32 @@ const subscribedKinds: Migration = {
   },
 };
 
+/** The tables of the object kinds (tables.ts). */
+const OBJECT_TABLES = ["programs", "events", "reports", "subscriptions", "vens", "resources"];
+
+/**
+ * A page past `skip` rows starts where a query of `seq` alone says (kysely-store.ts, `paged`).
+ * OFFSET still steps over the skipped rows; on SQLite the table is keyed by seq but its leaf pages
+ * hold the bodies too, so stepping over 100,000 events read their ~60 MB of pages (29 ms for the
+ * last page, issue 13), and an index of seq alone is a few hundred pages (1-2 ms). PostgreSQL's
+ * primary key is such an index already: nothing to add there.
+ */
+function seqIndexes(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect !== "sqlite") return;
+      for (const t of OBJECT_TABLES) await db.schema.createIndex(`${t}_seq`).on(t).column("seq").execute();
+    },
+  };
+}
+
 /** Later migrations append here with the next number; never edit a released one. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return { "0001-initial": initial(dialect), "0002-subscribed-kinds": subscribedKinds };
+  return {
+    "0001-initial": initial(dialect),
+    "0002-subscribed-kinds": subscribedKinds,
+    "0003-seq-indexes": seqIndexes(dialect),
+  };
 }
 
 /**
