@@ -4,6 +4,9 @@
 // (a supervisor's stop, Ctrl-C) and its exit code is ours.
 import { register } from "tsx/esm/api";
 
+// Before tsx's hooks: modules that cost far more loaded through them (@gridlink/vtn/preload says which).
+await import("@gridlink/vtn/preload");
+
 // tsx inlines source maps; with them on, stack traces name the .ts lines.
 process.setSourceMapsEnabled(true);
 register();
