@@ -373,6 +373,14 @@ async function main() {
           const v = new admin.default.Client({ connectionString: url });
           await v.connect();
           await v.query("vacuum analyze");
+          // The plans of the two queries whose cost grows with the table (stderr, for the record).
+          for (const q of [
+            `select body from events where seq >= (select seq from events order by seq limit 1 offset ${Math.max(0, size - 50)}) order by seq limit 50`,
+            "select body from events where (has_targets = 0 or id in (select object_id from targets where kind = 'EVENT' and target in ('group-7'))) order by seq limit 50",
+          ]) {
+            const plan = await v.query(`explain (analyze, buffers) ${q}`);
+            log(`  size ${size}: ${q}\n${plan.rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
+          }
           await v.end();
           log(`  size ${size}: vacuum analyze done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         }
