@@ -10,12 +10,13 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
  * Starts `node --import tsx <script> ...args` and resolves with its first stdout line (a URL).
- * With BENCH_CPU_PROF=<dir> in the environment, the VTN child (serve-vtn.ts) runs under
- * `--cpu-prof` and writes its .cpuprofile there when stopped (summarise with bench/support/profile-top.ts).
+ * With BENCH_CPU_PROF=<dir> in the environment, the VTN child (serve-vtn.ts, notify-vtn.ts) runs
+ * under `--cpu-prof` and writes a .cpuprofile per thread there when stopped (summarise with
+ * bench/support/profile-top.ts).
  */
 export async function startChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const prof = process.env.BENCH_CPU_PROF;
-  const flags = prof && script.endsWith("serve-vtn.ts") ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
+  const flags = prof && /(serve|notify)-vtn\.ts$/.test(script) ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
   const child = spawn(process.execPath, [...flags, "--import", "tsx", script, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
