@@ -285,8 +285,13 @@ export class GridlinkNode {
     }
     const programs = (await everything((page) => core.programs.list(this.bl, page))) as TracedProgram[];
     const live = new Set<string>();
+    // Only the downstream events of upstream events still in force are split again: the opts of
+    // the others (cancelled upstream, about to be removed) are not read.
+    const inForce = new Set(this.upstream.events().map(({ event }) => event.id));
     await this.readOpts2b(
-      [...byUpstream.values()].flatMap((m) => [...m.values()].flatMap((es) => es.map((e) => e.id))),
+      [...byUpstream]
+        .filter(([id]) => inForce.has(id))
+        .flatMap(([, m]) => [...m.values()].flatMap((es) => es.map((e) => e.id))),
     );
     this.downstream.clear();
     for (const [id, m] of byUpstream) this.downstream.set(id, new Map([...m].map(([name, es]) => [name, es[0].id])));
