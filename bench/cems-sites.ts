@@ -9,7 +9,7 @@
 // login's scrypt is skipped, the VTN still verifies every token).
 // Real time: ≥ 95 % of polls made, ≥ 99 % of the minute reports sent, none later than 10 s after
 // its place in the spread (its due time when --spread 0), no errors. Ceiling, measured in the same run: the VTN's own request rate for the sites' requests (GET
-// /programs, GET /events, POST /reports as one VEN under autocannon), turned into how many sites
+// /programs, GET /events, POST /reports as one VEN under Debian's wrk), turned into how many sites
 // that rate would carry: each site makes 2 GETs per 10 s and 1 POST per minute.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,8 +17,9 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { buildSite, HOME_TEMPLATE, ScaledClock, SiteRunner, varySite } from "@gridlink/cems";
 import { VenClient } from "@gridlink/ven";
-import autocannon from "autocannon";
 import { procStats, seedFleet, serveVtn, stopChild } from "./cems-vtn.ts";
+import { load } from "./support/harness.ts";
+import { lightFetch } from "./support/light-fetch.ts";
 import { serveMintedTokens } from "./support/minted-tokens.ts";
 
 const arg = (name: string, dflt: string) => {
@@ -30,18 +31,25 @@ const SECONDS = Number(arg("seconds", "70"));
 const SPREAD = Number(arg("spread", "0.8"));
 const SPREAD_MS = SPREAD * 60_000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
+// The sites' HTTP client: the SDK's Transport over bench/support/light-fetch.ts (undici request()
+// on one pool of at most --pool sockets, default 512) instead of global fetch, whose per-request
+// cost was most of this process's CPU with 4,000 sites; the wait for a socket counts in lateness.
+const POOL = Number(arg("pool", "512"));
+const sitesFetch = lightFetch(POOL);
 
 async function rate(url: string, token: string, method: "GET" | "POST", body?: string): Promise<number> {
-  const r = await autocannon({
+  const r = await load({
     url,
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body,
     connections: 16,
-    duration: 5,
+    seconds: 5,
+    label: `${method} ${new URL(url).pathname}`,
   });
-  if (r.non2xx > 0) throw new Error(`${method} ${url}: ${r.non2xx} answers were not 2xx`);
-  return r.requests.average;
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`${method} ${url}: ${r.non2xx} answers were not 2xx, ${r.errors} socket errors`);
+  return r.rps;
 }
 
 async function ceiling(url: string, cred: { clientId: string; clientSecret: string }) {
@@ -110,7 +118,7 @@ async function main() {
   const rows: string[] = [];
   let best = 0;
   try {
-    log("measuring the VTN's request ceiling (autocannon, 5 s per path)...");
+    log("measuring the VTN's request ceiling (wrk, 5 s per path)...");
     const ceil = await ceiling(url, creds[0]);
     log(
       `  GET /programs ${ceil.programs.toFixed(0)}/s, GET /events ${ceil.events.toFixed(0)}/s, POST /reports ${ceil.reports.toFixed(0)}/s -> ${ceil.sites} sites`,
@@ -139,6 +147,7 @@ async function main() {
             clientSecret: c.clientSecret,
             tokenUrl: tokens.url,
             retries: 6,
+            fetch: sitesFetch,
           });
           return new SiteRunner({
             site,
