@@ -50,6 +50,19 @@ describe("the store's group commit", () => {
     expect(committed).toHaveLength(200);
   });
 
+  it("carries the writes asked for in one turn of the event loop in one transaction", async () => {
+    // The second write sees the first one's row through its transaction while a read outside
+    // does not: both ran before one commit (better-sqlite3 does not yield during a transaction,
+    // so a drain begun at once used to commit each write alone).
+    const first = store.write(async (tx) => tx.insert("PROGRAM", program("first")));
+    const second = store.write(async (tx) => ({
+      inTx: (await tx.get("PROGRAM", "id-first"))?.programName,
+      outside: (await store.get("PROGRAM", "id-first"))?.programName,
+    }));
+    await first;
+    expect(await second).toEqual({ inTx: "first", outside: undefined });
+  });
+
   it("rolls back a failing write alone, keeping the others of its batch", async () => {
     const results = await Promise.allSettled([
       store.write(async (tx) => tx.insert("PROGRAM", program("a"))),

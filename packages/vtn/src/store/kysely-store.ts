@@ -431,7 +431,13 @@ export class KyselyStore extends Reader implements Store {
         resolve: resolve as (v: unknown) => void,
         reject,
       });
-      if (!this.draining) void this.drain();
+      if (this.draining) return;
+      // The batch starts after this turn's I/O: better-sqlite3 runs a whole transaction without
+      // giving the event loop back, so a drain begun at once carried one write per commit even
+      // under 32 connections; started from setImmediate it takes every request parsed in the same
+      // poll (28 per commit on average at 32 connections: bench/RESULTS.md, issue 13).
+      this.draining = true;
+      setImmediate(() => void this.drain());
     });
   }
 
