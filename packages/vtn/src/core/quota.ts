@@ -94,14 +94,20 @@ export class Quotas {
   /**
    * Per client, its usage as last read, kept in step with what commits (creates and deletes add
    * and subtract; anything else drops the entry), so that the check of a VEN's next report reads
-   * nothing. Writes of one group commit are not in it until it commits, so a client can pass a
-   * quota by the writes of one batch (at most 64); entries expire after a while, which bounds the
-   * drift from other instances writing the same database.
+   * nothing. Entries expire after a while, which bounds the drift from other instances writing
+   * the same database.
    */
   private readonly usage = new Lru<string, Usage & { objects: Map<Kind, number> }>({
     max: 10_000,
     ttl: USAGE_TTL_MS,
   });
+
+  /**
+   * Owners whose usage the open transaction has changed (a group commit holds many writes): until
+   * it commits, their check reads usage inside the transaction, which sees the batch's earlier
+   * writes, instead of the cached usage, which does not (test/security/quota-in-one-commit.test.ts).
+   */
+  private readonly uncommitted = new Set<string>();
 
   constructor(store: Store, limits: QuotaLimits) {
     this.policy = new QuotaPolicy(limits);
@@ -110,6 +116,7 @@ export class Quotas {
   }
 
   private committed(changes: readonly Change[]): void {
+    this.uncommitted.clear();
     for (const c of changes) {
       if (!OWNED.has(c.kind)) continue;
       if (c.operation === "UPDATE") {
@@ -171,7 +178,10 @@ export class Quotas {
       // A new object has a fresh id: nothing stored to replace.
       const old =
         c.operation === "CREATE" ? undefined : (await db.executeQuery(this.sql.objectOf(db, c.kind, o.id))).rows[0];
-      if (old) await this.count(db, old.client_id, c.kind, -1, -Number(old.bytes));
+      if (old) {
+        await this.count(db, old.client_id, c.kind, -1, -Number(old.bytes));
+        this.uncommitted.add(old.client_id);
+      }
       if (c.operation === "DELETE") {
         if (old) await db.executeQuery(this.sql.forget(db, c.kind, o.id));
         continue;
@@ -180,6 +190,7 @@ export class Quotas {
       const bytes = sizeOf(o);
       await db.executeQuery(this.sql.keep(db, c.kind, o.id, clientId, bytes));
       await this.count(db, clientId, c.kind, 1, bytes);
+      this.uncommitted.add(clientId);
     }
   }
 
@@ -202,7 +213,8 @@ export class Quotas {
   ): Promise<void> {
     if (!this.policy.applies(p)) return;
     const db = tx.tables(quotaTables);
-    let usage = this.usage.get(owner);
+    const behind = this.uncommitted.has(owner);
+    let usage = behind ? undefined : this.usage.get(owner);
     if (!usage) {
       const perKind = (await db.executeQuery(this.sql.usageOf(db, owner))).rows;
       const objects = new Map<Kind, number>();
@@ -212,7 +224,8 @@ export class Quotas {
         bytes += Number(r.bytes);
       }
       usage = { objects, bytes };
-      this.usage.set(owner, usage);
+      // Usage read inside a batch includes writes not yet committed: not for the cache.
+      if (!behind) this.usage.set(owner, usage);
     }
     const old = isNew ? undefined : (await db.executeQuery(this.sql.bytesOf(db, kind, o.id, owner))).rows[0];
     const oldBytes = old ? Number(old.bytes) : undefined;
