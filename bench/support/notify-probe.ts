@@ -4,7 +4,7 @@
 
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import { createVtn, hashClientSecret, type Principal, principalFor, type Vtn } from "@gridlink/vtn";
+import { createVtn, hashClientSecret, type Principal, principalFor, type Vtn, type VtnConfig } from "@gridlink/vtn";
 
 /** `--name N` from the command line, or the default. */
 export const numberArg = (name: string, dflt: number): number => {
@@ -22,7 +22,7 @@ export const numberArg = (name: string, dflt: number): number => {
 export async function seedBenchVens(
   dataDir: string,
   count: number,
-  options: Omit<Parameters<typeof createVtn>[0], "dataDir"> & { clients?: boolean },
+  options: Omit<Partial<VtnConfig>, "dataDir"> & { clients?: boolean },
   each: (n: number, venId: string, vtn: Vtn) => Promise<void> = async () => {},
 ) {
   const { clients, ...config } = options;
