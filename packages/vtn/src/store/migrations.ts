@@ -79,7 +79,7 @@ function initial(dialect: Dialect): Migration {
  * One partial index per object kind over the subscriptions that ask for it, so "does anyone
  * subscribe to REPORT changes?" (store `anySubscriber`, asked on every write) is one index probe
  * instead of a scan of every subscription when nobody does. Both SQLite and PostgreSQL use a
- * partial index when the query repeats its WHERE term literally (kysely-store.ts).
+ * partial index when the query repeats its WHERE term literally (reader.ts anySubscriber).
  */
 const subscribedKinds: Migration = {
   async up(db: Kysely<unknown>) {
@@ -97,7 +97,7 @@ const subscribedKinds: Migration = {
 const OBJECT_TABLES = ["programs", "events", "reports", "subscriptions", "vens", "resources"];
 
 /**
- * A page past `skip` rows starts where a query of `seq` alone says (kysely-store.ts, `paged`).
+ * A page past `skip` rows starts where a query of `seq` alone says (reader.ts, `paged`).
  * OFFSET still steps over the skipped rows; on SQLite the table is keyed by seq but its leaf pages
  * hold the bodies too, so stepping over 100,000 events read their ~60 MB of pages (29 ms for the
  * last page, issue 13), and an index of seq alone is a few hundred pages (1-2 ms). PostgreSQL's

@@ -2,7 +2,7 @@
 // and one more (so the caller knows more follows), not the whole page of large reports; on both
 // stores (the size comes from SQL: octet_length(body), which reads no body to measure it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fitting } from "../../src/store/kysely-store.ts";
+import { fitting } from "../../src/store/reader.ts";
 import { startTestVtn, type TestVtn } from "../../src/testing/index.ts";
 
 describe("lists bounded by bytes", () => {

@@ -65,7 +65,7 @@ describe("subscribers per object kind", () => {
 });
 
 /**
- * The query plan of the very term the store asks with (kysely-store.ts anySubscriber). On
+ * The query plan of the very term the store asks with (reader.ts anySubscriber). On
  * PostgreSQL with sequential scans off, since its planner rightly scans a table this small.
  */
 async function planOf(t: TestVtn, kind: ObjectType): Promise<string> {

@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { type CoreDb, KyselyStore } from "../kysely-store.ts";
+import { KyselyStore } from "../kysely-store.ts";
 import { migrate } from "../migrations.ts";
 import type { StoreModule } from "../module.ts";
+import type { CoreDb } from "../reader.ts";
 import { announce, listenForChanges } from "./change-feed.ts";
 
 export interface PostgresOptions {

@@ -6,9 +6,10 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { LRUCache } from "lru-cache";
-import { type CoreDb, KyselyStore } from "../kysely-store.ts";
+import { KyselyStore } from "../kysely-store.ts";
 import { migrate } from "../migrations.ts";
 import type { StoreModule } from "../module.ts";
+import type { CoreDb } from "../reader.ts";
 
 export interface SqliteOptions {
   file: string;

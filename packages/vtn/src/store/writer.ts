@@ -1,0 +1,132 @@
+// A transaction of the Store over Kysely: its writes (each records its own change; targets are
+// kept in their own table) over the reads of reader.ts.
+import type { Transaction } from "kysely";
+import { UniqueViolation } from "./errors.ts";
+import { jsonOf } from "./json-body.ts";
+import type { StoreModule } from "./module.ts";
+import { Reader, statement } from "./reader.ts";
+import type { CoreTables } from "./schema.ts";
+import { TABLES, targetsOf } from "./tables.ts";
+import type { Change, Derived, Kind, ListQuery, ObjectsByKind, StoreTx } from "./types.ts";
+
+export interface DialectHooks {
+  dialect: "sqlite" | "postgres";
+  /** Whether a driver error is a unique-constraint violation. */
+  isUniqueViolation(err: unknown): boolean;
+  /** Tells other processes on the database, inside the transaction, which kinds it changes. */
+  announce?(trx: Transaction<CoreTables>, kinds: ReadonlySet<Kind>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The columns of a row that are set, in order, and their values. */
+function setColumns(row: Record<string, unknown>): { columns: string[]; values: unknown[] } {
+  const columns = Object.keys(row).filter((c) => row[c] !== undefined);
+  return { columns, values: columns.map((c) => row[c]) };
+}
+
+const byColumns = (columns: readonly string[], values: readonly unknown[]) =>
+  Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+
+/** A module's typed builder over `db`, once the store was opened with that module (its migrations ran). */
+export function moduleDb<T>(registered: ReadonlySet<string>, m: StoreModule<unknown>, db: unknown): T {
+  if (!registered.has(m.name))
+    throw new Error(
+      `store module "${m.name}" was not registered when the store was opened (its migrations did not run)`,
+    );
+  return db as T;
+}
+
+/** Objects removed per page by a cascade (removeAll). */
+const CASCADE_PAGE = 500;
+
+export class Writer extends Reader implements StoreTx {
+  readonly changes: Change[] = [];
+
+  constructor(
+    private readonly trx: Transaction<CoreTables>,
+    private readonly hooks: DialectHooks,
+    private readonly modules: ReadonlySet<string>,
+  ) {
+    super(trx, hooks.dialect);
+  }
+
+  tables<DB>(m: StoreModule<DB>): Transaction<DB> {
+    return moduleDb<Transaction<DB>>(this.modules, m as StoreModule<unknown>, this.trx);
+  }
+
+  private row<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived) {
+    const t = targetsOf(o as { targets?: string[] | null });
+    return { id: o.id, body: jsonOf(o), has_targets: t.length > 0 ? 1 : 0, ...TABLES[kind].columns(o, d) };
+  }
+
+  private async writeTargets(
+    kind: Kind,
+    o: { id: string; targets?: readonly string[] | null },
+    fresh: boolean,
+  ): Promise<void> {
+    if (!fresh) await this.forgetTargets(kind, o.id);
+    const t = [...new Set(targetsOf(o))];
+    if (t.length > 0)
+      await this.trx
+        .insertInto("targets")
+        .values(t.map((target) => ({ kind, object_id: o.id, target })))
+        .execute();
+  }
+
+  private async guard<T>(kind: Kind, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (this.hooks.isUniqueViolation(err)) throw new UniqueViolation(kind, err);
+      throw err;
+    }
+  }
+
+  private async forgetTargets(kind: Kind, id: string): Promise<void> {
+    const st = statement(`${this.sqlDialect} forget-targets`, (db, k, objectId) =>
+      db.deleteFrom("targets").where("kind", "=", k).where("object_id", "=", objectId),
+    );
+    await this.run(st, kind, id);
+  }
+
+  async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    const { table } = TABLES[kind];
+    const { columns, values } = setColumns(this.row(kind, o, d));
+    const st = statement(`${this.sqlDialect} insert ${kind} ${columns}`, (db, ...vs) =>
+      db.insertInto(table).values(byColumns(columns, vs)),
+    );
+    await this.guard(kind, () => this.run(st, ...values));
+    await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, true);
+    this.changes.push({ kind, operation: "CREATE", object: o });
+  }
+
+  async update<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    const { id: _id, ...row } = this.row(kind, o, d);
+    const { table } = TABLES[kind];
+    const { columns, values } = setColumns(row);
+    const st = statement(`${this.sqlDialect} update ${kind} ${columns}`, (db, id, ...vs) =>
+      db.updateTable(table).set(byColumns(columns, vs)).where("id", "=", id),
+    );
+    await this.guard(kind, () => this.run(st, o.id, ...values));
+    await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, false);
+    this.changes.push({ kind, operation: "UPDATE", object: o });
+  }
+
+  async remove<K extends Kind>(kind: K, o: ObjectsByKind[K]): Promise<void> {
+    const { table } = TABLES[kind];
+    const st = statement(`${this.sqlDialect} remove ${kind}`, (db, id) => db.deleteFrom(table).where("id", "=", id));
+    await this.run(st, o.id);
+    await this.forgetTargets(kind, o.id);
+    this.changes.push({ kind, operation: "DELETE", object: o });
+  }
+
+  async removeAll<K extends Kind>(kind: K, where: Pick<ListQuery, "programId" | "venId">): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const page = await this.list(kind, { ...where, skip: 0, limit: CASCADE_PAGE });
+      for (const o of page) await this.remove(kind, o);
+      n += page.length;
+      if (page.length < CASCADE_PAGE) return n;
+    }
+  }
+}
