@@ -3,7 +3,7 @@
 // status, its oadrCreatedEvent and oadrCreateOpt are what the BL reads at /events/{id}/opts, its
 // oadrUpdateReport data is a 3.1 report at GET /reports, and a DELETE over 3.1 cancels the event.
 import { Oadr2bVen, type Oadr2bVen as Ven } from "@gridlink/ven/oadr2b";
-import { startTestVtn, type TestVtn, until } from "@gridlink/vtn/testing";
+import { bodies, startTestVtn, type TestVtn, until } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let t: TestVtn;
@@ -69,31 +69,7 @@ describe("a 2.0b VEN on the SDK", () => {
 
   let eventID: string;
   it("an event created over 3.1 arrives by oadrPoll with its signals, status and 3.1 form", async () => {
-    const created = await t.call(bl, "POST", "/events", {
-      programID,
-      eventName: "evening peak",
-      priority: 0,
-      payloadDescriptors: [
-        { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "PRICE", currency: "EUR", units: "KWH" },
-      ],
-      intervalPeriod: { start: "2031-01-01T17:00:00Z", duration: "PT1H" },
-      intervals: [
-        {
-          id: 0,
-          payloads: [
-            { type: "PRICE", values: [0.31] },
-            { type: "SIMPLE", values: [1] },
-          ],
-        },
-        {
-          id: 1,
-          payloads: [
-            { type: "PRICE", values: [0.42] },
-            { type: "SIMPLE", values: [2] },
-          ],
-        },
-      ],
-    });
+    const created = await t.call(bl, "POST", "/events", bodies.eveningPeak(programID));
     expect(created.status).toBe(201);
     eventID = created.body.id;
     expect(await ven.pollNow()).toEqual(["oadrDistributeEvent", "oadrResponse"]);

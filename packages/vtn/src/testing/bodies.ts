@@ -32,6 +32,35 @@ export const bodies = {
     venID,
     ...extra,
   }),
+  /**
+   * An evening peak on 1 Jan 2031 from 17:00 UTC: two hourly intervals, each a PRICE in EUR/kWh
+   * (0.31, 0.42) and a SIMPLE level (1, 2), priority 0: what the 2.0b mapping tests send over 3.1.
+   */
+  eveningPeak: (programID: string) => ({
+    programID,
+    eventName: "evening peak",
+    priority: 0,
+    payloadDescriptors: [
+      { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "PRICE", currency: "EUR", units: "KWH" },
+    ],
+    intervalPeriod: { start: "2031-01-01T17:00:00Z", duration: "PT1H" },
+    intervals: [
+      {
+        id: 0,
+        payloads: [
+          { type: "PRICE", values: [0.31] },
+          { type: "SIMPLE", values: [1] },
+        ],
+      },
+      {
+        id: 1,
+        payloads: [
+          { type: "PRICE", values: [0.42] },
+          { type: "SIMPLE", values: [2] },
+        ],
+      },
+    ],
+  }),
 };
 
 /** A subscription body with one callback for the given objects and operations. */

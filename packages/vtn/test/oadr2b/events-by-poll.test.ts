@@ -1,7 +1,7 @@
 // One core, both ways: an event the BL creates over 3.1 reaches a 2.0b VEN by oadrPoll with the
 // right signals, status and modification number; a change bumps the number; cancelling (DELETE)
 // over 3.1 sends it as cancelled in the VEN's next oadrDistributeEvent; the VEN's optOut is seen by BL.
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { bodies, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { code, Ven2b } from "./client.ts";
 
@@ -59,31 +59,7 @@ describe("EiRegisterParty", () => {
 
 describe("EiEvent by poll", () => {
   it("an event created over 3.1 arrives with its signals, status far and modificationNumber 0", async () => {
-    const created = await t.call(bl, "POST", "/events", {
-      programID,
-      eventName: "evening peak",
-      priority: 0,
-      payloadDescriptors: [
-        { objectType: "EVENT_PAYLOAD_DESCRIPTOR", payloadType: "PRICE", currency: "EUR", units: "KWH" },
-      ],
-      intervalPeriod: { start: "2031-01-01T17:00:00Z", duration: "PT1H" },
-      intervals: [
-        {
-          id: 0,
-          payloads: [
-            { type: "PRICE", values: [0.31] },
-            { type: "SIMPLE", values: [1] },
-          ],
-        },
-        {
-          id: 1,
-          payloads: [
-            { type: "PRICE", values: [0.42] },
-            { type: "SIMPLE", values: [2] },
-          ],
-        },
-      ],
-    });
+    const created = await t.call(bl, "POST", "/events", bodies.eveningPeak(programID));
     expect(created.status).toBe(201);
     eventID = created.body.id;
     const r = await ven.poll(venID);
