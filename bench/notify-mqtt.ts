@@ -13,22 +13,19 @@ import { startChild, stopChild } from "./support/harness.ts";
 import {
   benchEvent,
   getJson,
-  numberArg,
   probe,
   quietLatency,
   resultTables,
   saturate,
   seedBenchVens,
   threeRuns,
-  tokenFor,
 } from "./support/notify-probe.ts";
+import { bearerToken, log, numberArg } from "./support/setup.ts";
 
-const arg = numberArg;
-const VENS = arg("vens", 10_000);
-const RATE = arg("rate", 1000);
-const CONNECTIONS = arg("connections", 8);
+const VENS = numberArg("vens", 10_000);
+const RATE = numberArg("rate", 1000);
+const CONNECTIONS = numberArg("connections", 8);
 const PROCESSES = 2;
-const log = (s: string) => process.stderr.write(`${s}\n`);
 
 interface Stats {
   ready: number;
@@ -109,7 +106,7 @@ async function main() {
     const { blCreds, programId, file } = await seed(dataDir);
     vtn = await startChild("bench/support/notify-vtn.ts", [dataDir]);
     const base = vtn.url;
-    const token = await tokenFor(base, blCreds.clientId, blCreds.clientSecret);
+    const token = await bearerToken(base, blCreds);
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const broker = (await getJson<{ MQTT: { URIS: string[] } }>(`${base}/notifiers`, { headers })).MQTT.URIS[0];
     subs = await subscribe(broker, file, false);

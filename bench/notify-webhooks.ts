@@ -16,24 +16,21 @@ import { startChild, stopChild } from "./support/harness.ts";
 import {
   benchEvent,
   getJson,
-  numberArg,
   probe,
   quietLatency,
   resultTables,
   saturate,
   seedBenchVens,
   threeRuns,
-  tokenFor,
 } from "./support/notify-probe.ts";
+import { bearerToken, log, numberArg } from "./support/setup.ts";
 
-const arg = numberArg;
-const VENS = arg("vens", 10_000);
-const ENDPOINTS = arg("endpoints", 100);
-const CONNECTIONS = arg("connections", 8);
-const RATE = arg("rate", 1000);
+const VENS = numberArg("vens", 10_000);
+const ENDPOINTS = numberArg("endpoints", 100);
+const CONNECTIONS = numberArg("connections", 8);
+const RATE = numberArg("rate", 1000);
 const CONCURRENCY = 256;
 const PER_ENDPOINT = 8;
-const log = (s: string) => process.stderr.write(`${s}\n`);
 
 interface Stats {
   unique: number;
@@ -126,7 +123,7 @@ async function main() {
     const { blCreds, programId } = await seed(dataDir, receivers);
     vtn = await startChild("bench/support/notify-vtn.ts", [dataDir]);
     const base = vtn.url;
-    const token = await tokenFor(base, blCreds.clientId, blCreds.clientSecret);
+    const token = await bearerToken(base, blCreds);
     const probeUrl = `${base}/programs?limit=10`;
 
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };

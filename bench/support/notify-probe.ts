@@ -1,16 +1,10 @@
 // Shared by the notification benchmarks: an API latency probe (closed-loop GETs over keep-alive
 // connections, each sample time-stamped, so the p99 of exactly the fan-out window can be taken)
-// and small statistics helpers; the command-line numbers and the seeding of bench vens they share.
+// and small statistics helpers; the seeding of bench vens they share.
 
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { createVtn, hashClientSecret, type Principal, principalFor, type Vtn, type VtnConfig } from "@gridlink/vtn";
-
-/** `--name N` from the command line, or the default. */
-export const numberArg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 
 /**
  * Seeds `count` ven objects `ven-<n>` (client `bench-ven-<n>`, targets `bench` and `ven-<n>`) into a
@@ -157,16 +151,6 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-export async function tokenFor(baseUrl: string, clientId: string, clientSecret: string): Promise<string> {
-  const form = new URLSearchParams({
-    grant_type: "client_credentials",
-    client_id: clientId,
-    client_secret: clientSecret,
-  });
-  return (await getJson<{ access_token: string }>(`${baseUrl}/auth/token`, { method: "POST", body: form }))
-    .access_token;
 }
 
 export const benchEvent = (programID: string) => ({

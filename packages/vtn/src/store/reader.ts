@@ -18,10 +18,10 @@ import type { Cursor, JsonPage, Kind, ListQuery, ObjectStore, ObjectsByKind, Seq
  */
 export type CoreDb = Kysely<CoreTables>;
 // biome-ignore lint/suspicious/noExplicitAny: per-kind tables chosen at run time (tables.ts)
-export type DynDb = Kysely<any>;
+type DynDb = Kysely<any>;
 // biome-ignore lint/suspicious/noExplicitAny: a query of DynDb
 type DynSelect<O> = SelectQueryBuilder<any, any, O>;
-export const dyn = (db: CoreDb): DynDb => db as unknown as DynDb;
+const dyn = (db: CoreDb): DynDb => db as unknown as DynDb;
 
 /** How many objects of these JSON sizes fit in a JSON array of `maxBytes` (at least one, if any). */
 export function fitting(sizes: readonly number[], maxBytes: number): number {
