@@ -1,4 +1,4 @@
-// A page past `skip` rows starts at the seq that a query of seq alone finds there (kysely-store.ts,
+// A page past `skip` rows starts at the seq that a query of seq alone finds there (reader.ts,
 // `paged`; issue 13): the same pages as OFFSET over the rows, with and without filters, and on
 // SQLite that query walks the narrow seq index (migration 0003-seq-indexes), not the table.
 import Database from "better-sqlite3";

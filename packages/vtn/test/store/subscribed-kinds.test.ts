@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqliteFile } from "../../src/store/open.ts";
 import { subscribesTo } from "../../src/store/subscribed.ts";
 import { type Receiver, startReceiver, startTestVtn, type TestVtn } from "../../src/testing/index.ts";
 
@@ -82,7 +83,7 @@ async function planOf(t: TestVtn, kind: ObjectType): Promise<string> {
       await client.end();
     }
   }
-  const db = new Database(`${t.dataDir}/gridlink.sqlite`, { readonly: true });
+  const db = new Database(sqliteFile(t.dataDir), { readonly: true });
   try {
     const kysely = new Kysely<SubscriptionsTable>({ dialect: new SqliteDialect({ database: db }) });
     const q = kysely.selectFrom("subscriptions").select("seq").where(subscribesTo(kind)).limit(1).compile();
