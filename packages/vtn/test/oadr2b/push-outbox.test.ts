@@ -59,8 +59,13 @@ describe("2.0b push through the notifier's outbox", () => {
     expect(failing.received).toEqual([]);
     // The other VEN's push went through the same outbox and was delivered.
     await expect.poll(() => working.received.map((p) => p.path)).toContain("/OpenADR2/Simple/2.0b/EiReport");
-    const delivered = (await t.call(bl, "GET", "/gridlink/deliveries?channel=OADR2B&state=DELIVERED")).body as View[];
-    expect(delivered.some((d) => d.clientID === t.vens[1].clientId && d.lastStatus === 200)).toBe(true);
+    // The worker records the delivery after the receiver has answered, so the record may trail
+    // the receipt by a commit: poll it.
+    const deliveredToWorking = async () =>
+      ((await t.call(bl, "GET", "/gridlink/deliveries?channel=OADR2B&state=DELIVERED")).body as View[]).some(
+        (d) => d.clientID === t.vens[1].clientId && d.lastStatus === 200,
+      );
+    await expect.poll(deliveredToWorking, { timeout: 10_000 }).toBe(true);
     const summary = (await t.call(bl, "GET", "/gridlink/deliveries/summary")).body;
     expect(summary.counts.OADR2B.DEAD).toBeGreaterThanOrEqual(1);
     expect(summary.metrics.channels.OADR2B.deadLetters).toBeGreaterThanOrEqual(1);
