@@ -96,11 +96,11 @@ function directWriter(file: string): { batch(fn: (rows: Rows) => void): void; cl
         ...TABLES[kind].columns(o as never, d),
       };
       const cols = Object.keys(row);
-      prepared(`insert into ${TABLES[kind].table} (${cols.join(", ")}) values (${cols.map(() => "?").join(", ")})`).run(
-        ...cols.map((c) => row[c]),
-      );
+      const { lastInsertRowid: seq } = prepared(
+        `insert into ${TABLES[kind].table} (${cols.join(", ")}) values (${cols.map(() => "?").join(", ")})`,
+      ).run(...cols.map((c) => row[c]));
       for (const t of targets)
-        prepared("insert into targets (kind, object_id, target) values (?, ?, ?)").run(kind, o.id, t);
+        prepared("insert into targets (kind, object_id, target, seq) values (?, ?, ?, ?)").run(kind, o.id, t, seq);
       if (owned.has(kind))
         prepared("insert into quota_objects (kind, id, client_id, bytes) values (?, ?, ?, ?)").run(
           kind,

@@ -3,7 +3,7 @@
 // modules with tables of their own (auth, notify) bring their migrations as a StoreModule.
 
 import { OBJECT_TYPES } from "@gridlink/model";
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { StoreModule } from "./module.ts";
 import { subscribesTo } from "./subscribed.ts";
 
@@ -112,12 +112,44 @@ function seqIndexes(dialect: Dialect): Migration {
   };
 }
 
+/** The table of each kind that has targets, as the targets table names kinds (tables.ts). */
+const TARGETED_TABLES: Record<string, string> = {
+  PROGRAM: "programs",
+  EVENT: "events",
+  SUBSCRIPTION: "subscriptions",
+  VEN: "vens",
+  RESOURCE: "resources",
+};
+
+/**
+ * Each target row keeps its object's seq, indexed by (kind, target, seq), so a target filter
+ * (reader.ts) reads the matching seqs in order from the index and joins only the page's rows.
+ * Before, `id in (object_ids of the target)` made PostgreSQL walk the table in seq order and
+ * probe the targets for every row: at 100,000 events a target held by 1% of them read 5,000 rows
+ * for a page of 50 (27 ms, 11x the same page at 1,000; issue 13). Existing rows are filled in.
+ */
+function targetSeq(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable("targets")
+        .addColumn("seq", dialect === "sqlite" ? "integer" : "bigint")
+        .execute();
+      for (const [kind, table] of Object.entries(TARGETED_TABLES))
+        await sql`update targets set seq = (select o.seq from ${sql.table(table)} o where o.id = targets.object_id)
+          where kind = ${kind}`.execute(db);
+      await db.schema.createIndex("targets_seq").on("targets").columns(["kind", "target", "seq"]).execute();
+    },
+  };
+}
+
 /** Later migrations append here with the next number; never edit a released one. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     "0001-initial": initial(dialect),
     "0002-subscribed-kinds": subscribedKinds,
     "0003-seq-indexes": seqIndexes(dialect),
+    "0004-target-seq": targetSeq(dialect),
   };
 }
 

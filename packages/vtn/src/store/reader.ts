@@ -89,13 +89,15 @@ export class Reader implements ObjectStore {
         const ors = [];
         if (includeUntargeted) ors.push(eb("has_targets", "=", 0));
         if (anyOf.length > 0)
+          // By seq, which the targets keep beside the target (0004-target-seq): the matching seqs
+          // come in order from the index, and only the page's rows are read.
           ors.push(
             eb(
-              "id",
+              "seq",
               "in",
               eb
                 .selectFrom("targets")
-                .select("object_id")
+                .select("seq")
                 .where("kind", "=", kind)
                 .where("target", "in", [...anyOf]),
             ),

@@ -50,6 +50,8 @@ export interface TargetsTable {
   kind: string;
   object_id: string;
   target: string;
+  /** The object's seq (migration 0004-target-seq), for target filters in seq order. */
+  seq: number | null;
 }
 
 export interface CoreTables {

@@ -1,6 +1,6 @@
 // A transaction of the Store over Kysely: its writes (each records its own change; targets are
 // kept in their own table) over the reads of reader.ts.
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
 import { jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
@@ -66,11 +66,20 @@ export class Writer extends Reader implements StoreTx {
   ): Promise<void> {
     if (!fresh) await this.forgetTargets(kind, o.id);
     const t = [...new Set(targetsOf(o))];
-    if (t.length > 0)
-      await this.trx
-        .insertInto("targets")
-        .values(t.map((target) => ({ kind, object_id: o.id, target })))
-        .execute();
+    if (t.length === 0) return;
+    // The object's seq, read back by the insert itself: the row is written just before.
+    const { table } = TABLES[kind];
+    await this.trx
+      .insertInto("targets")
+      .values(
+        t.map((target) => ({
+          kind,
+          object_id: o.id,
+          target,
+          seq: sql<number>`(select seq from ${sql.table(table)} where id = ${o.id})`,
+        })),
+      )
+      .execute();
   }
 
   private async guard<T>(kind: Kind, run: () => Promise<T>): Promise<T> {
