@@ -6,8 +6,12 @@
 // The API probe is GET /programs: at a steady 1,000 requests/s (open loop; 10,000 VENs polling
 // every 10 s), and again saturating it with 8 closed-loop connections.
 //   npx tsx bench/notify-webhooks.ts [--vens 10000] [--endpoints 100] [--rate 1000] [--connections 8]
+//     [--seed-cache <dir>]
+// With --seed-cache, a seeded data dir is kept in <dir> (with the receivers on fixed ports from
+// --receiver-port, default 39100, so that its callbacks stay right) and the next run with the
+// same --vens and --endpoints starts from a copy of it instead of seeding again.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +35,9 @@ const CONNECTIONS = numberArg("connections", 8);
 const RATE = numberArg("rate", 1000);
 const CONCURRENCY = 256;
 const PER_ENDPOINT = 8;
+const cacheArg = process.argv.indexOf("--seed-cache");
+const SEED_CACHE = cacheArg > 0 ? process.argv[cacheArg + 1] : undefined;
+const RECEIVER_PORT = SEED_CACHE ? numberArg("receiver-port", 39_100) : 0;
 
 interface Stats {
   unique: number;
@@ -73,6 +80,29 @@ async function seed(dataDir: string, receivers: string[]) {
   return { blCreds, programId: program.id };
 }
 
+type Seeded = Awaited<ReturnType<typeof seed>>;
+
+/** Seeds `dataDir`, or copies it from the seed cache when that holds the same seed. */
+async function seeded(dataDir: string, receivers: string[]): Promise<Seeded> {
+  if (!SEED_CACHE) return seed(dataDir, receivers);
+  const meta = join(SEED_CACHE, "seed.json");
+  const key = { vens: VENS, receivers };
+  if (existsSync(meta)) {
+    const kept = JSON.parse(readFileSync(meta, "utf8")) as typeof key & Seeded;
+    if (JSON.stringify({ vens: kept.vens, receivers: kept.receivers }) === JSON.stringify(key)) {
+      cpSync(join(SEED_CACHE, "data"), dataDir, { recursive: true });
+      log(`  copied the seed of ${VENS} vens from ${SEED_CACHE}`);
+      return { blCreds: kept.blCreds, programId: kept.programId };
+    }
+  }
+  const out = await seed(dataDir, receivers);
+  rmSync(SEED_CACHE, { recursive: true, force: true });
+  mkdirSync(SEED_CACHE, { recursive: true });
+  cpSync(dataDir, join(SEED_CACHE, "data"), { recursive: true });
+  writeFileSync(meta, JSON.stringify({ ...key, ...out }));
+  return out;
+}
+
 /** The ceiling: the same deliveries from a bare node:http client, same concurrency limits. */
 async function ceiling(receivers: string[], body: string): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: PER_ENDPOINT });
@@ -111,7 +141,7 @@ async function ceiling(receivers: string[], body: string): Promise<number> {
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-notify-"));
   log(`gridlink bench: one event to ${VENS} webhook subscribers`);
-  const rx = await startChild("bench/support/notify-receivers.ts", [String(ENDPOINTS)]);
+  const rx = await startChild("bench/support/notify-receivers.ts", [String(ENDPOINTS), String(RECEIVER_PORT)]);
   const { control, receivers } = JSON.parse(rx.url) as { control: string; receivers: string[] };
   // The receivers stand in for VENs on other machines: on this 2-core box they run at a lower
   // priority, so that they take CPU from the VTN's API no more than remote receivers would.
@@ -120,7 +150,7 @@ async function main() {
   const reset = () => getJson<Stats>(`${control}/reset`, { method: "POST" });
   let vtn: Awaited<ReturnType<typeof startChild>> | undefined;
   try {
-    const { blCreds, programId } = await seed(dataDir, receivers);
+    const { blCreds, programId } = await seeded(dataDir, receivers);
     vtn = await startChild("bench/support/notify-vtn.ts", [dataDir]);
     const base = vtn.url;
     const token = await bearerToken(base, blCreds);

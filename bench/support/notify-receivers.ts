@@ -1,10 +1,12 @@
 // Webhook receivers for the notification benchmark, in their own process: `count` HTTP servers on
 // 127.0.0.1 that answer the echo check and count notifications (once per webhook-id). A control
-// server answers GET /stats and POST /reset. Prints {"control": url, "receivers": [urls]}.
+// server answers GET /stats and POST /reset. Prints {"control": url, "receivers": [urls]}. With a
+// second argument the receivers listen on that port and the next ones (a reused seed's callbacks).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const count = Number(process.argv[2] ?? 100);
+const basePort = Number(process.argv[3] ?? 0);
 let seen = new Set<string>();
 let posts = 0;
 let firstAt = 0;
@@ -31,14 +33,15 @@ function receiver(req: IncomingMessage, res: ServerResponse) {
   });
 }
 
-const listen = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-  new Promise<string>((resolve) => {
+const listen = (handler: (req: IncomingMessage, res: ServerResponse) => void, port = 0) =>
+  new Promise<string>((resolve, reject) => {
     const s = createServer({ keepAliveTimeout: 30_000 }, handler);
-    s.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`));
+    s.once("error", reject);
+    s.listen(port, "127.0.0.1", () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`));
   });
 
 const receivers: string[] = [];
-for (let i = 0; i < count; i++) receivers.push(await listen(receiver));
+for (let i = 0; i < count; i++) receivers.push(await listen(receiver, basePort > 0 ? basePort + i : 0));
 const control = await listen((req, res) => {
   if (req.method === "POST") {
     seen = new Set();
