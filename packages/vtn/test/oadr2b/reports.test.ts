@@ -21,15 +21,37 @@ const metadata = `<oadr:oadrRegisterReport ei:schemaVersion="2.0b"><pyld:request
 <oadr:oadrReport><oadr:oadrReportDescription><ei:rID>meter1_history</ei:rID><ei:reportDataSource><ei:resourceID>meter1-history</ei:resourceID></ei:reportDataSource><ei:reportType>usage</ei:reportType><ei:readingType>Summed</ei:readingType></oadr:oadrReportDescription><ei:reportRequestID>0</ei:reportRequestID><ei:reportSpecifierID>spec_history</ei:reportSpecifierID><ei:reportName>METADATA_HISTORY_USAGE</ei:reportName><ei:createdDateTime>2031-01-01T00:00:00Z</ei:createdDateTime></oadr:oadrReport>
 <ei:venID>VEN</ei:venID></oadr:oadrRegisterReport>`;
 
-function usageUpdate(requestID: string, values: number[], start: string): string {
+function usageUpdate(requestID: string, values: number[], start: string, eiReportID = "r-1"): string {
   const intervals = values
     .map(
       (v, k) =>
         `<ei:interval><xcal:dtstart><xcal:date-time>${new Date(new Date(start).getTime() + k * 900_000).toISOString()}</xcal:date-time></xcal:dtstart><xcal:duration><xcal:duration>PT15M</xcal:duration></xcal:duration><oadr:oadrReportPayload><ei:rID>meter1_energy</ei:rID><ei:payloadFloat><ei:value>${v}</ei:value></ei:payloadFloat><oadr:oadrDataQuality>Quality Good - Non Specific</oadr:oadrDataQuality></oadr:oadrReportPayload></ei:interval>`,
     )
     .join("");
-  return `<oadr:oadrUpdateReport ei:schemaVersion="2.0b"><pyld:requestID>up-1</pyld:requestID><oadr:oadrReport><strm:intervals>${intervals}</strm:intervals><ei:eiReportID>r-1</ei:eiReportID><ei:reportRequestID>${requestID}</ei:reportRequestID><ei:reportSpecifierID>spec_usage</ei:reportSpecifierID><ei:reportName>TELEMETRY_USAGE</ei:reportName><ei:createdDateTime>2031-01-01T01:00:00Z</ei:createdDateTime></oadr:oadrReport><ei:venID>${venID}</ei:venID></oadr:oadrUpdateReport>`;
+  return `<oadr:oadrUpdateReport ei:schemaVersion="2.0b"><pyld:requestID>up-1</pyld:requestID><oadr:oadrReport><strm:intervals>${intervals}</strm:intervals><ei:eiReportID>${eiReportID}</ei:eiReportID><ei:reportRequestID>${requestID}</ei:reportRequestID><ei:reportSpecifierID>spec_usage</ei:reportSpecifierID><ei:reportName>TELEMETRY_USAGE</ei:reportName><ei:createdDateTime>2031-01-01T01:00:00Z</ei:createdDateTime></oadr:oadrReport><ei:venID>${venID}</ei:venID></oadr:oadrUpdateReport>`;
 }
+
+interface Stored {
+  reportName: string;
+  resources: {
+    resourceName: string;
+    intervals: { intervalPeriod: { start: string }; payloads: { values: number[] }[] }[];
+  }[];
+}
+
+/** The usage event's reports of meter1 (the TELEMETRY_USAGE request), by their first interval. */
+async function meterReports(): Promise<Stored[]> {
+  const all: Stored[] = (await t.call(bl, "GET", `/reports?eventID=${usageEvent}`)).body;
+  return all
+    .filter((r) => r.resources[0].resourceName === "meter1")
+    .sort((a, b) =>
+      a.resources[0].intervals[0].intervalPeriod.start.localeCompare(b.resources[0].intervals[0].intervalPeriod.start),
+    );
+}
+
+/** [start, value] of each interval of a report. */
+const valuesOf = (r: Stored) =>
+  r.resources[0].intervals.map((i) => [i.intervalPeriod.start, i.payloads[0].values[0]] as [string, number]);
 
 const event = (name: string, payloadType: string) => ({
   programID,
@@ -113,21 +135,46 @@ describe("EiReport", () => {
     expect(history.resources[0].intervals[0].payloads).toEqual([{ type: "USAGE", values: [7] }]);
   });
 
-  it("a later oadrUpdateReport adds its intervals to the same 3.1 report", async () => {
-    await ven.message("EiReport", usageUpdate(usageRequest, [3], "2031-01-01T00:30:00Z"));
-    const reports = (await t.call(bl, "GET", `/reports?eventID=${usageEvent}`)).body.filter(
-      (r: { resources: { resourceName: string }[] }) => r.resources[0].resourceName === "meter1",
+  it("a later oadrUpdateReport is a 3.1 report of its own: the request's reports hold every interval", async () => {
+    expect(code(await ven.message("EiReport", usageUpdate(usageRequest, [3], "2031-01-01T00:30:00Z", "r-2")))).toBe(
+      "200",
     );
-    expect(reports).toHaveLength(1);
-    expect(
-      reports[0].resources[0].intervals.map((i: { id: number; payloads: { values: number[] }[] }) => [
-        i.id,
-        i.payloads[0].values[0],
-      ]),
-    ).toEqual([
-      [0, 1.5],
-      [1, 2.5],
-      [2, 3],
+    const reports = await meterReports();
+    expect(reports.map((r) => r.reportName)).toEqual([
+      `TELEMETRY_USAGE ${usageRequest}`,
+      `TELEMETRY_USAGE ${usageRequest}`,
+    ]);
+    expect(reports.map(valuesOf)).toEqual([
+      [
+        ["2031-01-01T00:00:00.000Z", 1.5],
+        ["2031-01-01T00:15:00.000Z", 2.5],
+      ],
+      [["2031-01-01T00:30:00.000Z", 3]],
+    ]);
+  });
+
+  it("the same report instance sent again is acknowledged and not stored twice", async () => {
+    const again = await ven.message("EiReport", usageUpdate(usageRequest, [3], "2031-01-01T00:30:00Z", "r-2"));
+    expect(again.name).toBe("oadrUpdatedReport");
+    expect(code(again)).toBe("200");
+    expect((await meterReports()).map(valuesOf)).toHaveLength(2);
+    // Two copies at once (a retry while the first is in flight): one is kept.
+    const twice = usageUpdate(usageRequest, [4], "2031-01-01T00:45:00Z", "r-3");
+    const both = await Promise.all([ven.message("EiReport", twice), ven.message("EiReport", twice)]);
+    expect(both.map(code)).toEqual(["200", "200"]);
+    expect((await meterReports()).map(valuesOf).filter((v) => v[0][1] === 4)).toHaveLength(1);
+  });
+
+  it("an eiReportID used again with other data is stored too: nothing acknowledged is lost", async () => {
+    expect(code(await ven.message("EiReport", usageUpdate(usageRequest, [5], "2031-01-01T01:00:00Z", "r-2")))).toBe(
+      "200",
+    );
+    expect((await meterReports()).flatMap(valuesOf)).toEqual([
+      ["2031-01-01T00:00:00.000Z", 1.5],
+      ["2031-01-01T00:15:00.000Z", 2.5],
+      ["2031-01-01T00:30:00.000Z", 3],
+      ["2031-01-01T00:45:00.000Z", 4],
+      ["2031-01-01T01:00:00.000Z", 5],
     ]);
   });
 

@@ -1,9 +1,9 @@
 // EiReport. A VEN's METADATA reports (oadrRegisterReport) say which data points it has; the VTN
 // asks for the ones BL wants — an event's reportDescriptors (the 3.1 way of asking for reports)
 // — with oadrReportRequests, one per event and METADATA report; the data (oadrUpdateReport)
-// becomes one 3.1 report per request, about that event, read by BL over GET /reports.
-import { randomUUID } from "node:crypto";
-import type { Event, Report } from "@gridlink/model";
+// becomes 3.1 reports about that event, one per oadrReport instance, read by BL over GET /reports.
+import { createHash, randomUUID } from "node:crypto";
+import type { Event, ReportRequest } from "@gridlink/model";
 import {
   type OadrPointDescription,
   type OadrReportData,
@@ -11,7 +11,7 @@ import {
   reportFrom2b,
   reportPayloadTypeOf,
 } from "@gridlink/model/oadr2b";
-import { principalFor } from "../../core/principal.ts";
+import { type Principal, principalFor } from "../../core/principal.ts";
 import { childrenOf, textOf, type XmlNode, type XmlValue } from "../xml/index.ts";
 import { type Inbound, type Oadr2bDeps, type Registration, registrationOf, tablesOf, venIdOf } from "./context.ts";
 import { dueChanged } from "./poll-cache.ts";
@@ -163,7 +163,12 @@ function reportData(r: XmlNode): OadrReportData {
   return { reportName: textOf(r.reportName) ?? "", reportRequestID: textOf(r.reportRequestID) ?? "", intervals };
 }
 
-/** oadrUpdateReport: each oadrReport adds its intervals to the 3.1 report of its request. */
+/**
+ * oadrUpdateReport: each oadrReport instance (its own eiReportID and createdDateTime) becomes a
+ * 3.1 report of its own about its request's event, so an update writes only what it carries and
+ * never reads or rewrites what earlier ones stored. An instance sent again with the same content
+ * (a VEN retrying an update it got no answer to) is acknowledged without being stored twice.
+ */
 export async function updateReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode> {
   const reg = await registrationOf(deps, m, venIdOf(m.body));
   const t = tablesOf(deps);
@@ -191,18 +196,7 @@ export async function updateReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNod
       continue;
     }
     const { report } = reportFrom2b(data, points, { eventID: request.event_id, clientName: reg.ven_name });
-    const existing = request.core_report_id
-      ? await deps.core.reports.get(p, request.core_report_id).catch(() => undefined)
-      : undefined;
-    if (existing) await deps.core.reports.update(p, existing.id, merged(existing, report as unknown as Report));
-    else {
-      const createdReport = await deps.core.reports.create(p, report);
-      await t
-        .updateTable("oadr2b_report_requests")
-        .set({ core_report_id: createdReport.id })
-        .where("report_request_id", "=", request.report_request_id)
-        .execute();
-    }
+    await storeInstance(deps, p, reg, request.report_request_id, r, report);
   }
   const body: XmlNode = { "ei:eiResponse": eiResponse(CODE.OK, "OK", m.requestID) };
   if (cancels.length > 0)
@@ -216,24 +210,45 @@ export async function updateReport(deps: Oadr2bDeps, m: Inbound): Promise<XmlNod
   return wrap("oadrUpdatedReport", body);
 }
 
-/** The stored report with the new one's intervals appended per resource (ids continue). */
-function merged(old: Report, add: Report): Record<string, unknown> {
-  const { id, createdDateTime, modificationDateTime, objectType, clientID, ...body } = old as Report &
-    Record<string, unknown>;
-  const resources = [...(old.resources ?? [])].map((r) => ({ ...r, intervals: [...r.intervals] }));
-  for (const r of add.resources ?? []) {
-    const into = resources.find((x) => x.resourceName === r.resourceName);
-    if (!into) {
-      resources.push(r);
-      continue;
-    }
-    let next = Math.max(-1, ...into.intervals.map((i) => i.id)) + 1;
-    for (const i of r.intervals) into.intervals.push({ ...i, id: next++ });
-  }
-  const descriptors = [...(old.payloadDescriptors ?? [])];
-  for (const d of add.payloadDescriptors ?? [])
-    if (!descriptors.some((x) => x.payloadType === d.payloadType)) descriptors.push(d);
-  return { ...body, payloadDescriptors: descriptors, resources };
+/**
+ * One oadrReport instance as a core report, unless the same instance (request, eiReportID,
+ * createdDateTime and the data it carries) was stored already. Two copies sent at once both
+ * create one; the copy whose record comes second removes its own, so one stays.
+ */
+async function storeInstance(
+  deps: Oadr2bDeps,
+  p: Principal,
+  reg: Registration,
+  requestId: string,
+  r: XmlNode,
+  report: ReportRequest,
+): Promise<void> {
+  const t = tablesOf(deps);
+  const eiReportID = textOf(r.eiReportID) ?? "";
+  const digest = createHash("sha256")
+    .update(`${eiReportID}\n${textOf(r.createdDateTime) ?? ""}\n${JSON.stringify(report)}`)
+    .digest("hex");
+  const stored = await t
+    .selectFrom("oadr2b_report_instances")
+    .select("core_report_id")
+    .where("report_request_id", "=", requestId)
+    .where("digest", "=", digest)
+    .executeTakeFirst();
+  if (stored) return;
+  const created = await deps.core.reports.create(p, report);
+  const recorded = await t
+    .insertInto("oadr2b_report_instances")
+    .values({
+      report_request_id: requestId,
+      digest,
+      ven_id: reg.ven_id,
+      ei_report_id: eiReportID,
+      core_report_id: created.id,
+      created_at: created.createdDateTime ?? deps.now().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(["report_request_id", "digest"]).doNothing())
+    .executeTakeFirst();
+  if (Number(recorded.numInsertedOrUpdatedRows ?? 0n) === 0) await deps.core.reports.remove(p, created.id);
 }
 
 /** The VEN acknowledges what it will send, or registers the VTN's (empty) METADATA: acknowledged. */

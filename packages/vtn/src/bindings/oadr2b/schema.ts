@@ -10,7 +10,10 @@
 //   and availability schedules (oadrCreateOpt with vavailability), as the VEN sent them.
 // oadr2b_report_points: the data points a VEN described in its METADATA reports (rID, type).
 // oadr2b_report_requests: the reports the VTN asked a VEN for (oadrCreateReport), each about one
-//   core event; oadrUpdateReport data for one becomes (and then updates) one core report.
+//   core event. core_report_id: the one growing core report its data went into before oadr2b-0006.
+// oadr2b_report_instances: since oadr2b-0006 each oadrReport instance of an oadrUpdateReport is a
+//   core report of its own (docs/mappings/oadr2b.md); one row per instance stored, keyed by its
+//   request and a digest of what it carried, so the same instance sent again is not stored twice.
 // oadr2b_poll_queue: messages waiting for a pull VEN's next oadrPoll.
 // Push VENs' messages are deliveries of the notifier's outbox (push.ts); oadr2b_push_due, their
 //   own due-list up to oadr2b-0002, is moved there and dropped (push-migration.ts).
@@ -81,6 +84,16 @@ export interface ReportRequestsTable {
   cancelled: number;
 }
 
+export interface ReportInstancesTable {
+  report_request_id: string;
+  /** SHA-256 (hex) of the instance's eiReportID, createdDateTime and the core report it made. */
+  digest: string;
+  ven_id: string;
+  ei_report_id: string;
+  core_report_id: string;
+  created_at: string;
+}
+
 export interface PollQueueTable {
   seq: Generated<number>;
   ven_id: string;
@@ -94,6 +107,7 @@ export interface Oadr2bTables {
   oadr2b_opts: OptsTable;
   oadr2b_report_points: ReportPointsTable;
   oadr2b_report_requests: ReportRequestsTable;
+  oadr2b_report_instances: ReportInstancesTable;
   oadr2b_poll_queue: PollQueueTable;
   /** Deleted or closed events, still sent to VENs as cancelled for a while (cancelled.ts). */
   oadr2b_cancelled_events: CancelledEventsTable;
@@ -209,6 +223,22 @@ const dueVersion: Migration = {
   },
 };
 
+/** oadr2b-0006: the oadrReport instances stored, one core report each (report-service.ts). */
+const reportInstances: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("oadr2b_report_instances")
+      .addColumn("report_request_id", "text", (c) => c.notNull())
+      .addColumn("digest", "text", (c) => c.notNull())
+      .addColumn("ven_id", "text", (c) => c.notNull())
+      .addColumn("ei_report_id", "text", (c) => c.notNull())
+      .addColumn("core_report_id", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("oadr2b_report_instances_pk", ["report_request_id", "digest"])
+      .execute();
+  },
+};
+
 export const oadr2bTables: StoreModule<Oadr2bTables> = {
   name: "oadr2b",
   migrations: (dialect) => ({
@@ -217,5 +247,6 @@ export const oadr2bTables: StoreModule<Oadr2bTables> = {
     "oadr2b-0003-push-into-notify": pushIntoNotify,
     "oadr2b-0004-lookup-indexes": lookupIndexes,
     "oadr2b-0005-due-version": dueVersion,
+    "oadr2b-0006-report-instances": reportInstances,
   }),
 };
