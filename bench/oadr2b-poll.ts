@@ -46,7 +46,14 @@ async function main() {
     log(`  measured VEN ${venID}: ${requests.size} report requests`);
 
     // Measures one path at `service` with `body`, then a bare server answering the captured bytes.
-    const measure = async (label: string, service: string, body: string, expect: string, bodies?: string[]) => {
+    const measure = async (
+      label: string,
+      service: string,
+      body: string,
+      expect: string,
+      bodies?: string[],
+      unique?: string,
+    ) => {
       const sample = await post(service, body);
       if (sample.name !== expect) throw new Error(`${service} answered ${sample.name}: ${sample.text.slice(0, 400)}`);
       const file = join(dataDir, `${expect}.xml`);
@@ -55,7 +62,7 @@ async function main() {
         url: `${root}/${service}`,
         method: "POST",
         headers,
-        ...(bodies ? { bodies } : { body }),
+        ...(bodies ? { bodies, unique } : { body }),
         connections: CONNECTIONS,
         seconds: SECONDS,
         label: `gridlink ${label}`,
@@ -92,15 +99,17 @@ async function main() {
       "oadrDistributeEvent",
     );
 
-    // Ingest: each body a new day of 96 intervals for one of the VEN's report requests (appended to
-    // that request's 3.1 report, as the binding does).
-    const bodies = updateBodies(venID, requests);
+    // Ingest: each body a day of 96 intervals for one of the VEN's report requests, each request
+    // sent a report instance never sent before (wrk puts a new count in its eiReportID): each is
+    // stored as a 3.1 report of its own, none is taken for a repeat.
+    const bodies = updateBodies(venID, requests).map((b) => b.replace("</ei:eiReportID>", "-#</ei:eiReportID>"));
     await measure(
       `oadrUpdateReport, 96 intervals (${Buffer.byteLength(bodies[0])} bytes in)`,
       "EiReport",
       bodies[0],
       "oadrUpdatedReport",
       bodies,
+      "#",
     );
 
     await stopChild(vtn.child);
@@ -113,7 +122,7 @@ async function main() {
       TABLE_HEAD,
       ...rows,
       "",
-      `Errors: ${errors.length ? errors.join("; ") : "none"}. Core reports after ingest: ${reports} (one per report request, intervals appended).`,
+      `Errors: ${errors.length ? errors.join("; ") : "none"}. Core reports after ingest: ${reports} (one per report instance stored).`,
     ].join("\n");
     process.stdout.write(`${out}\n`);
   } finally {

@@ -56,6 +56,8 @@ export interface LoadSpec {
   body?: string;
   /** Bodies to cycle through, one per request (instead of one fixed `body`). */
   bodies?: string[];
+  /** With `bodies`: this text in each body is replaced by a count, new for every request sent. */
+  unique?: string;
   connections: number;
   seconds: number;
   label: string;
@@ -74,13 +76,15 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     `wrk.method = ${JSON.stringify(spec.method ?? "GET")}`,
     ...Object.entries(spec.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
     spec.body !== undefined ? `wrk.body = ${luaString(spec.body)}` : "",
-    ...(spec.bodies
-      ? [
-          `local bodies = { ${spec.bodies.map(luaString).join(",\n")} }`,
-          "local i = 0",
-          "request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end",
-        ]
-      : []),
+    ...(spec.bodies && spec.unique !== undefined
+      ? uniqueBodies(spec.bodies, spec.unique)
+      : spec.bodies
+        ? [
+            `local bodies = { ${spec.bodies.map(luaString).join(",\n")} }`,
+            "local i = 0",
+            "request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end",
+          ]
+        : []),
   ];
   writeFileSync(script, lua.join("\n"));
   try {
@@ -99,6 +103,21 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Lua cycling `bodies`, the first `marker` in each replaced by a count new for every request. */
+function uniqueBodies(bodies: string[], marker: string): string[] {
+  const parts = bodies.map((b) => {
+    const at = b.indexOf(marker);
+    if (at < 0) throw new Error(`a body without the marker ${marker}`);
+    return [b.slice(0, at), b.slice(at + marker.length)];
+  });
+  return [
+    `local heads = { ${parts.map((p) => luaString(p[0])).join(",\n")} }`,
+    `local tails = { ${parts.map((p) => luaString(p[1])).join(",\n")} }`,
+    "local i, n = 0, 0",
+    "request = function() i = i % #heads + 1; n = n + 1; return wrk.format(nil, nil, nil, heads[i] .. n .. tails[i]) end",
+  ];
 }
 
 /** A Lua long string holding `s` verbatim. */
