@@ -375,9 +375,9 @@ async function main() {
           // Vacuum marks a page all-visible (so an index-only scan needs no heap fetch) only once it
           // can set the rows' commit hint bits, and for a commit made asynchronously (the test
           // cluster runs with synchronous_commit=off) it may not until the WAL of the commit's clog
-          // group is flushed: the ANALYZE of the tables vacuumed before `events` commits in that same
-          // group, so the first round leaves the copied pages unmarked (seen at 1,000 and 10,000) and
-          // a later one marks them. Vacuum until the events' pages are all visible; were a snapshot
+          // group is flushed; the likely cause that the first round leaves the copied pages unmarked (seen
+          // at 1,000 and 10,000, with no snapshot held) is that the ANALYZE of the tables before
+          // `events` commits asynchronously in that group. A later round marks them. Vacuum until the events' pages are all visible; were a snapshot
           // holding them back instead, it is printed.
           await v.query("checkpoint");
           for (let round = 1; ; round++) {
