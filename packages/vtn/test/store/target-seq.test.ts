@@ -84,6 +84,10 @@ describe("target filters by seq", () => {
         expect(await names(t.vtn.store, f, skip, 3)).toEqual(all.slice(skip, skip + 3));
     }
     expect(want(FILTERS[0]).length).toBeGreaterThan(3);
+    // One target with another filter beside it (not read as the first seqs of the target alone).
+    const [first] = await t.vtn.store.list("EVENT", { skip: 0, limit: 1 });
+    const north = { targets: FILTERS[0], programId: first.programID, skip: 2, limit: 3 };
+    expect((await t.vtn.store.list("EVENT", north)).map((e) => e.eventName)).toEqual(want(FILTERS[0]).slice(2, 5));
   });
 
   it("find their seqs in the (kind, target, seq) index", async () => {
