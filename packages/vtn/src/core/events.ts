@@ -5,7 +5,7 @@ import type { Derived } from "../store/types.ts";
 import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
 import { NotFound } from "./errors.ts";
 import type { Policy } from "./policy/index.ts";
-import { cacheKey } from "./policy/targets.ts";
+import { cacheKey, type Visibility } from "./policy/targets.ts";
 import type { Principal } from "./principal.ts";
 import type { ReadCache } from "./read-cache.ts";
 
@@ -21,6 +21,11 @@ function derived(e: Event): Derived {
   return { programId: e.programID, endsAt: span.end ? span.end.getTime() : null };
 }
 
+/** The read cache's key of a list answer under `v`. */
+function listKey(v: Visibility, q: EventQuery): string {
+  return cacheKey(v, [q.programID, q.active === true, q.skip, q.limit]);
+}
+
 export class Events {
   constructor(
     private readonly deps: CoreDeps,
@@ -28,13 +33,24 @@ export class Events {
     private readonly cache: ReadCache,
   ) {}
 
+  /**
+   * The answer of `list` when it is cached and the principal's visibility known, without waiting
+   * (the polling path: no promise per poll); undefined otherwise, and the caller asks `list`.
+   * The same checks as `list`: the read scope, and the cache entry of this principal's view.
+   */
+  listCached(p: Principal, q: EventQuery): readonly Event[] | undefined {
+    const policy = this.policy.event;
+    policy.mayRead(p);
+    const v = policy.visibilityNow(p, q.targets);
+    return v && this.cache.peek<Event>("EVENT", listKey(v, q), this.deps.now().getTime());
+  }
+
   async list(p: Principal, q: EventQuery): Promise<readonly Event[]> {
     const policy = this.policy.event;
     policy.mayRead(p);
     const v = await policy.visibility(p, q.targets);
     const now = this.deps.now().getTime();
-    const key = cacheKey(v, [q.programID, q.active === true, q.skip, q.limit]);
-    return this.cache.get("EVENT", key, now, async () => {
+    return this.cache.get("EVENT", listKey(v, q), now, async () => {
       const rows = await this.deps.store.list("EVENT", {
         programId: q.programID,
         targets: v.filter,

@@ -18,6 +18,14 @@ export class Programs {
     private readonly cache: ReadCache,
   ) {}
 
+  /** As Events.listCached: the cached answer of `list` without waiting, or undefined. */
+  listCached(p: Principal, q: ProgramQuery): readonly Program[] | undefined {
+    const policy = this.policy.program;
+    policy.mayRead(p);
+    const v = policy.visibilityNow(p, q.targets);
+    return v && this.cache.peek<Program>("PROGRAM", cacheKey(v, [q.skip, q.limit]), this.deps.now().getTime());
+  }
+
   async list(p: Principal, q: ProgramQuery): Promise<readonly Program[]> {
     const policy = this.policy.program;
     policy.mayRead(p);

@@ -36,19 +36,25 @@ export class ReadCache {
     this.generation.set(kind, (this.generation.get(kind) ?? 0) + 1);
   }
 
+  /** The cached answer under `key` when there is one still fresh at `now`, without waiting (the polling path). */
+  peek<T>(kind: Kind, key: string, now: number): readonly T[] | undefined {
+    const hit = this.entries.get(kind)?.get(key);
+    return hit && hit.expires > now ? (hit.value as readonly T[]) : undefined;
+  }
+
   async get<T>(
     kind: Kind,
     key: string,
     now: number,
     load: () => Promise<{ value: T[]; expires?: number }>,
   ): Promise<readonly T[]> {
+    const hit = this.peek<T>(kind, key, now);
+    if (hit) return hit;
     let map = this.entries.get(kind);
     if (!map) {
       map = new Lru({ max: this.maxEntriesPerKind });
       this.entries.set(kind, map);
     }
-    const hit = map.get(key);
-    if (hit && hit.expires > now) return hit.value as readonly T[];
     const gen = this.generation.get(kind) ?? 0;
     const { value, expires = Number.POSITIVE_INFINITY } = await load();
     const frozen = Object.freeze(value);

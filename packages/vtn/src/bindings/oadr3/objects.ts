@@ -80,6 +80,8 @@ function nextPage(url: string, skip: number, count: number): string {
 
 interface Service {
   list(p: Principal, q: Page): Promise<readonly unknown[]>;
+  /** The answer of `list` when it is cached, without waiting; undefined: ask `list`. */
+  listCached?(p: Principal, q: Page): readonly unknown[] | undefined;
   /** Where objects are shown as stored: the page as their stored JSON texts. */
   listJson?(p: Principal, q: Page): Promise<JsonPage>;
   get(p: Principal, id: string): Promise<unknown>;
@@ -240,13 +242,22 @@ export async function objectRoutes(app: FastifyInstance, opts: { core: Core; lis
   for (const c of COLLECTIONS) {
     const svc = c.service(opts.core);
     const one = `${c.path}/:${c.param}`;
-    app.get(c.path, async (req, reply) => {
+    // Not async: a poll whose answer is cached (listCached) is sent without a promise or a turn
+    // of the microtask queue; a throw here is answered by Fastify as from an async handler.
+    app.get(c.path, (req, reply) => {
       const q = req.query as Raw;
       const pg = page(q);
-      const query = { ...c.filters(q), ...pg, maxBytes };
+      // Not an object spread: V8 builds `{ ...a, ...b }` on a slow path, about 2 µs a poll.
+      const query = Object.assign(c.filters(q), pg, { maxBytes });
       if (svc.listJson) return sendStored(req, reply, svc.listJson.bind(svc), query, gate);
-      const result = await svc.list(principalOf(req), query);
-      return sendList(req, reply, result, pg.skip, maxBytes);
+      const p = principalOf(req);
+      const cached = svc.listCached?.(p, query);
+      if (cached) {
+        // Sent here; returning the reply from a handler that is not async would send it twice.
+        sendList(req, reply, cached, pg.skip, maxBytes);
+        return;
+      }
+      return svc.list(p, query).then((result) => sendList(req, reply, result, pg.skip, maxBytes));
     });
     // The object just written goes out as the JSON the store kept (serialised once, jsonOf).
     app.post(c.path, async (req, reply) => {

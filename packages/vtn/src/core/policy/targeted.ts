@@ -30,6 +30,11 @@ export class TargetedPolicy<T extends Targeted> {
     return this.grants.visibility(p, requested);
   }
 
+  /** As `visibility`, when known without waiting (TargetGrants.visibilityNow); else undefined. */
+  visibilityNow(p: Principal, requested?: readonly string[]): Visibility | undefined {
+    return this.grants.visibilityNow(p, requested);
+  }
+
   /** One object as `p` sees it, or undefined when it may not. */
   async see(p: Principal, o: T): Promise<T | undefined> {
     return this.seeUnder(o, await this.visibility(p));

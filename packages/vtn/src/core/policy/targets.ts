@@ -38,6 +38,8 @@ export class TargetGrants {
   private readonly cache = new Lru<string, Promise<Set<string>>>({ max: GRANTS_KEPT });
   /** A VEN's visibility per asked target list: the polling path asks the same one again and again. */
   private readonly views = new Lru<string, Promise<Visibility>>({ max: GRANTS_KEPT });
+  /** The views above that have settled, for `visibilityNow`; cleared with them. */
+  private readonly settled = new Lru<string, Visibility>({ max: GRANTS_KEPT });
 
   constructor(private readonly store: Pick<ObjectStore, "grantedTargets">) {}
 
@@ -54,6 +56,7 @@ export class TargetGrants {
   invalidate(): void {
     this.cache.clear();
     this.views.clear();
+    this.settled.clear();
   }
 
   /**
@@ -65,18 +68,37 @@ export class TargetGrants {
   visibility(p: Principal, requested: readonly string[] | undefined): Promise<Visibility> {
     const asked = requested && requested.length > 0 ? requested : undefined;
     if (readsAll(p)) return Promise.resolve(asked ? visibilityOf({ anyOf: asked, includeUntargeted: false }) : ALL);
-    const key = asked ? `${p.clientId}\n${asked.join("\n")}` : p.clientId;
+    const key = viewKey(p, asked);
     let v = this.views.get(key);
     if (!v) {
-      v = this.of(p.clientId).then((granted) => {
+      const made = this.of(p.clientId).then((granted) => {
         const allowed = effectiveTargets(asked, granted);
-        return visibilityOf({ anyOf: [...allowed], includeUntargeted: !asked }, allowed);
+        const view = visibilityOf({ anyOf: [...allowed], includeUntargeted: !asked }, allowed);
+        // Kept for visibilityNow only while this is still the cached view (no invalidate since).
+        if (this.views.peek(key) === made) this.settled.set(key, view);
+        return view;
       });
+      v = made;
       this.views.set(key, v);
       v.catch(() => this.views.delete(key));
     }
     return v;
   }
+
+  /**
+   * As `visibility`, when it is known without waiting (a VEN's view already computed and not
+   * invalidated since, or BL); undefined otherwise, and the caller asks `visibility`.
+   */
+  visibilityNow(p: Principal, requested: readonly string[] | undefined): Visibility | undefined {
+    const asked = requested && requested.length > 0 ? requested : undefined;
+    if (readsAll(p)) return asked ? visibilityOf({ anyOf: asked, includeUntargeted: false }) : ALL;
+    return this.settled.get(viewKey(p, asked));
+  }
+}
+
+/** The key of a VEN's view: its client and the targets it asked for (none: all it was granted). */
+function viewKey(p: Principal, asked: readonly string[] | undefined): string {
+  return asked ? `${p.clientId}\n${asked.join("\n")}` : p.clientId;
 }
 
 /** Target hiding for a program or event shown under `v`. */
@@ -93,7 +115,13 @@ export function visibleUnder(o: { targets?: string[] | null }, v: Visibility): b
   return t.some((x) => v.filter?.anyOf.includes(x));
 }
 
-/** A cache key for a list answer: the query's own parameters plus everything visibility adds. */
-export function cacheKey(v: Visibility, params: readonly unknown[]): string {
-  return `${JSON.stringify(params)}${v.key}`;
+/**
+ * A cache key for a list answer: everything visibility adds plus the query's own parameters, one
+ * a line (a string in its JSON form, which has no raw line break; absent: an empty line). Built
+ * on every poll, so without stringifying an array.
+ */
+export function cacheKey(v: Visibility, params: readonly (string | number | boolean | undefined)[]): string {
+  let key = v.key;
+  for (const x of params) key += x === undefined ? "\n" : typeof x === "string" ? `\n${JSON.stringify(x)}` : `\n${x}`;
+  return key;
 }
