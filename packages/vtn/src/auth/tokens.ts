@@ -38,6 +38,11 @@ export interface ExternalAuthConfig {
 
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
+  /**
+   * The principal of a token `verify` accepted before and that is still cached (not expired, not
+   * revoked since, within its recheck bound), without waiting; undefined: ask `verify`.
+   */
+  cached?(token: string): Principal | undefined;
   /** Forgets what it cached for a revoked client, so its next request is checked again. */
   forget?(clientId: string): void;
 }
@@ -144,6 +149,10 @@ export class BuiltinIssuer implements TokenVerifier {
       .sign(key);
   }
 
+  cached(token: string): Principal | undefined {
+    return this.cache.get(token);
+  }
+
   async verify(token: string): Promise<Principal> {
     const hit = this.cache.get(token);
     if (hit) return hit;
@@ -179,6 +188,10 @@ export class ExternalVerifier implements TokenVerifier {
   ) {
     this.jwks = createRemoteJWKSet(new URL(cfg.jwksUrl));
     this.cache = new VerifiedCache(now);
+  }
+
+  cached(token: string): Principal | undefined {
+    return this.cache.get(token);
   }
 
   async verify(token: string): Promise<Principal> {

@@ -1,10 +1,19 @@
 // The OpenADR 3.1.0 REST binding, mounted at /openadr3/3.1.0.
-import { errorCodes, type FastifyInstance, type onRequestHookHandler, type preParsingAsyncHookHandler } from "fastify";
+import {
+  errorCodes,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type HookHandlerDoneFunction,
+  type onRequestHookHandler,
+  type preParsingAsyncHookHandler,
+} from "fastify";
 import type { AuditTrail } from "../../audit/trail.ts";
 import type { ClientRegistry } from "../../auth/clients.ts";
 import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
 import type { Core } from "../../core/index.ts";
 import { Unauthorized } from "../../core/index.ts";
+import type { Principal } from "../../core/principal.ts";
 import type { ChangeFeed } from "../../live/change-feed.ts";
 import type { VtnMetrics } from "../../metrics/registry.ts";
 import type { Notifier } from "../../notify/index.ts";
@@ -50,24 +59,40 @@ export interface Oadr3Options {
  */
 async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
   const limiter = new RateLimiter(opts.clientRateLimitPerSecond, 1000);
-  const check: onRequestHookHandler = async (req, reply) => {
-    const h = req.headers.authorization;
-    if (!h) {
-      req.principal = await certificatePrincipal(req, opts.clients);
-      if (!req.principal)
-        throw new Unauthorized("send Authorization: Bearer <token>; get a token from POST /auth/token");
-    } else {
-      const m = /^Bearer\s+(\S+)$/i.exec(h);
-      if (!m) throw new Unauthorized("the Authorization header must be Bearer <token>");
-      req.principal = await opts.verifier.verify(m[1]);
-    }
-    if (!limiter.take(req.principal.clientId)) {
-      reply.header("retry-after", "1");
-      return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second");
-    }
+  const principal = async (req: FastifyRequest, token: string | undefined): Promise<Principal> => {
+    if (token !== undefined) return opts.verifier.verify(token);
+    const p = await certificatePrincipal(req, opts.clients);
+    if (!p) throw new Unauthorized("send Authorization: Bearer <token>; get a token from POST /auth/token");
+    return p;
   };
+  // Not async: a token verified before and still cached (tokens.ts: expiry, revocation and the
+  // recheck bound respected) is let through without a promise per request (the polling path).
+  const check: onRequestHookHandler = (req, reply, done) => {
+    const h = req.headers.authorization;
+    let token: string | undefined;
+    if (h) {
+      const m = BEARER.exec(h);
+      if (!m) return done(new Unauthorized("the Authorization header must be Bearer <token>"));
+      token = m[1];
+    }
+    const known = token !== undefined ? opts.verifier.cached?.(token) : undefined;
+    if (known) admit(req, reply, done, known);
+    else principal(req, token).then((p) => admit(req, reply, done, p), done);
+  };
+  // A function of its own, not a closure made per request (tsx names each closure it makes).
+  function admit(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, p: Principal): void {
+    req.principal = p;
+    if (!limiter.take(p.clientId)) {
+      reply.header("retry-after", "1");
+      // Fastify goes no further with a reply already sent (runPreParsing).
+      sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second");
+    }
+    done();
+  }
   onRequestOfEachRoute(app, (route) => (isPublic(route) ? undefined : check));
 }
+
+const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * Request bodies of the API are `application/json` (openadr3.yaml requestBody content); another
