@@ -5,7 +5,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { backupSqlite, copySqliteToPostgres, createVtn, loadConfig, type VtnConfig } from "@gridlink/vtn";
+import {
+  analyzeCopied,
+  backupSqlite,
+  copySqliteToPostgres,
+  createVtn,
+  loadConfig,
+  type VtnConfig,
+} from "@gridlink/vtn";
 import { type Args, flag, UsageError } from "./args.ts";
 
 export const DB_USAGE = `gridlink db migrate [--data-dir DIR] [--config file.json]   (GRIDLINK_STORE, GRIDLINK_DATABASE_URL for PostgreSQL)
@@ -67,6 +74,10 @@ export async function runDb(args: Args): Promise<void> {
         rmSync(scratch, { recursive: true, force: true });
       }
       const rows = await copySqliteToPostgres(from, to, bar(out));
+      out.write("vacuum analyze: statistics and the visibility map for the copied rows\n");
+      const t0 = Date.now();
+      await analyzeCopied(to);
+      out.write(`vacuum analyze done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       out.write(`copied ${rows} rows from ${from} to PostgreSQL; start the VTN with GRIDLINK_STORE=postgres\n`);
       return;
     }

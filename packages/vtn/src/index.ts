@@ -18,5 +18,5 @@ export { type DeliveryView, deliveryView } from "./notify/delivery-service.ts";
 export type { Notifier } from "./notify/index.ts";
 export { type AclInput, mosquittoAcl } from "./notify/mosquitto-acl.ts";
 export { createVtn, LISTENING_FILE, type Vtn, type VtnOptions } from "./server.ts";
-export { backupSqlite, copySqliteToPostgres } from "./store/move.ts";
+export { analyzeCopied, backupSqlite, copySqliteToPostgres } from "./store/move.ts";
 export type { Change, Store, StoreTx } from "./store/types.ts";

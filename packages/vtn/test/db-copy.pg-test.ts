@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { createVtn } from "@gridlink/vtn";
 import { dropTestDatabase, startTestVtn, testStoreConfig } from "@gridlink/vtn/testing";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
 const CLI = fileURLToPath(new URL("../../cli/bin/gridlink.js", import.meta.url));
@@ -42,6 +43,18 @@ describe("gridlink db", () => {
     const { stdout } = await gridlink("db", "copy", "--from", dataDir, "--to", databaseUrl as string);
     expect(stdout).toMatch(/programs: 3\/3 \(100%\)/);
     expect(stdout).toMatch(/copied \d+ rows/);
+    // Ready to serve: the planner's statistics and the visibility map, not left to autovacuum.
+    expect(stdout).toMatch(/vacuum analyze done in [\d.]+ s/);
+    const stats = new pg.Client({ connectionString: databaseUrl });
+    await stats.connect();
+    try {
+      const { rows } = await stats.query(
+        "select last_vacuum is not null as vacuumed, last_analyze is not null as analyzed from pg_stat_user_tables where relname = 'programs'",
+      );
+      expect(rows).toEqual([{ vacuumed: true, analyzed: true }]);
+    } finally {
+      await stats.end();
+    }
 
     // The same data dir (its token signing key) on the copied database: same clients, same objects.
     const vtn = await createVtn({

@@ -76,6 +76,22 @@ export async function copySqliteToPostgres(dataDir: string, url: string, progres
   }
 }
 
+/**
+ * `vacuum analyze` of the database at `url`, for a copy made by copySqliteToPostgres: until then
+ * the planner has no statistics of the copied rows and the visibility map marks none of their
+ * pages, so index-only scans (a page deep by `skip`, target filters) fetch every row from the
+ * table; autovacuum would get there, but only some time after the VTN starts on the copy.
+ */
+export async function analyzeCopied(url: string): Promise<void> {
+  const dst = new pg.Client({ connectionString: url, application_name: "gridlink-db-copy" });
+  await dst.connect();
+  try {
+    await dst.query("vacuum analyze");
+  } finally {
+    await dst.end();
+  }
+}
+
 async function copyTable(src: Database.Database, dst: pg.Client, table: string, progress?: Progress): Promise<number> {
   const columns = (src.prepare(`pragma table_info("${table}")`).all() as Array<{ name: string }>).map((c) => c.name);
   const total = (src.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
