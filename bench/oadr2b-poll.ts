@@ -2,7 +2,9 @@
 // oadrDistributeEvent due) and report ingest (oadrUpdateReport, 96 intervals), beside a bare
 // node:http server answering the same bytes, measured in the same run. Every message in and out
 // goes through the binding's XSD validation (oadr_20b.xsd), as in production; no XML signatures.
-//   npx tsx bench/oadr2b-poll.ts [--seconds 10] [--connections 32]
+//   npx tsx bench/oadr2b-poll.ts [--seconds 10] [--connections 32] [--only ref,idle,due,ingest]
+// (--only: those paths alone, e.g. for a profile of one with BENCH_CPU_PROF=<dir>; `ref`, not run
+// by default, loads two small 3.1 GETs on the same VTN with the VEN's token, for comparison).
 // Database: 1,000 vens, each with a 2.0b pull registration; 100 events in 10 groups (the measured
 // VEN sees 10 of them), each asking for USAGE reports.
 import { rmSync, writeFileSync } from "node:fs";
@@ -25,6 +27,8 @@ import {
 import { bearerToken, benchArgs, benchDir, log } from "./support/setup.ts";
 
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
+const onlyArg = process.argv.indexOf("--only");
+const ONLY = new Set(onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : ["idle", "due", "ingest"]);
 async function main() {
   const dataDir = benchDir("2b");
   log(`gridlink bench: 2.0b oadrPoll and oadrUpdateReport (${SECONDS} s per run, ${CONNECTIONS} connections)`);
@@ -84,7 +88,23 @@ async function main() {
       if (ours.errors + ours.non2xx > 0) errors.push(`${label}: ${ours.errors} socket errors, ${ours.non2xx} non-2xx`);
     };
 
-    await measure("oadrPoll, nothing due → oadrResponse", "OadrPoll", pollBody(venID), "oadrResponse");
+    if (ONLY.has("ref"))
+      for (const path of ["/openadr3/3.1.0/programs", "/openadr3/3.1.0/events?limit=1"]) {
+        const url = new URL(vtn.url).origin + path;
+        const auth = { authorization: headers.authorization };
+        const text = await (await fetch(url, { headers: auth })).text();
+        const file = join(dataDir, "reference.json");
+        writeFileSync(file, text);
+        const load1 = (u: string, label: string) =>
+          load({ url: u, headers: auth, connections: CONNECTIONS, seconds: SECONDS, label });
+        const ours = await load1(url, `gridlink GET ${path}`);
+        const bare = await startChild("bench/support/bare-server.ts", [file, "200", "application/json"]);
+        const ceiling = await load1(`${bare.url}${path}`, `bare GET ${path}`);
+        await stopChild(bare.child);
+        rows.push(row(`3.1 GET ${path}, same VTN (${Buffer.byteLength(text)} bytes out)`, ours, ceiling));
+      }
+    if (ONLY.has("idle"))
+      await measure("oadrPoll, nothing due → oadrResponse", "OadrPoll", pollBody(venID), "oadrResponse");
 
     // One oadrDistributeEvent due on every poll: a trigger in the bench database forgets which
     // distribution the VEN was given, so each poll computes, marks and sends it again (one extra
@@ -92,25 +112,27 @@ async function main() {
     const db = new Database(join(dataDir, "gridlink.sqlite"));
     db.exec(ALWAYS_DUE_SQL);
     db.close();
-    await measure(
-      `oadrPoll, one oadrDistributeEvent due (${EVENTS / GROUPS} events)`,
-      "OadrPoll",
-      pollBody(venID),
-      "oadrDistributeEvent",
-    );
+    if (ONLY.has("due"))
+      await measure(
+        `oadrPoll, one oadrDistributeEvent due (${EVENTS / GROUPS} events)`,
+        "OadrPoll",
+        pollBody(venID),
+        "oadrDistributeEvent",
+      );
 
     // Ingest: each body a day of 96 intervals for one of the VEN's report requests, each request
     // sent a report instance never sent before (wrk puts a new count in its eiReportID): each is
     // stored as a 3.1 report of its own, none is taken for a repeat.
     const bodies = updateBodies(venID, requests).map((b) => b.replace("</ei:eiReportID>", "-#</ei:eiReportID>"));
-    await measure(
-      `oadrUpdateReport, 96 intervals (${Buffer.byteLength(bodies[0])} bytes in)`,
-      "EiReport",
-      bodies[0],
-      "oadrUpdatedReport",
-      bodies,
-      "#",
-    );
+    if (ONLY.has("ingest"))
+      await measure(
+        `oadrUpdateReport, 96 intervals (${Buffer.byteLength(bodies[0])} bytes in)`,
+        "EiReport",
+        bodies[0],
+        "oadrUpdatedReport",
+        bodies,
+        "#",
+      );
 
     await stopChild(vtn.child);
     const check = new Database(join(dataDir, "gridlink.sqlite"), { readonly: true });
