@@ -4,6 +4,11 @@
 // same values. TELEMETRY_USAGE -> USAGE, TELEMETRY_STATUS -> OPERATING_STATE.
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Oadr2bDeps } from "../../src/bindings/oadr2b/context.ts";
+import { updateReport } from "../../src/bindings/oadr2b/report-service.ts";
+import { REPEATING } from "../../src/bindings/oadr2b/wire.ts";
+import { parseXml, type XmlNode } from "../../src/bindings/xml/index.ts";
+import { principalFor } from "../../src/core/principal.ts";
 import { code, Ven2b } from "./client.ts";
 
 let t: TestVtn;
@@ -165,6 +170,41 @@ describe("EiReport", () => {
     expect((await meterReports()).map(valuesOf).filter((v) => v[0][1] === 4)).toHaveLength(1);
   });
 
+  it("two copies that both pass the check before either is stored: the second one recorded removes its report", async () => {
+    // Both handlers are held at core's create until both have found the instance not stored yet.
+    const core = t.vtn.core;
+    let waiting: (() => void)[] = [];
+    const reports = new Proxy(core.reports, {
+      get(target, prop, receiver) {
+        if (prop !== "create") return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<typeof target.create>) => {
+          await new Promise<void>((go) => {
+            waiting.push(go);
+            if (waiting.length === 2) for (const w of waiting) w();
+          });
+          return target.create(...args);
+        };
+      },
+    });
+    const deps: Oadr2bDeps = {
+      core: { ...core, reports } as typeof core,
+      store: t.vtn.store,
+      vtnId: "gridlink",
+      pollSeconds: 10,
+      now: () => new Date(),
+    };
+    const text = usageUpdate(usageRequest, [4.5], "2031-01-01T00:50:00Z", "r-4");
+    const body = parseXml(text, { arrays: REPEATING }).oadrUpdateReport as XmlNode;
+    const m = { principal: principalFor("ven", t.vens[0].clientId), name: "oadrUpdateReport", body, requestID: "up-1" };
+    const before = (await t.call(bl, "GET", "/reports")).body.length;
+    await Promise.all([updateReport(deps, m), updateReport(deps, m)]);
+    waiting = [];
+    expect((await t.call(bl, "GET", "/reports")).body.length).toBe(before + 1);
+    expect((await meterReports()).map(valuesOf).filter((v) => v[0][1] === 4.5)).toEqual([
+      [["2031-01-01T00:50:00.000Z", 4.5]],
+    ]);
+  });
+
   it("an eiReportID used again with other data is stored too: nothing acknowledged is lost", async () => {
     expect(code(await ven.message("EiReport", usageUpdate(usageRequest, [5], "2031-01-01T01:00:00Z", "r-2")))).toBe(
       "200",
@@ -174,6 +214,7 @@ describe("EiReport", () => {
       ["2031-01-01T00:15:00.000Z", 2.5],
       ["2031-01-01T00:30:00.000Z", 3],
       ["2031-01-01T00:45:00.000Z", 4],
+      ["2031-01-01T00:50:00.000Z", 4.5],
       ["2031-01-01T01:00:00.000Z", 5],
     ]);
   });
