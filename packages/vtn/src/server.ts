@@ -37,6 +37,8 @@ import type { Store } from "./store/types.ts";
 declare module "fastify" {
   interface FastifyRequest {
     principal?: Principal;
+    /** A POST that only reads (a 2.0b oadrPoll, oadrQueryRegistration, oadrRequestEvent): audited as a read. */
+    auditAsRead?: boolean;
   }
 }
 

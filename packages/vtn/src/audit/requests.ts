@@ -1,5 +1,6 @@
 // What of the API's traffic goes into the audit trail (IEC 62443-3-3 SR 2.8): every write
-// (POST, PUT, PATCH, DELETE) on any binding with its outcome, every login (token request), and
+// (POST, PUT, PATCH, DELETE, but not a POST its binding marks as a read: 2.0b's oadrPoll,
+// oadrQueryRegistration, oadrRequestEvent) on any binding with its outcome, every login (token request), and
 // every security event on a read: a refused token (401), a permission denied (403), a throttled
 // client (429). Who is the authenticated client, or for logins the client id asked for; never a
 // secret, a token or a body.
@@ -27,7 +28,9 @@ export function auditRequests(app: FastifyInstance, trail: AuditTrail): void {
   app.addHook("onResponse", (req, reply, done) => {
     const status = reply.statusCode;
     // A read that went through (the polling path) is not audited: decided before anything else.
-    if (!WRITES.has(req.method) && status !== 401 && status !== 403 && status !== 429) return done();
+    // A binding whose reads are POSTs (2.0b's oadrPoll) says so on the request.
+    const read = !WRITES.has(req.method) || req.auditAsRead === true;
+    if (read && status !== 401 && status !== 403 && status !== 429) return done();
     const route = req.routeOptions.url ?? "";
     const login = req.method === "POST" && route.endsWith("/auth/token");
     const p = req.principal;

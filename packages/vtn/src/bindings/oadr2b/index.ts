@@ -86,6 +86,13 @@ export { oadr20bSchema };
 
 const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 48 };
 
+/**
+ * Messages that ask and change nothing the VEN owns: the audit trail takes them as reads, as it
+ * does 3.1's GETs (a pull VEN's oadrPoll every few seconds is the 2.0b polling path). Refusals
+ * (401) are still audited, and so is every other 2.0b message.
+ */
+const READS = new Set(["oadrPoll", "oadrQueryRegistration", "oadrRequestEvent"]);
+
 function requestIdOf(body: XmlNode): string {
   const created = body.eiCreatedEvent as XmlNode | undefined;
   const request = body.eiRequestEvent as XmlNode | undefined;
@@ -187,6 +194,7 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
     let principal: Principal;
     try {
       principal = await authenticate(req, opts);
+      req.principal = principal; // the audit trail names who sent it (audit/requests.ts)
     } catch (err) {
       return send(reply, oadrResponse(CODE.NOT_REGISTERED, (err as Error).message, ""), 401);
     }
@@ -215,6 +223,7 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
       return send(reply, oadrResponse(CODE.BAD_REQUEST, message, ""));
     }
     const requestID = requestIdOf(body);
+    if (READS.has(name)) req.auditAsRead = true;
     const handler = handlers[name];
     if (!handler)
       return send(
