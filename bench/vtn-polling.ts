@@ -1,15 +1,21 @@
 // Benchmark of issue 2: the VEN polling path and report ingest, beside a bare node:http server
 // that returns the same bytes, measured in the same run.
-//   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32]
+//   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32] [--only polling|ingest]
+// Each gridlink row is followed by its CPU per answered request: utime + stime of the VTN process
+// (all threads, /proc/PID/stat) over the wrk window. With BENCH_CPU_PROF=<dir> (harness.ts) the
+// VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
 // Database: 100 programs, 10,000 events, 1,000 vens; the VEN polls GET /events?targets=<its group>
 // (100 matching events, page of 50); reports carry 96 intervals.
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import { type LoadResult, type LoadSpec, load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
 import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
+const onlyAt = process.argv.indexOf("--only");
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+if (ONLY !== undefined && ONLY !== "polling" && ONLY !== "ingest") throw new Error("--only takes polling or ingest");
 const PROGRAMS = 100;
 const EVENTS = 10_000;
 const VENS = 1_000;
@@ -85,13 +91,37 @@ function reportBody(eventID: string) {
   });
 }
 
+/** CPU seconds (utime + stime, all threads) of process `pid` so far (Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const [utime, stime] = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .slice(11, 13)
+    .map(Number);
+  return (utime + stime) / 100;
+}
+
+/** A load run on the VTN child `pid`, with the process's CPU per answered request over the run. */
+async function loadVtn(pid: number, spec: LoadSpec): Promise<LoadResult & { cpuUs: number }> {
+  const before = cpuSeconds(pid);
+  const r = await load(spec);
+  const cpuUs = ((cpuSeconds(pid) - before) / Math.max(1, r.ok)) * 1e6;
+  return { ...r, cpuUs };
+}
+
+const cpuLine = (label: string, r: { cpuUs: number }) => `CPU per request, ${label}: ${r.cpuUs.toFixed(0)} µs.`;
+
 async function main() {
   const dataDir = benchDir("polling");
   log(`gridlink bench: VEN polling and report ingest (${SECONDS} s per run, ${CONNECTIONS} connections)`);
   try {
     const venClient = await seed(dataDir);
     const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
+    const pid = vtn.child.pid as number;
     const auth = { authorization: `Bearer ${await bearerToken(vtn.url, venClient)}` };
+    const rows: string[] = [];
+    const notes: string[] = [];
 
     // 1. Polling: capture the exact response, then load both servers.
     const pollUrl = `${vtn.url}/events?targets=group-7&limit=50`;
@@ -100,71 +130,89 @@ async function main() {
     const events = JSON.parse(pollBytes.toString()) as Array<{ id: string }>;
     if (pollRes.status !== 200 || events.length !== 50)
       throw new Error(`polling answered ${pollRes.status} with ${events.length} events`);
-    const pollFile = join(dataDir, "poll.json");
-    writeFileSync(pollFile, pollBytes);
-    log(`  polling response: 50 events, ${pollBytes.length} bytes`);
-    const ours = await load({
-      url: pollUrl,
-      headers: auth,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      label: "gridlink GET /events",
-    });
-    const bare = await startChild("bench/support/bare-server.ts", [pollFile]);
-    const ceiling = await load({
-      url: `${bare.url}/events`,
-      headers: auth,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      label: "bare GET",
-    });
-    await stopChild(bare.child);
+    if (ONLY !== "ingest") {
+      const pollFile = join(dataDir, "poll.json");
+      writeFileSync(pollFile, pollBytes);
+      log(`  polling response: 50 events, ${pollBytes.length} bytes`);
+      const ours = await loadVtn(pid, {
+        url: pollUrl,
+        headers: auth,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        label: "gridlink GET /events",
+      });
+      const bare = await startChild("bench/support/bare-server.ts", [pollFile]);
+      const ceiling = await load({
+        url: `${bare.url}/events`,
+        headers: auth,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        label: "bare GET",
+      });
+      await stopChild(bare.child);
+      rows.push(row(`GET /events?targets=… (VEN token, page of 50, ${pollBytes.length} bytes)`, ours, ceiling));
+      notes.push(`Errors: polling ${ours.errors + ours.non2xx}.`, cpuLine("polling", ours));
+    }
 
     // 2. Report ingest: 96 intervals per report.
-    const body = reportBody(events[0].id);
-    const headers = { ...auth, "content-type": "application/json" };
-    const sample = await fetch(`${vtn.url}/reports`, { method: "POST", headers, body });
-    const sampleBytes = Buffer.from(await sample.arrayBuffer());
-    if (sample.status !== 201) throw new Error(`POST /reports answered ${sample.status}: ${sampleBytes}`);
-    const reportFile = join(dataDir, "report.json");
-    writeFileSync(reportFile, sampleBytes);
-    const ingest = await load({
-      url: `${vtn.url}/reports`,
-      method: "POST",
-      headers,
-      body,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      label: "gridlink POST /reports",
-    });
-    const bare2 = await startChild("bench/support/bare-server.ts", [reportFile, "201"]);
-    const ingestCeiling = await load({
-      url: `${bare2.url}/reports`,
-      method: "POST",
-      headers,
-      body,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      label: "bare POST",
-    });
-    await stopChild(bare2.child);
+    let acknowledged = 0;
+    if (ONLY !== "polling") {
+      const body = reportBody(events[0].id);
+      const headers = { ...auth, "content-type": "application/json" };
+      const sample = await fetch(`${vtn.url}/reports`, { method: "POST", headers, body });
+      const sampleBytes = Buffer.from(await sample.arrayBuffer());
+      if (sample.status !== 201) throw new Error(`POST /reports answered ${sample.status}: ${sampleBytes}`);
+      const reportFile = join(dataDir, "report.json");
+      writeFileSync(reportFile, sampleBytes);
+      const ingest = await loadVtn(pid, {
+        url: `${vtn.url}/reports`,
+        method: "POST",
+        headers,
+        body,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        label: "gridlink POST /reports",
+      });
+      const bare2 = await startChild("bench/support/bare-server.ts", [reportFile, "201"]);
+      const ingestCeiling = await load({
+        url: `${bare2.url}/reports`,
+        method: "POST",
+        headers,
+        body,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        label: "bare POST",
+      });
+      await stopChild(bare2.child);
+      rows.push(row(`POST /reports (96 intervals, ${Buffer.byteLength(body)} bytes)`, ingest, ingestCeiling));
+      notes.push(`Errors: ingest ${ingest.errors + ingest.non2xx}.`, cpuLine("ingest", ingest));
+      acknowledged = ingest.ok + 1;
+    }
 
     // 3. Durability: kill -9 the VTN, then count what is on disk against what was acknowledged.
-    vtn.child.kill("SIGKILL");
-    await new Promise((r) => vtn.child.once("exit", r));
+    // Under a profile the VTN is stopped gracefully instead, to write its profiles.
+    const profiled = process.env.BENCH_CPU_PROF !== undefined;
+    if (profiled) await stopChild(vtn.child);
+    else {
+      vtn.child.kill("SIGKILL");
+      await new Promise((r) => vtn.child.once("exit", r));
+    }
     const db = new Database(join(dataDir, "gridlink.sqlite"), { readonly: true });
     const stored = (db.prepare("select count(*) as n from reports").get() as { n: number }).n;
     db.close();
-    const acknowledged = ingest.ok + 1;
+    if (profiled) notes.push("Durability not checked (profiled: the VTN was stopped with SIGTERM).");
+    else if (acknowledged > 0)
+      notes.push(
+        `Durability: ${acknowledged} reports acknowledged (201), ${stored} on disk after kill -9 (${stored >= acknowledged ? "none lost" : `${acknowledged - stored} LOST`}).`,
+      );
 
     const out = [
       `Database: ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
       "",
       TABLE_HEAD,
-      row(`GET /events?targets=… (VEN token, page of 50, ${pollBytes.length} bytes)`, ours, ceiling),
-      row(`POST /reports (96 intervals, ${Buffer.byteLength(body)} bytes)`, ingest, ingestCeiling),
+      ...rows,
       "",
-      `Errors: polling ${ours.errors + ours.non2xx}, ingest ${ingest.errors + ingest.non2xx}. Durability: ${acknowledged} reports acknowledged (201), ${stored} on disk after kill -9 (${stored >= acknowledged ? "none lost" : `${acknowledged - stored} LOST`}).`,
+      notes.join(" "),
     ].join("\n");
     process.stdout.write(`${out}\n`);
   } finally {
