@@ -1,5 +1,6 @@
 // Reports: VENs write their own about events they may see; BL reads all (policy/report.ts).
 import type { Report, ReportRequest } from "@gridlink/model";
+import { joinedJson } from "../store/json-body.ts";
 import type { JsonPage } from "../store/types.ts";
 import { type CoreDeps, checkedBody, metadata, type Page, write } from "./context.ts";
 import type { Policy } from "./policy/index.ts";
@@ -58,7 +59,7 @@ export class Reports {
     const v = await policy.reportable(p);
     return write(this.deps, async (tx) => {
       const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
-      const o: Report = { ...metadata(this.deps, "REPORT"), ...req, clientID: p.clientId };
+      const o = joinedJson<Report>(metadata(this.deps, "REPORT"), req, { clientID: p.clientId }, body);
       await this.deps.quotas?.mayStore(tx, p, "REPORT", o, o.clientID, true);
       await tx.insert("REPORT", o, { programId: e.programID });
       return o;
@@ -73,7 +74,7 @@ export class Reports {
     return write(this.deps, async (tx) => {
       const old = policy.seen(p, await tx.get("REPORT", id), id);
       const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
-      const o: Report = { ...metadata(this.deps, "REPORT", old), ...req, clientID: old.clientID };
+      const o = joinedJson<Report>(metadata(this.deps, "REPORT", old), req, { clientID: old.clientID }, body);
       await this.deps.quotas?.mayStore(tx, p, "REPORT", o, o.clientID);
       await tx.update("REPORT", o, { programId: e.programID });
       return o;
