@@ -2,7 +2,7 @@
 // transaction's writes writer.ts; here is the store itself, which runs the writes asked for in one
 // turn of the event loop as one transaction (group commit), each in its own savepoint.
 import { CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
-import type { StoreModule } from "./module.ts";
+import type { ModuleTablesTx, StoreModule } from "./module.ts";
 import { type CoreDb, Reader } from "./reader.ts";
 import type { CoreTables } from "./schema.ts";
 import type { Change, ChangeListener, Kind, Store, StoreTx } from "./types.ts";
@@ -32,6 +32,7 @@ export interface KyselyStoreOptions {
 export class KyselyStore extends Reader implements Store {
   private readonly listeners: ChangeListener[] = [];
   private readonly commitHooks = new Set<(changes: readonly Change[]) => void>();
+  private readonly beforeCommitHooks: Array<(tx: ModuleTablesTx, changes: readonly Change[]) => Promise<void>> = [];
   private readonly foreignHooks = new Set<(kinds: ReadonlySet<Kind>) => void>();
   private readonly modules: ReadonlySet<string>;
 
@@ -91,9 +92,17 @@ export class KyselyStore extends Reader implements Store {
         const outcomes: Array<{ ok: boolean; value: unknown; changes: readonly Change[] }> = [];
         try {
           await this.db.transaction().execute(async (trx) => {
-            for (const w of batch) outcomes.push(await this.runOne(trx, w));
-            const kinds = new Set(outcomes.flatMap((o) => o.changes.map((c) => c.kind)));
-            if (kinds.size > 0 && this.hooks.announce) await this.hooks.announce(trx, kinds);
+            // The changes of the batch's writes that succeeded so far (each write sees those before it).
+            const done: Change[] = [];
+            for (const w of batch) {
+              const o = await this.runOne(trx, w, done);
+              outcomes.push(o);
+              for (const c of o.changes) done.push(c);
+            }
+            if (done.length === 0) return;
+            const tx = new Writer(trx, this.hooks, this.modules, done);
+            for (const h of this.beforeCommitHooks) await h(tx, done);
+            if (this.hooks.announce) await this.hooks.announce(trx, new Set(done.map((c) => c.kind)));
           });
         } catch (err) {
           for (const w of batch) w.reject(err);
@@ -114,9 +123,9 @@ export class KyselyStore extends Reader implements Store {
     }
   }
 
-  private async runOne(trx: Transaction<CoreTables>, w: PendingWrite) {
+  private async runOne(trx: Transaction<CoreTables>, w: PendingWrite, earlier: readonly Change[]) {
     await trx.executeQuery(SAVEPOINT);
-    const tx = new Writer(trx, this.hooks, this.modules);
+    const tx = new Writer(trx, this.hooks, this.modules, earlier);
     try {
       const value = await w.fn(tx);
       if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
@@ -131,6 +140,10 @@ export class KyselyStore extends Reader implements Store {
 
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
+  }
+
+  beforeCommit(hook: (tx: ModuleTablesTx, changes: readonly Change[]) => Promise<void>): void {
+    this.beforeCommitHooks.push(hook);
   }
 
   afterCommit(hook: (changes: readonly Change[]) => void): () => void {

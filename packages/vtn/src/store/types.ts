@@ -111,6 +111,12 @@ export interface ObjectStore {
 }
 
 export interface StoreTx extends ObjectStore, ModuleTablesTx {
+  /**
+   * The changes of the writes before this one in the same transaction (a group commit holds many)
+   * that succeeded: in the database inside it, committed with it. For bookkeeping summed per
+   * commit (Store.beforeCommit) that a later write of the batch must still see.
+   */
+  readonly earlier: readonly Change[];
   /** Each write records its change (CREATE, UPDATE, DELETE); listeners see them before commit. */
   insert<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
   update<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
@@ -123,6 +129,12 @@ export interface Store extends ObjectStore, ModuleTables {
   /** Runs `fn` in one transaction; change listeners run inside it, after-commit hooks after it. */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   onChange(listener: ChangeListener): void;
+  /**
+   * Runs inside each transaction after its last write, with the changes of all its writes that
+   * succeeded (several under group commit), before the commit; a throw rolls the whole
+   * transaction back and fails every write in it.
+   */
+  beforeCommit(hook: (tx: ModuleTablesTx, changes: readonly Change[]) => Promise<void>): void;
   /** Runs after each commit that changed something; returns a function that removes the hook. */
   afterCommit(hook: (changes: readonly Change[]) => void): () => void;
   /**

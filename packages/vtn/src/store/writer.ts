@@ -46,6 +46,7 @@ export class Writer extends Reader implements StoreTx {
     private readonly trx: Transaction<CoreTables>,
     private readonly hooks: DialectHooks,
     private readonly modules: ReadonlySet<string>,
+    readonly earlier: readonly Change[] = [],
   ) {
     super(trx, hooks.dialect);
   }

@@ -5,6 +5,8 @@
 import { principalFor } from "@gridlink/vtn";
 import { type Actors, actors, bodies, expectProblem, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { quotaTables } from "../../src/core/quota.ts";
+import { jsonBytes } from "../../src/store/json-body.ts";
 
 describe("quotas within one group commit", () => {
   let t: TestVtn;
@@ -48,5 +50,46 @@ describe("quotas within one group commit", () => {
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
     for (const r of results) if (r.status === "rejected") expect(String(r.reason)).toContain("quotaObjectsPerClient");
+  });
+
+  it("new reports are counted once per commit; one replaced and one deleted in the same commit are counted too", async () => {
+    const ven = principalFor("ven", t.vens[1].clientId);
+    const db = t.vtn.store.tables(quotaTables);
+    const usage = () =>
+      db
+        .selectFrom("quota_usage")
+        .select(["objects", "bytes"])
+        .where("client_id", "=", ven.clientId)
+        .where("kind", "=", "REPORT")
+        .executeTakeFirst();
+    const kept = () =>
+      db
+        .selectFrom("quota_objects")
+        .select((eb) => [eb.fn.countAll().as("objects"), eb.fn.sum("bytes").as("bytes")])
+        .where("client_id", "=", ven.clientId)
+        .where("kind", "=", "REPORT")
+        .executeTakeFirst();
+    const [first, second] = await Promise.all([
+      t.vtn.core.reports.create(ven, bodies.report(eventID)),
+      t.vtn.core.reports.create(ven, bodies.report(eventID)),
+    ]);
+    // One turn: two new ones, a replacement of `first` (larger) and the removal of `second`.
+    const [a1, a2, replaced] = await Promise.all([
+      t.vtn.core.reports.create(ven, bodies.report(eventID, { reportName: "a" })),
+      t.vtn.core.reports.create(ven, bodies.report(eventID, { reportName: "b" })),
+      t.vtn.core.reports.update(ven, first.id, bodies.report(eventID, { reportName: "x".repeat(500) })),
+      t.vtn.core.reports.remove(ven, second.id),
+    ]);
+    const row = await usage();
+    expect(Number(row?.objects)).toBe(3);
+    expect(Number(row?.bytes)).toBe(jsonBytes(a1) + jsonBytes(a2) + jsonBytes(replaced));
+    const sum = await kept();
+    expect(Number(sum?.objects)).toBe(3);
+    expect(Number(sum?.bytes)).toBe(Number(row?.bytes));
+    // The quota (5) still holds with the usage as counted: two more fit, the third is refused.
+    const more = await Promise.allSettled(
+      Array.from({ length: 3 }, () => t.vtn.core.reports.create(ven, bodies.report(eventID))),
+    );
+    expect(more.filter((r) => r.status === "fulfilled")).toHaveLength(2);
   });
 });
