@@ -184,6 +184,25 @@ export class Reader implements ObjectStore {
     return new Set(rows.map((r) => r.target as string));
   }
 
+  async grantedTargetsOf(clientIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>(clientIds.map((c) => [c, new Set<string>()]));
+    if (out.size === 0) return out;
+    const ids = [...out.keys()];
+    const viaVens = this.q
+      .selectFrom("vens as v")
+      .innerJoin("targets as t", (j) => j.on("t.kind", "=", "VEN").onRef("t.object_id", "=", "v.id"))
+      .select(["v.client_id", "t.target"])
+      .where("v.client_id", "in", ids);
+    const viaResources = this.q
+      .selectFrom("resources as r")
+      .innerJoin("targets as t", (j) => j.on("t.kind", "=", "RESOURCE").onRef("t.object_id", "=", "r.id"))
+      .select(["r.client_id", "t.target"])
+      .where("r.client_id", "in", ids);
+    for (const r of await viaVens.unionAll(viaResources).execute())
+      out.get(r.client_id as string)?.add(r.target as string);
+    return out;
+  }
+
   async nameTaken(kind: "PROGRAM" | "VEN", name: string, exceptId?: string): Promise<boolean> {
     let q = dyn(this.q).selectFrom(TABLES[kind].table).select("id").where("name", "=", name);
     if (exceptId) q = q.where("id", "!=", exceptId);

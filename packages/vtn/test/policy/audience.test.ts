@@ -9,7 +9,10 @@ const change = (kind: Change["kind"], operation: Change["operation"], object: Re
   ({ kind, operation, object: { id: "o1", ...object } }) as unknown as Change;
 
 const granted: Record<string, string[]> = { c1: ["g"], c2: [] };
-const policy = createPolicy({ grantedTargets: async (c) => new Set(granted[c] ?? []) });
+const policy = createPolicy({
+  grantedTargets: async (c) => new Set(granted[c] ?? []),
+  grantedTargetsOf: async (ids) => new Map(ids.map((c) => [c, new Set(granted[c] ?? [])])),
+});
 const ven = (targets?: string[]): Listener => ({ principal: principalFor("ven", "c1"), targets });
 const bl = (targets?: string[]): Listener => ({ principal: principalFor("bl", "bl"), targets });
 

@@ -36,7 +36,7 @@ export interface Policy {
  * The policy over one store's objects. Granted targets are cached: call `grants.invalidate()`
  * after any committed change of a ven or resource (createCore does, for its store).
  */
-export function createPolicy(store: Pick<ObjectStore, "grantedTargets">): Policy {
+export function createPolicy(store: Pick<ObjectStore, "grantedTargets" | "grantedTargetsOf">): Policy {
   const grants = new TargetGrants(store);
   const program = programPolicy(grants);
   const event = eventPolicy(grants);

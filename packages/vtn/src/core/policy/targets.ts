@@ -41,7 +41,7 @@ export class TargetGrants {
   /** The views above that have settled, for `visibilityNow`; cleared with them. */
   private readonly settled = new Lru<string, Visibility>({ max: GRANTS_KEPT });
 
-  constructor(private readonly store: Pick<ObjectStore, "grantedTargets">) {}
+  constructor(private readonly store: Pick<ObjectStore, "grantedTargets" | "grantedTargetsOf">) {}
 
   of(clientId: string): Promise<Set<string>> {
     let g = this.cache.get(clientId);
@@ -51,6 +51,23 @@ export class TargetGrants {
       g.catch(() => this.cache.delete(clientId));
     }
     return g;
+  }
+
+  /**
+   * Asks the store at once for those of `clientIds` not kept (one query instead of one each), and
+   * keeps them; resolves when they are known. For the notifier's fan-out, which asks for every
+   * subscriber of a change: more of them than are kept, so each change finds few still here.
+   */
+  async warm(clientIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(clientIds)].filter((c) => !this.cache.has(c));
+    if (missing.length === 0) return;
+    const all = this.store.grantedTargetsOf(missing);
+    for (const c of missing) {
+      const g = all.then((m) => m.get(c) ?? new Set<string>());
+      this.cache.set(c, g);
+      g.catch(() => this.cache.delete(c));
+    }
+    await all;
   }
 
   invalidate(): void {
