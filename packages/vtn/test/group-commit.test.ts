@@ -89,4 +89,30 @@ describe("the store's group commit", () => {
     });
     expect(seen).toEqual(["before"]);
   });
+
+  it("a read by id in a batch sees what earlier writes of the batch changed, and not what a failed one did", async () => {
+    await store.write(async (tx) => tx.insert("PROGRAM", program("kept")));
+    const failure = new Error("this write fails after its update");
+    // One turn: read, update, read again, a write that updates then fails, read, delete, read.
+    const [before, , afterUpdate, failed, afterFailure, , afterDelete] = await Promise.allSettled([
+      store.write(async (tx) => (await tx.get("PROGRAM", "id-kept"))?.programName),
+      store.write(async (tx) => tx.update("PROGRAM", { ...program("kept"), programName: "renamed" })),
+      store.write(async (tx) => (await tx.get("PROGRAM", "id-kept"))?.programName),
+      store.write(async (tx) => {
+        await tx.get("PROGRAM", "id-kept");
+        await tx.update("PROGRAM", { ...program("kept"), programName: "rolled back" });
+        expect((await tx.get("PROGRAM", "id-kept"))?.programName).toBe("rolled back");
+        throw failure;
+      }),
+      store.write(async (tx) => (await tx.get("PROGRAM", "id-kept"))?.programName),
+      store.write(async (tx) => tx.remove("PROGRAM", program("kept"))),
+      store.write(async (tx) => (await tx.get("PROGRAM", "id-kept"))?.programName ?? "gone"),
+    ]);
+    expect(before).toEqual({ status: "fulfilled", value: "kept" });
+    expect(afterUpdate).toEqual({ status: "fulfilled", value: "renamed" });
+    expect(failed).toEqual({ status: "rejected", reason: failure });
+    expect(afterFailure).toEqual({ status: "fulfilled", value: "renamed" });
+    expect(afterDelete).toEqual({ status: "fulfilled", value: "gone" });
+    expect(await store.get("PROGRAM", "id-kept")).toBeUndefined();
+  });
 });

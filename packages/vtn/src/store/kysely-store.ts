@@ -6,7 +6,7 @@ import type { ModuleTablesTx, StoreModule } from "./module.ts";
 import { type CoreDb, Reader } from "./reader.ts";
 import type { CoreTables } from "./schema.ts";
 import type { Change, ChangeListener, Kind, Store, StoreTx } from "./types.ts";
-import { type DialectHooks, moduleDb, Writer } from "./writer.ts";
+import { type Batch, type DialectHooks, moduleDb, newBatch, Writer } from "./writer.ts";
 
 interface PendingWrite {
   fn: (tx: StoreTx) => Promise<unknown>;
@@ -93,14 +93,15 @@ export class KyselyStore extends Reader implements Store {
         try {
           await this.db.transaction().execute(async (trx) => {
             // The changes of the batch's writes that succeeded so far (each write sees those before it).
-            const done: Change[] = [];
+            const shared = newBatch();
+            const done = shared.earlier;
             for (const w of batch) {
-              const o = await this.runOne(trx, w, done);
+              const o = await this.runOne(trx, w, shared);
               outcomes.push(o);
               for (const c of o.changes) done.push(c);
             }
             if (done.length === 0) return;
-            const tx = new Writer(trx, this.hooks, this.modules, done);
+            const tx = new Writer(trx, this.hooks, this.modules, shared);
             for (const h of this.beforeCommitHooks) await h(tx, done);
             if (this.hooks.announce) await this.hooks.announce(trx, new Set(done.map((c) => c.kind)));
           });
@@ -123,15 +124,17 @@ export class KyselyStore extends Reader implements Store {
     }
   }
 
-  private async runOne(trx: Transaction<CoreTables>, w: PendingWrite, earlier: readonly Change[]) {
+  private async runOne(trx: Transaction<CoreTables>, w: PendingWrite, batch: Batch) {
     await trx.executeQuery(SAVEPOINT);
-    const tx = new Writer(trx, this.hooks, this.modules, earlier);
+    const tx = new Writer(trx, this.hooks, this.modules, batch);
     try {
       const value = await w.fn(tx);
       if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
       await trx.executeQuery(RELEASE);
       return { ok: true, value, changes: tx.changes };
     } catch (err) {
+      // What it wrote is undone, and what the others read may have been read after it wrote.
+      batch.reads.clear();
       await trx.executeQuery(ROLLBACK_TO);
       await trx.executeQuery(RELEASE);
       return { ok: false, value: err, changes: [] };

@@ -39,6 +39,19 @@ export function moduleDb<T>(registered: ReadonlySet<string>, m: StoreModule<unkn
 /** Objects removed per page by a cascade (removeAll). */
 const CASCADE_PAGE = 500;
 
+/**
+ * What the writes of one transaction (a group commit) share: the changes of those that succeeded,
+ * and the objects read by id in it (`Writer.get`), kept until a write of the transaction changes
+ * them or one fails (its savepoint rolled back). 28 reports of one batch about one event read
+ * and parsed that event 28 times (bench/RESULTS.md, issue 13).
+ */
+export interface Batch {
+  readonly earlier: Change[];
+  readonly reads: Map<string, unknown>;
+}
+
+export const newBatch = (): Batch => ({ earlier: [], reads: new Map() });
+
 export class Writer extends Reader implements StoreTx {
   readonly changes: Change[] = [];
 
@@ -46,9 +59,28 @@ export class Writer extends Reader implements StoreTx {
     private readonly trx: Transaction<CoreTables>,
     private readonly hooks: DialectHooks,
     private readonly modules: ReadonlySet<string>,
-    readonly earlier: readonly Change[] = [],
+    private readonly batch: Batch = newBatch(),
   ) {
     super(trx, hooks.dialect);
+  }
+
+  get earlier(): readonly Change[] {
+    return this.batch.earlier;
+  }
+
+  /** As Reader's, once per object and transaction (objects are not changed once built: core makes new ones). */
+  override async get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined> {
+    const key = `${kind} ${id}`;
+    const { reads } = this.batch;
+    if (reads.has(key)) return reads.get(key) as ObjectsByKind[K] | undefined;
+    const o = await super.get(kind, id);
+    reads.set(key, o);
+    return o;
+  }
+
+  /** The object `o` of `kind` is written: a later read by id in the transaction reads it again. */
+  private changed(kind: Kind, o: { id: string }): void {
+    this.batch.reads.delete(`${kind} ${o.id}`);
   }
 
   tables<DB>(m: StoreModule<DB>): Transaction<DB> {
@@ -105,6 +137,7 @@ export class Writer extends Reader implements StoreTx {
     const st = statement(`${this.sqlDialect} insert ${kind} ${columns}`, (db, ...vs) =>
       db.insertInto(table).values(byColumns(columns, vs)),
     );
+    this.changed(kind, o);
     await this.guard(kind, () => this.run(st, ...values));
     await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, true);
     this.changes.push({ kind, operation: "CREATE", object: o });
@@ -117,6 +150,7 @@ export class Writer extends Reader implements StoreTx {
     const st = statement(`${this.sqlDialect} update ${kind} ${columns}`, (db, id, ...vs) =>
       db.updateTable(table).set(byColumns(columns, vs)).where("id", "=", id),
     );
+    this.changed(kind, o);
     await this.guard(kind, () => this.run(st, o.id, ...values));
     await this.writeTargets(kind, o as { id: string; targets?: string[] | null }, false);
     this.changes.push({ kind, operation: "UPDATE", object: o });
@@ -125,6 +159,7 @@ export class Writer extends Reader implements StoreTx {
   async remove<K extends Kind>(kind: K, o: ObjectsByKind[K]): Promise<void> {
     const { table } = TABLES[kind];
     const st = statement(`${this.sqlDialect} remove ${kind}`, (db, id) => db.deleteFrom(table).where("id", "=", id));
+    this.changed(kind, o);
     await this.run(st, o.id);
     await this.forgetTargets(kind, o.id);
     this.changes.push({ kind, operation: "DELETE", object: o });
