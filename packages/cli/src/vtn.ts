@@ -31,6 +31,8 @@ export async function runVtn(args: Args): Promise<void> {
   const started = (async () => {
     const v = await createVtn(config, { logStream: logs });
     url = await v.listen();
+    // Which code runs: the bundles built from the sources (packages/cli/build.mjs), or tsx.
+    v.app.log.info({ code: v.notifier.code, url }, "gridlink VTN listening");
     ad = await startAdvertisement(mdns, v, url);
     return v;
   })();

@@ -161,6 +161,7 @@ describe("a production install (npm ci --omit=dev) has everything the VTN and th
     expect(rel(w)).toEqual(
       expect.arrayContaining([
         "packages/cli/src/main.ts",
+        "packages/cli/build.mjs",
         "packages/vtn/src/server.ts",
         "packages/vtn/src/notify/worker-boot.mjs",
         "packages/vtn/src/notify/worker.ts",
@@ -169,9 +170,12 @@ describe("a production install (npm ci --omit=dev) has everything the VTN and th
     );
   });
 
-  it("the console build that `prepare` runs at install uses only console dependencies", () => {
+  it("the builds that `prepare` runs at install use only dependencies: the console's and the CLI's bundles", () => {
     const console = workspaces.get("@gridlink/console") as Manifest;
-    expect(root.scripts.prepare).toBe("npm run build -w packages/console");
+    expect(root.scripts.prepare).toBe("npm run build -w packages/console && node packages/cli/build.mjs");
+    const bundles = walk([join(ROOT, "packages/cli/build.mjs")]);
+    expect(bundles.problems).toEqual([]);
+    expect(rel(bundles)).toContain("packages/cli/bundle.mjs");
     const tool = console.scripts.build.split(" ")[0];
     expect(console.dependencies[tool], `${tool} (the build script's command) is a console dependency`).toBeDefined();
     const w = walk([join(console.dir, "vite.config.ts"), join(console.dir, "src/main.tsx")]);

@@ -39,7 +39,11 @@ interface RunningCli {
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Starts `gridlink vtn` on an ephemeral port, by default as `node packages/cli/bin/gridlink.js vtn`. */
-async function startCli(dataDir: string, command = [process.execPath, BIN, "vtn"]): Promise<RunningCli> {
+async function startCli(
+  dataDir: string,
+  command = [process.execPath, BIN, "vtn"],
+  env: Record<string, string> = {},
+): Promise<RunningCli> {
   const flags = ["--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir];
   const child = spawn(command[0], [...command.slice(1), ...flags], {
     cwd: ROOT,
@@ -50,6 +54,7 @@ async function startCli(dataDir: string, command = [process.execPath, BIN, "vtn"
       GRIDLINK_TOKEN_RATE_LIMIT: "0",
       GRIDLINK_WEBHOOK_ALLOW_HTTP: "true",
       GRIDLINK_WEBHOOK_ALLOW_PRIVATE: "true",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -200,44 +205,54 @@ describe("gridlink vtn stops on a signal", () => {
     },
   );
 
-  it("SIGTERM while a webhook is in flight: it is delivered before the exit and not sent again after a restart", async () => {
-    let arrived: () => void = () => {};
-    const inFlight = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
-    const receiver = await startReceiver({
-      answer: () => {
-        arrived();
-        return { delayMs: 800 };
-      },
-    });
-    const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
-    try {
-      const cli = await startCli(dataDir);
-      const token = await blToken(cli.url, dataDir);
-      expect(
-        (await post(cli.url, token, "/subscriptions", subscription(`${receiver.url}/hook`, ["PROGRAM"]))).status,
-      ).toBe(201);
-      expect((await post(cli.url, token, "/programs", { programName: "heard of by webhook" })).status).toBe(201);
-      await inFlight;
-      cli.child.kill("SIGTERM");
-      const exit = await cli.exited;
-      expect(exit.code).toBe(0);
-      expect(receiver.received.map((r) => r.body?.object?.programName)).toEqual(["heard of by webhook"]);
-
-      // Had the stop cut the delivery short, the outbox would still hold it and a restart would send it again.
-      const again = await createVtn({ dataDir, host: "127.0.0.1", port: 0, logLevel: "silent", mqttBroker: "none" });
+  // The bin runs the bundle built from the sources (packages/cli/build.mjs), main thread and
+  // notifier worker alike; GRIDLINK_TYPESCRIPT=1 runs the sources through tsx. Its start log says which.
+  it.each([
+    ["the built bundle", {}, "bundle"],
+    ["the TypeScript sources (GRIDLINK_TYPESCRIPT=1)", { GRIDLINK_TYPESCRIPT: "1" }, "typescript"],
+  ])(
+    "%s: SIGTERM while a webhook is in flight: it is delivered before the exit and not sent again after a restart",
+    async (_name, env, code) => {
+      let arrived: () => void = () => {};
+      const inFlight = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      const receiver = await startReceiver({
+        answer: () => {
+          arrived();
+          return { delayMs: 800 };
+        },
+      });
+      const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
       try {
-        await again.listen();
-        expect(await again.notifier.settled()).toBe(true);
-        expect(receiver.received).toHaveLength(1);
+        const cli = await startCli(dataDir, undefined, env);
+        await expect.poll(() => cli.stdout(), { timeout: 5000 }).toContain('"msg":"gridlink VTN listening"');
+        expect(cli.stdout()).toContain(`"code":"${code}"`);
+        const token = await blToken(cli.url, dataDir);
+        expect(
+          (await post(cli.url, token, "/subscriptions", subscription(`${receiver.url}/hook`, ["PROGRAM"]))).status,
+        ).toBe(201);
+        expect((await post(cli.url, token, "/programs", { programName: "heard of by webhook" })).status).toBe(201);
+        await inFlight;
+        cli.child.kill("SIGTERM");
+        const exit = await cli.exited;
+        expect(exit.code).toBe(0);
+        expect(receiver.received.map((r) => r.body?.object?.programName)).toEqual(["heard of by webhook"]);
+
+        // Had the stop cut the delivery short, the outbox would still hold it and a restart would send it again.
+        const again = await createVtn({ dataDir, host: "127.0.0.1", port: 0, logLevel: "silent", mqttBroker: "none" });
+        try {
+          await again.listen();
+          expect(await again.notifier.settled()).toBe(true);
+          expect(receiver.received).toHaveLength(1);
+        } finally {
+          await again.close();
+        }
       } finally {
-        await again.close();
+        await receiver.close();
       }
-    } finally {
-      await receiver.close();
-    }
-  });
+    },
+  );
 
   it("a second signal (a second later) ends a stop that waits for a request at once, with exit code 1", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));

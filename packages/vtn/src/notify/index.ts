@@ -41,6 +41,15 @@ export type { EngineStatus } from "./engine.ts";
 export type { Channel, DeliveryRow, DeliveryState } from "./schema.ts";
 export { notifyTables } from "./schema.ts";
 
+/** Set by packages/cli/build.mjs in the bundles it builds: the notifier worker's bundle (a file URL). */
+declare const __GRIDLINK_NOTIFY_WORKER__: string | undefined;
+
+/** The worker's module: the bundle built beside this code when it runs from one, else worker.ts. */
+const WORKER_ENTRY =
+  typeof __GRIDLINK_NOTIFY_WORKER__ === "string"
+    ? __GRIDLINK_NOTIFY_WORKER__
+    : new URL("./worker.ts", import.meta.url).href;
+
 const RESTART_MS = 1000;
 
 export class Notifier {
@@ -211,6 +220,11 @@ export class Notifier {
     return out;
   }
 
+  /** "bundle" when this code runs from the bundles packages/cli/build.mjs built, else "typescript" (tsx). */
+  get code(): "bundle" | "typescript" {
+    return WORKER_ENTRY.endsWith(".ts") ? "typescript" : "bundle";
+  }
+
   /** The embedded broker's port once started. */
   get mqttPort(): number | undefined {
     return this.mqtt?.port;
@@ -226,7 +240,7 @@ export class Notifier {
   }
 
   private spawn(): Promise<void> {
-    const data: WorkerData = { entry: new URL("./worker.ts", import.meta.url).href, config: this.config };
+    const data: WorkerData = { entry: WORKER_ENTRY, config: this.config };
     const w = new Worker(new URL("./worker-boot.mjs", import.meta.url), { workerData: data });
     this.worker = w;
     return new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ import type { SendOutcome } from "./dispatcher.ts";
 import type { EngineStatus, MqttListening } from "./engine.ts";
 
 export interface WorkerData {
-  /** The worker's module (worker.ts), loaded through tsx by worker-boot.mjs. */
+  /** The worker's module: worker.ts, loaded through tsx by worker-boot.mjs, or its built bundle. */
   entry: string;
   config: VtnConfig;
 }
