@@ -10,6 +10,7 @@ import { KyselyStore } from "../kysely-store.ts";
 import { migrate } from "../migrations.ts";
 import type { StoreModule } from "../module.ts";
 import type { CoreDb } from "../reader.ts";
+import { Checkpointer } from "./checkpointer.ts";
 
 export interface SqliteOptions {
   file: string;
@@ -31,13 +32,17 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
   if (opts.migrate !== false) await migrate(db as Kysely<unknown>, "sqlite", opts.modules);
   let readDb = db;
   let reader: Database.Database | undefined;
+  let checkpointer: Checkpointer | undefined;
   if (opts.file !== ":memory:") {
+    // Checkpoints on a worker thread instead of inside the API thread's commits (checkpointer.ts).
+    checkpointer = new Checkpointer(opts.file, () => database.pragma("wal_autocheckpoint = 1000"));
+    database.pragma("wal_autocheckpoint = 0");
     reader = new Database(opts.file);
     reader.pragma("busy_timeout = 5000");
     reader.pragma("query_only = ON");
     readDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(reader) }) });
   }
-  return new KyselyStore(
+  const store = new KyselyStore(
     db,
     {
       dialect: "sqlite",
@@ -45,6 +50,7 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
         typeof (err as { code?: unknown })?.code === "string" &&
         (err as { code: string }).code.startsWith("SQLITE_CONSTRAINT_UNIQUE"),
       close: async () => {
+        await checkpointer?.close();
         if (readDb !== db) await readDb.destroy();
         // Kysely's destroy is a no-op for a driver that never ran a query, and a later query would
         // then open it afresh: close the reader's connection itself.
@@ -54,6 +60,11 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
     },
     { readDb, modules: opts.modules },
   );
+  if (checkpointer) {
+    const c = checkpointer;
+    store.afterCommit(() => c.poke());
+  }
+  return store;
 }
 
 /**
