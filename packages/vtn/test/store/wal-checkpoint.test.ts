@@ -16,7 +16,7 @@ const program = (i: number): Program => ({
   modificationDateTime: "2026-12-03T06:00:00.000Z",
   objectType: "PROGRAM",
   programName: `program-${i}`,
-  programLongName: "x".repeat(4000),
+  programDescriptions: [{ URL: `https://example.com/${"x".repeat(4000)}` }],
 });
 
 describe("WAL checkpoints off the API thread", () => {
