@@ -3,11 +3,13 @@
 // (each with one resource), S events (100 programs, 100 target groups) and 10 × S reports (10 per
 // event): 1,000,000 reports at S = 100,000.
 //   npx tsx bench/scale.ts [--sizes 1000,10000,100000] [--store sqlite|postgres|both] [--seconds 5]
-//     [--connections 8] [--keep DIR]
+//     [--connections 8] [--keep DIR] [--tsx]
 // Seeding: one object of each kind is made through core, then the rest are written straight into
 // the SQLite file as the store lays them out (directWriter), in transactions of 10,000 objects
 // with prepared statements, not through the API one object at a time; a PostgreSQL database is
 // filled from the SQLite one with `gridlink db copy`'s own function.
+// The VTN runs from a bundle built as `gridlink` runs in production (packages/cli/build.mjs);
+// `--tsx` runs the sources through tsx instead.
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +18,7 @@ import { startTestCluster } from "@gridlink/vtn/testing";
 import Database from "better-sqlite3";
 import { TABLES } from "../packages/vtn/src/store/tables.ts";
 import type { Derived, Kind } from "../packages/vtn/src/store/types.ts";
-import { type LoadResult, load, startChild, stopChild } from "./support/harness.ts";
+import { bundleScript, type LoadResult, load, startChild, stopChild } from "./support/harness.ts";
 import { bearerToken, benchDir, log, numberArg, seedingVtn } from "./support/setup.ts";
 
 const argOf = (name: string, dflt: string) => {
@@ -33,6 +35,8 @@ const REPORTS_PER_EVENT = 10;
 const BATCH = 10_000;
 /** `--keep DIR`: seeded SQLite databases are kept in DIR and reused by later runs of the same sizes. */
 const KEEP = argOf("keep", "");
+/** The VTN runs as `gridlink vtn` does: from a bundle built once here (`--tsx`: the sources through tsx). */
+const SERVE_BUNDLE = process.argv.includes("--tsx") ? undefined : await bundleScript("bench/support/serve-vtn.ts");
 
 type Creds = { clientId: string; clientSecret: string };
 interface Seeded {
@@ -241,10 +245,16 @@ interface Measured {
 
 async function measure(s: Seeded, size: number, databaseUrl?: string): Promise<Measured> {
   const t0 = Date.now();
-  // As `gridlink vtn` starts (packages/cli/bin/gridlink.js): @gridlink/vtn/preload before tsx's hooks.
+  // As `gridlink vtn` runs (packages/cli/bin/gridlink.js): the built bundle, or with --tsx the
+  // sources through tsx, @gridlink/vtn/preload before tsx's hooks.
   const before = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `${before ?? ""} --import=${import.meta.resolve("@gridlink/vtn/preload")}`.trim();
-  const vtn = await startChild("bench/support/serve-vtn.ts", [s.dataDir, "0", ...(databaseUrl ? [databaseUrl] : [])]);
+  if (!SERVE_BUNDLE)
+    process.env.NODE_OPTIONS = `${before ?? ""} --import=${import.meta.resolve("@gridlink/vtn/preload")}`.trim();
+  const vtn = await startChild(SERVE_BUNDLE ?? "bench/support/serve-vtn.ts", [
+    s.dataDir,
+    "0",
+    ...(databaseUrl ? [databaseUrl] : []),
+  ]);
   if (before === undefined) delete process.env.NODE_OPTIONS;
   else process.env.NODE_OPTIONS = before;
   const startMs = Date.now() - t0;

@@ -9,15 +9,31 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
- * Starts `node --import tsx <script> ...args` and resolves with its first stdout line (a URL).
+ * `script` built as `gridlink` runs in production (packages/cli/build.mjs: one bundle with the
+ * notifier's worker bundled beside it, no tsx), into a directory of its own; resolves to the
+ * bundle's path, for startChild.
+ */
+export async function bundleScript(script: string): Promise<string> {
+  const dist = `${mkdtempSync(join(tmpdir(), "gridlink-bench-bundle-"))}/`;
+  // @ts-expect-error: plain JavaScript module without declarations
+  const { buildBundles } = await import("../../packages/cli/build.mjs");
+  await buildBundles({ dist, extra: { "child.mjs": script } });
+  return `${dist}child.mjs`;
+}
+
+/**
+ * Starts `node --import tsx <script> ...args` (or `node <script>` for a bundle of bundleScript)
+ * and resolves with its first stdout line (a URL).
  * With BENCH_CPU_PROF=<dir> in the environment, the VTN child (serve-vtn.ts, notify-vtn.ts) runs
  * under `--cpu-prof` and writes a .cpuprofile per thread there when stopped (summarise with
  * bench/support/profile-top.ts).
  */
 export async function startChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const prof = process.env.BENCH_CPU_PROF;
-  const flags = prof && /(serve|notify)-vtn\.ts$/.test(script) ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
-  const child = spawn(process.execPath, [...flags, "--import", "tsx", script, ...args], {
+  const bundled = script.endsWith(".mjs");
+  const vtn = bundled || /(serve|notify)-vtn\.ts$/.test(script);
+  const flags = prof && vtn ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
+  const child = spawn(process.execPath, [...flags, ...(bundled ? [] : ["--import", "tsx"]), script, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
