@@ -14,11 +14,10 @@ interface Scan {
    * Whether the text is as JSON.stringify writes the value it parses to, as far as one pass can
    * tell: no whitespace between tokens, only the escapes stringify makes (\" \\ \b \f \n \r \t),
    * no lone surrogate, numbers as Number#toString writes them, no key of digits only (V8 puts
-   * array-index keys first). Duplicate keys are not seen here: `keys` is checked against the value.
+   * array-index keys first), no key given twice in one object (parsed once: the last value at
+   * the first place).
    */
   canonical: boolean;
-  /** Object keys in the text (strings followed by a colon). */
-  keys: number;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -61,14 +60,30 @@ function parsesBack(text: string, a: number, b: number): boolean {
 /** A lone surrogate (ECMA-262 §QuoteJSONString: stringify writes it as a \u escape). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/**
+ * Keys and open objects/arrays the scan keeps track of, and keys of one object it compares (each
+ * with those before it: bounded, so that a body of one object with many keys costs no more than
+ * a linear pass); a text with more is taken as not canonical (and serialised as before).
+ */
+const MAX_KEYS = 65_536;
+const MAX_KEYS_PER_OBJECT = 64;
+const MAX_OPEN = 4096;
+const stacks = { keyStart: new Int32Array(MAX_KEYS), keyEnd: new Int32Array(MAX_KEYS), open: new Int32Array(MAX_OPEN) };
+
 /** Nesting depth, and whether the text is as stringify writes it, in one pass without parsing. */
 function scan(text: string): Scan {
   let depth = 0;
   let max = 0;
-  let keys = 0;
   // Most bodies have no backslash at all: then a string ends at the next quote.
   const escapes = text.includes("\\");
   let canonical = !LONE_SURROGATE.test(text);
+  // The keys of the open objects (where each starts and ends in the text), and for each open
+  // object or array where its keys begin in them (-1: an array). With stringify's escapes only, a
+  // key given twice is the same text twice. Typed arrays kept between calls (scan runs on one
+  // thread, start to end): no allocation.
+  let keys = 0;
+  let opened = 0;
+  const { keyStart, keyEnd, open } = stacks;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -76,16 +91,32 @@ function scan(text: string): Scan {
     if (c === 34) {
       let j = escapes ? stringEnd(text, i + 1) : text.indexOf('"', i + 1);
       if (j < 0) j = n;
-      if (text.charCodeAt(j + 1) === 58) {
-        keys++;
-        if (canonical && digitsOnly(text, i + 1, j)) canonical = false;
+      if (canonical && text.charCodeAt(j + 1) === 58) {
+        const from = opened > 0 ? open[opened - 1] : -1;
+        if (
+          keys === MAX_KEYS ||
+          keys - from >= MAX_KEYS_PER_OBJECT ||
+          digitsOnly(text, i + 1, j) ||
+          givenBefore(text, keyStart, keyEnd, from, keys, i + 1, j)
+        )
+          canonical = false;
+        else {
+          keyStart[keys] = i + 1;
+          keyEnd[keys++] = j;
+        }
       }
       i = j + 1;
     } else if (c === 123 || c === 91) {
       if (++depth > max) max = depth;
+      if (opened === MAX_OPEN) canonical = false;
+      if (canonical) open[opened++] = c === 123 ? keys : -1;
       i++;
     } else if (c === 125 || c === 93) {
       depth--;
+      if (canonical && opened > 0) {
+        const from = open[--opened];
+        if (from >= 0) keys = from;
+      }
       i++;
     } else if (c === 45 || isDigit(c)) {
       let j = i + 1;
@@ -100,7 +131,32 @@ function scan(text: string): Scan {
       i++;
     }
   }
-  return { depth: max, canonical: canonical && !nonCanonicalEscape(text, escapes), keys };
+  return { depth: max, canonical: canonical && !nonCanonicalEscape(text, escapes) };
+}
+
+/** Whether the key text[a, b) is one of the keys `from` to `to` (those of the same object). */
+function givenBefore(
+  text: string,
+  starts: Int32Array,
+  ends: Int32Array,
+  from: number,
+  to: number,
+  a: number,
+  b: number,
+) {
+  if (from < 0) return false;
+  for (let k = from; k < to; k++) {
+    const s = starts[k];
+    if (ends[k] - s !== b - a) continue;
+    let same = true;
+    for (let x = 0; x < b - a; x++)
+      if (text.charCodeAt(s + x) !== text.charCodeAt(a + x)) {
+        same = false;
+        break;
+      }
+    if (same) return true;
+  }
+  return false;
 }
 
 /** The closing quote of the string whose text starts at `from`, past any escaped character. */
@@ -132,18 +188,6 @@ function nonCanonicalEscape(text: string, escapes: boolean): boolean {
     if (e !== 34 && e !== 92 && e !== 98 && e !== 102 && e !== 110 && e !== 114 && e !== 116) return true;
   }
   return false;
-}
-
-/** Keys of every object in a parsed value. */
-function keyCount(v: unknown): number {
-  if (v === null || typeof v !== "object") return 0;
-  let n = 0;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) n += keyCount(v[i]);
-    return n;
-  }
-  for (const k in v) n += 1 + keyCount((v as Record<string, unknown>)[k]);
-  return n;
 }
 
 /** Throws when a parsed value has a `__proto__` or `constructor` key anywhere. */
@@ -182,8 +226,6 @@ export function parseJsonLimited(text: string, maxDepth: number): unknown {
   if (text.includes("__proto__") || text.includes("constructor") || text.includes("\\u")) refusePrototypeKeys(value);
   // JSON's null is a bare token (it cannot be escaped): text without "null" holds no null value.
   if (!text.includes("null") && value !== null && typeof value === "object") NULL_FREE.add(value);
-  // A key given twice is parsed once (the last value at the first place): not the text again.
-  if (scanned.canonical && typeof value === "object" && value !== null && keyCount(value) === scanned.keys)
-    parsedFrom(value, text);
+  if (scanned.canonical && typeof value === "object" && value !== null) parsedFrom(value, text);
   return value;
 }

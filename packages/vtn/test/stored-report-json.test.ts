@@ -33,6 +33,11 @@ const canonical: Array<[string, unknown]> = [
   ["a slash and a U+2029 as themselves", { reportName: "a/b\u2029", eventID: "e" }],
   ["numbers", { eventID: "e", values: [0, -1, 1.5, -0.25, 0.000001, 123456789012345, 1e21, 5e-7, 2 ** 53, 0.1 + 0.2] }],
   ["96 intervals", { eventID: "e", resources: [{ resourceName: "m", intervals: intervals(96, (i) => i / 7) }] }],
+  ["a key of one object again in another", { eventID: "e", a: { eventID: { eventID: 1 } }, b: [{ a: 1 }, { a: 2 }] }],
+  [
+    "40,000 intervals",
+    { eventID: "e", resources: [{ resourceName: "m", intervals: intervals(40_000, (i) => i / 3) }] },
+  ],
   ["2,000 intervals", { eventID: "e", resources: [{ resourceName: "m", intervals: intervals(2000, (i) => i * 1.1) }] }],
   ["empty containers and booleans", { eventID: "e", a: [], b: {}, c: [[], [{}]], d: true, e: false }],
 ];
@@ -55,6 +60,10 @@ const other: Array<[string, string]> = [
   ["a key given twice, nested", '{"eventID":"e","r":[{"a":1,"b":2,"a":3}]}'],
   ["a key of digits (V8 puts it first)", '{"eventID":"e","7":1}'],
   ["a nested key of digits", '{"eventID":"e","r":{"b":1,"0":2}}'],
+  [
+    "one object of more keys than the scan compares (64)",
+    JSON.stringify({ eventID: "e", r: Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, i])) }),
+  ],
 ];
 
 describe("a report's stored JSON made from its request text", () => {
