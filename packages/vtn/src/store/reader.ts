@@ -188,18 +188,23 @@ export class Reader implements ObjectStore {
     const out = new Map<string, Set<string>>(clientIds.map((c) => [c, new Set<string>()]));
     if (out.size === 0) return out;
     const ids = [...out.keys()];
-    const viaVens = this.q
-      .selectFrom("vens as v")
-      .innerJoin("targets as t", (j) => j.on("t.kind", "=", "VEN").onRef("t.object_id", "=", "v.id"))
-      .select(["v.client_id", "t.target"])
-      .where("v.client_id", "in", ids);
-    const viaResources = this.q
-      .selectFrom("resources as r")
-      .innerJoin("targets as t", (j) => j.on("t.kind", "=", "RESOURCE").onRef("t.object_id", "=", "r.id"))
-      .select(["r.client_id", "t.target"])
-      .where("r.client_id", "in", ids);
-    for (const r of await viaVens.unionAll(viaResources).execute())
-      out.get(r.client_id as string)?.add(r.target as string);
+    // The owners first, then their targets by object id: each an index lookup per id. (A join
+    // lets SQLite, without statistics, walk every target of the kind and probe the owner.)
+    for (const [kind, table] of [
+      ["VEN", "vens"],
+      ["RESOURCE", "resources"],
+    ] as const) {
+      const owners = await this.q.selectFrom(table).select(["id", "client_id"]).where("client_id", "in", ids).execute();
+      if (owners.length === 0) continue;
+      const ownerOf = new Map(owners.map((o) => [o.id, o.client_id]));
+      const rows = await this.q
+        .selectFrom("targets")
+        .select(["object_id", "target"])
+        .where("kind", "=", kind)
+        .where("object_id", "in", [...ownerOf.keys()])
+        .execute();
+      for (const r of rows) out.get(ownerOf.get(r.object_id) as string)?.add(r.target);
+    }
     return out;
   }
 
