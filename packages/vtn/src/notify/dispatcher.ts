@@ -143,7 +143,14 @@ export class Dispatcher {
    */
   private async pump(): Promise<void> {
     clearTimeout(this.sleepTimer);
-    while (!this.stopped && this.held < this.capacity()) {
+    // After the first claim, claim again only for a quarter of memory or more: a claim costs
+    // about the same for 16 rows as for 500, and deliveries finishing during each claim would
+    // otherwise be topped up a few at a time (100,000 deliveries took 6,220 claims).
+    for (
+      let first = true;
+      !this.stopped && this.capacity() - this.held >= (first ? 1 : this.capacity() / 4);
+      first = false
+    ) {
       const busy = [...this.heldBy].filter(([e, n]) => n >= this.cap(e)).map(([e]) => e);
       const limit = Math.min(500, this.capacity() - this.held);
       const room = (e: string) => this.cap(e) - (this.heldBy.get(e) ?? 0);
@@ -198,7 +205,9 @@ export class Dispatcher {
   /** Sleeps until the next retry is due, or pollMs at most. */
   private async sleep(): Promise<void> {
     // Backlogged endpoints top themselves up as they drain; their due rows do not wake the pump.
-    const next = await this.deliveries.nextDue([...this.backlogged], this.claimed);
+    // With more due than memory holds, deliveries that finish wake the pump (finish): polling
+    // for what is due now would only claim the few slots that freed since.
+    const next = this.exhausted ? await this.deliveries.nextDue([...this.backlogged], this.claimed) : undefined;
     const wait = next === undefined ? this.opts.pollMs : Math.max(5, Math.min(this.opts.pollMs, next - Date.now()));
     clearTimeout(this.sleepTimer);
     this.sleepTimer = setTimeout(() => this.wake(), wait);
