@@ -258,6 +258,7 @@ async function measure(s: Seeded, size: number, databaseUrl?: string): Promise<M
   if (before === undefined) delete process.env.NODE_OPTIONS;
   else process.env.NODE_OPTIONS = before;
   const startMs = Date.now() - t0;
+  log(`  VTN RSS after start at ${size}: ${rssMb(vtn.child.pid ?? 0).toFixed(0)} MB`);
   try {
     const bl = { authorization: `Bearer ${await bearerToken(vtn.url, s.bl)}` };
     const ven = { authorization: `Bearer ${await bearerToken(vtn.url, s.ven)}` };
@@ -302,6 +303,7 @@ async function measure(s: Seeded, size: number, databaseUrl?: string): Promise<M
         uncachedMedian: uncached[Math.floor(UNCACHED / 2)],
         uncachedMax: uncached[UNCACHED - 1],
       });
+      log(`  VTN RSS after ${label} at ${size}: ${rssMb(vtn.child.pid ?? 0).toFixed(0)} MB`);
     }
     return { startMs, rssMb: rssMb(vtn.child.pid ?? 0), ops: out };
   } finally {
