@@ -6,6 +6,7 @@ import type { TokenVerifier } from "../auth/tokens.ts";
 import { Unauthorized } from "../core/errors.ts";
 import type { Principal } from "../core/principal.ts";
 import { onResponseOfEachRoute } from "../route-hooks.ts";
+import type { HistogramSeries } from "./histogram.ts";
 import type { VtnMetrics } from "./registry.ts";
 
 /**
@@ -17,25 +18,56 @@ import type { VtnMetrics } from "./registry.ts";
  */
 export function instrumentRequests(app: FastifyInstance, metrics: VtnMetrics): void {
   onResponseOfEachRoute(app, (route) => {
-    const pattern = route.url;
+    const series = new RouteSeries(metrics, route.url);
     return (req, reply, done) => {
-      observe(metrics, req, reply, pattern);
+      observe(series, req, reply);
       done();
     };
   });
 }
 
+/** The series of one route pattern by method and status, each looked up once. */
+class RouteSeries {
+  private readonly byMethod = new Map<string, Map<number, HistogramSeries>>();
+
+  constructor(
+    private readonly metrics: VtnMetrics,
+    readonly route: string,
+  ) {}
+
+  of(method: string, status: number): HistogramSeries {
+    let byStatus = this.byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      this.byMethod.set(method, byStatus);
+    }
+    let s = byStatus.get(status);
+    if (!s) {
+      s = this.metrics.requestSeries(method, this.route, status);
+      byStatus.set(status, s);
+    }
+    return s;
+  }
+}
+
+const unmatched = new WeakMap<VtnMetrics, RouteSeries>();
+
 /** For the not-found handler: a request no route matched, observed as route "unmatched". */
 export function observeUnmatched(metrics: VtnMetrics, req: FastifyRequest, reply: FastifyReply): void {
-  observe(metrics, req, reply, "unmatched");
+  let series = unmatched.get(metrics);
+  if (!series) {
+    series = new RouteSeries(metrics, "unmatched");
+    unmatched.set(metrics, series);
+  }
+  observe(series, req, reply);
 }
 
 /** The levels at which each request is logged (the object for the line is built only then). */
 const LOGGED = new Set(["debug", "trace"]);
 
-function observe(metrics: VtnMetrics, req: FastifyRequest, reply: FastifyReply, route: string): void {
+function observe(series: RouteSeries, req: FastifyRequest, reply: FastifyReply): void {
   const ms = reply.elapsedTime;
-  metrics.observeRequest(req.method, route, reply.statusCode, ms / 1000);
+  series.of(req.method, reply.statusCode).observe(ms / 1000);
   if (LOGGED.has(req.log.level))
     req.log.debug(
       {

@@ -2,9 +2,10 @@
 // that several VTNs in one process (tests) keep their figures apart. Request figures are observed
 // as requests finish, store figures as store calls return; notification figures are read from the
 // notifier when Prometheus scrapes (the deliveries live in the database and in the worker thread).
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { DeliverySummary } from "../notify/delivery-service.ts";
 import { CHANNELS } from "../notify/schema.ts";
+import { type HistogramSeries, SeriesHistogram } from "./histogram.ts";
 
 /** Seconds; spans a cached read (sub-millisecond) to a slow write under load. */
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -12,28 +13,28 @@ const STORE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 
 export class VtnMetrics {
   readonly registry = new Registry();
-  private readonly http: Histogram<"method" | "route" | "status">;
-  private readonly httpSeries = new Map<string, Histogram.Internal<"method" | "route" | "status">>();
-  private readonly store: Histogram<"operation" | "outcome">;
+  private readonly http: SeriesHistogram<"method" | "route" | "status">;
+  private readonly store: SeriesHistogram<"operation" | "outcome">;
+  private readonly storeSeries = new Map<string, HistogramSeries>();
   private notifySource?: () => Promise<DeliverySummary>;
 
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "gridlink_" });
-    this.http = new Histogram({
-      name: "gridlink_http_request_duration_seconds",
-      help: "HTTP requests by route pattern, method and status, from arrival to the answer sent; _count gives the request rate.",
-      labelNames: ["method", "route", "status"],
-      buckets: HTTP_BUCKETS,
-      registers,
-    });
-    this.store = new Histogram({
-      name: "gridlink_store_operation_duration_seconds",
-      help: "Calls of the store port (reads, write transactions) on the API thread.",
-      labelNames: ["operation", "outcome"],
-      buckets: STORE_BUCKETS,
-      registers,
-    });
+    this.http = new SeriesHistogram(
+      "gridlink_http_request_duration_seconds",
+      "HTTP requests by route pattern, method and status, from arrival to the answer sent; _count gives the request rate.",
+      ["method", "route", "status"],
+      HTTP_BUCKETS,
+      this.registry,
+    );
+    this.store = new SeriesHistogram(
+      "gridlink_store_operation_duration_seconds",
+      "Calls of the store port (reads, write transactions) on the API thread.",
+      ["operation", "outcome"],
+      STORE_BUCKETS,
+      this.registry,
+    );
     this.notifyFigures(registers);
   }
 
@@ -42,20 +43,22 @@ export class VtnMetrics {
     this.notifySource = source;
   }
 
-  observeRequest(method: string, route: string, status: number, seconds: number): void {
-    // The labelled series, looked up once per method, route and status (prom-client hashes the
-    // label object on every unlabelled observe); bounded by routes x methods x statuses.
-    const key = `${method} ${status} ${route}`;
-    let series = this.httpSeries.get(key);
-    if (!series) {
-      series = this.http.labels({ method, route, status: String(status) });
-      this.httpSeries.set(key, series);
-    }
-    series.observe(seconds);
+  /**
+   * The request series of one method, route pattern and status: callers keep it (metrics/http.ts,
+   * per route); bounded by routes x methods x statuses.
+   */
+  requestSeries(method: string, route: string, status: number): HistogramSeries {
+    return this.http.child({ method, route, status: String(status) });
   }
 
   observeStore(operation: string, ok: boolean, seconds: number): void {
-    this.store.observe({ operation, outcome: ok ? "ok" : "error" }, seconds);
+    const key = ok ? operation : `${operation}\u0000error`;
+    let series = this.storeSeries.get(key);
+    if (!series) {
+      series = this.store.child({ operation, outcome: ok ? "ok" : "error" });
+      this.storeSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   get contentType(): string {
