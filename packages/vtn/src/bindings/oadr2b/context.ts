@@ -85,7 +85,8 @@ async function registrationsOfClient(deps: Oadr2bDeps, clientId: string): Promis
     q = t.selectFrom("oadr2b_registrations").selectAll().where("client_id", "=", "").orderBy("created_at").compile();
     byClient.set(deps.store, q);
   }
-  const run: CompiledQuery<Registration> = { ...q, parameters: [clientId] };
+  // A literal, not a spread of `q` (V8 builds a spread into a literal on a slow path, ~2 µs).
+  const run: CompiledQuery<Registration> = { query: q.query, queryId: q.queryId, sql: q.sql, parameters: [clientId] };
   return (await t.executeQuery(run)).rows;
 }
 

@@ -193,7 +193,10 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
     if (!handlers) return send(reply, oadrResponse(CODE.NOT_FOUND, `no 2.0b service ${req.params.service}`, ""), 404);
     let principal: Principal;
     try {
-      principal = await authenticate(req, opts);
+      // A token verified before and still in the verifier's cache (expiry, revocation and the
+      // recheck bound respected, auth/tokens.ts) without a promise: the polling path.
+      const token = bearerOf(req);
+      principal = (token !== undefined ? opts.verifier.cached?.(token) : undefined) ?? (await authenticate(req, opts));
       req.principal = principal; // the audit trail names who sent it (audit/requests.ts)
     } catch (err) {
       return send(reply, oadrResponse(CODE.NOT_REGISTERED, (err as Error).message, ""), 401);
@@ -235,7 +238,7 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
       const answer = await handler(deps, { principal, name, body, requestID, certificate });
       // A push VEN gets what is due after its registration reply is out.
       if (name === "oadrCreatePartyRegistration") reply.raw.once("finish", opts.afterEach);
-      return send(reply, answer, 200, await signsFor(deps, principal, requestSigned));
+      return send(reply, answer, 200, deps.signing !== undefined && (await signsFor(deps, principal, requestSigned)));
     } catch (err) {
       const refusal = codeOf(err);
       if (!refusal) {
@@ -258,12 +261,18 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
  * profile's mutual TLS; its fingerprint is then the VEN's venID). docs/oadr2b.md.
  */
 async function authenticate(req: FastifyRequest, opts: ServiceOptions): Promise<Principal> {
-  const h = req.headers.authorization;
-  const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-  if (m) return opts.verifier.verify(m[1]);
+  const token = bearerOf(req);
+  if (token !== undefined) return opts.verifier.verify(token);
   const byCertificate = opts.clients ? await certificatePrincipal(req, opts.clients) : undefined;
   if (byCertificate) return byCertificate;
   throw new Error("send Authorization: Bearer <token> (a VEN client's token from /auth/token) or a client certificate");
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+function bearerOf(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  return h ? BEARER.exec(h)?.[1] : undefined;
 }
 
 const bumped = new WeakSet<Store>();
