@@ -20,10 +20,9 @@ import { CODE, oadrResponse, ValidatedText } from "./wire.ts";
 export async function poll(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode | string | ValidatedText> {
   const reg = await registrationOf(deps, m, venIdOf(m.body));
   const cache = deps.pollCache;
-  const idle = () => oadrResponse(CODE.OK, "OK", m.requestID, reg.oadr_ven_id);
   const known = cache?.get(reg, deps.now().getTime());
   if (known) {
-    if (reg.distributed === known.fingerprint) return m.requestID ? idle() : new ValidatedText(known.idle);
+    if (reg.distributed === known.fingerprint) return m.requestID ? idle(m, reg) : new ValidatedText(known.idle);
     await markDistributed(deps, reg, known);
     return new ValidatedText(known.distribution.join(randomUUID()));
   }
@@ -33,9 +32,17 @@ export async function poll(deps: Oadr2bDeps, m: Inbound): Promise<XmlNode | stri
   const d = due.distribution;
   const state = cache ? quietState(deps, reg, d) : undefined;
   if (state) cache?.remember(reg.ven_id, stamp, state);
-  if (d.fingerprint === reg.distributed) return idle();
+  if (d.fingerprint === reg.distributed) return idle(m, reg);
   await markDistributed(deps, reg, d);
   return state ? new ValidatedText(state.distribution.join(randomUUID())) : distributeEvent(deps, d, "");
+}
+
+/**
+ * Nothing due: the oadrResponse. A function of its own, not a closure made per poll (tsx names
+ * every closure it makes with Object.defineProperty: 2.6% of an idle poll's CPU).
+ */
+function idle(m: Inbound, reg: Registration): XmlNode {
+  return oadrResponse(CODE.OK, "OK", m.requestID, reg.oadr_ven_id);
 }
 
 /** The next message due for `reg`, or undefined when nothing is due (push.ts sends these). */
