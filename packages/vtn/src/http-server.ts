@@ -49,26 +49,27 @@ export function apiServerFactory(c: VtnConfig): (handler: Handler) => Server {
  * or a real client out; only when every connection is busy is the newcomer closed instead.
  */
 function capConnections(server: Server, max: number, secure: boolean): void {
-  /** Open connections, oldest first, with their requests in flight. */
-  const open = new Map<Socket, number>();
+  /**
+   * Open connections, oldest first, with the last response begun on each (none: no request yet).
+   * Responses on one connection finish in order (HTTP/1.1 §9.3.2), so a connection has a request
+   * in flight exactly when its last response has not finished. Kept per request without a
+   * listener per response: this runs on every request (bench/RESULTS.md, the server's floor).
+   */
+  const open = new Map<Socket, ServerResponse | undefined>();
   server.on(secure ? "secureConnection" : "connection", (socket: Socket) => {
-    open.set(socket, 0);
+    open.set(socket, undefined);
     socket.once("close", () => open.delete(socket));
     if (open.size <= max) return;
-    for (const [s, busy] of open) {
-      if (s === socket || busy > 0) continue;
+    for (const [s, last] of open) {
+      if (s === socket || (last !== undefined && !last.writableFinished && !last.destroyed)) continue;
       s.destroy();
       return;
     }
     socket.destroy();
   });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const s = req.socket;
-    open.set(s, (open.get(s) ?? 0) + 1);
-    res.once("close", () => {
-      const n = open.get(s);
-      if (n !== undefined) open.set(s, n - 1);
-    });
+    // set() on a key present keeps its place: the map stays oldest connection first.
+    if (open.has(req.socket)) open.set(req.socket, res);
   });
 }
 
