@@ -43,3 +43,34 @@ describe("connection limits of the API", () => {
     await Promise.all(idle.map(closed));
   });
 });
+
+describe("connection cap with every connection busy", () => {
+  let t: TestVtn;
+  let port: number;
+  beforeAll(async () => {
+    t = await startTestVtn({ httpMaxConnections: 5, httpHeadersTimeoutMs: 500, httpIdleTimeoutMs: 5000 });
+    port = Number(new URL(t.url).port);
+  });
+  afterAll(() => t.close());
+
+  it("a connection with a request in flight is kept, the newcomer over the cap is closed instead", async () => {
+    // Each sends its headers and half of a body: a request in flight, its answer not begun.
+    const busy = await Promise.all(Array.from({ length: 5 }, () => openSocket(port)));
+    for (const s of busy)
+      s.write("POST /OpenADR2/Simple/2.0b/OadrPoll HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n<half");
+    await new Promise((r) => setTimeout(r, 300));
+    const newcomer = await openSocket(port);
+    await closed(newcomer);
+    expect(busy.every((s) => !s.destroyed)).toBe(true);
+    // One of them finished and idle: the next newcomer takes its place.
+    const done = new Promise<void>((r) => busy[0].once("data", () => r()));
+    busy[0].write("x".repeat(95));
+    await done;
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await openSocket(port);
+    await closed(busy[0]);
+    expect(next.destroyed).toBe(false);
+    expect(busy.slice(1).every((s) => !s.destroyed)).toBe(true);
+    for (const s of [...busy, next]) s.destroy();
+  });
+});
