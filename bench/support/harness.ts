@@ -24,12 +24,16 @@ export async function bundleScript(script: string): Promise<string> {
 /**
  * Starts `node --import tsx <script> ...args` (or `node <script>` for a bundle of bundleScript)
  * and resolves with its first stdout line (a URL).
+ * With BENCH_BUNDLE=1, the VTN child (serve-vtn.ts, notify-vtn.ts) is built into a bundle first and
+ * run from it, as `gridlink vtn` runs (packages/cli/build.mjs).
  * With BENCH_CPU_PROF=<dir> in the environment, the VTN child (serve-vtn.ts, notify-vtn.ts) runs
  * under `--cpu-prof` and writes a .cpuprofile per thread there when stopped (summarise with
  * bench/support/profile-top.ts).
  */
 export async function startChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const prof = process.env.BENCH_CPU_PROF;
+  // BENCH_BUNDLE=1: the VTN child runs as `gridlink vtn` does in production, from a bundle.
+  if (process.env.BENCH_BUNDLE === "1" && /(serve|notify)-vtn\.ts$/.test(script)) script = await bundleScript(script);
   const bundled = script.endsWith(".mjs");
   const vtn = bundled || /(serve|notify)-vtn\.ts$/.test(script);
   const flags = prof && vtn ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
