@@ -29,7 +29,7 @@ import { instrumentRequests, metricsListener, observeUnmatched, protectedMetrics
 import { VtnMetrics } from "./metrics/registry.ts";
 import { timedStore } from "./metrics/timed-store.ts";
 import { Notifier, notifyTables } from "./notify/index.ts";
-import { PresenceTracker, requestKind, type SeenVia } from "./presence/tracker.ts";
+import { kindByUrl, PresenceTracker, requestKind, type SeenVia } from "./presence/tracker.ts";
 import { onResponseOfEachRoute } from "./route-hooks.ts";
 import { openStore } from "./store/open.ts";
 import type { Store } from "./store/types.ts";
@@ -158,9 +158,10 @@ export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOp
   instrumentRequests(app, metrics);
   onResponseOfEachRoute(app, (route) => {
     const kinds = new Map<string, SeenVia>();
+    const byUrl = kindByUrl(route.url);
     return (req, _reply, done) => {
       if (req.principal) {
-        let kind = kinds.get(req.method);
+        let kind = byUrl ? requestKind(req.method, req.url.split("?")[0]) : kinds.get(req.method);
         if (!kind) {
           kind = requestKind(req.method, route.url);
           kinds.set(req.method, kind);

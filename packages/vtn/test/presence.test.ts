@@ -2,6 +2,8 @@
 // from (polls, reports, other requests, acknowledged webhook notifications) and lists it to BL.
 import { startReceiver, startTestVtn, subscription, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { principalFor } from "../src/core/principal.ts";
+import { Ven2b } from "./oadr2b/client.ts";
 
 describe("presence", () => {
   let t: TestVtn;
@@ -53,6 +55,29 @@ describe("presence", () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("a 2.0b VEN's oadrPoll is seen by poll, its registration as a request", async () => {
+    const c = await t.vtn.clients.add({ role: "ven", name: "presence-2b" });
+    await t.vtn.core.vens.create(principalFor("bl", t.bl.clientId), {
+      venName: "presence-2b-ven",
+      clientID: c.clientId,
+    });
+    const ven = new Ven2b(new URL(t.url).origin, await t.token(c));
+    const venID = String((await ven.register({ venName: "presence-2b-ven" })).body.venID);
+    const bl = await t.token(t.bl);
+    const mine = async () =>
+      (
+        (await t.call(bl, "GET", "/gridlink/presence")).body as Array<{
+          clientID: string;
+          last: Record<string, string>;
+        }>
+      ).find((s) => s.clientID === c.clientId);
+    const registered = await mine();
+    expect(registered?.last.request).toBeDefined();
+    expect(registered?.last.poll).toBeUndefined();
+    expect((await ven.poll(venID)).status).toBe(200);
+    expect((await mine())?.last.poll).toBeDefined();
   });
 
   it("the route is in the served OpenAPI document", async () => {

@@ -20,9 +20,17 @@ export function requestKind(method: string, route: string): SeenVia {
   if (method === "POST" && /\/reports$/.test(route)) return "report";
   if (method === "PUT" && /\/reports\/:[^/]+$/.test(route)) return "report";
   if (method === "GET" && /\/(events|programs)(\/:[^/]+)?$/.test(route)) return "poll";
-  // OpenADR 2.0b: every oadrPoll is a POST to the EiPoll service.
+  // OpenADR 2.0b: every oadrPoll is a POST to the OadrPoll service (the last segment of the URL).
   if (method === "POST" && /OadrPoll$/i.test(route)) return "poll";
   return "request";
+}
+
+/**
+ * Whether a route's kind depends on the URL asked and not the route alone: the 2.0b route
+ * (`/OpenADR2/Simple/2.0b/:service`) names its service in a parameter.
+ */
+export function kindByUrl(route: string): boolean {
+  return route.endsWith("/:service");
 }
 
 export class PresenceTracker {
