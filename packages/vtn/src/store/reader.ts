@@ -187,23 +187,33 @@ export class Reader implements ObjectStore {
   async grantedTargetsOf(clientIds: readonly string[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>(clientIds.map((c) => [c, new Set<string>()]));
     if (out.size === 0) return out;
-    const ids = [...out.keys()];
     // The owners first, then their targets by object id: each an index lookup per id. (A join
-    // lets SQLite, without statistics, walk every target of the kind and probe the owner.)
+    // lets SQLite, without statistics, walk every target of the kind and probe the owner.) Ids go
+    // IN_CHUNK at a time: the fan-out may ask for every VEN client, and one client may own
+    // thousands of resources, past the bound parameters a statement may have (SQLite 32,766,
+    // PostgreSQL 65,535).
     for (const [kind, table] of [
       ["VEN", "vens"],
       ["RESOURCE", "resources"],
     ] as const) {
-      const owners = await this.q.selectFrom(table).select(["id", "client_id"]).where("client_id", "in", ids).execute();
-      if (owners.length === 0) continue;
-      const ownerOf = new Map(owners.map((o) => [o.id, o.client_id]));
-      const rows = await this.q
-        .selectFrom("targets")
-        .select(["object_id", "target"])
-        .where("kind", "=", kind)
-        .where("object_id", "in", [...ownerOf.keys()])
-        .execute();
-      for (const r of rows) out.get(ownerOf.get(r.object_id) as string)?.add(r.target);
+      const ownerOf = new Map<string, string>();
+      for (const ids of chunks([...out.keys()])) {
+        const owners = await this.q
+          .selectFrom(table)
+          .select(["id", "client_id"])
+          .where("client_id", "in", ids)
+          .execute();
+        for (const o of owners) ownerOf.set(o.id, o.client_id);
+      }
+      for (const objectIds of chunks([...ownerOf.keys()])) {
+        const rows = await this.q
+          .selectFrom("targets")
+          .select(["object_id", "target"])
+          .where("kind", "=", kind)
+          .where("object_id", "in", objectIds)
+          .execute();
+        for (const r of rows) out.get(ownerOf.get(r.object_id) as string)?.add(r.target);
+      }
     }
     return out;
   }
@@ -262,4 +272,11 @@ export class Reader implements ObjectStore {
     const rows = await q.orderBy("seq").limit(vq.limit).execute();
     return rows.map((r) => ({ seq: Number(r.seq), object: { id: r.id, clientId: r.client_id } }));
   }
+}
+
+/** Ids per IN list of one statement (grantedTargetsOf). */
+const IN_CHUNK = 1000;
+
+function* chunks(ids: readonly string[]): Generator<string[]> {
+  for (let i = 0; i < ids.length; i += IN_CHUNK) yield ids.slice(i, i + IN_CHUNK);
 }

@@ -32,4 +32,30 @@ describe("granted targets of a page of clients", () => {
     for (const id of ids) expect(all.get(id)).toEqual(await t.vtn.store.grantedTargets(id));
     expect((await t.vtn.store.grantedTargetsOf([])).size).toBe(0);
   });
+
+  it("asks in chunks: more clients and more resources than one statement may name", async () => {
+    // 2,500 resources under one client, the last one targeted, and 40,000 unknown clients asked
+    // for with it: IN lists of several chunks on both queries, and more clients than the bound
+    // parameters of one SQLite (32,766) statement.
+    const bl = principalFor("bl", t.bl.clientId);
+    const v = await t.vtn.core.vens.create(bl, { venName: "batch-many", clientID: "batch-many" });
+    await t.vtn.store.write(async (tx) => {
+      for (let i = 0; i < 2500; i++)
+        await tx.insert("RESOURCE", {
+          id: `batch-many-r${i}`,
+          createdDateTime: "2030-01-01T00:00:00Z",
+          modificationDateTime: "2030-01-01T00:00:00Z",
+          objectType: "RESOURCE",
+          resourceName: `r${i}`,
+          venID: v.id,
+          clientID: "batch-many",
+          ...(i === 2499 ? { targets: ["last-of-many"] } : {}),
+        });
+    });
+    const ids = ["batch-many", ...Array.from({ length: 40_000 }, (_, i) => `unknown-${i}`), "batch-b"];
+    const all = await t.vtn.store.grantedTargetsOf(ids);
+    expect(all.size).toBe(40_002);
+    expect(all.get("batch-many")).toEqual(new Set(["last-of-many"]));
+    expect(all.get("batch-b")).toEqual(new Set(["shared", "feeder-7"]));
+  }, 30_000);
 });
