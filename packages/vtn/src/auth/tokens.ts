@@ -36,6 +36,16 @@ export interface ExternalAuthConfig {
   tokenUrl?: string;
 }
 
+/**
+ * The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme's case does
+ * not matter), or undefined when the header is missing or of another form.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? BEARER.exec(header)?.[1] : undefined;
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
   /**

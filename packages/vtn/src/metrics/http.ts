@@ -2,7 +2,7 @@
 // on the API port behind a BL token, or on a port of its own for a scraper on a private network
 // (config metrics: "api" | "port" | "off", docs/configuration.md).
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { TokenVerifier } from "../auth/tokens.ts";
+import { bearerToken, type TokenVerifier } from "../auth/tokens.ts";
 import { Unauthorized } from "../core/errors.ts";
 import type { Principal } from "../core/principal.ts";
 import { onResponseOfEachRoute } from "../route-hooks.ts";
@@ -89,12 +89,12 @@ export function protectedMetricsRoute(
   mayRead: (p: Principal) => void,
 ): void {
   app.get("/metrics", async (req, reply) => {
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
-    if (!m)
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined)
       throw new Unauthorized(
         "send Authorization: Bearer <token> of a BL client (Prometheus: authorization.credentials_file)",
       );
-    mayRead(await verifier.verify(m[1]));
+    mayRead(await verifier.verify(token));
     return reply.type(metrics.contentType).send(await metrics.render());
   });
 }

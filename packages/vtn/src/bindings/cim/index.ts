@@ -4,7 +4,7 @@
 // (envelope.ts), one core call per item (dispatch.ts), render + validate (replies.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
-import type { TokenVerifier } from "../../auth/tokens.ts";
+import { bearerToken, type TokenVerifier } from "../../auth/tokens.ts";
 import type { VtnConfig } from "../../config.ts";
 import { CoreError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
@@ -77,11 +77,11 @@ function sendFault(
  */
 async function principalOf(req: FastifyRequest, opts: CimOptions): Promise<Principal> {
   const h = req.headers.authorization;
-  const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-  if (h && !m) throw new CimFault("6.2", "the Authorization header must be Bearer <token>");
+  const token = bearerToken(h);
+  if (h && token === undefined) throw new CimFault("6.2", "the Authorization header must be Bearer <token>");
   let p: Principal | undefined;
   try {
-    p = m ? await opts.verifier.verify(m[1]) : await certificatePrincipal(req, opts.clients);
+    p = token !== undefined ? await opts.verifier.verify(token) : await certificatePrincipal(req, opts.clients);
   } catch (err) {
     throw new CimFault("6.2", err instanceof CoreError ? err.message : "the token was not accepted");
   }

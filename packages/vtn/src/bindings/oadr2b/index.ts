@@ -6,7 +6,7 @@
 import type { Event } from "@gridlink/model";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
-import type { TokenVerifier } from "../../auth/tokens.ts";
+import { bearerToken, type TokenVerifier } from "../../auth/tokens.ts";
 import { Conflict, CoreError, Forbidden, Invalid, NotFound } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
@@ -268,12 +268,7 @@ async function authenticate(req: FastifyRequest, opts: ServiceOptions): Promise<
   throw new Error("send Authorization: Bearer <token> (a VEN client's token from /auth/token) or a client certificate");
 }
 
-const BEARER = /^Bearer\s+(\S+)$/i;
-
-function bearerOf(req: FastifyRequest): string | undefined {
-  const h = req.headers.authorization;
-  return h ? BEARER.exec(h)?.[1] : undefined;
-}
+const bearerOf = (req: FastifyRequest) => bearerToken(req.headers.authorization);
 
 const bumped = new WeakSet<Store>();
 const PUSH_KINDS = new Set(["EVENT", "PROGRAM", "VEN", "RESOURCE"]);

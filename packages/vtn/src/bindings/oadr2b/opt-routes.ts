@@ -4,7 +4,7 @@
 // event core lets it see); GET {3.1 prefix}/vens/{venID}/opts lists a ven's opts, availability
 // schedules included (for whoever core lets read that ven).
 import type { FastifyInstance } from "fastify";
-import type { TokenVerifier } from "../../auth/tokens.ts";
+import { bearerToken, type TokenVerifier } from "../../auth/tokens.ts";
 import { type Principal, readsAll } from "../../core/principal.ts";
 import { sendProblem } from "../oadr3/problem.ts";
 import { type Oadr2bDeps, tablesOf } from "./context.ts";
@@ -59,9 +59,9 @@ export const OPT_PATHS = {
 
 /** The bearer token's principal, or why there is none. */
 async function principalOf(header: string | undefined, verifier: TokenVerifier): Promise<Principal | string> {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
-  if (!m) return "send Authorization: Bearer <token>";
-  return verifier.verify(m[1]).catch((err: Error) => err.message);
+  const token = bearerToken(header);
+  if (token === undefined) return "send Authorization: Bearer <token>";
+  return verifier.verify(token).catch((err: Error) => err.message);
 }
 
 export async function optRoutes(app: FastifyInstance, opts: { deps: Oadr2bDeps; verifier: TokenVerifier }) {

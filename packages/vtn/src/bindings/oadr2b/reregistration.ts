@@ -6,7 +6,7 @@
 // on its next oadrPoll, a push VEN is sent it (push.ts markDue). The VEN answers oadrResponse and
 // sends oadrCreatePartyRegistration with its registrationID (register-party.ts).
 import type { FastifyInstance } from "fastify";
-import type { TokenVerifier } from "../../auth/tokens.ts";
+import { bearerToken, type TokenVerifier } from "../../auth/tokens.ts";
 import { CoreError } from "../../core/errors.ts";
 import { sendProblem } from "../oadr3/problem.ts";
 import { pathId } from "../oadr3/query.ts";
@@ -56,8 +56,8 @@ export async function reregistrationRoutes(
 ): Promise<void> {
   const { deps } = opts;
   app.post<{ Params: { venID: string } }>("/vens/:venID/oadr2b/reregistration", async (req, reply) => {
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
-    const p = m ? await opts.verifier.verify(m[1]).catch(() => undefined) : undefined;
+    const token = bearerToken(req.headers.authorization);
+    const p = token !== undefined ? await opts.verifier.verify(token).catch(() => undefined) : undefined;
     if (!p) return sendProblem(reply, 401, "Unauthorized", "send Authorization: Bearer <token> of a BL client");
     try {
       deps.core.policy.ven.mayManageRegistration(p);

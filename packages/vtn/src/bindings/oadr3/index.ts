@@ -10,7 +10,7 @@ import {
 } from "fastify";
 import type { AuditTrail } from "../../audit/trail.ts";
 import type { ClientRegistry } from "../../auth/clients.ts";
-import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
+import { type BuiltinIssuer, bearerToken, type TokenVerifier } from "../../auth/tokens.ts";
 import type { Core } from "../../core/index.ts";
 import { Unauthorized } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
@@ -71,9 +71,8 @@ async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
     const h = req.headers.authorization;
     let token: string | undefined;
     if (h) {
-      const m = BEARER.exec(h);
-      if (!m) return done(new Unauthorized("the Authorization header must be Bearer <token>"));
-      token = m[1];
+      token = bearerToken(h);
+      if (token === undefined) return done(new Unauthorized("the Authorization header must be Bearer <token>"));
     }
     const known = token !== undefined ? opts.verifier.cached?.(token) : undefined;
     if (known) admit(req, reply, done, known);
@@ -91,8 +90,6 @@ async function authenticate(app: FastifyInstance, opts: Oadr3Options) {
   }
   onRequestOfEachRoute(app, (route) => (isPublic(route) ? undefined : check));
 }
-
-const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * Request bodies of the API are `application/json` (openadr3.yaml requestBody content); another

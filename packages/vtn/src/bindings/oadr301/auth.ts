@@ -4,7 +4,7 @@
 // core's privacy rule for its role, whichever version it speaks (docs/mappings/oadr301.md §Scopes).
 import type { FastifyInstance, onRequestHookHandler } from "fastify";
 import type { ClientRegistry } from "../../auth/clients.ts";
-import type { BuiltinIssuer, TokenVerifier } from "../../auth/tokens.ts";
+import { type BuiltinIssuer, bearerToken, type TokenVerifier } from "../../auth/tokens.ts";
 import { NotFound, Unauthorized } from "../../core/errors.ts";
 import { isPublic, onRequestOfEachRoute } from "../../route-hooks.ts";
 import { authRoutes } from "../oadr3/auth-routes.ts";
@@ -17,9 +17,9 @@ export function authenticate301(app: FastifyInstance, verifier: TokenVerifier, p
   const check: onRequestHookHandler = async (req, reply) => {
     const h = req.headers.authorization;
     if (!h) throw new Unauthorized("send Authorization: Bearer <token>; get a token from POST /auth/token");
-    const m = /^Bearer\s+(\S+)$/i.exec(h);
-    if (!m) throw new Unauthorized("the Authorization header must be Bearer <token>");
-    req.principal = await verifier.verify(m[1]);
+    const token = bearerToken(h);
+    if (token === undefined) throw new Unauthorized("the Authorization header must be Bearer <token>");
+    req.principal = await verifier.verify(token);
     if (!limiter.take(req.principal.clientId)) {
       reply.header("retry-after", "1");
       return sendProblem(reply, 429, "Too Many Requests", "this client is over its request rate; retry in a second");
