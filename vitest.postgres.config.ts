@@ -4,6 +4,7 @@
 // GRIDLINK_REQUIRE_POSTGRES=1, so that there a missing PostgreSQL fails the run.
 import { defineConfig } from "vitest/config";
 import { POSTGRES_HOWTO, postgresBinDir } from "./packages/vtn/src/testing/postgres-cluster.ts";
+import { parallelThenTiming } from "./vitest.split.ts";
 
 const available = Boolean(process.env.GRIDLINK_TEST_PG_URL) || postgresBinDir() !== undefined;
 const notRun = `\n*** The PostgreSQL half of the VTN suite was NOT run: PostgreSQL is not installed here.\n*** To run it: ${POSTGRES_HOWTO}.\n`;
@@ -12,14 +13,15 @@ if (!available && process.env.GRIDLINK_REQUIRE_POSTGRES === "1")
 
 export default defineConfig({
   test: {
-    name: "postgres",
     // *.pg-test.ts: tests of PostgreSQL only (several instances on one database).
-    include: available ? ["packages/vtn/test/**/*.test.ts", "packages/vtn/test/**/*.pg-test.ts"] : [],
+    projects: available
+      ? parallelThenTiming(["packages/vtn/test/**/*.test.ts", "packages/vtn/test/**/*.pg-test.ts"], "postgres-")
+      : [{ extends: true, test: { name: "postgres", include: [] } }],
     passWithNoTests: !available,
     globalSetup: available ? ["packages/vtn/test/setup/postgres.ts"] : [],
     env: { GRIDLINK_TEST_STORE: "postgres" },
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    testTimeout: 60_000, // as vitest.config.ts
+    hookTimeout: 60_000,
     pool: "forks",
     reporters: available
       ? ["default"]
