@@ -7,11 +7,12 @@
 // never reads it), holding what the message is about (kind, operation, object id) and the body
 // the binding recorded, and one notify_deliveries row per receiver. The binding's transport, on
 // the API thread (Notifier.serve), turns the row into the request it POSTs.
-import { randomUUID } from "node:crypto";
+
 import type { Kysely, Transaction } from "kysely";
 import type { ModuleTables, ModuleTablesTx } from "../store/module.ts";
 import type { Claimed } from "./deliveries.ts";
 import type { SendOutcome } from "./dispatcher.ts";
+import { timeOrderedId } from "./ids.ts";
 import { type NotifyTables, notifyTables } from "./schema.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
@@ -61,7 +62,7 @@ export async function queueDirect(
   const change = await db
     .insertInto("notify_changes")
     .values({
-      id: randomUUID(),
+      id: timeOrderedId(),
       kind: subject.kind,
       operation: subject.operation,
       object_id: subject.objectId,
@@ -72,7 +73,7 @@ export async function queueDirect(
     .returning("seq")
     .executeTakeFirstOrThrow();
   const rows = receivers.map((r) => ({
-    id: randomUUID(),
+    id: timeOrderedId(),
     change_seq: Number(change.seq),
     channel,
     endpoint: r.endpoint,

@@ -3,11 +3,12 @@
 // every VEN that may read the object). Each page of work is one short transaction that also moves
 // the change's cursor, so a VTN stopped mid-fan-out resumes exactly where it was: nothing is lost
 // and nothing is fanned out twice.
-import { randomUUID } from "node:crypto";
+
 import type { Subscription } from "@gridlink/model";
 import { VERSION_301 } from "@gridlink/model/oadr301";
 import type { Policy } from "../core/index.ts";
 import type { Change } from "../store/types.ts";
+import { timeOrderedId } from "./ids.ts";
 import { callbacksFor, type NotificationBody } from "./matching.ts";
 import type { ChangeRow, Outbox, Progress } from "./outbox.ts";
 import { wants301 } from "./render301.ts";
@@ -184,7 +185,7 @@ export class FanOut {
       if (!view) continue;
       for (const cb of callbacks)
         out.push({
-          id: randomUUID(),
+          id: timeOrderedId(),
           change_seq: row.seq,
           channel: "WEBHOOK",
           endpoint: originOf(cb.url),
@@ -214,7 +215,7 @@ export class FanOut {
 
   private mqttRow(row: ChangeRow, topics: Array<[string, string[] | null]>, now: number): NewDelivery {
     return {
-      id: randomUUID(),
+      id: timeOrderedId(),
       change_seq: row.seq,
       channel: "MQTT",
       endpoint: MQTT_ENDPOINT,

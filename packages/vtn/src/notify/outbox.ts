@@ -1,13 +1,14 @@
 // The transactional outbox: every change is written to notify_changes inside the transaction that
 // makes it (store.onChange), so a change and its notifications commit or roll back together.
 // Fan-out reads it back here, in pages, outside any request.
-import { randomUUID } from "node:crypto";
+
 import type { Subscription } from "@gridlink/model";
 import type { Kysely } from "kysely";
 import type { ClientStanding } from "../auth/clients.ts";
 import type { Role } from "../core/principal.ts";
 import type { ModuleTables } from "../store/module.ts";
 import type { Change, Kind, ObjectStore, Seq, StoreTx } from "../store/types.ts";
+import { timeOrderedId } from "./ids.ts";
 import { LeaseLost, type Leases } from "./leases.ts";
 import { notificationOf, PROGRAM_SCOPED, programOf } from "./matching.ts";
 import { type NewDelivery, type NotifyTables, notifyTables } from "./schema.ts";
@@ -59,7 +60,7 @@ export class Outbox {
     const db = tx.tables(notifyTables);
     for (let i = 0; i < changes.length; i += INSERT_CHUNK) {
       const rows = changes.slice(i, i + INSERT_CHUNK).map((c) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         kind: c.kind,
         operation: c.operation,
         object_id: (c.object as { id: string }).id,
