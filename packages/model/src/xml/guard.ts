@@ -23,11 +23,19 @@ export function xmlText(input: string | Uint8Array): string {
   return new TextDecoder(encoding).decode(input); // TextDecoder drops the BOM itself
 }
 
-export function guardXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): void {
+/** What the guard measured of a text it let through: its UTF-8 size and deepest nesting. */
+export interface XmlShape {
+  bytes: number;
+  depth: number;
+}
+
+/** Throws XmlRefused unless `text` is within `limits`; returns what it measured. */
+export function guardXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlShape {
   // A UTF-8 byte is at least a UTF-16 unit's worth: the cheap test rules out most texts.
-  if (text.length > limits.maxBytes || Buffer.byteLength(text, "utf8") > limits.maxBytes)
-    throw new XmlRefused("too-large", `document larger than ${limits.maxBytes} bytes`);
+  const bytes = text.length > limits.maxBytes ? text.length : Buffer.byteLength(text, "utf8");
+  if (bytes > limits.maxBytes) throw new XmlRefused("too-large", `document larger than ${limits.maxBytes} bytes`);
   let depth = 0;
+  let deepest = 0;
   let i = text.indexOf("<");
   while (i !== -1) {
     const next = text.charCodeAt(i + 1);
@@ -45,13 +53,15 @@ export function guardXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): void
     } else {
       const end = endOfTag(text, i + 1);
       const selfClosing = text.charCodeAt(end - 1) === 0x2f;
-      if (depth + 1 > limits.maxDepth)
-        throw new XmlRefused("too-deep", `elements nested deeper than ${limits.maxDepth}`);
-      if (!selfClosing) depth++;
+      const level = depth + 1;
+      if (level > limits.maxDepth) throw new XmlRefused("too-deep", `elements nested deeper than ${limits.maxDepth}`);
+      if (level > deepest) deepest = level;
+      if (!selfClosing) depth = level;
       i = end + 1;
     }
     i = text.indexOf("<", i);
   }
+  return { bytes, depth: deepest };
 }
 
 function skipPast(text: string, from: number, marker: string): number {

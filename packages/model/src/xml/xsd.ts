@@ -8,12 +8,15 @@
 // handing it to libxml2: a pull VEN sends the same oadrPoll bytes every time, and the VTN renders
 // the same reply bytes for the same state. The guard (size, DTD, depth) runs on every call, with
 // that call's limits; only texts found valid are remembered, so every refusal is libxml2's own.
+// A remembered text keeps what the guard measured of it (UTF-8 size, deepest nesting): the guard's
+// verdict on the same characters is a function of those two and the limits, so a text seen before
+// is checked against the call's limits from them, without a second pass over it.
 
 import { readFileSync } from "node:fs";
 import { ParseOption, XmlDocument, XmlLibError, XsdValidator } from "libxml2-wasm";
 import { xmlRegisterFsInputProviders } from "libxml2-wasm/lib/nodejs.mjs";
 import { XmlInvalid, type XsdIssue } from "./errors.ts";
-import { DEFAULT_LIMITS, guardXml, type XmlLimits, xmlText } from "./guard.ts";
+import { DEFAULT_LIMITS, guardXml, type XmlLimits, type XmlShape, xmlText } from "./guard.ts";
 
 let fsRegistered = false;
 
@@ -27,7 +30,7 @@ const VALID_MEMO_MAX_TOTAL = 8 * 1024 * 1024;
 
 export class XsdSchema {
   /** Texts found valid, oldest first (a Map keeps insertion order); their total length. */
-  private readonly valid = new Map<string, true>();
+  private readonly valid = new Map<string, XmlShape>();
   private validChars = 0;
 
   private constructor(
@@ -50,8 +53,10 @@ export class XsdSchema {
   /** The schema violations of `text` ([] when valid). Guards the text first (throws XmlRefused). */
   issues(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS): XsdIssue[] {
     const text = xmlText(input);
-    guardXml(text, limits);
-    if (this.valid.has(text)) return [];
+    const known = this.valid.get(text);
+    if (known && known.bytes <= limits.maxBytes && known.depth <= limits.maxDepth) return [];
+    const shape = guardXml(text, limits);
+    if (known) return [];
     let doc: XmlDocument;
     try {
       // The text is decoded already: its declaration's encoding (e.g. UTF-16) no longer applies.
@@ -61,7 +66,7 @@ export class XsdSchema {
     }
     try {
       this.validator.validate(doc);
-      this.remember(text);
+      this.remember(text, shape);
       return [];
     } catch (err) {
       return issuesOf(err, "not valid against the schema");
@@ -76,9 +81,9 @@ export class XsdSchema {
     if (found.length > 0) throw new XmlInvalid(found);
   }
 
-  private remember(text: string): void {
+  private remember(text: string, shape: XmlShape): void {
     if (text.length > VALID_MEMO_MAX_TEXT) return;
-    this.valid.set(text, true);
+    this.valid.set(text, shape);
     this.validChars += text.length;
     for (const old of this.valid.keys()) {
       if (this.validChars <= VALID_MEMO_MAX_TOTAL) break;

@@ -58,6 +58,7 @@ describe("XML attacks are refused", () => {
   it("markup-like text in comments, CDATA and attribute values does not count as nesting", () => {
     const text = `<r a="<b><b>"><!-- <c><c><c> --><![CDATA[<d><d><d>]]><e/></r>`;
     expect(refusal(() => guardXml(text, { maxBytes: 1000, maxDepth: 2 }))).toBe("accepted");
+    expect(guardXml(text, { maxBytes: 1000, maxDepth: 2 })).toEqual({ bytes: text.length, depth: 2 });
     expect(refusal(() => guardXml("<r><s><t/></s></r>", { maxBytes: 1000, maxDepth: 2 }))).toBe("too-deep");
     expect(refusal(() => guardXml("<r><s/><s></s></r>", { maxBytes: 1000, maxDepth: 2 }))).toBe("accepted");
   });

@@ -43,6 +43,18 @@ describe("validation of a text seen before", () => {
     expect(schema.issues(good)).toEqual([]);
   });
 
+  it("a remembered text is held to each call's limits exactly at their edge", () => {
+    const good = poll("ven4"); // ASCII: its UTF-8 size is its length; 4 elements deep
+    expect(schema.issues(good)).toEqual([]);
+    expect(schema.issues(good, { maxBytes: good.length, maxDepth: 4 })).toEqual([]);
+    expect(() => schema.issues(good, { maxBytes: good.length - 1, maxDepth: 4 })).toThrow(/larger than/);
+    expect(() => schema.issues(good, { maxBytes: good.length, maxDepth: 3 })).toThrow(/nested deeper/);
+    const wide = poll("vén4"); // é is two UTF-8 bytes: the size remembered is in bytes, not characters
+    expect(schema.issues(wide)).toEqual([]);
+    expect(() => schema.issues(wide, { maxBytes: wide.length, maxDepth: 4 })).toThrow(/larger than/);
+    expect(schema.issues(wide, { maxBytes: wide.length + 1, maxDepth: 4 })).toEqual([]);
+  });
+
   it("many distinct texts: each is still judged on its own (the memo is bounded)", () => {
     for (let i = 0; i < 3000; i++) expect(schema.issues(poll(`ven-${i}-${"x".repeat(3000)}`))).toEqual([]);
     expect(schema.issues(poll("ven-0", "<oadr:oadrPoll/>")).length).toBeGreaterThan(0);
