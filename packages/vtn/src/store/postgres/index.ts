@@ -10,6 +10,7 @@ import { migrate } from "../migrations.ts";
 import type { StoreModule } from "../module.ts";
 import type { CoreDb } from "../reader.ts";
 import { announce, listenForChanges } from "./change-feed.ts";
+import { seqCounts } from "./seq-counts.ts";
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (libpq URL; `?sslmode=require` for TLS). */
@@ -93,7 +94,9 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
  * step, `create table if not exists kysely_migration`, is not atomic in PostgreSQL: two at once
  * may collide on the catalog's unique index. The loser tries again and finds the table there.
  */
-async function migrateOnce(db: Kysely<unknown>, modules?: ReadonlyArray<StoreModule<unknown>>): Promise<void> {
+async function migrateOnce(db: Kysely<unknown>, others: ReadonlyArray<StoreModule<unknown>> = []): Promise<void> {
+  // The store's own module of this dialect: the block counts of deep pages (seq-counts.ts).
+  const modules = [seqCounts, ...others];
   try {
     await migrate(db, "postgres", modules);
   } catch (err) {
