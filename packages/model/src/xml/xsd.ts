@@ -56,7 +56,6 @@ export class XsdSchema {
     const known = this.valid.get(text);
     if (known && known.bytes <= limits.maxBytes && known.depth <= limits.maxDepth) return [];
     const shape = guardXml(text, limits);
-    if (known) return [];
     let doc: XmlDocument;
     try {
       // The text is decoded already: its declaration's encoding (e.g. UTF-16) no longer applies.

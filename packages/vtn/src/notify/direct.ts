@@ -7,7 +7,6 @@
 // never reads it), holding what the message is about (kind, operation, object id) and the body
 // the binding recorded, and one notify_deliveries row per receiver. The binding's transport, on
 // the API thread (Notifier.serve), turns the row into the request it POSTs.
-
 import type { Kysely, Transaction } from "kysely";
 import type { ModuleTables, ModuleTablesTx } from "../store/module.ts";
 import type { Claimed } from "./deliveries.ts";
