@@ -4,7 +4,6 @@
 import type { Subscription } from "@gridlink/model";
 import { type Kysely, sql } from "kysely";
 import type { ModuleTables } from "../store/module.ts";
-import { type Dialect, inList, notInList } from "./bulk.ts";
 import type { Leases } from "./leases.ts";
 import { perChannel } from "./metrics.ts";
 import { type Channel, type DeliveryRow, type DeliveryState, type NotifyTables, notifyTables } from "./schema.ts";
@@ -87,15 +86,13 @@ export class Deliveries {
   }
 
   private readonly db: Kysely<NotifyTables>;
-  private readonly dialect: Dialect;
 
   constructor(
-    store: ModuleTables & { readonly dialect?: Dialect },
+    store: ModuleTables,
     /** PostgreSQL: claims are leases in the table, shared by every instance's notifier (leases.ts). */
     private readonly leases?: Leases,
   ) {
     this.db = store.tables(notifyTables);
-    this.dialect = store.dialect ?? "sqlite";
   }
 
   /**
@@ -118,7 +115,7 @@ export class Deliveries {
       .where("state", "=", PENDING)
       .where("next_at", "<=", now);
     if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
-    if (held.size > 0) q = q.where(notInList(this.dialect, "seq", held));
+    if (held.size > 0) q = q.where("seq", "not in", [...held]);
     q = q.orderBy("next_at").orderBy("seq").limit(limit);
     const found = this.leases ? await this.leases.claimDeliveries(q, now) : ((await q.execute()) as Claimed[]);
     const taken = new Map<string, number>();
@@ -147,7 +144,7 @@ export class Deliveries {
       .where("endpoint", "=", endpoint)
       .where("state", "=", PENDING)
       .where("next_at", "<=", now);
-    if (held.size > 0) q = q.where(notInList(this.dialect, "seq", held));
+    if (held.size > 0) q = q.where("seq", "not in", [...held]);
     q = q.orderBy("next_at").orderBy("seq").limit(limit);
     const rows = this.leases ? await this.leases.claimDeliveries(q, now) : ((await q.execute()) as Claimed[]);
     return rows.map(numeric);
@@ -213,7 +210,7 @@ export class Deliveries {
             updated_at: now,
             ...unleased,
           }))
-          .where(inList(this.dialect, "seq", seqs))
+          .where("seq", "in", seqs)
           .execute();
       for (const f of failed)
         await trx
@@ -245,7 +242,7 @@ export class Deliveries {
       q = q.where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]));
     }
     if (except.length > 0) q = q.where("endpoint", "not in", [...except]);
-    if (held.size > 0) q = q.where(notInList(this.dialect, "seq", held));
+    if (held.size > 0) q = q.where("seq", "not in", [...held]);
     const r = await q.executeTakeFirst();
     return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
   }

@@ -8,7 +8,6 @@ import type { ClientStanding } from "../auth/clients.ts";
 import type { Role } from "../core/principal.ts";
 import type { ModuleTables } from "../store/module.ts";
 import type { Change, Kind, ObjectStore, Seq, StoreTx } from "../store/types.ts";
-import { inList, insertDeliveries } from "./bulk.ts";
 import { timeOrderedId } from "./ids.ts";
 import { LeaseLost, type Leases } from "./leases.ts";
 import { notificationOf, PROGRAM_SCOPED, programOf } from "./matching.ts";
@@ -161,7 +160,10 @@ export class Outbox {
   /** Writes a fan-out step's deliveries and moves the change's cursors, in one transaction. */
   async step(changeSeq: number, deliveries: NewDelivery[], progress: Progress): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      if (deliveries.length > 0) await insertDeliveries(this.store.dialect ?? "sqlite", deliveries).execute(trx);
+      for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+        const chunk = deliveries.slice(i, i + INSERT_CHUNK).map((d) => ({ ...d, updated_at: d.created_at }));
+        await trx.insertInto("notify_deliveries").values(chunk).execute();
+      }
       const set: { sub_cursor?: number; ven_cursor?: number; done?: number } = {};
       if (progress.subCursor !== undefined) set.sub_cursor = progress.subCursor;
       if (progress.venCursor !== undefined) set.ven_cursor = progress.venCursor;
@@ -212,7 +214,7 @@ export class Outbox {
     const recorded = await this.db
       .selectFrom("notify_client_roles")
       .select(["client_id", "reads_all"])
-      .where(inList(this.store.dialect ?? "sqlite", "client_id", ids))
+      .where("client_id", "in", ids)
       .execute();
     for (const r of recorded) out.set(r.client_id, { role: Number(r.reads_all) === 1 ? "bl" : "ven", disabled: false });
     for (const [id, s] of await this.directory(ids)) out.set(id, { role: s.role, disabled: s.disabled });
