@@ -10,7 +10,6 @@ import { principalFor } from "../../core/principal.ts";
 import type { XmlNode } from "../xml/index.ts";
 import { cancelledFor } from "./cancelled.ts";
 import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
-import { markDistributedAs } from "./registrations.ts";
 import { renderEvent } from "./render-event.ts";
 import { CODE, eiResponse, wrap } from "./wire.ts";
 
@@ -135,5 +134,9 @@ export async function markDistributed(
   reg: Registration,
   d: Pick<Distribution, "fingerprint">,
 ): Promise<void> {
-  await markDistributedAs(deps, reg.ven_id, d.fingerprint);
+  await tablesOf(deps)
+    .updateTable("oadr2b_registrations")
+    .set({ distributed: d.fingerprint })
+    .where("ven_id", "=", reg.ven_id)
+    .execute();
 }
