@@ -285,7 +285,10 @@ export class Dispatcher {
         this.drain(e);
       }
       if (this.backlogged.has(d.endpoint) && h <= this.cap(d.endpoint) / 2) void this.topUp(d.endpoint);
-      else if (!this.exhausted && this.held < this.capacity() / 2) this.wake();
+      // Claim again once a quarter of memory is free, the pump's own threshold for a second
+      // claim. (Waking only below half of memory held stalled the others while one backlogged
+      // endpoint's queue alone held half of it: its cap is 8x its concurrency.)
+      else if (!this.exhausted && this.capacity() - this.held >= this.capacity() / 4) this.wake();
     }
     if (this.held === 0) this.idle?.();
   }

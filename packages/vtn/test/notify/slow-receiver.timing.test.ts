@@ -4,7 +4,11 @@
 import { type Receiver, startReceiver, startTestVtn, subscription, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-describe("a slow receiver", () => {
+// `fastMs`: how long the fast receivers take to answer. With 30 ms, several of their deliveries
+// are in flight while the slow one's backlog fills its share of the dispatcher's memory; the
+// deliveries that finish must then still wake the next claim (they once did only while less than
+// half of that memory was held, which the slow receiver's share alone took).
+describe.each([0, 30])("a slow receiver, the fast ones answering after %i ms", (fastMs) => {
   let t: TestVtn;
   let bl: string;
   let slow: Receiver;
@@ -13,7 +17,7 @@ describe("a slow receiver", () => {
     t = await startTestVtn({ webhookTimeoutMs: 4000, webhookConcurrencyPerEndpoint: 2, webhookConcurrency: 16 });
     bl = await t.token(t.bl);
     slow = await startReceiver({ answer: () => ({ delayMs: 3000 }) });
-    fast = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
+    fast = await Promise.all([0, 1, 2].map(() => startReceiver({ answer: () => ({ delayMs: fastMs }) })));
     for (const r of [slow, ...fast])
       await t.call(bl, "POST", "/subscriptions", subscription(`${r.url}/cb`, ["PROGRAM"], ["CREATE"]));
   });
