@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createVtn, hashClientSecret, type Principal, principalFor, ROLE_SCOPES } from "@gridlink/vtn";
+import { cpuSeconds } from "./support/harness.ts";
 
 export interface FleetCredentials {
   clientId: string;
@@ -122,11 +123,8 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 
 /** CPU seconds (user + system) and resident memory of a process, from /proc (Linux). */
 export function procStats(pid: number): { cpuSeconds: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
   const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return { cpuSeconds: ticks / 100, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN };
+  return { cpuSeconds: cpuSeconds(pid), rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN };
 }
 
 if (process.argv[2] === "serve") {

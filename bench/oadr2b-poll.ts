@@ -2,6 +2,8 @@
 // oadrDistributeEvent due) and report ingest (oadrUpdateReport, 96 intervals), beside a bare
 // node:http server answering the same bytes, measured in the same run. Every message in and out
 // goes through the binding's XSD validation (oadr_20b.xsd), as in production; no XML signatures.
+// Beside each row, the CPU per answered request of either server (all threads, /proc/PID/stat):
+// it moves less than req/s with what else shares the machine's two cores.
 //   npx tsx bench/oadr2b-poll.ts [--seconds 10] [--connections 32] [--only ref,idle,due,ingest]
 // (--only: those paths alone, e.g. for a profile of one with BENCH_CPU_PROF=<dir>; `ref`, not run
 // by default, loads two small 3.1 GETs on the same VTN with the VEN's token, for comparison).
@@ -10,7 +12,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import { cpuSeconds, load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
 import {
   ALWAYS_DUE_SQL,
   EVENTS,
@@ -29,10 +31,14 @@ import { bearerToken, benchArgs, benchDir, log } from "./support/setup.ts";
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
 const onlyArg = process.argv.indexOf("--only");
 const ONLY = new Set(onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : ["idle", "due", "ingest"]);
+const perRequestUs = (seconds: number, answered: number) => ((seconds / Math.max(1, answered)) * 1e6).toFixed(1);
+
 async function main() {
   const dataDir = benchDir("2b");
   log(`gridlink bench: 2.0b oadrPoll and oadrUpdateReport (${SECONDS} s per run, ${CONNECTIONS} connections)`);
   const rows: string[] = [];
+  /** CPU per answered request of each server over its own wrk window (all its threads). */
+  const cpu: string[] = [];
   const errors: string[] = [];
   let vtnChild: Awaited<ReturnType<typeof startChild>>["child"] | undefined;
   try {
@@ -62,6 +68,7 @@ async function main() {
       if (sample.name !== expect) throw new Error(`${service} answered ${sample.name}: ${sample.text.slice(0, 400)}`);
       const file = join(dataDir, `${expect}.xml`);
       writeFileSync(file, sample.text);
+      const vtnCpu = cpuSeconds(vtn.child.pid as number);
       const ours = await load({
         url: `${root}/${service}`,
         method: "POST",
@@ -71,9 +78,11 @@ async function main() {
         seconds: SECONDS,
         label: `gridlink ${label}`,
       });
+      const oursUs = perRequestUs(cpuSeconds(vtn.child.pid as number) - vtnCpu, ours.ok + ours.non2xx);
       const after = await post(service, body);
       if (after.name !== expect) errors.push(`${label}: after the run the VTN answered ${after.name}`);
       const bare = await startChild("bench/support/bare-server.ts", [file, "200", XML]);
+      const bareCpu = cpuSeconds(bare.child.pid as number);
       const ceiling = await load({
         url: `${bare.url}/${service}`,
         method: "POST",
@@ -83,7 +92,9 @@ async function main() {
         seconds: SECONDS,
         label: `bare ${label}`,
       });
+      const bareUs = perRequestUs(cpuSeconds(bare.child.pid as number) - bareCpu, ceiling.ok + ceiling.non2xx);
       await stopChild(bare.child);
+      cpu.push(`${label}: gridlink ${oursUs} µs, bare ${bareUs} µs`);
       rows.push(row(`${label} (${Buffer.byteLength(sample.text)} bytes out)`, ours, ceiling));
       if (ours.errors + ours.non2xx > 0) errors.push(`${label}: ${ours.errors} socket errors, ${ours.non2xx} non-2xx`);
     };
@@ -143,6 +154,8 @@ async function main() {
       "",
       TABLE_HEAD,
       ...rows,
+      "",
+      `CPU per answered request (utime + stime of the server process, all threads, over its wrk window): ${cpu.join("; ")}.`,
       "",
       `Errors: ${errors.length ? errors.join("; ") : "none"}. Core reports after ingest: ${reports} (one per report instance stored).`,
     ].join("\n");

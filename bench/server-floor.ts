@@ -9,9 +9,9 @@
 // Each beside its req/s, p99 and CPU per request (utime + stime of the server process, all
 // threads, /proc/PID/stat, over the wrk window, divided by the answers).
 //   npx tsx bench/server-floor.ts [--seconds 8] [--connections 32] [--only node,fastify,fixed,authed,poll]
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type LoadResult, load, startChild, stopChild } from "./support/harness.ts";
+import { cpuSeconds, type LoadResult, load, startChild, stopChild } from "./support/harness.ts";
 import { messageOf, PREFIX, pollBody, registerMeasuredVen, seed, XML } from "./support/oadr2b-fixtures.ts";
 import { bearerToken, benchArgs, benchDir, log } from "./support/setup.ts";
 
@@ -20,15 +20,6 @@ const onlyArg = process.argv.indexOf("--only");
 const ONLY = new Set(
   onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : ["node", "fastify", "fixed", "authed", "poll"],
 );
-
-/** utime + stime of process `pid` and its threads, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
-}
-/** Clock ticks per second (USER_HZ): 100 on Linux. */
-const HZ = 100;
 
 async function main() {
   const dataDir = benchDir("floor");
@@ -58,7 +49,7 @@ async function main() {
       const check = await fetch(url, { method: "POST", headers, body });
       const text = await check.text();
       if (check.status !== 200 || text !== idle.text) throw new Error(`${label} answered ${check.status}: ${text}`);
-      const before = cpuTicks(pid);
+      const before = cpuSeconds(pid);
       const r: LoadResult = await load({
         url,
         method: "POST",
@@ -68,7 +59,7 @@ async function main() {
         seconds: SECONDS,
         label,
       });
-      const cpu = ((cpuTicks(pid) - before) / HZ / (r.ok + r.non2xx)) * 1e6;
+      const cpu = ((cpuSeconds(pid) - before) / (r.ok + r.non2xx)) * 1e6;
       rows.push(
         `| ${label} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${cpu.toFixed(1)} µs | ${r.errors + r.non2xx} |`,
       );

@@ -6,10 +6,19 @@
 // VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
 // Database: 100 programs, 10,000 events, 1,000 vens; the VEN polls GET /events?targets=<its group>
 // (100 matching events, page of 50); reports carry 96 intervals.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { type LoadResult, type LoadSpec, load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import {
+  cpuSeconds,
+  type LoadResult,
+  type LoadSpec,
+  load,
+  row,
+  startChild,
+  stopChild,
+  TABLE_HEAD,
+} from "./support/harness.ts";
 import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
@@ -89,17 +98,6 @@ function reportBody(eventID: string) {
       },
     ],
   });
-}
-
-/** CPU seconds (utime + stime, all threads) of process `pid` so far (Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const [utime, stime] = stat
-    .slice(stat.lastIndexOf(")") + 2)
-    .split(" ")
-    .slice(11, 13)
-    .map(Number);
-  return (utime + stime) / 100;
 }
 
 /** A load run on the VTN child `pid`, with the process's CPU per answered request over the run. */

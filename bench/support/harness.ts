@@ -1,6 +1,6 @@
 // Shared by the benchmarks: child processes, load runs, and printing figures beside a ceiling.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -58,6 +58,14 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   const done = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
   await done;
+}
+
+/** CPU seconds (utime + stime, all threads) of process `pid` so far: fields 14 and 15 of
+ * /proc/PID/stat, in clock ticks of 1/100 s (USER_HZ on Linux). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export interface LoadResult {
