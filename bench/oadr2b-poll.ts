@@ -43,10 +43,10 @@ async function main() {
   let vtnChild: Awaited<ReturnType<typeof startChild>>["child"] | undefined;
   try {
     const venClient = await seed(dataDir);
-    const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
+    let vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
     vtnChild = vtn.child;
     const headers = { authorization: `Bearer ${await bearerToken(vtn.url, venClient)}`, "content-type": XML };
-    const root = new URL(vtn.url).origin + PREFIX;
+    let root = new URL(vtn.url).origin + PREFIX;
     const post = async (service: string, body: string) => {
       const res = await fetch(`${root}/${service}`, { method: "POST", headers, body });
       const text = await res.text();
@@ -119,10 +119,17 @@ async function main() {
 
     // One oadrDistributeEvent due on every poll: a trigger in the bench database forgets which
     // distribution the VEN was given, so each poll computes, marks and sends it again (one extra
-    // row write per poll, no change to the VTN's code).
+    // row write per poll, no change to the VTN's code). Installed with the VTN stopped: on SQLite
+    // one process owns the file, and the VTN keeps the registrations as it last read them until
+    // it writes them itself (bindings/oadr2b/registrations.ts); the trigger fires inside its writes.
+    await stopChild(vtn.child);
+    vtnChild = undefined;
     const db = new Database(join(dataDir, "gridlink.sqlite"));
     db.exec(ALWAYS_DUE_SQL);
     db.close();
+    vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
+    vtnChild = vtn.child;
+    root = new URL(vtn.url).origin + PREFIX;
     if (ONLY.has("due"))
       await measure(
         `oadrPoll, one oadrDistributeEvent due (${EVENTS / GROUPS} events)`,

@@ -1,13 +1,14 @@
 // What every 2.0b service handler gets: core (the only way to core objects), the binding's own
 // tables, the VTN's identity, and the request in hand.
 import { normaliseFingerprint } from "@gridlink/model/oadr2b";
-import type { CompiledQuery, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Core } from "../../core/index.ts";
 import type { Principal } from "../../core/principal.ts";
 import type { Notifier } from "../../notify/index.ts";
 import type { Store } from "../../store/types.ts";
 import type { XmlNode } from "../xml/index.ts";
 import type { PollCache } from "./poll-cache.ts";
+import { type RegistrationMemory, registrationsOfClient } from "./registrations.ts";
 import { type Oadr2bTables, oadr2bTables, type RegistrationsTable } from "./schema.ts";
 import type { VtnSigning } from "./vtn-signing.ts";
 import { CODE, Oadr2bError } from "./wire.ts";
@@ -26,6 +27,8 @@ export interface Oadr2bDeps {
   outbox?: Pick<Notifier, "queue">;
   /** What each pull VEN's last poll found, until it may have changed (poll-cache.ts); none: every poll computes. */
   pollCache?: PollCache;
+  /** The registrations of each client as last read, on a store one process owns (registrations.ts). */
+  registrations?: RegistrationMemory;
 }
 
 export interface Inbound {
@@ -73,21 +76,6 @@ export async function registrationOf(deps: Oadr2bDeps, m: Inbound, venID?: strin
   if (row.cert_fingerprint && (!m.certificate || normaliseFingerprint(m.certificate) !== row.cert_fingerprint))
     throw new Oadr2bError(CODE.NOT_REGISTERED, "this VEN registered with a client certificate: present the same one");
   return row;
-}
-
-/** The registrations of one client, oldest first: the query of every message, compiled once per store. */
-const byClient = new WeakMap<Store, CompiledQuery<Registration>>();
-
-async function registrationsOfClient(deps: Oadr2bDeps, clientId: string): Promise<Registration[]> {
-  const t = tablesOf(deps);
-  let q = byClient.get(deps.store);
-  if (!q) {
-    q = t.selectFrom("oadr2b_registrations").selectAll().where("client_id", "=", "").orderBy("created_at").compile();
-    byClient.set(deps.store, q);
-  }
-  // A literal, not a spread of `q` (V8 builds a spread into a literal on a slow path, ~2 µs).
-  const run: CompiledQuery<Registration> = { query: q.query, queryId: q.queryId, sql: q.sql, parameters: [clientId] };
-  return (await t.executeQuery(run)).rows;
 }
 
 /** The venID a message names (directly or in eiCreatedEvent/eiRequestEvent), if any. */

@@ -10,6 +10,7 @@ import { principalFor } from "../../core/principal.ts";
 import type { XmlNode } from "../xml/index.ts";
 import { cancelledFor } from "./cancelled.ts";
 import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
+import { markDistributedAs } from "./registrations.ts";
 import { renderEvent } from "./render-event.ts";
 import { CODE, eiResponse, wrap } from "./wire.ts";
 
@@ -134,9 +135,5 @@ export async function markDistributed(
   reg: Registration,
   d: Pick<Distribution, "fingerprint">,
 ): Promise<void> {
-  await tablesOf(deps)
-    .updateTable("oadr2b_registrations")
-    .set({ distributed: d.fingerprint })
-    .where("ven_id", "=", reg.ven_id)
-    .execute();
+  await markDistributedAs(deps, reg.ven_id, d.fingerprint);
 }

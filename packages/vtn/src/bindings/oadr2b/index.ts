@@ -25,6 +25,7 @@ import { poll } from "./poll.ts";
 import { PollCache } from "./poll-cache.ts";
 import { markPushVensDue, pushTransport } from "./push.ts";
 import { cancelPartyRegistration, createPartyRegistration, queryRegistration } from "./register-party.ts";
+import { registrationMemoryFor } from "./registrations.ts";
 import { acknowledged, cancelReport, createReport, registerReport, updateReport } from "./report-service.ts";
 import { reregistrationRoutes } from "./reregistration.ts";
 import { oadr20bSchema } from "./schema-file.ts";
@@ -126,6 +127,7 @@ export async function oadr2bBinding(app: FastifyInstance, opts: Oadr2bOptions): 
     signing: opts.signing,
     outbox: opts.notifier,
     pollCache: new PollCache(opts.store),
+    registrations: registrationMemoryFor(opts.store),
   };
   bumpModificationNumbers(opts.store, deps);
   const unserve = opts.notifier?.serve("OADR2B", pushTransport(deps));

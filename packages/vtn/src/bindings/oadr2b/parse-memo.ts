@@ -8,7 +8,22 @@ import { REPEATING } from "./wire.ts";
 
 /** Texts up to this many characters are remembered (an oadrPoll is ~400, an acknowledgement ~1,000). */
 const MAX_TEXT = 2048;
-const memo = new LRUCache<string, XmlNode>({ max: 10_000 });
+/**
+ * One memo per limits, keyed by the text itself: the XSD check looked the same string up before
+ * (xml/xsd.ts), so its hash is computed already; a key made of the limits and the text was a new
+ * string to flatten and hash on every request.
+ */
+const memos = new Map<string, LRUCache<string, XmlNode>>();
+
+function memoOf(limits: XmlLimits): LRUCache<string, XmlNode> {
+  const key = `${limits.maxDepth}:${limits.maxBytes}`;
+  let memo = memos.get(key);
+  if (!memo) {
+    memo = new LRUCache<string, XmlNode>({ max: 10_000 });
+    memos.set(key, memo);
+  }
+  return memo;
+}
 
 function frozen<T>(v: T): T {
   if (v && typeof v === "object") {
@@ -21,10 +36,10 @@ function frozen<T>(v: T): T {
 /** parseXml(text) with the binding's limits and repeating names; small texts parsed once. */
 export function parseMessage(text: string, limits: XmlLimits): XmlNode {
   if (text.length > MAX_TEXT) return parseXml(text, { limits, arrays: REPEATING });
-  const key = `${limits.maxDepth}:${limits.maxBytes}:${text}`;
-  const known = memo.get(key);
+  const memo = memoOf(limits);
+  const known = memo.get(text);
   if (known) return known;
   const tree = frozen(parseXml(text, { limits, arrays: REPEATING }));
-  memo.set(key, tree);
+  memo.set(text, tree);
   return tree;
 }

@@ -17,7 +17,8 @@
 // It is keyed by the registration's ven_id and checked against the asking registration, so a VEN
 // never gets another VEN's remembered answer.
 import type { Kind, Store } from "../../store/types.ts";
-import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
+import type { Oadr2bDeps, Registration } from "./context.ts";
+import { bumpDueVersion } from "./registrations.ts";
 
 /** The kinds a poll's answer is made from (see above); reports and subscriptions are not. */
 const INPUT_KINDS: ReadonlySet<Kind> = new Set(["EVENT", "PROGRAM", "VEN", "RESOURCE"]);
@@ -110,10 +111,6 @@ export class PollCache {
  * poll that reads the new due_version also sees what was written): its remembered poll is stale.
  */
 export async function dueChanged(deps: Oadr2bDeps, venId: string): Promise<void> {
-  await tablesOf(deps)
-    .updateTable("oadr2b_registrations")
-    .set((eb) => ({ due_version: eb("due_version", "+", 1) }))
-    .where("ven_id", "=", venId)
-    .execute();
+  await bumpDueVersion(deps, venId);
   deps.pollCache?.forget(venId);
 }

@@ -20,6 +20,7 @@ import { buildXml, type XmlNode } from "../xml/index.ts";
 import { type Oadr2bDeps, type Registration, tablesOf } from "./context.ts";
 import { nextFor } from "./poll.ts";
 import { dueChanged } from "./poll-cache.ts";
+import { markDistributedAs } from "./registrations.ts";
 import { oadr2bTables } from "./schema.ts";
 import { oadr20bSchema } from "./schema-file.ts";
 import { signedFor } from "./vtn-signing.ts";
@@ -112,11 +113,9 @@ export function pushTransport(deps: Oadr2bDeps): DirectTransport {
 
 /** A message not delivered: an event list is computed again next time, anything else is queued again. */
 async function giveBack(deps: Oadr2bDeps, reg: Registration, xml: string): Promise<void> {
-  const t = tablesOf(deps);
-  if (serviceOf(xml) === "EiEvent")
-    await t.updateTable("oadr2b_registrations").set({ distributed: null }).where("ven_id", "=", reg.ven_id).execute();
+  if (serviceOf(xml) === "EiEvent") await markDistributedAs(deps, reg.ven_id, null);
   else
-    await t
+    await tablesOf(deps)
       .insertInto("oadr2b_poll_queue")
       .values({ ven_id: reg.ven_id, message: xml, created_at: deps.now().toISOString() })
       .execute();

@@ -17,6 +17,7 @@ import {
 } from "./context.ts";
 import { markDue } from "./push.ts";
 import { enqueue } from "./queue.ts";
+import { deleteRegistration, saveRegistration } from "./registrations.ts";
 import { vtnRegisterReport } from "./report-service.ts";
 import { CODE, eiResponse, Oadr2bError, wrap } from "./wire.ts";
 
@@ -118,25 +119,7 @@ export async function createPartyRegistration(deps: Oadr2bDeps, m: Inbound): Pro
     distributed: null,
     due_version: 0,
   };
-  await t
-    .insertInto("oadr2b_registrations")
-    .values(row)
-    .onConflict((oc) =>
-      oc.column("ven_id").doUpdateSet({
-        registration_id: row.registration_id,
-        oadr_ven_id: row.oadr_ven_id,
-        cert_fingerprint: row.cert_fingerprint,
-        pull: row.pull,
-        transport_address: row.transport_address,
-        xml_signature: row.xml_signature,
-        report_only: row.report_only,
-        profile: row.profile,
-        distributed: null,
-        // A re-registration keeps its registrationID: what its VEN's polls found is stale (poll-cache.ts).
-        due_version: (eb) => eb("oadr2b_registrations.due_version", "+", 1),
-      }),
-    )
-    .execute();
+  await saveRegistration(deps, row);
   const reg = await t
     .selectFrom("oadr2b_registrations")
     .selectAll()
@@ -155,7 +138,7 @@ export async function dropRegistration(deps: Oadr2bDeps, venId: string): Promise
   await t.deleteFrom("oadr2b_poll_queue").where("ven_id", "=", venId).execute();
   await t.deleteFrom("oadr2b_report_points").where("ven_id", "=", venId).execute();
   await t.updateTable("oadr2b_report_requests").set({ cancelled: 1 }).where("ven_id", "=", venId).execute();
-  await t.deleteFrom("oadr2b_registrations").where("ven_id", "=", venId).execute();
+  await deleteRegistration(deps, venId);
   deps.pollCache?.forget(venId);
 }
 
