@@ -6,6 +6,8 @@
 // PostgreSQL, where every message reads the table.
 import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Registration } from "../../src/bindings/oadr2b/context.ts";
+import { RegistrationMemory } from "../../src/bindings/oadr2b/registrations.ts";
 import { code, Ven2b } from "./client.ts";
 
 let t: TestVtn;
@@ -94,5 +96,32 @@ describe("a write of the registrations is seen by the very next message", () => 
     expect(r.name).toBe("oadrDistributeEvent");
     expect(r.text).toContain(event.body.id);
     expect((await ven.poll(venID)).name).toBe("oadrResponse");
+  });
+});
+
+describe("the memory itself (SQLite)", () => {
+  // Only the fields the memory reads; the rest of a row does not matter to it.
+  const row = (venId: string, clientId: string) => ({ ven_id: venId, client_id: clientId }) as unknown as Registration;
+
+  it("a write of one ven's row forgets its client's rows only; a new client's row forgets that client", () => {
+    const m = new RegistrationMemory();
+    m.remember("a", m.stamp(), [row("ven-a1", "a"), row("ven-a2", "a")]);
+    m.remember("b", m.stamp(), [row("ven-b1", "b")]);
+    m.remember("c", m.stamp(), []);
+    m.forget("ven-a2");
+    expect(m.get("a")).toBeUndefined();
+    expect(m.get("b")?.map((r) => r.ven_id)).toEqual(["ven-b1"]);
+    // A registration of a ven not remembered yet, for a client remembered with none.
+    m.forget("ven-c1", "c");
+    expect(m.get("c")).toBeUndefined();
+    expect(m.get("b")).toBeDefined();
+  });
+
+  it("rows read before a write are not kept", () => {
+    const m = new RegistrationMemory();
+    const stamp = m.stamp();
+    m.forget("ven-x", "x");
+    m.remember("b", stamp, [row("ven-b1", "b")]);
+    expect(m.get("b")).toBeUndefined();
   });
 });

@@ -6,7 +6,8 @@
 // the data dir with a VTN of their own but never write this table (their VTN does not listen, so
 // its notifier sends no push and marks nothing distributed), and the notifier's worker thread
 // knows only its own tables. There the rows of each client are kept in memory as last read, until
-// a write of the table drops them all: a pull VEN's idle poll is then answered without a query
+// a write of a row of that client drops them (a distribution marked as given for one VEN leaves
+// the other clients' rows where they are): a pull VEN's idle poll is then answered without a query
 // (its SQLite read was ≈ 20% of the idle poll's CPU, bench/RESULTS.md). On PostgreSQL another
 // instance may write a row at any moment (a cancel, a queued message's due_version, the
 // distribution marked as given): every message reads it (poll-cache.pg-test.ts).
@@ -22,6 +23,8 @@ const CLIENTS_KEPT = 50_000;
 export class RegistrationMemory {
   private generation = 0;
   private readonly byClient = new Map<string, readonly Registration[]>();
+  /** The client whose remembered rows hold each ven's row. */
+  private readonly clientOfVen = new Map<string, string>();
 
   /** Taken before a read: `remember` keeps its rows only if no write came in between. */
   stamp(): number {
@@ -32,17 +35,35 @@ export class RegistrationMemory {
     return this.byClient.get(clientId);
   }
 
+  /** Keeps `rows` unless a write of the table came after `stamp` (the read may predate it). */
   remember(clientId: string, stamp: number, rows: readonly Registration[]): void {
     if (stamp !== this.generation) return;
-    if (this.byClient.size >= CLIENTS_KEPT) this.byClient.delete(this.byClient.keys().next().value as string);
-    for (const r of rows) Object.freeze(r);
+    if (this.byClient.size >= CLIENTS_KEPT) this.forgetClient(this.byClient.keys().next().value as string);
+    this.forgetClient(clientId);
+    for (const r of rows) {
+      Object.freeze(r);
+      this.clientOfVen.set(r.ven_id, clientId);
+    }
     this.byClient.set(clientId, Object.freeze(rows));
   }
 
-  /** After every write of the table (any client's row: a ven's row names its client). */
-  forgetAll(): void {
+  /**
+   * After a write of the ven's row (`clientId`: the client the row names, when the writer knows
+   * it): that client's rows, and those of whichever client's remembered rows hold the ven, are
+   * read again. Every write also makes reads begun before it unfit to remember.
+   */
+  forget(venId: string, clientId?: string): void {
     this.generation++;
-    this.byClient.clear();
+    const holder = this.clientOfVen.get(venId);
+    if (holder !== undefined) this.forgetClient(holder);
+    if (clientId !== undefined) this.forgetClient(clientId);
+  }
+
+  private forgetClient(clientId: string): void {
+    const rows = this.byClient.get(clientId);
+    if (!rows) return;
+    this.byClient.delete(clientId);
+    for (const r of rows) if (this.clientOfVen.get(r.ven_id) === clientId) this.clientOfVen.delete(r.ven_id);
   }
 }
 
@@ -51,17 +72,12 @@ export function registrationMemoryFor(store: Store): RegistrationMemory | undefi
   return store.dialect === "sqlite" ? new RegistrationMemory() : undefined;
 }
 
-/** After a write of the table: what was remembered of it is gone (also on a failed write). */
-function written(deps: Oadr2bDeps): void {
-  deps.registrations?.forgetAll();
-}
-
-/** Runs a write of the table, then forgets what was remembered, whether or not it succeeded. */
-async function writing<T>(deps: Oadr2bDeps, write: () => Promise<T>): Promise<T> {
+/** Runs a write of the ven's row, then forgets what was remembered of it, whether or not it succeeded. */
+async function writing<T>(deps: Oadr2bDeps, venId: string, write: () => Promise<T>, clientId?: string): Promise<T> {
   try {
     return await write();
   } finally {
-    written(deps);
+    deps.registrations?.forget(venId, clientId);
   }
 }
 
@@ -88,31 +104,36 @@ export async function registrationsOfClient(deps: Oadr2bDeps, clientId: string):
 
 /** A registration, or the re-registration of one (its ven's row) keeping what it had. */
 export function saveRegistration(deps: Oadr2bDeps, row: Registration): Promise<void> {
-  return writing(deps, async () => {
-    await tablesOf(deps)
-      .insertInto("oadr2b_registrations")
-      .values(row)
-      .onConflict((oc) =>
-        oc.column("ven_id").doUpdateSet({
-          registration_id: row.registration_id,
-          oadr_ven_id: row.oadr_ven_id,
-          cert_fingerprint: row.cert_fingerprint,
-          pull: row.pull,
-          transport_address: row.transport_address,
-          xml_signature: row.xml_signature,
-          report_only: row.report_only,
-          profile: row.profile,
-          distributed: null,
-          // A re-registration keeps its registrationID: what its VEN's polls found is stale (poll-cache.ts).
-          due_version: (eb) => eb("oadr2b_registrations.due_version", "+", 1),
-        }),
-      )
-      .execute();
-  });
+  return writing(
+    deps,
+    row.ven_id,
+    async () => {
+      await tablesOf(deps)
+        .insertInto("oadr2b_registrations")
+        .values(row)
+        .onConflict((oc) =>
+          oc.column("ven_id").doUpdateSet({
+            registration_id: row.registration_id,
+            oadr_ven_id: row.oadr_ven_id,
+            cert_fingerprint: row.cert_fingerprint,
+            pull: row.pull,
+            transport_address: row.transport_address,
+            xml_signature: row.xml_signature,
+            report_only: row.report_only,
+            profile: row.profile,
+            distributed: null,
+            // A re-registration keeps its registrationID: what its VEN's polls found is stale (poll-cache.ts).
+            due_version: (eb) => eb("oadr2b_registrations.due_version", "+", 1),
+          }),
+        )
+        .execute();
+    },
+    row.client_id,
+  );
 }
 
 export function deleteRegistration(deps: Oadr2bDeps, venId: string): Promise<void> {
-  return writing(deps, async () => {
+  return writing(deps, venId, async () => {
     await tablesOf(deps).deleteFrom("oadr2b_registrations").where("ven_id", "=", venId).execute();
   });
 }
@@ -137,14 +158,14 @@ function setDistributed(deps: Oadr2bDeps): SetDistributed {
  * whatever it holds). On the due poll's path: a query built once per store.
  */
 export function markDistributedAs(deps: Oadr2bDeps, venId: string, fingerprint: string | null): Promise<void> {
-  return writing(deps, async () => {
+  return writing(deps, venId, async () => {
     await tablesOf(deps).executeQuery(setDistributed(deps)(deps, fingerprint, venId));
   });
 }
 
 /** due_version + 1: the VEN's remembered poll is stale on every instance (poll-cache.ts dueChanged). */
 export function bumpDueVersion(deps: Oadr2bDeps, venId: string): Promise<void> {
-  return writing(deps, async () => {
+  return writing(deps, venId, async () => {
     await tablesOf(deps)
       .updateTable("oadr2b_registrations")
       .set((eb) => ({ due_version: eb("due_version", "+", 1) }))
