@@ -6,7 +6,9 @@
 // The API probe is GET /programs: at a steady 1,000 requests/s (open loop; 10,000 VENs polling
 // every 10 s), and again saturating it with 8 closed-loop connections.
 //   npx tsx bench/notify-webhooks.ts [--vens 10000] [--endpoints 100] [--rate 1000] [--connections 8]
-//     [--seed-cache <dir>]
+//     [--seed-cache <dir>] [--rounds N]
+// --rounds N: N more events under the steady probe, each followed by a quiet stretch as long as it
+// took, and the p99 of all their fan-out windows against that of all the quiet stretches.
 // With --seed-cache, a seeded data dir is kept in <dir> (with the receivers on fixed ports from
 // --receiver-port, default 39100, so that its callbacks stay right) and the next run with the
 // same --vens and --endpoints starts from a copy of it instead of seeding again.
@@ -18,8 +20,10 @@ import { join } from "node:path";
 import { type Principal, principalFor } from "@gridlink/vtn";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
+  apiRows,
   benchEvent,
   getJson,
+  pooledRounds,
   probe,
   quietLatency,
   resultTables,
@@ -33,6 +37,7 @@ const VENS = numberArg("vens", 10_000);
 const ENDPOINTS = numberArg("endpoints", 100);
 const CONNECTIONS = numberArg("connections", 8);
 const RATE = numberArg("rate", 1000);
+const ROUNDS = numberArg("rounds", 0);
 const CONCURRENCY = 256;
 const PER_ENDPOINT = 8;
 const cacheArg = process.argv.indexOf("--seed-cache");
@@ -192,6 +197,8 @@ async function main() {
     const busy = () => saturate(probeUrl, token, CONNECTIONS);
 
     const runs = await threeRuns(steady, busy, trigger, done, log);
+    if (ROUNDS > 0) log(`  ${ROUNDS} more events under the steady probe, each followed by as long without...`);
+    const pooled = ROUNDS > 0 ? await pooledRounds(steady, trigger, done, ROUNDS) : undefined;
     let summary = { counts: { WEBHOOK: { PENDING: -1 } as Record<string, number> } };
     for (let i = 0; i < 100 && summary.counts.WEBHOOK.PENDING !== 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -216,6 +223,15 @@ async function main() {
         ceiling: "bare node:http client, same bodies and limits",
         last: "last delivery",
       }),
+      ...(pooled
+        ? [
+            ...apiRows(
+              `steady ${RATE} req/s, ${ROUNDS} more events pooled (${pooled.during.n} requests during, ${pooled.quiet.n} without)`,
+              pooled.quiet,
+              pooled.during,
+            ),
+          ]
+        : []),
       "",
       `Outbox after the runs: ${JSON.stringify(summary.counts.WEBHOOK)}; every notification POSTed once: ${(await stats()).posts === VENS ? "yes" : "no"}.`,
     ];

@@ -168,6 +168,8 @@ export interface FanOutRun {
   firstAt: number;
   lastAt: number;
   api: ReturnType<typeof latency>;
+  /** The probe's samples between the 201 and the last delivery. */
+  window: Sample[];
 }
 
 /**
@@ -184,15 +186,51 @@ export async function fanOutUnderLoad(
   const t201 = await trigger();
   const { firstAt, lastAt } = await done();
   const samples = await l.stop();
-  return { t201, firstAt, lastAt, api: latency(samples, t201, lastAt) };
+  const window = samples.filter((s) => s.at >= t201 && s.at <= lastAt);
+  return { t201, firstAt, lastAt, api: latency(window), window };
 }
 
 /** Latency of `load` alone for `ms`, after a second of warm-up (connections, JIT) not counted. */
 export async function quietLatency(load: () => { stop(): Promise<Sample[]> }, ms: number) {
+  return latency(await quietSamples(load, ms));
+}
+
+/** The samples of `load` alone for `ms`, after a second of warm-up not counted. */
+export async function quietSamples(load: () => { stop(): Promise<Sample[]> }, ms: number): Promise<Sample[]> {
   const from = Date.now() + 1000;
   const l = load();
   await new Promise((r) => setTimeout(r, ms + 1000));
-  return latency(await l.stop(), from);
+  return (await l.stop()).filter((s) => s.at >= from);
+}
+
+/**
+ * More fan-outs under the steady probe, each alternating with a quiet stretch of the same probe
+ * (as long as a fan-out took), and the pooled p99 of each side: one fan-out of 1-2 s holds too
+ * few requests for its p99 to be more than its few slowest.
+ */
+export async function pooledRounds(
+  steady: () => { stop(): Promise<Sample[]> },
+  trigger: () => Promise<number>,
+  done: () => Promise<{ firstAt: number; lastAt: number }>,
+  rounds: number,
+): Promise<{ quiet: ReturnType<typeof latency>; during: ReturnType<typeof latency> }> {
+  const quiet: Sample[] = [];
+  const during: Sample[] = [];
+  let duringMs = 0;
+  let quietMs = 0;
+  for (let i = 0; i < rounds; i++) {
+    const run = await fanOutUnderLoad(steady, trigger, done);
+    during.push(...run.window);
+    duringMs += run.lastAt - run.t201;
+    const ms = Math.max(1000, run.lastAt - run.t201);
+    quiet.push(...(await quietSamples(steady, ms)));
+    quietMs += ms;
+  }
+  // req/s over the windows themselves, not over the whole span they were taken in.
+  return {
+    quiet: { ...latency(quiet), rps: quiet.length / (quietMs / 1000) },
+    during: { ...latency(during), rps: during.length / (duringMs / 1000) },
+  };
 }
 
 export function apiRows(
