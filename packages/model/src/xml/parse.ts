@@ -17,6 +17,8 @@ export interface ParseXmlOptions {
   arrays?: ReadonlySet<string>;
 }
 
+const XML_ENTITIES = { amp: "&", apos: "'", gt: ">", lt: "<", quot: '"' };
+
 const parsers = new WeakMap<ReadonlySet<string>, XMLParser>();
 const NO_ARRAYS: ReadonlySet<string> = new Set();
 
@@ -32,7 +34,12 @@ function parserFor(arrays: ReadonlySet<string>, maxDepth: number): XMLParser {
     parseAttributeValue: false,
     trimValues: true,
     processEntities: true,
-    htmlEntities: false,
+    // The five entities XML predefines, and character references (&#233; &#x263A;), which XML
+    // 1.0 §4.1 says are the characters they name; given as an object, fast-xml-parser decodes
+    // numeric references and these names only (true would add HTML's names, false leaves
+    // numeric references as they are written). Its types say boolean; its parser takes an
+    // object of names too (OrderedObjParser: `typeof htmlEntities === "object"`).
+    htmlEntities: XML_ENTITIES as unknown as boolean,
     ignoreDeclaration: true,
     ignorePiTags: true,
     maxNestedTags: maxDepth,

@@ -17,6 +17,8 @@ import { ParseOption, XmlDocument, XmlLibError, XsdValidator } from "libxml2-was
 import { xmlRegisterFsInputProviders } from "libxml2-wasm/lib/nodejs.mjs";
 import { XmlInvalid, type XsdIssue } from "./errors.ts";
 import { DEFAULT_LIMITS, guardXml, type XmlLimits, type XmlShape, xmlText } from "./guard.ts";
+import type { XmlNode } from "./parse.ts";
+import { treeOf } from "./tree.ts";
 
 let fsRegistered = false;
 
@@ -52,23 +54,37 @@ export class XsdSchema {
 
   /** The schema violations of `text` ([] when valid). Guards the text first (throws XmlRefused). */
   issues(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS): XsdIssue[] {
-    const text = xmlText(input);
+    return this.check(xmlText(input), limits).issues;
+  }
+
+  /**
+   * Validates as `validate` does (throws XmlRefused or XmlInvalid) and gives the text's tree as
+   * parseXml would (tree.ts), read from the document the validation parsed; undefined when the
+   * text was found valid from memory, unparsed (the caller parses it then).
+   */
+  read(input: string | Uint8Array, limits: XmlLimits, arrays: ReadonlySet<string>): XmlNode | undefined {
+    const { issues, tree } = this.check(xmlText(input), limits, arrays);
+    if (issues.length > 0) throw new XmlInvalid(issues);
+    return tree;
+  }
+
+  private check(text: string, limits: XmlLimits, arrays?: ReadonlySet<string>): { issues: XsdIssue[]; tree?: XmlNode } {
     const known = this.valid.get(text);
-    if (known && known.bytes <= limits.maxBytes && known.depth <= limits.maxDepth) return [];
+    if (known && known.bytes <= limits.maxBytes && known.depth <= limits.maxDepth) return { issues: [] };
     const shape = guardXml(text, limits);
     let doc: XmlDocument;
     try {
       // The text is decoded already: its declaration's encoding (e.g. UTF-16) no longer applies.
       doc = XmlDocument.fromString(text, { option: PARSE_OPTIONS, encoding: "utf-8" });
     } catch (err) {
-      return issuesOf(err, "not well-formed XML");
+      return { issues: issuesOf(err, "not well-formed XML") };
     }
     try {
       this.validator.validate(doc);
       this.remember(text, shape);
-      return [];
+      return { issues: [], tree: arrays ? treeOf(doc, arrays) : undefined };
     } catch (err) {
-      return issuesOf(err, "not valid against the schema");
+      return { issues: issuesOf(err, "not valid against the schema") };
     } finally {
       doc.dispose();
     }

@@ -20,7 +20,7 @@ import type { Inbound, Oadr2bDeps } from "./context.ts";
 import { createdEvent, requestEvent } from "./event-service.ts";
 import { optRoutes } from "./opt-routes.ts";
 import { cancelOpt, createOpt } from "./opt-service.ts";
-import { parseMessage } from "./parse-memo.ts";
+import { validatedMessage } from "./parse-memo.ts";
 import { poll } from "./poll.ts";
 import { PollCache } from "./poll-cache.ts";
 import { markPushVensDue, pushTransport } from "./push.ts";
@@ -208,8 +208,7 @@ async function services(app: FastifyInstance, opts: ServiceOptions): Promise<voi
     let name: string;
     let requestSigned = false;
     try {
-      xsd.validate(text, LIMITS);
-      const tree = parseMessage(text, LIMITS);
+      const tree = validatedMessage(xsd, text, LIMITS);
       const signed = (tree.oadrPayload as XmlNode | undefined)?.oadrSignedObject as XmlNode | undefined;
       if (!signed) throw new Oadr2bError(CODE.BAD_REQUEST, "a 2.0b message is an oadrPayload with an oadrSignedObject");
       // A signed payload must verify (integrity, with the certificate in its KeyInfo); unsigned is fine.

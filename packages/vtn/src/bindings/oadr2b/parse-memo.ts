@@ -3,7 +3,7 @@
 // the text and of the fixed limits and repeating names only, so the same text gives the same
 // tree. Trees are frozen, so no handler can change what the next request is given.
 import { LRUCache } from "lru-cache";
-import { parseXml, type XmlLimits, type XmlNode } from "../xml/index.ts";
+import { parseXml, type XmlLimits, type XmlNode, type XsdSchema } from "../xml/index.ts";
 import { REPEATING } from "./wire.ts";
 
 /** Texts up to this many characters are remembered (an oadrPoll is ~400, an acknowledgement ~1,000). */
@@ -31,6 +31,20 @@ function frozen<T>(v: T): T {
     Object.freeze(v);
   }
   return v;
+}
+
+/**
+ * Checks `text` against oadr_20b.xsd (throws XmlRefused or XmlInvalid) and gives its tree, as
+ * parseXml(text) with the binding's limits and repeating names: small texts parsed once and
+ * remembered; larger ones (reports, opt schedules) read from the document the validation parsed
+ * (xml/tree.ts), not parsed a second time.
+ */
+export function validatedMessage(schema: XsdSchema, text: string, limits: XmlLimits): XmlNode {
+  if (text.length <= MAX_TEXT) {
+    schema.validate(text, limits);
+    return parseMessage(text, limits);
+  }
+  return schema.read(text, limits, REPEATING) ?? parseXml(text, { limits, arrays: REPEATING });
 }
 
 /** parseXml(text) with the binding's limits and repeating names; small texts parsed once. */
