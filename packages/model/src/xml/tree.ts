@@ -2,11 +2,12 @@
 // one XSD validation parsed (xsd.ts `read`) — instead of parsing the text a second time with
 // fast-xml-parser: for a 38 kB oadrUpdateReport, walking libxml2's tree took about 0.6 ms against
 // fast-xml-parser's 2.2 ms for the text (bench/RESULTS.md, issue 10). The shape is parseXml's,
-// element for element (xml/tree.test.ts compares the two on every example message):
-// local names (prefixes dropped), attributes as `@name` (namespace declarations left out), text
-// trimmed as `#text` beside attributes or children, or as the element's value when it has
-// neither, "" for an empty element, repeated names (and those in `arrays`) as arrays, comments
-// and processing instructions left out.
+// element for element (packages/vtn/test/xml/tree-from-validation.test.ts compares the two on
+// every valid example message and on each shape): local names (prefixes dropped); attributes as
+// `@name`, their values trimmed, namespace declarations left out; text as `#text` beside
+// attributes or children, or as the element's value when it has neither (each text node trimmed,
+// CDATA as written, the pieces joined; "" for an empty element); repeated names, and those in
+// `arrays`, as arrays; comments and processing instructions left out.
 import { XmlCData, type XmlDocument, XmlElement, XmlText } from "libxml2-wasm";
 import type { XmlNode, XmlValue } from "./parse.ts";
 
@@ -31,7 +32,7 @@ function elementValue(el: XmlElement, arrays: ReadonlySet<string>): XmlValue {
   const out: XmlNode = {};
   let fields = 0;
   for (const a of el.attrs) {
-    out[`@${a.name}`] = a.value;
+    out[`@${a.name}`] = a.value.trim(); // as parseXml (trimValues)
     fields++;
   }
   // As parseXml: each text node trimmed, CDATA as it is, the pieces joined.

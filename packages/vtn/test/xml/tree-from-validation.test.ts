@@ -74,6 +74,7 @@ describe("the tree read from the validated document", () => {
 
   const shapes: Record<string, string> = {
     "attributes, prefixed attributes and namespace declarations": `<a:r xmlns:a="urn:a" xmlns:x="urn:x" id="1" x:t="two"><a:c k="v">text</a:c><a:c/><a:d x:only="yes"/></a:r>`,
+    "a default namespace, xml:lang, spaces and entities in attribute values": `<r xmlns="urn:d" xml:lang="en"><c a="  x &amp; y  " b="&#233;">t</c></r>`,
     "repeated and listed names": `<r><interval>1</interval><interval>2</interval><eiTarget><venID>v</venID></eiTarget><x><y>1</y></x><x><y>2</y><y>3</y></x></r>`,
     "text beside children, trimmed": `<r>\n  head <c>1</c> tail \n</r>`,
     "entities, character references, CDATA": `<r><a>&lt;&amp;&gt;&quot;&apos;</a><b>&#233;&#x263A;</b><c><![CDATA[ <x> & ]]></c><d>a<![CDATA[b]]>c</d></r>`,
