@@ -224,13 +224,11 @@ async function main() {
         last: "last delivery",
       }),
       ...(pooled
-        ? [
-            ...apiRows(
-              `steady ${RATE} req/s, ${ROUNDS} more events pooled (${pooled.during.n} requests during, ${pooled.quiet.n} without)`,
-              pooled.quiet,
-              pooled.during,
-            ),
-          ]
+        ? apiRows(
+            `steady ${RATE} req/s, ${ROUNDS} more events pooled (${pooled.during.n} requests during, ${pooled.quiet.n} without)`,
+            pooled.quiet,
+            pooled.during,
+          )
         : []),
       "",
       `Outbox after the runs: ${JSON.stringify(summary.counts.WEBHOOK)}; every notification POSTed once: ${(await stats()).posts === VENS ? "yes" : "no"}.`,

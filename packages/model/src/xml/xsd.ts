@@ -60,7 +60,8 @@ export class XsdSchema {
   /**
    * Validates as `validate` does (throws XmlRefused or XmlInvalid) and gives the text's tree as
    * parseXml would (tree.ts), read from the document the validation parsed; undefined when the
-   * text was found valid from memory, unparsed (the caller parses it then).
+   * text was found valid from memory, unparsed, or holds what tree.ts cannot read (the caller
+   * parses it then).
    */
   read(input: string | Uint8Array, limits: XmlLimits, arrays: ReadonlySet<string>): XmlNode | undefined {
     const { issues, tree } = this.check(xmlText(input), limits, arrays);
@@ -80,11 +81,13 @@ export class XsdSchema {
       return { issues: issuesOf(err, "not well-formed XML") };
     }
     try {
-      this.validator.validate(doc);
+      try {
+        this.validator.validate(doc);
+      } catch (err) {
+        return { issues: issuesOf(err, "not valid against the schema") };
+      }
       this.remember(text, shape);
       return { issues: [], tree: arrays ? treeOf(doc, arrays) : undefined };
-    } catch (err) {
-      return { issues: issuesOf(err, "not valid against the schema") };
     } finally {
       doc.dispose();
     }

@@ -1,4 +1,5 @@
-// The parsed tree of the small messages a VEN sends again and again — an oadrPoll is the same
+// Each inbound message's check against the XSD and its tree (validatedMessage), and the parsed
+// tree of the small messages a VEN sends again and again — an oadrPoll is the same
 // bytes on every poll — kept by their exact text. Parsing (the guard included) is a function of
 // the text and of the fixed limits and repeating names only, so the same text gives the same
 // tree. Trees are frozen, so no handler can change what the next request is given.

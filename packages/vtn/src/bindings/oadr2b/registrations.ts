@@ -1,11 +1,12 @@
 // The registrations table (oadr2b_registrations): the read every 2.0b message but EiRegisterParty
 // makes (the asking client's registrations, context.ts registrationOf), and every write of the
-// table. Each write here is followed by `written`, so no other file writes the table.
+// table. Each write here goes through `writing`, which forgets what was remembered of the row, so
+// no other file writes the table.
 //
 // On SQLite one process owns the database (store/types.ts onForeignChange): the CLI commands open
 // the data dir with a VTN of their own but never write this table (their VTN does not listen, so
 // its notifier sends no push and marks nothing distributed), and the notifier's worker thread
-// knows only its own tables. There the rows of each client are kept in memory as last read, until
+// never writes it. There the rows of each client are kept in memory as last read, until
 // a write of a row of that client drops them (a distribution marked as given for one VEN leaves
 // the other clients' rows where they are): a pull VEN's idle poll is then answered without a query
 // (its SQLite read was ≈ 20% of the idle poll's CPU, bench/RESULTS.md). On PostgreSQL another
@@ -72,12 +73,19 @@ export function registrationMemoryFor(store: Store): RegistrationMemory | undefi
   return store.dialect === "sqlite" ? new RegistrationMemory() : undefined;
 }
 
-/** Runs a write of the ven's row, then forgets what was remembered of it, whether or not it succeeded. */
-async function writing<T>(deps: Oadr2bDeps, venId: string, write: () => Promise<T>, clientId?: string): Promise<T> {
+/**
+ * Runs a write of the ven's row (of `clientId`, when the writer knows it), then forgets what was
+ * remembered of it, whether or not it succeeded.
+ */
+async function writing(
+  deps: Oadr2bDeps,
+  row: { venId: string; clientId?: string },
+  write: () => Promise<unknown>,
+): Promise<void> {
   try {
-    return await write();
+    await write();
   } finally {
-    deps.registrations?.forget(venId, clientId);
+    deps.registrations?.forget(row.venId, row.clientId);
   }
 }
 
@@ -104,38 +112,33 @@ export async function registrationsOfClient(deps: Oadr2bDeps, clientId: string):
 
 /** A registration, or the re-registration of one (its ven's row) keeping what it had. */
 export function saveRegistration(deps: Oadr2bDeps, row: Registration): Promise<void> {
-  return writing(
-    deps,
-    row.ven_id,
-    async () => {
-      await tablesOf(deps)
-        .insertInto("oadr2b_registrations")
-        .values(row)
-        .onConflict((oc) =>
-          oc.column("ven_id").doUpdateSet({
-            registration_id: row.registration_id,
-            oadr_ven_id: row.oadr_ven_id,
-            cert_fingerprint: row.cert_fingerprint,
-            pull: row.pull,
-            transport_address: row.transport_address,
-            xml_signature: row.xml_signature,
-            report_only: row.report_only,
-            profile: row.profile,
-            distributed: null,
-            // A re-registration keeps its registrationID: what its VEN's polls found is stale (poll-cache.ts).
-            due_version: (eb) => eb("oadr2b_registrations.due_version", "+", 1),
-          }),
-        )
-        .execute();
-    },
-    row.client_id,
+  return writing(deps, { venId: row.ven_id, clientId: row.client_id }, () =>
+    tablesOf(deps)
+      .insertInto("oadr2b_registrations")
+      .values(row)
+      .onConflict((oc) =>
+        oc.column("ven_id").doUpdateSet({
+          registration_id: row.registration_id,
+          oadr_ven_id: row.oadr_ven_id,
+          cert_fingerprint: row.cert_fingerprint,
+          pull: row.pull,
+          transport_address: row.transport_address,
+          xml_signature: row.xml_signature,
+          report_only: row.report_only,
+          profile: row.profile,
+          distributed: null,
+          // A re-registration keeps its registrationID: what its VEN's polls found is stale (poll-cache.ts).
+          due_version: (eb) => eb("oadr2b_registrations.due_version", "+", 1),
+        }),
+      )
+      .execute(),
   );
 }
 
 export function deleteRegistration(deps: Oadr2bDeps, venId: string): Promise<void> {
-  return writing(deps, venId, async () => {
-    await tablesOf(deps).deleteFrom("oadr2b_registrations").where("ven_id", "=", venId).execute();
-  });
+  return writing(deps, { venId }, () =>
+    tablesOf(deps).deleteFrom("oadr2b_registrations").where("ven_id", "=", venId).execute(),
+  );
 }
 
 type SetDistributed = (deps: Oadr2bDeps, fingerprint: string | null, venId: string) => CompiledQuery<unknown>;
@@ -158,18 +161,16 @@ function setDistributed(deps: Oadr2bDeps): SetDistributed {
  * whatever it holds). On the due poll's path: a query built once per store.
  */
 export function markDistributedAs(deps: Oadr2bDeps, venId: string, fingerprint: string | null): Promise<void> {
-  return writing(deps, venId, async () => {
-    await tablesOf(deps).executeQuery(setDistributed(deps)(deps, fingerprint, venId));
-  });
+  return writing(deps, { venId }, () => tablesOf(deps).executeQuery(setDistributed(deps)(deps, fingerprint, venId)));
 }
 
 /** due_version + 1: the VEN's remembered poll is stale on every instance (poll-cache.ts dueChanged). */
 export function bumpDueVersion(deps: Oadr2bDeps, venId: string): Promise<void> {
-  return writing(deps, venId, async () => {
-    await tablesOf(deps)
+  return writing(deps, { venId }, () =>
+    tablesOf(deps)
       .updateTable("oadr2b_registrations")
       .set((eb) => ({ due_version: eb("due_version", "+", 1) }))
       .where("ven_id", "=", venId)
-      .execute();
-  });
+      .execute(),
+  );
 }
