@@ -85,7 +85,8 @@ const SERVICES: Record<string, Record<string, Handler>> = {
 
 export { oadr20bSchema };
 
-const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 48 };
+/** The limits every inbound message is guarded with (exported for bench/support/floor-server.ts). */
+export const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 48 };
 
 /**
  * Messages that ask and change nothing the VEN owns: the audit trail takes them as reads, as it

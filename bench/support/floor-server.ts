@@ -1,0 +1,40 @@
+// A floor beside a ceiling: the bare node:http server of bare-server.ts that first does the work
+// every 2.0b server must do with each request body, then answers the same fixed bytes: the
+// binding's own first step (oadr2b/parse-memo.ts validatedMessage: the guard, libxml2's parse and
+// oadr_20b.xsd validation, the tree read from that document). Its ratio to the bare ceiling is
+// the most a server doing that work, and nothing else, can reach on this machine, measured in
+// the same run. Prints its URL.
+//   tsx bench/support/floor-server.ts <answer file> <status> <content type>
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { LIMITS } from "../../packages/vtn/src/bindings/oadr2b/index.ts";
+import { validatedMessage } from "../../packages/vtn/src/bindings/oadr2b/parse-memo.ts";
+import { oadr20bSchema } from "../../packages/vtn/src/bindings/oadr2b/schema-file.ts";
+
+const [file, status, contentType] = process.argv.slice(2);
+const bytes = readFileSync(file);
+const schema = oadr20bSchema();
+let refused = 0;
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const text = Buffer.concat(chunks).toString("utf8");
+    try {
+      validatedMessage(schema, text, LIMITS);
+    } catch (err) {
+      // A floor that skipped its work would be no floor: the bench counts these as non-2xx.
+      if (refused++ === 0) process.stderr.write(`floor-server: refused a body: ${(err as Error).message}\n`);
+      res.writeHead(400).end();
+      return;
+    }
+    res.writeHead(Number(status), { "content-type": contentType, "content-length": bytes.length });
+    res.end(bytes);
+  });
+});
+server.listen(0, "127.0.0.1", () => {
+  const a = server.address();
+  if (a && typeof a === "object") process.stdout.write(`http://127.0.0.1:${a.port}\n`);
+});
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
