@@ -3,7 +3,7 @@
 // (each with one resource), S events (100 programs, 100 target groups) and 10 × S reports (10 per
 // event): 1,000,000 reports at S = 100,000.
 //   npx tsx bench/scale.ts [--sizes 1000,10000,100000] [--store sqlite|postgres|both] [--seconds 5]
-//     [--connections 8] [--keep DIR] [--tsx]
+//     [--connections 8] [--keep DIR] [--tsx] [--memory]
 // Seeding: one object of each kind is made through core, then the rest are written straight into
 // the SQLite file as the store lays them out (directWriter), in transactions of 10,000 objects
 // with prepared statements, not through the API one object at a time; a PostgreSQL database is
@@ -36,6 +36,8 @@ const BATCH = 10_000;
 /** `--keep DIR`: seeded SQLite databases are kept in DIR and reused by later runs of the same sizes. */
 const KEEP = argOf("keep", "");
 /** The VTN runs as `gridlink vtn` does: from a bundle built once here (`--tsx`: the sources through tsx). */
+/** `--memory`: after each operation the VTN prints its V8 heap and the memory outside it. */
+const MEMORY = process.argv.includes("--memory");
 const SERVE_BUNDLE = process.argv.includes("--tsx") ? undefined : await bundleScript("bench/support/serve-vtn.ts");
 
 type Creds = { clientId: string; clientSecret: string };
@@ -304,6 +306,11 @@ async function measure(s: Seeded, size: number, databaseUrl?: string): Promise<M
         uncachedMax: uncached[UNCACHED - 1],
       });
       log(`  VTN RSS after ${label} at ${size}: ${rssMb(vtn.child.pid ?? 0).toFixed(0)} MB`);
+      // serve-vtn.ts answers with its memory's parts on stderr (--memory: where the RSS went).
+      if (MEMORY) {
+        vtn.child.kill("SIGUSR2");
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
     return { startMs, rssMb: rssMb(vtn.child.pid ?? 0), ops: out };
   } finally {

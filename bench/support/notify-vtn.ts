@@ -14,6 +14,10 @@ const vtn = await createVtn({
   webhookAllowHttp: true,
   webhookAllowPrivate: true,
   mqttPort: 0,
+  // BENCH_HEAP_GROWING_PERCENT=0: V8's own old-generation growth, for a comparison (server.ts tuneHeap).
+  ...(process.env.BENCH_HEAP_GROWING_PERCENT
+    ? { heapGrowingPercent: Number(process.env.BENCH_HEAP_GROWING_PERCENT) }
+    : {}),
 });
 process.stdout.write(`${await vtn.listen()}\n`);
 process.on("SIGTERM", async () => {

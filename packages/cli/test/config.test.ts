@@ -28,8 +28,18 @@ describe("configuration", () => {
     [{ GRIDLINK_DEMO: "maybe" }, /GRIDLINK_DEMO: demo must be true or false/],
     [{ GRIDLINK_SQLITE_SYNC: "sometimes" }, /sqliteSync must be normal or full/],
     [{ GRIDLINK_JWKS_URL: "https://idp.example/jwks" }, /also set GRIDLINK_JWT_ISSUER/],
+    [{ GRIDLINK_HEAP_GROWING_PERCENT: "400" }, /heapGrowingPercent must be auto or 0-300/],
+    [{ GRIDLINK_HEAP_GROWING_PERCENT: "1.5" }, /heapGrowingPercent must be auto or 0-300 \(0: V8's own\), got "1.5"/],
+    [{ GRIDLINK_HEAP_GROWING_PERCENT: "lots" }, /heapGrowingPercent must be auto or 0-300/],
   ])("refuses %j with a message naming the setting", (env, message) => {
     expect(() => loadConfig({ env })).toThrow(message);
+  });
+
+  it("takes the old generation's growth from the environment, auto by default", () => {
+    expect(loadConfig({ env: {} }).heapGrowingPercent).toBe("auto");
+    expect(loadConfig({ env: { GRIDLINK_HEAP_GROWING_PERCENT: "50" } }).heapGrowingPercent).toBe(50);
+    expect(loadConfig({ env: { GRIDLINK_HEAP_GROWING_PERCENT: "0" } }).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ env: { GRIDLINK_HEAP_GROWING_PERCENT: "300" } }).heapGrowingPercent).toBe(300);
   });
 
   it("refuses an unknown key or broken JSON in the config file", () => {

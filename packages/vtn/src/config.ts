@@ -28,6 +28,12 @@ export interface VtnConfig {
   databaseUrl: string;
   /** Most PostgreSQL connections of the API thread (the notifier's worker holds a few more). */
   databasePoolSize: number;
+  /**
+   * How far V8's old generation may grow past what was live at its last full collection, in
+   * percent, for the whole process (V8's --heap-growing-percent); 0 leaves V8's own factor (up to
+   * 300%); "auto": 100 with store postgres, 0 with sqlite (docs/configuration.md says why).
+   */
+  heapGrowingPercent: number | "auto";
   auth: { mode: "builtin" } | ({ mode: "external" } & ExternalAuthConfig);
   // Notifications (docs/notifications.md).
   /** Accept http:// callback URLs (development only; Definition.md §Webhooks requires https). */
@@ -135,6 +141,7 @@ export const DEFAULTS: VtnConfig = {
   store: "sqlite",
   databaseUrl: "",
   databasePoolSize: 10,
+  heapGrowingPercent: "auto",
   auth: { mode: "builtin" },
   webhookAllowHttp: false,
   webhookAllowPrivate: false,
@@ -201,6 +208,7 @@ const ENV: Record<string, keyof VtnConfig> = {
   GRIDLINK_STORE: "store",
   GRIDLINK_DATABASE_URL: "databaseUrl",
   GRIDLINK_DATABASE_POOL_SIZE: "databasePoolSize",
+  GRIDLINK_HEAP_GROWING_PERCENT: "heapGrowingPercent",
   GRIDLINK_WEBHOOK_ALLOW_HTTP: "webhookAllowHttp",
   GRIDLINK_WEBHOOK_ALLOW_PRIVATE: "webhookAllowPrivate",
   GRIDLINK_WEBHOOK_TIMEOUT_MS: "webhookTimeoutMs",
@@ -329,6 +337,12 @@ export function loadConfig(
     throw new ConfigError(`sqliteSync must be normal or full, got "${c.sqliteSync}"`);
   checkStore(c);
   if (c.tokenTtlSeconds < 30) throw new ConfigError("tokenTtlSeconds must be at least 30");
+  if (c.heapGrowingPercent !== "auto") {
+    const n = Number(c.heapGrowingPercent);
+    if (!Number.isInteger(n) || n < 0 || n > 300)
+      throw new ConfigError(`heapGrowingPercent must be auto or 0-300 (0: V8's own), got "${c.heapGrowingPercent}"`);
+    c.heapGrowingPercent = n;
+  }
   checkNotify(c);
   checkSecurity(c);
   if (!["api", "port", "off"].includes(c.metrics))

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { auditRequests } from "./audit/requests.ts";
@@ -75,9 +76,28 @@ export interface VtnOptions {
   logStream?: NodeJS.WritableStream;
 }
 
+/**
+ * V8 lets its old generation grow to as much as 4x what was live at the last full collection
+ * before it collects again. Under load on PostgreSQL, a request's objects live across its
+ * queries' round trips and are promoted, dead soon after: at 100,000 vens the old space filled
+ * with 100-180 MB of such garbage over a live 48 MB, and the VTN's RSS went past 350 MB. A factor
+ * of 2 kept it at 250 MB or below (1.5: 232 MB). On SQLite few are promoted, and the more frequent full collections
+ * cost the webhook fan-out 10-20% of its speed, so "auto" leaves V8's own factor there
+ * (bench/RESULTS.md, "The old generation's growth"). Process-wide (both threads).
+ */
+const AUTO_HEAP_GROWING_PERCENT = { postgres: 100, sqlite: 0 } as const;
+
+function tuneHeap(config: Pick<VtnConfig, "heapGrowingPercent" | "store">): void {
+  const percent =
+    config.heapGrowingPercent === "auto" ? AUTO_HEAP_GROWING_PERCENT[config.store] : config.heapGrowingPercent;
+  if (Number.isInteger(percent) && percent > 0 && percent <= 300)
+    setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 export async function createVtn(partial: Partial<VtnConfig> = {}, options: VtnOptions = {}): Promise<Vtn> {
   const now = options.now ?? (() => new Date());
   const config: VtnConfig = { ...DEFAULTS, ...partial };
+  tuneHeap(config);
   // Private to the VTN's user: it holds the signing keys, the database and demo secrets.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metrics = new VtnMetrics();
