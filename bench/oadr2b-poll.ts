@@ -3,9 +3,11 @@
 // node:http server answering the same bytes, measured in the same run. Every message in and out
 // goes through the binding's XSD validation (oadr_20b.xsd), as in production; no XML signatures.
 // Beside each row, the CPU per answered request of either server (all threads, /proc/PID/stat):
-// it moves less than req/s with what else shares the machine's two cores. Ingest has a third
-// row, the floor: the bare server doing the binding's XSD check and tree read of each body before
-// it answers (support/floor-server.ts), the most a server that validates every message can reach.
+// it moves less than req/s with what else shares the machine's two cores. Ingest and the due poll
+// have a third row, the floor: the bare server doing the binding's XSD check and tree read of
+// each body before it answers, and for the due poll one SQLite UPDATE commit as well (the mark of
+// the distribution as given; support/floor-server.ts): the most a server that does that work can
+// reach.
 //   npx tsx bench/oadr2b-poll.ts [--seconds 10] [--connections 32] [--only ref,idle,due,ingest]
 // (--only: those paths alone, e.g. for a profile of one with BENCH_CPU_PROF=<dir>; `ref`, not run
 // by default, loads two small 3.1 GETs on the same VTN with the VEN's token, for comparison).
@@ -65,7 +67,7 @@ async function main() {
       expect: string,
       bodies?: string[],
       unique?: string,
-      floor?: boolean,
+      floor?: "xsd" | "write",
     ) => {
       const sample = await post(service, body);
       if (sample.name !== expect) throw new Error(`${service} answered ${sample.name}: ${sample.text.slice(0, 400)}`);
@@ -103,7 +105,12 @@ async function main() {
       // first (floor-server.ts), loaded with the VTN's bodies; its ratio is the most any server
       // that validates every message as the binding must can reach here.
       if (floor) {
-        const bottom = await startChild("bench/support/floor-server.ts", [file, "200", XML]);
+        const bottom = await startChild("bench/support/floor-server.ts", [
+          file,
+          "200",
+          XML,
+          ...(floor === "write" ? ["write", dataDir] : []),
+        ]);
         const bottomCpu = cpuSeconds(bottom.child.pid as number);
         const reached = await load({
           url: `${bottom.url}/${service}`,
@@ -116,8 +123,10 @@ async function main() {
         });
         const bottomUs = perRequestUs(cpuSeconds(bottom.child.pid as number) - bottomCpu, reached.ok + reached.non2xx);
         await stopChild(bottom.child);
-        cpu.push(`floor (bare + XSD check and tree) ${bottomUs} µs`);
-        rows.push(row(`floor: bare node:http doing only the binding's XSD check and tree read`, reached, ceiling));
+        const work =
+          floor === "write" ? "XSD check and tree read, and one SQLite UPDATE commit" : "XSD check and tree read";
+        cpu.push(`floor (bare + ${work}) ${bottomUs} µs`);
+        rows.push(row(`floor: bare node:http doing only the binding's ${work}`, reached, ceiling));
         if (reached.errors + reached.non2xx > 0)
           errors.push(`floor: ${reached.errors} socket errors, ${reached.non2xx} non-2xx (a body refused)`);
       }
@@ -161,6 +170,9 @@ async function main() {
         "OadrPoll",
         pollBody(venID),
         "oadrDistributeEvent",
+        undefined,
+        undefined,
+        "write",
       );
     }
 
@@ -176,7 +188,7 @@ async function main() {
         "oadrUpdatedReport",
         bodies,
         "#",
-        true,
+        "xsd",
       );
 
     await stopChild(vtn.child);
