@@ -5,7 +5,9 @@
 // (all threads, /proc/PID/stat) over the wrk window. With BENCH_CPU_PROF=<dir> (harness.ts) the
 // VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
 // Database: 100 programs, 10,000 events, 1,000 vens; the VEN polls GET /events?targets=<its group>
-// (100 matching events, page of 50); reports carry 96 intervals.
+// (100 matching events, page of 50); reports carry 96 intervals. Ingest has a third row, its floor
+// (support/floor-json.ts): a bare server doing only the parse, the schema check and a durable,
+// group-committed INSERT of each report, the most a server doing that work can reach.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -183,6 +185,27 @@ async function main() {
       });
       await stopChild(bare2.child);
       rows.push(row(`POST /reports (96 intervals, ${Buffer.byteLength(body)} bytes)`, ingest, ingestCeiling));
+      // The floor: the bare server doing only the parse, the schema check and a group-committed
+      // INSERT of each report (support/floor-json.ts); its ratio is the most such a server reaches.
+      const floor = await startChild("bench/support/floor-json.ts", [reportFile, "201", dataDir]);
+      const reached = await loadVtn(floor.child.pid as number, {
+        url: `${floor.url}/reports`,
+        method: "POST",
+        headers,
+        body,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        label: "floor POST",
+      });
+      await stopChild(floor.child);
+      rows.push(
+        row(
+          "floor: bare node:http doing only JSON.parse, the schema check and a group-committed INSERT",
+          reached,
+          ingestCeiling,
+        ),
+      );
+      notes.push(`Errors: floor ${reached.errors + reached.non2xx}.`, cpuLine("floor", reached));
       notes.push(`Errors: ingest ${ingest.errors + ingest.non2xx}.`, cpuLine("ingest", ingest));
       acknowledged = ingest.ok + 1;
     }
