@@ -26,6 +26,9 @@ function markStatement(at: string) {
   const db = new Database(join(at, "floor.sqlite"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  // No checkpoint during the run (the VTN runs its checkpoints on a thread of their own): a floor
+  // must do no more than a server has to.
+  db.pragma("wal_autocheckpoint = 0");
   db.exec("create table if not exists marks (id integer primary key, distributed text)");
   const add = db.prepare("insert or ignore into marks (id) values (?)");
   db.transaction(() => {
