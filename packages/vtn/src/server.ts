@@ -81,9 +81,10 @@ export interface VtnOptions {
  * before it collects again. Under load on PostgreSQL, a request's objects live across its
  * queries' round trips and are promoted, dead soon after: at 100,000 vens the old space filled
  * with 100-180 MB of such garbage over a live 48 MB, and the VTN's RSS went past 350 MB. A factor
- * of 2 kept it at 250 MB or below (1.5: 232 MB). On SQLite few are promoted, and the more frequent full collections
- * cost the webhook fan-out 10-20% of its speed, so "auto" leaves V8's own factor there
- * (bench/RESULTS.md, "The old generation's growth"). Process-wide (both threads).
+ * of 2 kept it at 250 MB or below (1.5: 232 MB). The more frequent full collections cost the
+ * webhook fan-out 5-30% of its speed (at 1.5, on SQLite); on SQLite few objects are promoted and
+ * the RSS stays under 300 MB anyway, so "auto" leaves V8's own factor there (bench/RESULTS.md,
+ * "The old generation's growth"). Process-wide (both threads).
  */
 const AUTO_HEAP_GROWING_PERCENT = { postgres: 100, sqlite: 0 } as const;
 
