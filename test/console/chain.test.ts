@@ -2,7 +2,7 @@
 // the chain upstream event → downstream events → members → reports reached from a downstream
 // event's details, its links followed; at 400 px it does not scroll sideways. Screenshots go to
 // test/console/artifacts/ (gitignored).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GridlinkNode, parseNodeConfig } from "@gridlink/node";
@@ -27,6 +27,7 @@ describe("the chain of a gridlink node", () => {
         })
       ).status,
     ).toBe(201);
+    const dataDir = mkdtempSync(join(tmpdir(), "gridlink-chain-"));
     const node = await GridlinkNode.start(
       parseNodeConfig(
         {
@@ -36,7 +37,7 @@ describe("the chain of a gridlink node", () => {
             host: "127.0.0.1",
             port: 0,
             mqttPort: 0,
-            dataDir: mkdtempSync(join(tmpdir(), "gridlink-chain-")),
+            dataDir,
             logLevel: "silent",
             demo: false,
             tokenRateLimitPerMinute: 0,
@@ -121,6 +122,7 @@ describe("the chain of a gridlink node", () => {
       await p.close();
     } finally {
       await node.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
 });

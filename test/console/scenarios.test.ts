@@ -3,7 +3,7 @@
 // through the file input and by drag and drop, drawn as a chart whose points, setpoint and labels
 // come from the file; a file that is not a scenario result gets a clear message; at 400 px the
 // view does not scroll sideways. Screenshots go to test/console/artifacts/ (gitignored).
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -12,13 +12,14 @@ import { runScenarioCommand } from "../../packages/cli/src/scenario.ts";
 import { shot, sidewaysOverflow, startViewSession, type ViewSession } from "./view-session.ts";
 
 let s: ViewSession;
+let dir: string;
 let file: string;
 // biome-ignore lint/suspicious/noExplicitAny: the result file as JSON, read back as the console reads it
 let json: any;
 
 beforeAll(async () => {
   s = await startViewSession("scenarios");
-  const dir = mkdtempSync(join(tmpdir(), "gridlink-console-scenario-"));
+  dir = mkdtempSync(join(tmpdir(), "gridlink-console-scenario-"));
   const creds = join(dir, "credentials.json");
   writeFileSync(creds, JSON.stringify({ bl: s.vtn.bl, vens: s.vtn.vens }));
   file = join(dir, "market.json");
@@ -34,7 +35,10 @@ beforeAll(async () => {
   json = JSON.parse(readFileSync(file, "utf8"));
 }, 120_000);
 
-afterAll(() => s?.close());
+afterAll(async () => {
+  await s?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("the Scenarios view", () => {
   test("a result file opened with the file input is drawn: the aggregate on the setpoint while it is in force", async () => {

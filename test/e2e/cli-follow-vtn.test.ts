@@ -3,7 +3,7 @@
 // a refused connection says where the URL came from and suggests --vtn; the status lines show
 // signals in force, net power and errors; both print a summary when stopped.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +41,7 @@ async function freePort(): Promise<number> {
 
 describe("tools follow the VTN through its data dir", () => {
   let t: TestVtn;
+  let siteDir: string;
   let siteFile: string;
   beforeAll(async () => {
     t = await startTestVtn();
@@ -48,10 +49,14 @@ describe("tools follow the VTN through its data dir", () => {
     const sample = parse(readFileSync(join(ROOT, "examples/site.yaml"), "utf8"));
     expect(sample.vtn.url).toBeUndefined();
     sample.vtn.credentialsFile = join(t.dataDir, "demo-credentials.json");
-    siteFile = join(mkdtempSync(join(tmpdir(), "gridlink-follow-")), "site.yaml");
+    siteDir = mkdtempSync(join(tmpdir(), "gridlink-follow-"));
+    siteFile = join(siteDir, "site.yaml");
     writeFileSync(siteFile, stringify(sample));
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    if (siteDir) rmSync(siteDir, { recursive: true, force: true });
+  });
 
   it("gridlink ven finds the VTN on its port, its first status line has a step, and it sums up when stopped", async () => {
     const run = gridlink(["ven", "--config", siteFile, "--speed", "600", "--status-seconds", "1"]);
@@ -70,15 +75,21 @@ describe("tools follow the VTN through its data dir", () => {
 
   it("a refused connection names where the URL came from and suggests --vtn", async () => {
     const dead = mkdtempSync(join(tmpdir(), "gridlink-dead-"));
-    writeFileSync(
-      join(dead, "vtn.json"),
-      JSON.stringify({ url: `http://127.0.0.1:${await freePort()}/openadr3/3.1.0` }),
-    );
-    const run = gridlink(["ven", "--config", siteFile, "--data-dir", dead]);
-    expect(await run.exited).toBe(1);
-    expect(run.stderr()).toMatch(/no VTN answers at http:\/\/127\.0\.0\.1:\d+\/openadr3\/3\.1\.0 \(connection refused/);
-    expect(run.stderr()).toContain("vtn.json");
-    expect(run.stderr()).toContain("--vtn http://HOST:PORT/openadr3/3.1.0");
+    try {
+      writeFileSync(
+        join(dead, "vtn.json"),
+        JSON.stringify({ url: `http://127.0.0.1:${await freePort()}/openadr3/3.1.0` }),
+      );
+      const run = gridlink(["ven", "--config", siteFile, "--data-dir", dead]);
+      expect(await run.exited).toBe(1);
+      expect(run.stderr()).toMatch(
+        /no VTN answers at http:\/\/127\.0\.0\.1:\d+\/openadr3\/3\.1\.0 \(connection refused/,
+      );
+      expect(run.stderr()).toContain("vtn.json");
+      expect(run.stderr()).toContain("--vtn http://HOST:PORT/openadr3/3.1.0");
+    } finally {
+      rmSync(dead, { recursive: true, force: true });
+    }
   });
 
   it("gridlink sim --provision DIR runs against the VTN of DIR, with signals, net power and errors, and a summary", async () => {

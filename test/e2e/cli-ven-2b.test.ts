@@ -2,7 +2,7 @@
 // process against a real VTN. An event created over 3.1 reaches it (its oadrCreatedEvent is what
 // the BL reads at /events/{id}/opts) and its telemetry comes back as a 3.1 report.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,10 +15,11 @@ const MAIN = join(ROOT, "packages/cli/src/main.ts");
 
 describe("gridlink ven over OpenADR 2.0b", () => {
   let t: TestVtn;
+  let dir: string;
   let config: string;
   beforeAll(async () => {
     t = await startTestVtn();
-    const dir = mkdtempSync(join(tmpdir(), "gridlink-cli-ven-2b-"));
+    dir = mkdtempSync(join(tmpdir(), "gridlink-cli-ven-2b-"));
     writeFileSync(join(dir, "demo-credentials.json"), JSON.stringify({ bl: t.bl, vens: t.vens }));
     const sample = parse(readFileSync(join(ROOT, "examples/site.yaml"), "utf8"));
     sample.vtn = {
@@ -30,7 +31,10 @@ describe("gridlink ven over OpenADR 2.0b", () => {
     config = join(dir, "site.yaml");
     writeFileSync(config, stringify(sample));
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("registers over 2.0b, answers a 3.1 event and reports usage the BL reads over GET /reports", async () => {
     const bl = await t.token(t.bl);

@@ -1,6 +1,6 @@
 // `gridlink ven` as a user runs it: the sample config's site against a real VTN, in its own process.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +39,10 @@ describe("gridlink ven", () => {
     sample.vtn = { ...sample.vtn, url: t.url, credentialsFile: join(dir, "demo-credentials.json") };
     writeFileSync(join(dir, "site.yaml"), stringify(sample));
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("runs the sample site against the VTN with the demo VEN credentials, sped up", async () => {
     const run = gridlink(["ven", "--config", join(dir, "site.yaml"), "--speed", "600", "--status-seconds", "1"]);

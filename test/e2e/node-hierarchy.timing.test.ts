@@ -2,7 +2,7 @@
 // data dir: a DSO VTN; an aggregator node (VEN of the DSO, VTN of two sites and a sub-aggregator);
 // the sub-aggregator node (VEN of the aggregator, VTN of two sites). Simulated time moves in
 // 5-minute steps as fast as the tiers answer; events travel down by the VTNs' own notifications.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSite, ManualClock, type ResourceConfig, SiteRunner } from "@gridlink/cems";
@@ -91,6 +91,7 @@ describe("DSO → aggregator node → sub-aggregator node → sites", () => {
   let afterOffline: TracedEvent[] = [];
   let restart = { before: 0, after: 0, created: -1 };
   let cancelMs = -1;
+  const dataDirs: string[] = [];
 
   /** Every running site follows the newest version of each event its node wrote for it. */
   async function settled(): Promise<void> {
@@ -128,10 +129,12 @@ describe("DSO → aggregator node → sub-aggregator node → sites", () => {
     await dsoBl.vens.create({ venName: "aggregator", clientID: aggCreds.clientId, targets: ["aggregator"] });
 
     const aggDir = mkdtempSync(join(tmpdir(), "gridlink-agg-"));
+    dataDirs.push(aggDir);
     aggConfig = nodeConfig("aggregator", dso.url, aggCreds, nodeVtn(aggDir));
     agg = await GridlinkNode.start(aggConfig, { clock, onError: quiet });
     const subCreds = await provision(agg, "sub");
     const subDir = mkdtempSync(join(tmpdir(), "gridlink-sub-"));
+    dataDirs.push(subDir);
     sub = await GridlinkNode.start(nodeConfig("sub", agg.url, subCreds, nodeVtn(subDir)), { clock, onError: quiet });
 
     for (const [i, name] of ["site-1", "site-2", "site-3", "site-4"].entries()) {
@@ -247,6 +250,7 @@ describe("DSO → aggregator node → sub-aggregator node → sites", () => {
     await sub?.stop();
     await agg?.stop();
     await dso?.close();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it("registers the aggregator upstream as one ven with one virtual resource", async () => {

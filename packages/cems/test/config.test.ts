@@ -1,8 +1,8 @@
 // Site configuration: the sample in the repo, credentials from the VTN's demo file, clear errors.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { buildSite, HOME_TEMPLATE, loadSiteConfig, parseSiteConfig, SiteConfigError, varySite } from "../src/index.ts";
 
@@ -19,6 +19,7 @@ writeFileSync(
     ],
   }),
 );
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("site config", () => {
   it("reads the sample with the VTN's demo credentials", () => {
@@ -64,48 +65,60 @@ describe("site config", () => {
 
   it("2.0b: vtn.tls and vtn.signing name PEM files (read at start); MQTT is refused; 3.1 takes neither", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-2b-"));
-    const file = (n: string, text: string) => {
-      writeFileSync(join(dir, n), text);
-      return join(dir, n);
-    };
-    const cert = file("ven.pem", "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n");
-    const key = file("ven.key", "-----BEGIN PRIVATE KEY-----\nB\n-----END PRIVATE KEY-----\n");
-    const vtn = { ...sample.vtn, credentialsFile: demo, profile: "2.0b" };
-    const cfg = parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert, key }, signing: { key, cert } } }, {});
-    expect(cfg.vtn.tls).toEqual({ cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8"), ca: undefined });
-    expect(cfg.vtn.signing).toEqual({ privateKey: readFileSync(key, "utf8"), certificate: readFileSync(cert, "utf8") });
-    expect(() => parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert: "/nope.pem", key } } }, {})).toThrow(
-      'vtn.tls.cert must name a PEM file, got "/nope.pem"',
-    );
-    expect(() => parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert } } }, {})).toThrow(
-      "give cert and key together",
-    );
-    expect(() => parseSiteConfig({ ...sample, vtn, intake: { mode: "mqtt" } }, {})).toThrow(
-      "intake.mode mqtt is not offered over OpenADR 2.0b",
-    );
-    expect(() =>
-      parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: demo, tls: { cert, key } } }, {}),
-    ).toThrow('vtn.tls is for vtn.profile "2.0b"');
+    try {
+      const file = (n: string, text: string) => {
+        writeFileSync(join(dir, n), text);
+        return join(dir, n);
+      };
+      const cert = file("ven.pem", "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n");
+      const key = file("ven.key", "-----BEGIN PRIVATE KEY-----\nB\n-----END PRIVATE KEY-----\n");
+      const vtn = { ...sample.vtn, credentialsFile: demo, profile: "2.0b" };
+      const cfg = parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert, key }, signing: { key, cert } } }, {});
+      expect(cfg.vtn.tls).toEqual({ cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8"), ca: undefined });
+      expect(cfg.vtn.signing).toEqual({
+        privateKey: readFileSync(key, "utf8"),
+        certificate: readFileSync(cert, "utf8"),
+      });
+      expect(() => parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert: "/nope.pem", key } } }, {})).toThrow(
+        'vtn.tls.cert must name a PEM file, got "/nope.pem"',
+      );
+      expect(() => parseSiteConfig({ ...sample, vtn: { ...vtn, tls: { cert } } }, {})).toThrow(
+        "give cert and key together",
+      );
+      expect(() => parseSiteConfig({ ...sample, vtn, intake: { mode: "mqtt" } }, {})).toThrow(
+        "intake.mode mqtt is not offered over OpenADR 2.0b",
+      );
+      expect(() =>
+        parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: demo, tls: { cert, key } } }, {}),
+      ).toThrow('vtn.tls is for vtn.profile "2.0b"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("follows the VTN of the data dir to the URL it wrote at its start, unless the config names one", () => {
     const vtnDir = mkdtempSync(join(tmpdir(), "gridlink-cfg-vtn-"));
-    const creds = join(vtnDir, "demo-credentials.json");
-    writeFileSync(creds, readFileSync(demo));
-    writeFileSync(join(vtnDir, "vtn.json"), JSON.stringify({ url: "http://127.0.0.1:18123/openadr3/3.1.0" }));
-    const cfg = parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: creds } }, {});
-    expect(cfg.vtn).toMatchObject({ url: "http://127.0.0.1:18123/openadr3/3.1.0", urlFrom: "data dir" });
     const other = mkdtempSync(join(tmpdir(), "gridlink-cfg-vtn-"));
-    writeFileSync(join(other, "vtn.json"), JSON.stringify({ url: "http://127.0.0.1:18124/openadr3/3.1.0" }));
-    expect(
-      parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: creds } }, { GRIDLINK_DATA_DIR: other }).vtn
-        .url,
-    ).toBe("http://127.0.0.1:18124/openadr3/3.1.0");
-    const named = parseSiteConfig(
-      { ...sample, vtn: { ...sample.vtn, credentialsFile: creds, url: "http://x:1/y" } },
-      {},
-    );
-    expect(named.vtn).toMatchObject({ url: "http://x:1/y", urlFrom: "config" });
+    try {
+      const creds = join(vtnDir, "demo-credentials.json");
+      writeFileSync(creds, readFileSync(demo));
+      writeFileSync(join(vtnDir, "vtn.json"), JSON.stringify({ url: "http://127.0.0.1:18123/openadr3/3.1.0" }));
+      const cfg = parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: creds } }, {});
+      expect(cfg.vtn).toMatchObject({ url: "http://127.0.0.1:18123/openadr3/3.1.0", urlFrom: "data dir" });
+      writeFileSync(join(other, "vtn.json"), JSON.stringify({ url: "http://127.0.0.1:18124/openadr3/3.1.0" }));
+      expect(
+        parseSiteConfig({ ...sample, vtn: { ...sample.vtn, credentialsFile: creds } }, { GRIDLINK_DATA_DIR: other }).vtn
+          .url,
+      ).toBe("http://127.0.0.1:18124/openadr3/3.1.0");
+      const named = parseSiteConfig(
+        { ...sample, vtn: { ...sample.vtn, credentialsFile: creds, url: "http://x:1/y" } },
+        {},
+      );
+      expect(named.vtn).toMatchObject({ url: "http://x:1/y", urlFrom: "config" });
+    } finally {
+      rmSync(vtnDir, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -2,7 +2,7 @@
 // real data dir) first and the start's log lines after it; no log line per request at the default
 // level (one per request at debug); warnings and errors stay.
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,13 +11,22 @@ import { afterEach, describe, expect, it } from "vitest";
 const BIN = fileURLToPath(new URL("../bin/gridlink.js", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of running.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const c of running.splice(0))
+    if (c.exitCode === null && c.signalCode === null) {
+      const exited = new Promise((done) => c.once("exit", done));
+      c.kill("SIGKILL");
+      await exited;
+    }
+  // Once no VTN writes into them any more.
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts the VTN with stdout and stderr into one file, in the order they were written. */
 async function start(logLevel?: string) {
   const dir = mkdtempSync(join(tmpdir(), "gridlink-banner-"));
+  dirs.push(dir);
   const dataDir = join(dir, "vtn-home");
   const file = join(dir, "out.txt");
   const fd = openSync(file, "w");

@@ -2,11 +2,11 @@
 // (bundle.mjs): a bundle holds absolute paths and each module's own location, so a changed source,
 // a moved tree or another Node must build again.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript modules without declarations
 import { buildBundles } from "../build.mjs";
 // @ts-expect-error: plain JavaScript modules without declarations
@@ -18,6 +18,7 @@ let seconds = 0;
 beforeAll(async () => {
   seconds = await buildBundles({ dist });
 }, 60_000);
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 interface Meta {
   root: string;

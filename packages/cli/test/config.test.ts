@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@gridlink/vtn";
@@ -7,18 +7,22 @@ import { describe, expect, it } from "vitest";
 describe("configuration", () => {
   it("merges defaults < file < environment < flags", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-"));
-    const file = join(dir, "vtn.json");
-    writeFileSync(file, JSON.stringify({ port: 9000, logLevel: "warn", tokenTtlSeconds: 600 }));
-    const c = loadConfig({
-      file,
-      env: { GRIDLINK_PORT: "9100", GRIDLINK_DATA_DIR: dir },
-      overrides: { logLevel: "error" },
-    });
-    expect(c.port).toBe(9100);
-    expect(c.logLevel).toBe("error");
-    expect(c.tokenTtlSeconds).toBe(600);
-    expect(c.dataDir).toBe(dir);
-    expect(c.host).toBe("127.0.0.1");
+    try {
+      const file = join(dir, "vtn.json");
+      writeFileSync(file, JSON.stringify({ port: 9000, logLevel: "warn", tokenTtlSeconds: 600 }));
+      const c = loadConfig({
+        file,
+        env: { GRIDLINK_PORT: "9100", GRIDLINK_DATA_DIR: dir },
+        overrides: { logLevel: "error" },
+      });
+      expect(c.port).toBe(9100);
+      expect(c.logLevel).toBe("error");
+      expect(c.tokenTtlSeconds).toBe(600);
+      expect(c.dataDir).toBe(dir);
+      expect(c.host).toBe("127.0.0.1");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
@@ -44,11 +48,15 @@ describe("configuration", () => {
 
   it("refuses an unknown key or broken JSON in the config file", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridlink-cfg-"));
-    const bad = join(dir, "bad.json");
-    writeFileSync(bad, JSON.stringify({ prot: 1 }));
-    expect(() => loadConfig({ file: bad, env: {} })).toThrow(/unknown key "prot"/);
-    writeFileSync(bad, "{ port: 1");
-    expect(() => loadConfig({ file: bad, env: {} })).toThrow(/not valid JSON/);
-    expect(() => loadConfig({ file: join(dir, "none.json"), env: {} })).toThrow(/does not exist/);
+    try {
+      const bad = join(dir, "bad.json");
+      writeFileSync(bad, JSON.stringify({ prot: 1 }));
+      expect(() => loadConfig({ file: bad, env: {} })).toThrow(/unknown key "prot"/);
+      writeFileSync(bad, "{ port: 1");
+      expect(() => loadConfig({ file: bad, env: {} })).toThrow(/not valid JSON/);
+      expect(() => loadConfig({ file: join(dir, "none.json"), env: {} })).toThrow(/does not exist/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
 // browser talk over multicast on the machine's default interface with loopback on, on a UDP port
 // of this test's own instead of 5353 (docs/discovery.md says why).
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -100,14 +100,18 @@ describe("gridlink finds a VTN by mDNS", () => {
         GRIDLINK_VEN_CLIENT_SECRET: t.vens[0].clientSecret,
       });
       children.push(r.child);
-      await expect
-        .poll(r.out, { timeout: SPAWNED - 10_000, interval: 100 })
-        .toMatch(/gridlink ven: site found-home as ven demo-ven-1/);
-      expect(r.out()).toMatch(/discovered VTN "CLI_Test_VTN"/);
-      const port = new URL(t.url).port;
-      expect(r.out()).toMatch(new RegExp(`at http://[^ ]+:${port}/openadr3/3\\.1\\.0`));
-      r.child.kill("SIGTERM");
-      await r.exited;
+      try {
+        await expect
+          .poll(r.out, { timeout: SPAWNED - 10_000, interval: 100 })
+          .toMatch(/gridlink ven: site found-home as ven demo-ven-1/);
+        expect(r.out()).toMatch(/discovered VTN "CLI_Test_VTN"/);
+        const port = new URL(t.url).port;
+        expect(r.out()).toMatch(new RegExp(`at http://[^ ]+:${port}/openadr3/3\\.1\\.0`));
+      } finally {
+        r.child.kill("SIGTERM");
+        await r.exited;
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     SPAWNED,
   );
@@ -139,6 +143,7 @@ describe("gridlink vtn advertises itself", () => {
       } finally {
         r.child.kill("SIGTERM");
         await r.exited;
+        rmSync(dataDir, { recursive: true, force: true });
       }
     },
     SPAWNED,

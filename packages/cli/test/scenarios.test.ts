@@ -1,7 +1,7 @@
 // The four scenarios of `gridlink scenario` (docs/scenarios.md) as end-to-end tests: each runs
 // against a real embedded VTN with its simulated sites on a clock that moves as fast as they go,
 // and asserts on the outcome the run measured; then the command itself, with its JSON.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestVtn } from "@gridlink/vtn/testing";
@@ -73,39 +73,44 @@ describe("the gridlink scenario command", () => {
   // In this process (a spawned CLI spends most of its time compiling on a loaded machine); the
   // command starts its own embedded VTN in a temporary data dir.
   it("prints what happened and writes the run as JSON", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "gridlink-scenario-out-")), "market.json");
-    let text = "";
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => {
-      text += chunk;
-      return true;
-    }) as typeof process.stderr.write;
+    const dir = mkdtempSync(join(tmpdir(), "gridlink-scenario-out-"));
+    const out = join(dir, "market.json");
     try {
-      await runScenarioCommand(parseArgs(["scenario", "market", "--out", out]));
+      let text = "";
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string) => {
+        text += chunk;
+        return true;
+      }) as typeof process.stderr.write;
+      try {
+        await runScenarioCommand(parseArgs(["scenario", "market", "--out", out]));
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(text).toMatch(/gridlink scenario market: Market dispatch/);
+      expect(text).toMatch(/embedded, temporary data dir/);
+      expect(text).toMatch(/ok {3}the aggregate follows the setpoint/);
+      expect(process.exitCode ?? 0).toBe(0);
+      const json = JSON.parse(readFileSync(out, "utf8"));
+      expect(json).toMatchObject({ scenario: "market", simulated: { stepMinutes: 5 } });
+      expect(json.steps.length).toBe(48);
+      // The chart the console draws: a value per step for each line, the setpoint where it is in force.
+      expect(json.series.t).toEqual(json.steps.map((r: { t: string }) => r.t));
+      expect(json.series.power.map((p: { name: string; kw: number[] }) => [p.name, p.kw.length])).toEqual([
+        ["aggregate", 48],
+        ["without the dispatch", 48],
+      ]);
+      expect(json.series.bounds[0].kw.filter((v: number | null) => v === -6)).toHaveLength(12);
+      expect(json.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
     } finally {
-      process.stderr.write = write;
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(text).toMatch(/gridlink scenario market: Market dispatch/);
-    expect(text).toMatch(/embedded, temporary data dir/);
-    expect(text).toMatch(/ok {3}the aggregate follows the setpoint/);
-    expect(process.exitCode ?? 0).toBe(0);
-    const json = JSON.parse(readFileSync(out, "utf8"));
-    expect(json).toMatchObject({ scenario: "market", simulated: { stepMinutes: 5 } });
-    expect(json.steps.length).toBe(48);
-    // The chart the console draws: a value per step for each line, the setpoint where it is in force.
-    expect(json.series.t).toEqual(json.steps.map((r: { t: string }) => r.t));
-    expect(json.series.power.map((p: { name: string; kw: number[] }) => [p.name, p.kw.length])).toEqual([
-      ["aggregate", 48],
-      ["without the dispatch", 48],
-    ]);
-    expect(json.series.bounds[0].kw.filter((v: number | null) => v === -6)).toHaveLength(12);
-    expect(json.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
   }, 90_000);
 
   it("runs against a VTN given by --vtn and --credentials (the demo file's shape)", async () => {
     const t = await startTestVtn();
+    const dir = mkdtempSync(join(tmpdir(), "gridlink-scenario-given-"));
     try {
-      const dir = mkdtempSync(join(tmpdir(), "gridlink-scenario-given-"));
       const creds = join(dir, "demo-credentials.json");
       writeFileSync(creds, JSON.stringify({ bl: t.bl, vens: t.vens }));
       const out = join(dir, "market.json");
@@ -121,6 +126,7 @@ describe("the gridlink scenario command", () => {
       ).rejects.toThrow(/holds 2 VEN client\(s\); this scenario needs 4/);
     } finally {
       await t.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
 

@@ -3,7 +3,7 @@
 // finish its current batch, closes the store and exits 0 within a few seconds; a second signal
 // ends it at once.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,14 +16,25 @@ const BIN = fileURLToPath(new URL("../bin/gridlink.js", import.meta.url));
 /** "Within a few seconds" (the notifier may use up to its 2 s delivery grace). */
 const STOP_WITHIN_MS = 5000;
 
-// A test that fails midway leaves no VTN behind.
+// A test that fails midway leaves no VTN behind, nor its data dir once the VTN is gone.
 const started: ChildProcess[] = [];
 const vtnPids: number[] = [];
-afterEach(() => {
-  for (const child of started.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  for (const pid of vtnPids.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
+const dataDirs: string[] = [];
+afterEach(async () => {
+  const children = started.splice(0);
+  const pids = vtnPids.splice(0);
+  const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+  for (const child of children) if (running(child)) child.kill("SIGKILL");
+  for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGKILL");
+  await expect.poll(() => children.some(running) || pids.some(alive), { timeout: 5000, interval: 20 }).toBe(false);
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+  dataDirs.push(dir);
+  return dir;
+}
 
 interface RunningCli {
   child: ChildProcess;
@@ -166,7 +177,7 @@ describe("gridlink vtn stops on a signal", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
     "%s: the request in flight finishes, its data is in the store, the port closes, exit code 0",
     async (signal) => {
-      const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+      const dataDir = tempDataDir();
       const cli = await startCli(dataDir);
       const token = await blToken(cli.url, dataDir);
       const before = await post(cli.url, token, "/programs", { programName: "written before the signal" });
@@ -223,7 +234,7 @@ describe("gridlink vtn stops on a signal", () => {
           return { delayMs: 800 };
         },
       });
-      const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+      const dataDir = tempDataDir();
       try {
         const cli = await startCli(dataDir, undefined, env);
         await expect.poll(() => cli.stdout(), { timeout: 5000 }).toContain('"msg":"gridlink VTN listening"');
@@ -255,7 +266,7 @@ describe("gridlink vtn stops on a signal", () => {
   );
 
   it("a second signal (a second later) ends a stop that waits for a request at once, with exit code 1", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+    const dataDir = tempDataDir();
     const cli = await startCli(dataDir);
     const token = await blToken(cli.url, dataDir);
     const stuck = halfSentPost(cli.port, `${new URL(cli.url).pathname}/programs`, token, {
@@ -280,7 +291,7 @@ describe("gridlink vtn stops on a signal", () => {
     ["npm start", ["npm", "start", "--"]],
     ["npx gridlink vtn", ["npx", "gridlink", "vtn"]],
   ])("%s: SIGTERM sent to npm stops the VTN under it", async (_name, command) => {
-    const dataDir = mkdtempSync(join(tmpdir(), "gridlink-stop-"));
+    const dataDir = tempDataDir();
     const cli = await startCli(dataDir, command);
     expect(cli.vtnPid).toBeGreaterThan(0);
     const token = await blToken(cli.url, dataDir);

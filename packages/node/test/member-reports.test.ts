@@ -1,7 +1,7 @@
 // Per-member upstream reports and opt-outs, over real HTTP: a DSO VTN, a node, three 3.1 members
 // reporting by hand (VenClient) and one 2.0b member (Oadr2bVen) that answers optOut. Simulated
 // time moves by hand (ManualClock).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "@gridlink/cems";
@@ -30,6 +30,7 @@ describe("node: per-member reports and opt-outs", () => {
   let before: TracedEvent[] = [];
   let afterOptOut: TracedEvent[] = [];
   let dsoReports: Report[] = [];
+  let dataDir: string;
 
   const share = (es: TracedEvent[], m: string) =>
     es.find((e) => e.gridlinkUpstream?.member === m)?.intervals?.[0].payloads[0].values[0] as number;
@@ -38,6 +39,7 @@ describe("node: per-member reports and opt-outs", () => {
 
   beforeAll(async () => {
     dso = await startTestVtn();
+    dataDir = mkdtempSync(join(tmpdir(), "gridlink-node-"));
     dsoBl = new BlClient({ baseUrl: dso.url, ...dso.bl });
     const creds = await dso.vtn.clients.add({ role: "ven", name: "agg" });
     await dsoBl.vens.create({ venName: "agg", clientID: creds.clientId, targets: ["agg"] });
@@ -50,7 +52,7 @@ describe("node: per-member reports and opt-outs", () => {
             host: "127.0.0.1",
             port: 0,
             mqttPort: 0,
-            dataDir: mkdtempSync(join(tmpdir(), "gridlink-node-")),
+            dataDir,
             logLevel: "silent",
             demo: false,
             tokenRateLimitPerMinute: 0,
@@ -160,6 +162,7 @@ describe("node: per-member reports and opt-outs", () => {
     await ven2b?.stop();
     await node?.stop();
     await dso?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("splits by flexibility, then gives the opted-out members' draw to the others", () => {

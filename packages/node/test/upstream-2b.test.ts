@@ -3,7 +3,7 @@
 // 3.1 event reaches the node as oadrDistributeEvent, is split between the members, their reports
 // go up as oadrUpdateReport (3.1 reports on the DSO), the members' opt-outs make the node opt out
 // upstream (oadrCreateOpt, seen by the DSO's BL as an opt), and a cancel at the top reaches them.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "@gridlink/cems";
@@ -30,12 +30,14 @@ describe("node with a 2.0b upstream", () => {
   let dsoReports: Report[] = [];
   let opts: { venID: string; optType: string }[] = [];
   let cancelled = false;
+  let dataDir: string;
 
   const downstreamFor = async (m: string) =>
     (await node.downstreamOf(up.id)).find((e) => e.gridlinkUpstream?.member === m) as TracedEvent;
 
   beforeAll(async () => {
     dso = await startTestVtn();
+    dataDir = mkdtempSync(join(tmpdir(), "gridlink-node2b-"));
     dsoBl = new BlClient({ baseUrl: dso.url, ...dso.bl });
     const creds = await dso.vtn.clients.add({ role: "ven", name: "agg2b" });
     await dsoBl.vens.create({ venName: "agg2b", clientID: creds.clientId, targets: ["agg2b"] });
@@ -53,7 +55,7 @@ describe("node with a 2.0b upstream", () => {
             host: "127.0.0.1",
             port: 0,
             mqttPort: 0,
-            dataDir: mkdtempSync(join(tmpdir(), "gridlink-node2b-")),
+            dataDir,
             logLevel: "silent",
             demo: false,
             tokenRateLimitPerMinute: 0,
@@ -154,6 +156,7 @@ describe("node with a 2.0b upstream", () => {
   afterAll(async () => {
     await node?.stop();
     await dso?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("splits the 2.0b event between the members by flexibility", () => {

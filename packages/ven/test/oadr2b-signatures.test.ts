@@ -3,7 +3,7 @@
 // sent and refuses a tampered copy; the real VTN takes the signed session; and what xmlsec1 signs,
 // the shared check (@gridlink/model/xml checkOadrSignature) verifies.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkOadrSignature } from "@gridlink/model/xml";
@@ -38,7 +38,10 @@ const sent: string[] = [];
 beforeAll(async () => {
   t = await startTestVtn();
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("a signing 2.0b VEN", () => {
   it("signs every message; the VTN takes them; xmlsec1 verifies them and refuses a tampered one", async () => {

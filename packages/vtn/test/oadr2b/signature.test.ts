@@ -10,6 +10,8 @@ import { rsaKey, xmlsec1Verifies as verifies, xmlsec1Signs } from "./signing-key
 
 const key = rsaKey("ven-test");
 const xmlsec1Verifies = (xml: string) => verifies(xml, key.cert);
+// The file's own hook: after every describe's VTN has closed.
+afterAll(() => key.remove());
 
 const poll = (venID: string) =>
   `<oadr:oadrPayload ${NS_DECL}><oadr:oadrSignedObject oadr:Id="signedObject"><oadr:oadrPoll ei:schemaVersion="2.0b"><ei:venID>${venID}</ei:venID></oadr:oadrPoll></oadr:oadrSignedObject></oadr:oadrPayload>`;

@@ -16,6 +16,10 @@ import { rsaKey, xmlsec1Verifies } from "./signing-keys.ts";
 const vtnKey = rsaKey("vtn");
 const venKey = rsaKey("ven");
 const otherKey = rsaKey("other");
+// The file's own hook: after every describe's VTN has closed.
+afterAll(() => {
+  for (const k of [vtnKey, venKey, otherKey]) k.remove();
+});
 
 const poll = (venID: string, id = ' oadr:Id="s1"') =>
   `<oadr:oadrPayload ${NS_DECL}><oadr:oadrSignedObject${id}><oadr:oadrPoll ei:schemaVersion="2.0b"><ei:venID>${venID}</ei:venID></oadr:oadrPoll></oadr:oadrSignedObject></oadr:oadrPayload>`;

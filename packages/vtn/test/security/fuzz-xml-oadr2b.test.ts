@@ -99,6 +99,7 @@ beforeAll(async () => {
       key,
     ),
   );
+  key.remove();
 }, 60_000);
 afterAll(() => t.close());
 
