@@ -26,7 +26,8 @@ process.on("SIGTERM", async () => {
   process.exit(0);
 });
 // SIGUSR2: one line on stderr of where this thread's memory is (V8 heap, its spaces over 8 MB,
-// memory outside it), for benches that follow the RSS (scale.ts).
+// memory outside it), for benches that follow the RSS (scale.ts --memory); with BENCH_FULL_GC=1,
+// a second line after a full collection (what of the heap was garbage).
 process.on("SIGUSR2", () => {
   const mb = (n: number) => `${(n / 1048576).toFixed(0)}`;
   const m = process.memoryUsage();
