@@ -16,7 +16,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { cpuSeconds, load, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
+import { load, loadServer, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
 import {
   ALWAYS_DUE_SQL,
   EVENTS,
@@ -35,7 +35,6 @@ import { bearerToken, benchArgs, benchDir, log } from "./support/setup.ts";
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
 const onlyArg = process.argv.indexOf("--only");
 const ONLY = new Set(onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : ["idle", "due", "ingest"]);
-const perRequestUs = (seconds: number, answered: number) => ((seconds / Math.max(1, answered)) * 1e6).toFixed(1);
 
 async function main() {
   const dataDir = benchDir("2b");
@@ -67,14 +66,13 @@ async function main() {
       expect: string,
       bodies?: string[],
       unique?: string,
-      floor?: "xsd" | "write",
+      floor?: "xsd" | "mark",
     ) => {
       const sample = await post(service, body);
       if (sample.name !== expect) throw new Error(`${service} answered ${sample.name}: ${sample.text.slice(0, 400)}`);
       const file = join(dataDir, `${expect}.xml`);
       writeFileSync(file, sample.text);
-      const vtnCpu = cpuSeconds(vtn.child.pid as number);
-      const ours = await load({
+      const ours = await loadServer(vtn.child.pid as number, {
         url: `${root}/${service}`,
         method: "POST",
         headers,
@@ -83,12 +81,10 @@ async function main() {
         seconds: SECONDS,
         label: `gridlink ${label}`,
       });
-      const oursUs = perRequestUs(cpuSeconds(vtn.child.pid as number) - vtnCpu, ours.ok + ours.non2xx);
       const after = await post(service, body);
       if (after.name !== expect) errors.push(`${label}: after the run the VTN answered ${after.name}`);
       const bare = await startChild("bench/support/bare-server.ts", [file, "200", XML]);
-      const bareCpu = cpuSeconds(bare.child.pid as number);
-      const ceiling = await load({
+      const ceiling = await loadServer(bare.child.pid as number, {
         url: `${bare.url}/${service}`,
         method: "POST",
         headers,
@@ -97,22 +93,15 @@ async function main() {
         seconds: SECONDS,
         label: `bare ${label}`,
       });
-      const bareUs = perRequestUs(cpuSeconds(bare.child.pid as number) - bareCpu, ceiling.ok + ceiling.non2xx);
       await stopChild(bare.child);
-      cpu.push(`${label}: gridlink ${oursUs} µs, bare ${bareUs} µs`);
+      cpu.push(`${label}: gridlink ${ours.cpuUs.toFixed(1)} µs, bare ${ceiling.cpuUs.toFixed(1)} µs`);
       rows.push(row(`${label} (${Buffer.byteLength(sample.text)} bytes out)`, ours, ceiling));
-      // The floor: the same bare server doing the binding's XSD check and tree read of each body
-      // first (floor-server.ts), loaded with the VTN's bodies; its ratio is the most any server
-      // that validates every message as the binding must can reach here.
+      // The floor: the same bare server doing only the work each request must have (floor-server.ts:
+      // the XSD check and tree read, and for a due poll its mark's commit), loaded with the VTN's
+      // bodies; its ratio is the most a server doing that work can reach here.
       if (floor) {
-        const bottom = await startChild("bench/support/floor-server.ts", [
-          file,
-          "200",
-          XML,
-          ...(floor === "write" ? ["write", dataDir] : []),
-        ]);
-        const bottomCpu = cpuSeconds(bottom.child.pid as number);
-        const reached = await load({
+        const bottom = await startChild("bench/support/floor-server.ts", [file, "200", XML, floor, dataDir]);
+        const reached = await loadServer(bottom.child.pid as number, {
           url: `${bottom.url}/${service}`,
           method: "POST",
           headers,
@@ -121,11 +110,10 @@ async function main() {
           seconds: SECONDS,
           label: `floor ${label}`,
         });
-        const bottomUs = perRequestUs(cpuSeconds(bottom.child.pid as number) - bottomCpu, reached.ok + reached.non2xx);
         await stopChild(bottom.child);
         const work =
-          floor === "write" ? "XSD check and tree read, and one SQLite UPDATE commit" : "XSD check and tree read";
-        cpu.push(`floor (bare + ${work}) ${bottomUs} µs`);
+          floor === "mark" ? "XSD check and tree read, and one SQLite UPDATE commit" : "XSD check and tree read";
+        cpu.push(`floor (bare + ${work}) ${reached.cpuUs.toFixed(1)} µs`);
         rows.push(row(`floor: bare node:http doing only the binding's ${work}`, reached, ceiling));
         if (reached.errors + reached.non2xx > 0)
           errors.push(`floor: ${reached.errors} socket errors, ${reached.non2xx} non-2xx (a body refused)`);
@@ -172,7 +160,7 @@ async function main() {
         "oadrDistributeEvent",
         undefined,
         undefined,
-        "write",
+        "mark",
       );
     }
 

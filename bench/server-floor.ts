@@ -11,7 +11,7 @@
 //   npx tsx bench/server-floor.ts [--seconds 8] [--connections 32] [--only node,fastify,fixed,authed,poll]
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cpuSeconds, type LoadResult, load, startChild, stopChild } from "./support/harness.ts";
+import { loadServer, startChild, stopChild } from "./support/harness.ts";
 import { messageOf, PREFIX, pollBody, registerMeasuredVen, seed, XML } from "./support/oadr2b-fixtures.ts";
 import { bearerToken, benchArgs, benchDir, log } from "./support/setup.ts";
 
@@ -49,8 +49,7 @@ async function main() {
       const check = await fetch(url, { method: "POST", headers, body });
       const text = await check.text();
       if (check.status !== 200 || text !== idle.text) throw new Error(`${label} answered ${check.status}: ${text}`);
-      const before = cpuSeconds(pid);
-      const r: LoadResult = await load({
+      const r = await loadServer(pid, {
         url,
         method: "POST",
         headers,
@@ -59,9 +58,8 @@ async function main() {
         seconds: SECONDS,
         label,
       });
-      const cpu = ((cpuSeconds(pid) - before) / (r.ok + r.non2xx)) * 1e6;
       rows.push(
-        `| ${label} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${cpu.toFixed(1)} µs | ${r.errors + r.non2xx} |`,
+        `| ${label} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${r.cpuUs.toFixed(1)} µs | ${r.errors + r.non2xx} |`,
       );
     };
     const pid = vtn.child.pid as number;

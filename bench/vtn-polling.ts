@@ -6,21 +6,12 @@
 // VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
 // Database: 100 programs, 10,000 events, 1,000 vens; the VEN polls GET /events?targets=<its group>
 // (100 matching events, page of 50); reports carry 96 intervals. Ingest has a third row, its floor
-// (support/floor-json.ts): a bare server doing only the parse, the schema check and a durable,
+// (support/floor-server.ts report): a bare server doing only the parse, the schema check and a durable,
 // group-committed INSERT of each report, the most a server doing that work can reach.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import {
-  cpuSeconds,
-  type LoadResult,
-  type LoadSpec,
-  load,
-  row,
-  startChild,
-  stopChild,
-  TABLE_HEAD,
-} from "./support/harness.ts";
+import { load, loadServer, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
 import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
@@ -102,14 +93,6 @@ function reportBody(eventID: string) {
   });
 }
 
-/** A load run on the VTN child `pid`, with the process's CPU per answered request over the run. */
-async function loadVtn(pid: number, spec: LoadSpec): Promise<LoadResult & { cpuUs: number }> {
-  const before = cpuSeconds(pid);
-  const r = await load(spec);
-  const cpuUs = ((cpuSeconds(pid) - before) / Math.max(1, r.ok)) * 1e6;
-  return { ...r, cpuUs };
-}
-
 const cpuLine = (label: string, r: { cpuUs: number }) => `CPU per request, ${label}: ${r.cpuUs.toFixed(0)} µs.`;
 
 async function main() {
@@ -134,7 +117,7 @@ async function main() {
       const pollFile = join(dataDir, "poll.json");
       writeFileSync(pollFile, pollBytes);
       log(`  polling response: 50 events, ${pollBytes.length} bytes`);
-      const ours = await loadVtn(pid, {
+      const ours = await loadServer(pid, {
         url: pollUrl,
         headers: auth,
         connections: CONNECTIONS,
@@ -164,7 +147,7 @@ async function main() {
       if (sample.status !== 201) throw new Error(`POST /reports answered ${sample.status}: ${sampleBytes}`);
       const reportFile = join(dataDir, "report.json");
       writeFileSync(reportFile, sampleBytes);
-      const ingest = await loadVtn(pid, {
+      const ingest = await loadServer(pid, {
         url: `${vtn.url}/reports`,
         method: "POST",
         headers,
@@ -186,9 +169,15 @@ async function main() {
       await stopChild(bare2.child);
       rows.push(row(`POST /reports (96 intervals, ${Buffer.byteLength(body)} bytes)`, ingest, ingestCeiling));
       // The floor: the bare server doing only the parse, the schema check and a group-committed
-      // INSERT of each report (support/floor-json.ts); its ratio is the most such a server reaches.
-      const floor = await startChild("bench/support/floor-json.ts", [reportFile, "201", dataDir]);
-      const reached = await loadVtn(floor.child.pid as number, {
+      // INSERT of each report (support/floor-server.ts report); its ratio is the most such a server reaches.
+      const floor = await startChild("bench/support/floor-server.ts", [
+        reportFile,
+        "201",
+        "application/json",
+        "report",
+        dataDir,
+      ]);
+      const reached = await loadServer(floor.child.pid as number, {
         url: `${floor.url}/reports`,
         method: "POST",
         headers,

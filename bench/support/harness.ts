@@ -133,6 +133,13 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
   }
 }
 
+/** A load run on the server process `pid`, with its CPU per answered request (µs) over the run. */
+export async function loadServer(pid: number, spec: LoadSpec): Promise<LoadResult & { cpuUs: number }> {
+  const before = cpuSeconds(pid);
+  const r = await load(spec);
+  return { ...r, cpuUs: ((cpuSeconds(pid) - before) / Math.max(1, r.ok + r.non2xx)) * 1e6 };
+}
+
 /** Lua cycling `bodies`, the first `marker` in each replaced by a count new for every request. */
 function uniqueBodies(bodies: string[], marker: string): string[] {
   const parts = bodies.map((b) => {
