@@ -4,12 +4,19 @@
 // fan-out (steady 1,000 req/s and saturated, as bench/notify-webhooks.ts). Ceiling, same run: the
 // same subscribers on a bare aedes broker (no auth, no ACL, no outbox, no database), the same
 // 10,000 messages published from inside that broker.
-//   npx tsx bench/notify-mqtt.ts [--vens 10000] [--rate 1000] [--connections 8]
+// --broker mosquitto (issue 13, up to 100,000 subscribers): the VTN publishes to an external
+// broker instead, a tier of Debian Mosquitto brokers (bench/support/mosquitto-tier.ts: a root and a
+// leaf per 15,000 subscribers, since a process may hold 20,000 sockets here), subscribers
+// anonymous on the leaves. Ceiling, same run: the same tier and subscribers, the same messages
+// published to the root by a bare mqtt.js client (QoS 1).
+//   npx tsx bench/notify-mqtt.ts [--vens 10000] [--rate 1000] [--connections 8] [--broker embedded|mosquitto]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROLE_SCOPES } from "@gridlink/vtn";
+import mqtt from "mqtt";
 import { startChild, stopChild } from "./support/harness.ts";
+import { type MosquittoTier, startMosquittoTier } from "./support/mosquitto-tier.ts";
 import {
   benchEvent,
   getJson,
@@ -20,12 +27,15 @@ import {
   seedBenchVens,
   threeRuns,
 } from "./support/notify-probe.ts";
-import { bearerToken, log, numberArg } from "./support/setup.ts";
+import { bearerToken, log, numberArg, stringArg } from "./support/setup.ts";
 
 const VENS = numberArg("vens", 10_000);
 const RATE = numberArg("rate", 1000);
 const CONNECTIONS = numberArg("connections", 8);
-const PROCESSES = 2;
+const BROKER = stringArg("broker", "embedded");
+if (!["embedded", "mosquitto"].includes(BROKER)) throw new Error(`--broker is embedded or mosquitto, not ${BROKER}`);
+/** Subscribers per Mosquitto leaf (and per subscriber process): under the 20,000 sockets a process may hold. */
+const PER_LEAF = 15_000;
 
 interface Stats {
   ready: number;
@@ -34,7 +44,7 @@ interface Stats {
   lastAt: number;
 }
 
-async function seed(dataDir: string) {
+async function seed(dataDir: string, tokens: boolean) {
   const t0 = Date.now();
   const vens: Array<{ clientId: string; venId: string; token: string }> = [];
   const { vtn, bl, blCreds } = await seedBenchVens(
@@ -44,7 +54,7 @@ async function seed(dataDir: string) {
     async (i, venId, vtn) => {
       const clientId = `bench-ven-${i}`;
       // Tokens of the VTN's own issuer (the key in the data dir), as POST /auth/token would give.
-      const token = await vtn.issuer?.issue(clientId, "ven", ROLE_SCOPES.ven);
+      const token = tokens ? await vtn.issuer?.issue(clientId, "ven", ROLE_SCOPES.ven) : "";
       vens.push({ clientId, venId, token: token as string });
     },
   );
@@ -56,11 +66,12 @@ async function seed(dataDir: string) {
   return { blCreds, programId: program.id, file };
 }
 
-async function subscribe(broker: string, file: string, anonymous: boolean) {
+/** Subscriber process p holds the p-th of `brokers.length` equal slices of the VENs, on brokers[p]. */
+async function subscribe(brokers: string[], file: string, anonymous: boolean) {
   const t0 = Date.now();
-  const per = Math.ceil(VENS / PROCESSES);
+  const per = Math.ceil(VENS / brokers.length);
   const subs = await Promise.all(
-    Array.from({ length: PROCESSES }, (_, p) =>
+    brokers.map((broker, p) =>
       startChild("bench/support/mqtt-subscribers.ts", [
         broker,
         file,
@@ -96,20 +107,45 @@ async function subscribe(broker: string, file: string, anonymous: boolean) {
   return { subs, stats, reset, done, stop: () => Promise.all(subs.map((s) => stopChild(s.child))) };
 }
 
+/** The VENs' event topics in `parts` equal slices, as subscribe() splits them. */
+function slices<T>(all: T[], parts: number): T[][] {
+  const per = Math.ceil(all.length / parts);
+  return Array.from({ length: parts }, (_, k) => all.slice(k * per, (k + 1) * per));
+}
+
+/** The ceiling on the Mosquitto tier: the same messages published to its root by a bare client. */
+async function tierCeiling(root: string, topics: string[], payload: string): Promise<void> {
+  const client = await mqtt.connectAsync(root, { reconnectPeriod: 0 });
+  const body = Buffer.from(payload);
+  await Promise.all(topics.map((t) => client.publishAsync(t, body, { qos: 1 })));
+  await client.endAsync();
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-mqtt-"));
-  log(`gridlink bench: one event to ${VENS} MQTT subscribers`);
+  log(`gridlink bench: one event to ${VENS} MQTT subscribers (${BROKER} broker)`);
   let vtn: Awaited<ReturnType<typeof startChild>> | undefined;
   let bare: Awaited<ReturnType<typeof startChild>> | undefined;
   let subs: Awaited<ReturnType<typeof subscribe>> | undefined;
+  let tier: MosquittoTier | undefined;
   try {
-    const { blCreds, programId, file } = await seed(dataDir);
-    vtn = await startChild("bench/support/notify-vtn.ts", [dataDir]);
+    const { blCreds, programId, file } = await seed(dataDir, BROKER === "embedded");
+    const vens = JSON.parse(readFileSync(file, "utf8")) as Array<{ venId: string }>;
+    const leaves = Math.ceil(VENS / PER_LEAF);
+    if (BROKER === "mosquitto") {
+      const t0 = Date.now();
+      tier = await startMosquittoTier(slices(vens, leaves).map((g) => g.map((v) => `events/vens/${v.venId}/+`)));
+      log(`  Mosquitto tier up: a root and ${leaves} bridged leaves in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    vtn = await startChild("bench/support/notify-vtn.ts", tier ? [dataDir, tier.root] : [dataDir]);
     const base = vtn.url;
     const token = await bearerToken(base, blCreds);
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    const broker = (await getJson<{ MQTT: { URIS: string[] } }>(`${base}/notifiers`, { headers })).MQTT.URIS[0];
-    subs = await subscribe(broker, file, false);
+    if (tier) subs = await subscribe(tier.leaves, file, true);
+    else {
+      const broker = (await getJson<{ MQTT: { URIS: string[] } }>(`${base}/notifiers`, { headers })).MQTT.URIS[0];
+      subs = await subscribe([broker, broker], file, false);
+    }
     const s = subs;
     const probeUrl = `${base}/programs?limit=10`;
     await fetch(`${base}/events`, {
@@ -141,15 +177,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 50));
       summary = await getJson(`${base}/gridlink/deliveries/summary`, { headers });
     }
-    await s.stop();
-    subs = undefined;
+    await stopChild(vtn.child);
+    vtn = undefined;
 
-    log("  ceiling: the same subscribers on a bare aedes broker, the messages published inside it...");
-    bare = await startChild("bench/support/bare-broker.ts", []);
-    const bareUrls = JSON.parse(bare.url) as { mqtt: string; control: string };
-    subs = await subscribe(bareUrls.mqtt, file, true);
-    await subs.reset();
-    const vens = JSON.parse(readFileSync(file, "utf8")) as Array<{ venId: string }>;
     const payload = JSON.stringify({
       objectType: "EVENT",
       operation: "CREATE",
@@ -157,20 +187,41 @@ async function main() {
       targets: ["bench"],
     });
     const topics = vens.map((v) => `events/vens/${v.venId}/create`);
-    const c0 = Date.now();
-    await getJson(`${bareUrls.control}/publish`, { method: "POST", body: JSON.stringify({ topics, payload }) });
-    const c = await subs.done();
-    const ceilingMs = c.lastAt - c0;
+    let ceilingMs: number;
+    let ceiling: string;
+    if (tier) {
+      log("  ceiling: the same tier and subscribers, the messages published to the root by a bare client...");
+      await subs.reset();
+      const c0 = Date.now();
+      await tierCeiling(tier.root, topics, payload);
+      ceilingMs = (await subs.done()).lastAt - c0;
+      ceiling = `the same Mosquitto tier (root + ${leaves} leaves) and subscribers, a bare mqtt.js client publishing to the root`;
+    } else {
+      await subs.stop();
+      subs = undefined;
+      log("  ceiling: the same subscribers on a bare aedes broker, the messages published inside it...");
+      bare = await startChild("bench/support/bare-broker.ts", []);
+      const bareUrls = JSON.parse(bare.url) as { mqtt: string; control: string };
+      subs = await subscribe([bareUrls.mqtt, bareUrls.mqtt], file, true);
+      await subs.reset();
+      const c0 = Date.now();
+      await getJson(`${bareUrls.control}/publish`, { method: "POST", body: JSON.stringify({ topics, payload }) });
+      ceilingMs = (await subs.done()).lastAt - c0;
+      ceiling = "bare aedes, same subscribers, publishing from inside the broker";
+    }
 
+    const where = tier
+      ? `external Mosquitto tier, root + ${leaves} bridged leaves, anonymous subscribers`
+      : "embedded broker, token auth";
     const out = [
-      `### One event to ${VENS.toLocaleString("en")} MQTT subscribers (embedded broker, token auth, VEN-scoped topics, QoS 1)`,
+      `### One event to ${VENS.toLocaleString("en")} MQTT subscribers (${where}, VEN-scoped topics, QoS 1)`,
       "",
       ...resultTables(runs, {
         n: VENS,
         rate: RATE,
         connections: CONNECTIONS,
         ceilingMs,
-        ceiling: "bare aedes, same subscribers, publishing from inside the broker",
+        ceiling,
         last: "last subscriber",
       }),
       "",
@@ -181,6 +232,7 @@ async function main() {
     if (subs) await subs.stop();
     if (vtn) await stopChild(vtn.child);
     if (bare) await stopChild(bare.child);
+    if (tier) await tier.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,10 @@
 // A VTN for the notification benchmarks, in its own process on an existing data dir: loopback
 // http callbacks allowed (the receivers), the embedded MQTT broker on a free port. Prints the
-// base URL.
+// base URL. With a second argument, MQTT goes to that external broker instead (bench/notify-mqtt.ts
+// --broker mosquitto).
 import { createVtn } from "@gridlink/vtn";
 
-const [dataDir] = process.argv.slice(2);
+const [dataDir, mqttUrl] = process.argv.slice(2);
 const vtn = await createVtn({
   dataDir,
   host: "127.0.0.1",
@@ -14,6 +15,7 @@ const vtn = await createVtn({
   webhookAllowHttp: true,
   webhookAllowPrivate: true,
   mqttPort: 0,
+  ...(mqttUrl ? { mqttBroker: "external" as const, mqttUrl } : {}),
   // BENCH_HEAP_GROWING_PERCENT=0: V8's own old-generation growth, for a comparison (server.ts tuneHeap).
   ...(process.env.BENCH_HEAP_GROWING_PERCENT
     ? { heapGrowingPercent: Number(process.env.BENCH_HEAP_GROWING_PERCENT) }

@@ -5,10 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVtn, type Principal, principalFor } from "@gridlink/vtn";
 
+/** `--name value` from the command line, else `dflt`. */
+export function stringArg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+}
+
 /** `--name N` from the command line, else `dflt`. */
 export function numberArg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  return Number(stringArg(name, String(dflt)));
 }
 
 /** The load shape every benchmark takes: `--seconds` (default 10) and `--connections` (default 32). */
