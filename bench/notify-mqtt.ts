@@ -171,7 +171,11 @@ async function main() {
       trigger,
       s.done,
       log,
-    );
+    ).catch(async (err) => {
+      const outbox = await getJson(`${base}/gridlink/deliveries/summary`, { headers }).catch(() => "unavailable");
+      log(`  the VTN's outbox then: ${JSON.stringify(outbox)}`);
+      throw err;
+    });
     let summary = { counts: { MQTT: { PENDING: -1 } as Record<string, number> }, mqttClients: 0 };
     for (let i = 0; i < 100 && summary.counts.MQTT.PENDING !== 0; i++) {
       await new Promise((r) => setTimeout(r, 50));

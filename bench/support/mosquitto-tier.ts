@@ -48,8 +48,9 @@ const common = (port: number) => [
   "persistence false",
   "log_dest stderr",
   "log_type error",
-  // A subscriber that has not read yet may fall this far behind before QoS 1 messages are dropped.
-  "max_queued_messages 10000",
+  // No queue limit: a leaf's bridge receives a whole fan-out at once, and Mosquitto drops QoS 1
+  // messages past a client's queue (default 1,000).
+  "max_queued_messages 0",
   "max_inflight_messages 0",
 ];
 
