@@ -96,10 +96,16 @@ async function subscribe(brokers: string[], file: string, anonymous: boolean) {
   const reset = () => Promise.all(subs.map((s) => getJson(`${s.url}/reset`, { method: "POST" })));
   const done = async () => {
     let s = await stats();
-    const deadline = Date.now() + 120_000;
+    const start = Date.now();
+    const deadline = start + 120_000;
+    let told = start;
     while (s.unique < VENS && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
       s = await stats();
+      if (Date.now() - told > 5000) {
+        told = Date.now();
+        log(`    ${s.unique} of ${VENS} subscribers have it after ${((told - start) / 1000).toFixed(0)} s`);
+      }
     }
     if (s.unique < VENS) throw new Error(`only ${s.unique} of ${VENS} subscribers got the event within 120 s`);
     return s;
@@ -113,11 +119,19 @@ function slices<T>(all: T[], parts: number): T[][] {
   return Array.from({ length: parts }, (_, k) => all.slice(k * per, (k + 1) * per));
 }
 
-/** The ceiling on the Mosquitto tier: the same messages published to its root by a bare client. */
+/**
+ * The ceiling on the Mosquitto tier: the same messages published to its root by a bare client,
+ * with as many unacknowledged at once as the VTN may have (4 deliveries of 500 topics).
+ */
 async function tierCeiling(root: string, topics: string[], payload: string): Promise<void> {
   const client = await mqtt.connectAsync(root, { reconnectPeriod: 0 });
   const body = Buffer.from(payload);
-  await Promise.all(topics.map((t) => client.publishAsync(t, body, { qos: 1 })));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 2000 }, async () => {
+      while (next < topics.length) await client.publishAsync(topics[next++], body, { qos: 1 });
+    }),
+  );
   await client.endAsync();
 }
 
@@ -176,6 +190,10 @@ async function main() {
       log(`  the VTN's outbox then: ${JSON.stringify(outbox)}`);
       throw err;
     });
+    const took = (r: { t201: number; lastAt: number }) => `${((r.lastAt - r.t201) / 1000).toFixed(2)} s`;
+    log(
+      `  gridlink: 201 to the last subscriber ${took(runs.cold)} (first event), ${took(runs.warm)} (next), ${took(runs.saturated)} (API saturated)`,
+    );
     let summary = { counts: { MQTT: { PENDING: -1 } as Record<string, number> }, mqttClients: 0 };
     for (let i = 0; i < 100 && summary.counts.MQTT.PENDING !== 0; i++) {
       await new Promise((r) => setTimeout(r, 50));

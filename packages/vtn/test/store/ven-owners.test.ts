@@ -2,8 +2,9 @@
 // ven whose client is granted one of the targets, through any of its ven objects or resources, and
 // no other. Two ways of asking: for a target few objects carry, and for one so many carry (an event
 // to every VEN) that the store asks each ven in turn instead; both must give the same vens.
+
+import type { Ven } from "@gridlink/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ven } from "../../src/core/index.ts";
 import { startTestVtn, type TestVtn } from "../../src/testing/index.ts";
 
 const WIDE = 2200; // over the store's FEW_CARRIERS (2,000): the per-ven way
