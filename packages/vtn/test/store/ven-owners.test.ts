@@ -7,7 +7,7 @@ import type { Ven } from "@gridlink/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestVtn, type TestVtn } from "../../src/testing/index.ts";
 
-const WIDE = 2200; // over the store's FEW_CARRIERS (2,000): the per-ven way
+const WIDE = 2200; // carriers of "wide": over the store's FEW_CARRIERS (500), the per-ven way
 const stamp = { createdDateTime: "2030-01-01T00:00:00Z", modificationDateTime: "2030-01-01T00:00:00Z" };
 
 describe("vens whose client is granted a target (the MQTT fan-out's candidates)", () => {
@@ -18,9 +18,10 @@ describe("vens whose client is granted a target (the MQTT fan-out's candidates)"
   beforeAll(async () => {
     t = await startTestVtn();
     await t.vtn.store.write(async (tx) => {
-      // wide-N: a ven per client, each carrying "wide"; every third also carries "narrow".
+      // wide-N: a ven per client, each carrying "wide"; every tenth also carries "narrow" (222
+      // carriers with the two below: under FEW_CARRIERS, the owners' set).
       for (let i = 0; i < WIDE; i++)
-        await tx.insert("VEN", ven(`wide-${i}`, `wide-c${i}`, i % 3 === 0 ? ["wide", "narrow"] : ["wide"]));
+        await tx.insert("VEN", ven(`wide-${i}`, `wide-c${i}`, i % 10 === 0 ? ["wide", "narrow"] : ["wide"]));
       // A client with two ven objects, only the first targeted: both are its.
       await tx.insert("VEN", ven("two-a", "two", ["wide", "narrow"]));
       await tx.insert("VEN", ven("two-b", "two"));
@@ -62,7 +63,7 @@ describe("vens whose client is granted a target (the MQTT fan-out's candidates)"
   it("a target few objects carry: the same rule", async () => {
     const got = await owners(["narrow"]);
     const expected = [
-      ...Array.from({ length: WIDE }, (_, i) => `wide-${i}`).filter((_, i) => i % 3 === 0),
+      ...Array.from({ length: WIDE }, (_, i) => `wide-${i}`).filter((_, i) => i % 10 === 0),
       "two-a",
       "two-b",
       "via-res",
