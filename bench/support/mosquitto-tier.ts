@@ -8,20 +8,12 @@
 // and the ceiling measured on this tier pays for the same brokers.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@gridlink/vtn/testing";
 import mqtt from "mqtt";
 
 const MOSQUITTO = "/usr/sbin/mosquitto";
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 export interface MosquittoTier {
   /** Where the VTN (or the ceiling's publisher) publishes. */

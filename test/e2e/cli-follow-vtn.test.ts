@@ -4,11 +4,10 @@
 // signals in force, net power and errors; both print a summary when stopped.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { freePort, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 
@@ -28,15 +27,6 @@ function gridlink(args: string[]) {
   const waitFor = (pattern: RegExp, ms = 20_000) =>
     expect.poll(() => err, { message: `waiting for ${pattern}`, interval: 50, timeout: ms }).toMatch(pattern);
   return { child, exited, waitFor, stderr: () => err };
-}
-
-/** A port nothing listens on (taken, then freed). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 describe("tools follow the VTN through its data dir", () => {

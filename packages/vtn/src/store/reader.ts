@@ -196,10 +196,7 @@ export class Reader implements ObjectStore {
     // IN_CHUNK at a time: the fan-out may ask for every VEN client, and one client may own
     // thousands of resources, past the bound parameters a statement may have (SQLite 32,766,
     // PostgreSQL 65,535).
-    for (const [kind, table] of [
-      ["VEN", "vens"],
-      ["RESOURCE", "resources"],
-    ] as const) {
+    for (const [table, kind] of OWNER_TABLES) {
       const ownerOf = new Map<string, string>();
       for (const ids of chunks([...out.keys()])) {
         const owners = await this.q
@@ -274,44 +271,33 @@ export class Reader implements ObjectStore {
         .limit(FEW_CARRIERS)
         .execute();
       if (carriers.length === 0) return [];
+      const d = dyn(this.q);
       if (carriers.length < FEW_CARRIERS) {
-        const viaVens = this.q
-          .selectFrom("targets as t")
-          .innerJoin("vens as v", "v.id", "t.object_id")
-          .select("v.client_id")
-          .where("t.kind", "=", "VEN")
-          .where("t.target", "in", list);
-        const viaResources = this.q
-          .selectFrom("targets as t")
-          .innerJoin("resources as r", "r.id", "t.object_id")
-          .select("r.client_id")
-          .where("t.kind", "=", "RESOURCE")
-          .where("t.target", "in", list);
+        const [viaVens, viaResources] = OWNER_TABLES.map(([table, kind]) =>
+          d
+            .selectFrom("targets as t")
+            .innerJoin(`${table} as o`, "o.id", "t.object_id")
+            .select("o.client_id")
+            .where("t.kind", "=", kind)
+            .where("t.target", "in", list),
+        );
         q = q.where("client_id", "in", viaVens.union(viaResources));
       } else {
         q = q.where((eb) =>
-          eb.or([
-            eb.exists(
-              eb
-                .selectFrom("vens as v")
-                .crossJoin("targets as t")
-                .select("t.object_id")
-                .whereRef("t.object_id", "=", "v.id")
-                .whereRef("v.client_id", "=", "vens.client_id")
-                .where("t.kind", "=", "VEN")
-                .where("t.target", "in", list),
+          eb.or(
+            OWNER_TABLES.map(([table, kind]) =>
+              eb.exists(
+                d
+                  .selectFrom(`${table} as o`)
+                  .crossJoin("targets as t")
+                  .select("t.object_id")
+                  .whereRef("t.object_id", "=", "o.id")
+                  .whereRef("o.client_id", "=", "vens.client_id")
+                  .where("t.kind", "=", kind)
+                  .where("t.target", "in", list),
+              ),
             ),
-            eb.exists(
-              eb
-                .selectFrom("resources as r")
-                .crossJoin("targets as t")
-                .select("t.object_id")
-                .whereRef("t.object_id", "=", "r.id")
-                .whereRef("r.client_id", "=", "vens.client_id")
-                .where("t.kind", "=", "RESOURCE")
-                .where("t.target", "in", list),
-            ),
-          ]),
+          ),
         );
       }
     }
@@ -327,6 +313,12 @@ export class Reader implements ObjectStore {
  * thousand vens.
  */
 const FEW_CARRIERS = 500;
+
+/** The objects a client owns that carry its granted targets, and their kind in `targets`. */
+const OWNER_TABLES = [
+  ["vens", "VEN"],
+  ["resources", "RESOURCE"],
+] as const;
 
 /** Ids per IN list of one statement (grantedTargetsOf). */
 const IN_CHUNK = 1000;

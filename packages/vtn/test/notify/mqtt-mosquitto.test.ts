@@ -4,23 +4,14 @@
 // receives its events and nothing from another VEN's topics, even when it subscribes to them.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventBody, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
+import { eventBody, freePort, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mosquittoAcl } from "../../src/notify/mosquitto-acl.ts";
 
 const MOSQUITTO = existsSync("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const grants = (c: MqttClient, topic: string) =>
   c.subscribeAsync(topic, { qos: 1 }).then(
