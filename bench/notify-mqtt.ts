@@ -62,21 +62,27 @@ async function seed(dataDir: string, tokens: boolean) {
   await vtn.close();
   const file = join(dataDir, "bench-vens.json");
   writeFileSync(file, JSON.stringify(vens));
-  log(`  seeded ${VENS} vens and their tokens in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`  seeded ${VENS} vens${tokens ? " and their tokens" : ""} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { blCreds, programId: program.id, file };
 }
 
-/** Subscriber process p holds the p-th of `brokers.length` equal slices of the VENs, on brokers[p]. */
+/** [from, to) of each of `parts` equal slices of the VENs: a subscriber process's, and its leaf's. */
+function slices(parts: number): Array<[number, number]> {
+  const per = Math.ceil(VENS / parts);
+  return Array.from({ length: parts }, (_, k) => [k * per, Math.min(VENS, (k + 1) * per)]);
+}
+
+/** Subscriber process p holds the p-th of `brokers.length` slices of the VENs, on brokers[p]. */
 async function subscribe(brokers: string[], file: string, anonymous: boolean) {
   const t0 = Date.now();
-  const per = Math.ceil(VENS / brokers.length);
+  const ranges = slices(brokers.length);
   const subs = await Promise.all(
     brokers.map((broker, p) =>
       startChild("bench/support/mqtt-subscribers.ts", [
         broker,
         file,
-        String(p * per),
-        String(Math.min(VENS, (p + 1) * per)),
+        String(ranges[p][0]),
+        String(ranges[p][1]),
         ...(anonymous ? ["anonymous"] : []),
       ]),
     ),
@@ -113,12 +119,6 @@ async function subscribe(brokers: string[], file: string, anonymous: boolean) {
   return { subs, stats, reset, done, stop: () => Promise.all(subs.map((s) => stopChild(s.child))) };
 }
 
-/** The VENs' event topics in `parts` equal slices, as subscribe() splits them. */
-function slices<T>(all: T[], parts: number): T[][] {
-  const per = Math.ceil(all.length / parts);
-  return Array.from({ length: parts }, (_, k) => all.slice(k * per, (k + 1) * per));
-}
-
 /**
  * The ceiling on the Mosquitto tier: the same messages published to its root by a bare client,
  * with as many unacknowledged at once as the VTN may have (4 deliveries of 500 topics).
@@ -148,7 +148,9 @@ async function main() {
     const leaves = Math.ceil(VENS / PER_LEAF);
     if (BROKER === "mosquitto") {
       const t0 = Date.now();
-      tier = await startMosquittoTier(slices(vens, leaves).map((g) => g.map((v) => `events/vens/${v.venId}/+`)));
+      tier = await startMosquittoTier(
+        slices(leaves).map(([from, to]) => vens.slice(from, to).map((v) => `events/vens/${v.venId}/+`)),
+      );
       log(`  Mosquitto tier up: a root and ${leaves} bridged leaves in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     vtn = await startChild("bench/support/notify-vtn.ts", tier ? [dataDir, tier.root] : [dataDir]);

@@ -1,7 +1,7 @@
 // A tier of Debian Mosquitto brokers on loopback for the MQTT benchmark at more subscribers than
 // one process may hold sockets here (`ulimit -Hn` is 20,000 in this sandbox, and a broker holds
-// one per subscriber). The VTN publishes to one root broker; each leaf broker holds at most
-// `perLeaf` subscribers and is bridged to the root with one `topic ... in 1` line per VEN topic it
+// one per subscriber). The VTN publishes to one root broker; each leaf broker holds the subscribers
+// of one group the caller gives (bench/notify-mqtt.ts: 15,000 each) and is bridged to the root with one `topic ... in 1` line per VEN topic it
 // serves, so the root sends each message once, to the one leaf whose subscriber wants it: what a
 // clustered broker does inside one process on a machine that allows more sockets.
 // No authentication or ACL in the tier (loopback only): the VTN's publishes are the same either way,
@@ -20,7 +20,6 @@ export interface MosquittoTier {
   root: string;
   /** leaves[k] serves the VEN topics of group k. */
   leaves: string[];
-  brokers: ChildProcess[];
   stop(): Promise<void>;
 }
 
@@ -94,7 +93,7 @@ export async function startMosquittoTier(groups: string[][]): Promise<MosquittoT
     await stop();
     throw err;
   }
-  return { root, leaves, brokers, stop };
+  return { root, leaves, stop };
 }
 
 const connect = async (url: string, deadline: number) => {
