@@ -135,19 +135,11 @@ export class FanOut {
         );
       if (last && (!mqtt || !PER_VEN_KINDS.has(change.kind))) progress.done = true;
     } else if (mqtt && row.ven_cursor >= 0 && PER_VEN_KINDS.has(change.kind)) {
-      const o = change.object as { targets?: string[] | null };
-      const page = await this.outbox.venCandidates(o.targets ?? [], row.ven_cursor, this.opts.venPage);
+      // Core decides a page of vens at once (audience.venTopicPage).
+      const { vens: page, views } = await this.policy.audience.venTopicPage(change, row.ven_cursor, this.opts.venPage);
       const topics: Array<[string, string[] | null]> = [];
-      const targeted = (o.targets ?? []).length > 0;
-      // An untargeted program or event is every VEN's to read, as it is: no grants to consult.
-      if (targeted) await this.warmGrants(page.map((v) => v.object.clientId));
       for (const [i, { object: ven }] of page.entries()) {
-        if (!targeted) {
-          topics.push([venTopic(change, ven.id), null]);
-          continue;
-        }
-        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
-        const view = await this.policy.audience.venTopicView(change, ven.clientId);
+        const view = views[i];
         if (view) topics.push([venTopic(change, ven.id), view.shownTargets ?? null]);
       }
       deliveries = topics.length > 0 ? [this.mqttRow(row, topics, now)] : [];

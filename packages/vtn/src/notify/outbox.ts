@@ -134,14 +134,6 @@ export class Outbox {
     });
   }
 
-  /**
-   * Ven objects after `cursor` whose client may be granted one of `targets` (all vens when the
-   * object is untargeted). A superset: each candidate is then asked of core's audience.
-   */
-  venCandidates(targets: readonly string[], cursor: number, limit: number) {
-    return this.store.venOwners({ after: cursor, limit, grantedAnyOf: targets.length > 0 ? targets : undefined });
-  }
-
   /** Marks changes fanned out at once (nobody to notify). */
   async finish(seqs: readonly number[]): Promise<void> {
     if (seqs.length > 0)

@@ -5,7 +5,7 @@
 // a subscription "filter the notifications to the client in the same manner as targets are used
 // in response filtering"). Each channel (webhooks, MQTT, later 2.0b and CIM) asks this, with the
 // object policies deciding exactly as they do for a read.
-import type { Change } from "../../store/types.ts";
+import type { Change, ObjectStore, Seq } from "../../store/types.ts";
 import type { Principal } from "../principal.ts";
 import type { Policy } from "./index.ts";
 import { carriesAny } from "./owned.ts";
@@ -22,8 +22,19 @@ export interface View {
   shownTargets?: string[];
 }
 
+/** A page of vens whose VEN-scoped topics hear of a change, each shown as `views` says. */
+export interface VenTopicPage {
+  /** The vens read, in order (the page's last seq is the next cursor; shorter than asked: the end). */
+  vens: Seq<{ id: string; clientId: string }>[];
+  /** Per ven of `vens`, in the same order: what its topic carries, or undefined for none. */
+  views: (View | undefined)[];
+}
+
 export class Audience {
-  constructor(private readonly policy: Omit<Policy, "audience">) {}
+  constructor(
+    private readonly policy: Omit<Policy, "audience">,
+    private readonly store: Pick<ObjectStore, "venOwners">,
+  ) {}
 
   /** What `l` may receive of `change`, or undefined when it may not hear of it. */
   async viewFor(change: Change, l: Listener): Promise<View | undefined> {
@@ -33,13 +44,8 @@ export class Audience {
       case "EVENT": {
         const policy = change.kind === "PROGRAM" ? this.policy.program : this.policy.event;
         const o = change.object as { targets?: string[] | null };
-        const s = policy.seeUnder(o as never, await policy.visibility(p, l.targets ?? undefined)) as
-          | { targets?: string[] | null }
-          | undefined;
-        if (!s) return undefined;
-        const before = o.targets ?? [];
-        const after = s.targets ?? [];
-        return after.length === before.length ? {} : { shownTargets: after };
+        const s = policy.seeUnder(o as never, await policy.visibility(p, l.targets ?? undefined));
+        return shownOf(o, s as typeof o | undefined);
       }
       case "VEN":
         return this.policy.ven.see(p, change.object as never) && carriesAny(change.object as never, l.targets)
@@ -63,4 +69,40 @@ export class Audience {
   venTopicView(change: Change, clientId: string, role: Principal["role"] = "ven"): Promise<View | undefined> {
     return this.viewFor(change, { principal: this.policy.principalFor(role, clientId) });
   }
+
+  /**
+   * `venTopicView` for a page of vens at once, after `after` in seq order: the notifier's fan-out
+   * of a program or event to the VEN-scoped topics of every ven (up to 100,000), where asking per
+   * ven went through the grant cache and a promise each. The store's `venOwners` reads exactly the
+   * vens whose client was granted one of the object's targets, i.e. those that may read it
+   * (visibleUnder with no asked targets); untargeted, every ven reads it as it is. Of an object
+   * with one target such a ven sees that target, so nothing is hidden; with several, each client's
+   * granted ones among them decide what it sees (target hiding), asked of the store in one query.
+   */
+  async venTopicPage(change: Change, after: number, limit: number): Promise<VenTopicPage> {
+    if (change.kind !== "PROGRAM" && change.kind !== "EVENT")
+      throw new Error(`VEN-scoped topics carry programs and events, not ${change.kind}`);
+    const o = change.object as { targets?: string[] | null };
+    const targets = [...new Set(o.targets ?? [])];
+    const vens = await this.store.venOwners({ after, limit, grantedAnyOf: targets.length > 0 ? targets : undefined });
+    if (targets.length <= 1) return { vens, views: vens.map(() => ({})) };
+    const policy = change.kind === "PROGRAM" ? this.policy.program : this.policy.event;
+    const seen = await this.policy.grants.visibilitiesAmong(
+      vens.map((v) => v.object.clientId),
+      targets,
+    );
+    const views = vens.map(({ object: ven }) => {
+      const v = seen.get(ven.clientId);
+      return v && shownOf(o, policy.seeUnder(o as never, v) as typeof o | undefined);
+    });
+    return { vens, views };
+  }
+}
+
+/** The view of a targeted object `o` that is shown as `s` (undefined: not at all). */
+function shownOf(o: { targets?: string[] | null }, s: { targets?: string[] | null } | undefined): View | undefined {
+  if (!s) return undefined;
+  const before = o.targets ?? [];
+  const after = s.targets ?? [];
+  return after.length === before.length ? {} : { shownTargets: after };
 }

@@ -15,7 +15,7 @@ import { ReportPolicy } from "./report.ts";
 import { ResourcePolicy } from "./resource.ts";
 import { SubscriptionPolicy } from "./subscription.ts";
 import type { TargetedPolicy } from "./targeted.ts";
-import { TargetGrants } from "./targets.ts";
+import { type GrantStore, TargetGrants } from "./targets.ts";
 import { VenPolicy } from "./ven.ts";
 
 export interface Policy {
@@ -36,7 +36,7 @@ export interface Policy {
  * The policy over one store's objects. Granted targets are cached: call `grants.invalidate()`
  * after any committed change of a ven or resource (createCore does, for its store).
  */
-export function createPolicy(store: Pick<ObjectStore, "grantedTargets" | "grantedTargetsOf">): Policy {
+export function createPolicy(store: GrantStore & Pick<ObjectStore, "venOwners">): Policy {
   const grants = new TargetGrants(store);
   const program = programPolicy(grants);
   const event = eventPolicy(grants);
@@ -53,10 +53,10 @@ export function createPolicy(store: Pick<ObjectStore, "grantedTargets" | "grante
     mqtt: new MqttTopicPolicy(),
     principalFor,
   };
-  return { ...parts, audience: new Audience(parts) };
+  return { ...parts, audience: new Audience(parts, store) };
 }
 
-export type { Listener, View } from "./audience.ts";
+export type { Listener, VenTopicPage, View } from "./audience.ts";
 export type { DeliveryScope } from "./delivery.ts";
 export { grantedScopes } from "./scopes.ts";
 export { cacheKey, shown, type Visibility, visibleUnder } from "./targets.ts";

@@ -26,6 +26,9 @@ function visibilityOf(filter: TargetFilter, allowed?: ReadonlySet<string>): Visi
   return Object.freeze({ filter, allowed, key });
 }
 
+/** What granted targets are read from. */
+export type GrantStore = Pick<ObjectStore, "grantedTargets" | "grantedTargetsOf">;
+
 /** Clients whose granted targets are kept; one set is small (a few targets). */
 const GRANTS_KEPT = 50_000;
 
@@ -41,7 +44,7 @@ export class TargetGrants {
   /** The views above that have settled, for `visibilityNow`; cleared with them. */
   private readonly settled = new Lru<string, Visibility>({ max: GRANTS_KEPT });
 
-  constructor(private readonly store: Pick<ObjectStore, "grantedTargets" | "grantedTargetsOf">) {}
+  constructor(private readonly store: GrantStore) {}
 
   of(clientId: string): Promise<Set<string>> {
     let g = this.cache.get(clientId);
@@ -89,8 +92,7 @@ export class TargetGrants {
     let v = this.views.get(key);
     if (!v) {
       const made = this.of(p.clientId).then((granted) => {
-        const allowed = effectiveTargets(asked, granted);
-        const view = visibilityOf({ anyOf: [...allowed], includeUntargeted: !asked }, allowed);
+        const view = venVisibility(granted, asked);
         // Kept for visibilityNow only while this is still the cached view (no invalidate since).
         if (this.views.peek(key) === made) this.settled.set(key, view);
         return view;
@@ -103,6 +105,29 @@ export class TargetGrants {
   }
 
   /**
+   * The visibility of each of `clientIds`, as VENs asking for no targets, over objects carrying
+   * only `among`: made from their granted targets among those, which decide alone whether such an
+   * object is visible and how it is shown (visibleUnder, shown). One store query; nothing is kept,
+   * since the fan-out asks this for more clients than are kept and would only push the others out.
+   */
+  async visibilitiesAmong(clientIds: readonly string[], among: readonly string[]): Promise<Map<string, Visibility>> {
+    const held = await this.store.grantedTargetsOf(clientIds, among);
+    // Most clients hold the same few of a few targets: one visibility per distinct set.
+    const made = new Map<string, Visibility>();
+    const out = new Map<string, Visibility>();
+    for (const [clientId, granted] of held) {
+      const key = [...granted].sort().join("\n");
+      let v = made.get(key);
+      if (!v) {
+        v = venVisibility(granted, undefined);
+        made.set(key, v);
+      }
+      out.set(clientId, v);
+    }
+    return out;
+  }
+
+  /**
    * As `visibility`, when it is known without waiting (a VEN's view already computed and not
    * invalidated since, or BL); undefined otherwise, and the caller asks `visibility`.
    */
@@ -111,6 +136,16 @@ export class TargetGrants {
     if (readsAll(p)) return asked ? visibilityOf({ anyOf: asked, includeUntargeted: false }) : ALL;
     return this.settled.get(viewKey(p, asked));
   }
+}
+
+/**
+ * A VEN's visibility from what it was granted and the targets it asked for: untargeted objects
+ * are public unless it asked for targets; targeted ones need a target in (asked ∩ granted), or in
+ * granted when it asked for none (docs/targets.md).
+ */
+function venVisibility(granted: ReadonlySet<string>, asked: readonly string[] | undefined): Visibility {
+  const allowed = effectiveTargets(asked, granted);
+  return visibilityOf({ anyOf: [...allowed], includeUntargeted: !asked }, allowed);
 }
 
 /** The key of a VEN's view: its client and the targets it asked for (none: all it was granted). */
