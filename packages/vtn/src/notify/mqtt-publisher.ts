@@ -7,15 +7,31 @@ import type { SendOutcome } from "./dispatcher.ts";
 import { bodyFor } from "./matching.ts";
 import type { EmbeddedBroker } from "./mqtt-broker.ts";
 
+/** Messages of one delivery: a topic and its payload each. */
+export type Messages = ReadonlyArray<readonly [topic: string, payload: Buffer]>;
+
+/** How a delivery's publishes went: how many failed, and the first failure's reason. */
+export interface Published {
+  failed: number;
+  error?: Error;
+}
+
 export interface MqttPublisher {
-  publish(topic: string, payload: Buffer): Promise<void>;
+  /** Publishes every message of a delivery; resolves once each was acknowledged or failed. */
+  publishAll(messages: Messages): Promise<Published>;
   readonly connected: boolean;
   close(): Promise<void>;
 }
 
 export function embeddedPublisher(broker: EmbeddedBroker, retain: boolean): MqttPublisher {
   return {
-    publish: (topic, payload) => broker.publish(topic, payload, retain),
+    publishAll: async (messages) => {
+      const results = await Promise.allSettled(
+        messages.map(([topic, payload]) => broker.publish(topic, payload, retain)),
+      );
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      return { failed: failed.length, error: failed[0]?.reason as Error | undefined };
+    },
     connected: true,
     close: async () => {},
   };
@@ -23,13 +39,15 @@ export function embeddedPublisher(broker: EmbeddedBroker, retain: boolean): Mqtt
 
 export class ExternalPublisher implements MqttPublisher {
   private readonly client: MqttClient;
+  private readonly options: { qos: 1; retain: boolean };
 
   constructor(
     url: string,
-    private readonly retain: boolean,
+    retain: boolean,
     private readonly timeoutMs: number,
     onError: (msg: string, err?: unknown) => void,
   ) {
+    this.options = { qos: 1, retain };
     this.client = mqtt.connect(url, {
       clientId: `gridlink-vtn-${process.pid}-${Date.now().toString(36)}`,
       reconnectPeriod: 1000,
@@ -43,18 +61,39 @@ export class ExternalPublisher implements MqttPublisher {
     return this.client.connected;
   }
 
-  publish(topic: string, payload: Buffer): Promise<void> {
-    if (!this.client.connected) return Promise.reject(new Error("not connected to the MQTT broker"));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the MQTT broker did not acknowledge within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-      this.client.publish(topic, payload, { qos: 1, retain: this.retain }, (err) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve();
-      });
+  /**
+   * QoS 1: a message counts once the broker acknowledged it (PUBACK), all of a delivery's within
+   * one deadline, `timeoutMs` from now (one timer per delivery, not per message: a delivery
+   * carries up to a page of VEN topics).
+   */
+  publishAll(messages: Messages): Promise<Published> {
+    if (!this.client.connected)
+      return Promise.resolve({ failed: messages.length, error: new Error("not connected to the MQTT broker") });
+    if (messages.length === 0) return Promise.resolve({ failed: 0 });
+    return new Promise((resolve) => {
+      let waiting = messages.length;
+      let failed = 0;
+      let error: Error | undefined;
+      const timer = setTimeout(() => {
+        const unacked = waiting;
+        waiting = -1;
+        resolve({
+          failed: failed + unacked,
+          error: error ?? new Error(`the MQTT broker did not acknowledge within ${this.timeoutMs} ms`),
+        });
+      }, this.timeoutMs);
+      const acked = (err?: Error) => {
+        if (waiting < 0) return;
+        if (err) {
+          failed++;
+          error ??= err;
+        }
+        if (--waiting === 0) {
+          clearTimeout(timer);
+          resolve({ failed, error });
+        }
+      };
+      for (const [topic, payload] of messages) this.client.publish(topic, payload, this.options, acked);
     });
   }
 
@@ -80,17 +119,21 @@ export function mqttTransport(publisher: () => MqttPublisher | undefined) {
     const p = publisher();
     if (!p) return { ok: false, error: "MQTT is not running" };
     const topics = JSON.parse(d.target) as Array<[string, string[] | null]>;
+    // One body per distinct set of shown targets: most VENs of a page see the same.
+    const bodies = new Map<string, Buffer>();
     const plain = Buffer.from(shared);
-    const results = await Promise.allSettled(
-      topics.map(([topic, shown]) =>
-        p.publish(topic, shown ? Buffer.from(bodyFor(shared, JSON.stringify(shown))) : plain),
-      ),
-    );
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed.length === 0) return { ok: true };
-    return {
-      ok: false,
-      error: `${failed.length} of ${topics.length} publishes failed: ${(failed[0].reason as Error).message}`,
-    };
+    const messages = topics.map(([topic, shown]): [string, Buffer] => {
+      if (!shown) return [topic, plain];
+      const key = JSON.stringify(shown);
+      let body = bodies.get(key);
+      if (!body) {
+        body = Buffer.from(bodyFor(shared, key));
+        bodies.set(key, body);
+      }
+      return [topic, body];
+    });
+    const { failed, error } = await p.publishAll(messages);
+    if (failed === 0) return { ok: true };
+    return { ok: false, error: `${failed} of ${topics.length} publishes failed: ${error?.message ?? "unknown"}` };
   };
 }

@@ -140,5 +140,16 @@ describe("MQTT notifications through Mosquitto", () => {
     expect(got.a.every((m) => m.topic.includes(`/vens/${a}/`))).toBe(true);
     expect(got.a.some((m) => m.id === forB.id)).toBe(false);
     expect(got.b).toEqual([{ topic: `events/vens/${b}/create`, id: forB.id }]);
+
+    // An event for both: each VEN's topic carries it with only that VEN's own target (one
+    // delivery, two bodies).
+    const shown: Record<string, unknown[]> = { a: [], b: [] };
+    venA.on("message", (_topic, m) => shown.a.push(JSON.parse(m.toString()).object.targets));
+    venB.on("message", (_topic, m) => shown.b.push(JSON.parse(m.toString()).object.targets));
+    await t.call(bl, "POST", "/events", eventBody(p.id, { targets: ["demo-ven-1", "demo-ven-2"] }));
+    await expect.poll(() => [shown.a.length > 0, shown.b.length], { interval: 20, timeout: 8_000 }).toEqual([true, 1]);
+    await t.vtn.notifier.settled();
+    expect(new Set(shown.a.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify(["demo-ven-1"])]));
+    expect(shown.b).toEqual([["demo-ven-2"]]);
   });
 });
