@@ -6,10 +6,10 @@
 
 import type { Subscription } from "@gridlink/model";
 import { VERSION_301 } from "@gridlink/model/oadr301";
-import type { Policy } from "../core/index.ts";
+import type { Listener, Policy } from "../core/index.ts";
 import type { Change } from "../store/types.ts";
 import { timeOrderedId } from "./ids.ts";
-import { callbacksFor, type NotificationBody } from "./matching.ts";
+import { type Callback, callbacksFor, type NotificationBody } from "./matching.ts";
 import type { ChangeRow, Outbox, Progress } from "./outbox.ts";
 import { wants301 } from "./render301.ts";
 import type { NewDelivery } from "./schema.ts";
@@ -33,7 +33,6 @@ export const MQTT_ENDPOINT = "mqtt";
  * ends.
  */
 export const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
-const YIELD_EVERY = 32;
 
 export function originOf(url: string): string {
   try {
@@ -50,8 +49,8 @@ export class FanOut {
 
   constructor(
     private readonly outbox: Outbox,
-    /** Core's policy: the audience of each change, and the granted targets it consults. */
-    private readonly policy: Pick<Policy, "audience" | "grants" | "principalFor">,
+    /** Core's policy: the audience of each change. */
+    private readonly policy: Pick<Policy, "audience" | "principalFor">,
     private readonly opts: FanOutOptions,
   ) {}
 
@@ -158,22 +157,28 @@ export class FanOut {
 
   private async webhooks(row: ChangeRow, change: Change, subs: Subscription[], now: number): Promise<NewDelivery[]> {
     const readers = await this.outbox.readers(subs.map((s) => s.clientID));
-    const out: NewDelivery[] = [];
-    const needsGrants = change.kind === "PROGRAM" || change.kind === "EVENT";
-    // Ask core for every VEN's grants at once (its cache keeps them): one pass of queries without
-    // a round trip through the loop below for each.
-    if (needsGrants)
-      await this.warmGrants([...readers].filter(([, r]) => r.role === "ven" && !r.disabled).map(([c]) => c));
-    for (const [i, sub] of subs.entries()) {
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
+    const heard: Array<{ sub: Subscription; callbacks: Callback[]; listener: Listener }> = [];
+    for (const sub of subs) {
       // A subscription made after the change does not hear of it.
       if (Date.parse(sub.createdDateTime) > row.created_at) continue;
       const reader = readers.get(sub.clientID);
       if (!reader || reader.disabled) continue;
       const callbacks = callbacksFor(sub, change);
       if (callbacks.length === 0) continue;
-      const principal = this.policy.principalFor(reader.role, sub.clientID);
-      const view = await this.policy.audience.viewFor(change, { principal, targets: sub.targets });
+      heard.push({
+        sub,
+        callbacks,
+        listener: { principal: this.policy.principalFor(reader.role, sub.clientID), targets: sub.targets },
+      });
+    }
+    // Core decides the page at once (audience.viewsFor: the VEN clients' grants in one read).
+    const views = await this.policy.audience.viewsFor(
+      change,
+      heard.map((h) => h.listener),
+    );
+    const out: NewDelivery[] = [];
+    for (const [i, { sub, callbacks }] of heard.entries()) {
+      const view = views[i];
       if (!view) continue;
       for (const cb of callbacks)
         out.push({
@@ -193,16 +198,6 @@ export class FanOut {
         });
     }
     return out;
-  }
-
-  /**
-   * Asks core for a page's grants in one query (its cache keeps them), rather than one query per
-   * client in the loops that use them: with more subscribers than core keeps (50,000), every
-   * change asks for most of them again.
-   */
-  private async warmGrants(clientIds: readonly string[]): Promise<void> {
-    await this.policy.grants.warm(clientIds);
-    await yieldToIo();
   }
 
   private mqttRow(row: ChangeRow, topics: Array<[string, string[] | null]>, now: number): NewDelivery {

@@ -188,10 +188,9 @@ export class Reader implements ObjectStore {
     return new Set(rows.map((r) => r.target as string));
   }
 
-  async grantedTargetsOf(clientIds: readonly string[], among?: readonly string[]): Promise<Map<string, Set<string>>> {
+  async grantedTargetsOf(clientIds: readonly string[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>(clientIds.map((c) => [c, new Set<string>()]));
-    if (out.size === 0 || among?.length === 0) return out;
-    const wanted = among && new Set(among);
+    if (out.size === 0) return out;
     // The owners first, then their targets by object id: each an index lookup per id. (A join
     // lets SQLite, without statistics, walk every target of the kind and probe the owner.) Ids go
     // IN_CHUNK at a time: the fan-out may ask for every VEN client, and one client may own
@@ -208,17 +207,13 @@ export class Reader implements ObjectStore {
         for (const o of owners) ownerOf.set(o.id, o.client_id);
       }
       for (const objectIds of chunks([...ownerOf.keys()])) {
-        let q = this.q
+        const rows = await this.q
           .selectFrom("targets")
           .select(["object_id", "target"])
           .where("kind", "=", kind)
-          .where("object_id", "in", objectIds);
-        // A long list stays out of the statement (its parameters count with the ids'); the rows
-        // are then filtered here.
-        if (wanted && wanted.size <= IN_CHUNK) q = q.where("target", "in", [...wanted]);
-        const rows = await q.execute();
-        for (const r of rows)
-          if (!wanted || wanted.has(r.target)) out.get(ownerOf.get(r.object_id) as string)?.add(r.target);
+          .where("object_id", "in", objectIds)
+          .execute();
+        for (const r of rows) out.get(ownerOf.get(r.object_id) as string)?.add(r.target);
       }
     }
     return out;

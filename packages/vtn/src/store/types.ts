@@ -96,11 +96,8 @@ export interface ObjectStore {
   get<K extends Kind>(kind: K, id: string): Promise<ObjectsByKind[K] | undefined>;
   /** Targets of all ven objects owned by `clientId` and of their resources (the granted targets). */
   grantedTargets(clientId: string): Promise<Set<string>>;
-  /**
-   * `grantedTargets` of several clients in one query (fan-out asks for a page of subscribers at
-   * once); with `among`, only those of the granted targets that are in it.
-   */
-  grantedTargetsOf(clientIds: readonly string[], among?: readonly string[]): Promise<Map<string, Set<string>>>;
+  /** `grantedTargets` of several clients in one query (fan-out asks for a page of subscribers at once). */
+  grantedTargetsOf(clientIds: readonly string[]): Promise<Map<string, Set<string>>>;
   /** Whether an object with this unique name exists (programName; venName), excluding `exceptId`. */
   nameTaken(kind: "PROGRAM" | "VEN", name: string, exceptId?: string): Promise<boolean>;
   resourceNameTaken(venId: string, name: string, exceptId?: string): Promise<boolean>;

@@ -6,7 +6,7 @@
 
 import type { Ven } from "@gridlink/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { principalFor, type View } from "../../src/core/index.ts";
+import { type Listener, principalFor, type View } from "../../src/core/index.ts";
 import type { Change } from "../../src/store/types.ts";
 import { startTestVtn, type TestVtn } from "../../src/testing/index.ts";
 
@@ -92,6 +92,24 @@ describe("the VEN-scoped topics of a change, a page of vens at once", () => {
     expect(got.get("via-res")).toEqual({ shownTargets: ["north", "south"] });
     expect(got.get("wide-1")).toBeUndefined();
     expect(got.has("none")).toBe(false);
+  });
+
+  it("asked for many listeners at once, gives each what it gets alone (viewsFor, the webhook fan-out's)", async () => {
+    const clients = ["wide-c0", "wide-c1", "north-client", "two", "res-client", "none-client", "unknown"];
+    const asked = [undefined, ["north"], ["wide", "south"], ["east"]];
+    const listeners: Listener[] = [
+      ...clients.flatMap((c) => asked.map((targets) => ({ principal: principalFor("ven", c), targets }))),
+      { principal: principalFor("bl", t.bl.clientId) },
+      { principal: principalFor("bl", t.bl.clientId), targets: ["north"] },
+    ];
+    const report = { kind: "REPORT", operation: "CREATE", object: { id: "r", clientID: "two" } } as unknown as Change;
+    for (const c of [...cases.map(([, c]) => c), report]) {
+      const together = await t.vtn.core.policy.audience.viewsFor(c, listeners);
+      const alone = await Promise.all(listeners.map((l) => t.vtn.core.policy.audience.viewFor(c, l)));
+      expect(together).toEqual(alone);
+      // Not all alike: the cases differ by listener.
+      if (c !== report) expect(new Set(alone.map((v) => JSON.stringify(v ?? null))).size).toBeGreaterThan(1);
+    }
   });
 
   it("carries programs and events only", async () => {

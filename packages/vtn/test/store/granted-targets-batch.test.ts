@@ -33,20 +33,6 @@ describe("granted targets of a page of clients", () => {
     expect((await t.vtn.store.grantedTargetsOf([])).size).toBe(0);
   });
 
-  it("keeps to the targets asked about, when given some", async () => {
-    const ids = ["batch-a", "batch-b", "batch-c", "nobody"];
-    const among = await t.vtn.store.grantedTargetsOf(ids, ["shared", "feeder-7", "elsewhere"]);
-    expect(among.get("batch-a")).toEqual(new Set(["shared"]));
-    expect(among.get("batch-b")).toEqual(new Set(["shared", "feeder-7"]));
-    expect(among.get("batch-c")).toEqual(new Set());
-    expect(among.get("nobody")).toEqual(new Set());
-    const none = await t.vtn.store.grantedTargetsOf(ids, []);
-    expect([...none.values()].every((s) => s.size === 0)).toBe(true);
-    // A list longer than one statement takes is filtered after the read instead.
-    const long = ["g2", ...Array.from({ length: 1500 }, (_, i) => `absent-${i}`)];
-    expect((await t.vtn.store.grantedTargetsOf(ids, long)).get("batch-a")).toEqual(new Set(["g2"]));
-  });
-
   it("asks in chunks: more clients and more resources than one statement may name", async () => {
     // 2,500 resources under one client, the last one targeted, and 40,000 unknown clients asked
     // for with it: IN lists of several chunks on both queries, and more clients than the bound

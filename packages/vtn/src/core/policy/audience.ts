@@ -6,9 +6,13 @@
 // in response filtering"). Each channel (webhooks, MQTT, later 2.0b and CIM) asks this, with the
 // object policies deciding exactly as they do for a read.
 import type { Change, ObjectStore, Seq } from "../../store/types.ts";
-import type { Principal } from "../principal.ts";
+import { type Principal, principalFor, readsAll } from "../principal.ts";
 import type { Policy } from "./index.ts";
 import { carriesAny } from "./owned.ts";
+import type { Visibility } from "./targets.ts";
+
+/** A VEN-scoped topic's reader, for visibilityFrom: which asks only whether it reads all. */
+const VEN = principalFor("ven", "");
 
 /** Who listens: a principal, and the targets its subscription filters by. */
 export interface Listener {
@@ -43,9 +47,7 @@ export class Audience {
       case "PROGRAM":
       case "EVENT": {
         const policy = change.kind === "PROGRAM" ? this.policy.program : this.policy.event;
-        const o = change.object as { targets?: string[] | null };
-        const s = policy.seeUnder(o as never, await policy.visibility(p, l.targets ?? undefined));
-        return shownOf(o, s as typeof o | undefined);
+        return this.shownUnder(change, await policy.visibility(p, l.targets ?? undefined));
       }
       case "VEN":
         return this.policy.ven.see(p, change.object as never) && carriesAny(change.object as never, l.targets)
@@ -70,6 +72,36 @@ export class Audience {
     return this.viewFor(change, { principal: this.policy.principalFor(role, clientId) });
   }
 
+  /** What a program or event change shows under `v` (the policy's seeUnder), as a view. */
+  private shownUnder(change: Change, v: Visibility): View | undefined {
+    const policy = change.kind === "PROGRAM" ? this.policy.program : this.policy.event;
+    const o = change.object as { targets?: string[] | null };
+    const s = policy.seeUnder(o as never, v) as typeof o | undefined;
+    if (!s) return undefined;
+    const before = o.targets ?? [];
+    const after = s.targets ?? [];
+    return after.length === before.length ? {} : { shownTargets: after };
+  }
+
+  /**
+   * `viewFor` for many listeners of one change at once: the notifier's page of subscribers, whose
+   * VEN clients' granted targets are read in one go (grants.grantsOf) rather than each through the
+   * grant cache and a promise of its own.
+   */
+  async viewsFor(change: Change, listeners: readonly Listener[]): Promise<(View | undefined)[]> {
+    if (change.kind !== "PROGRAM" && change.kind !== "EVENT")
+      return Promise.all(listeners.map((l) => this.viewFor(change, l)));
+    const granted = await this.policy.grants.grantsOf(
+      listeners.filter((l) => !readsAll(l.principal)).map((l) => l.principal.clientId),
+    );
+    return listeners.map((l) =>
+      this.shownUnder(
+        change,
+        this.policy.grants.visibilityFrom(l.principal, l.targets ?? undefined, granted.get(l.principal.clientId)),
+      ),
+    );
+  }
+
   /**
    * `venTopicView` for a page of vens at once, after `after` in seq order: the notifier's fan-out
    * of a program or event to the VEN-scoped topics of every ven (up to 100,000), where asking per
@@ -77,7 +109,7 @@ export class Audience {
    * vens whose client was granted one of the object's targets, i.e. those that may read it
    * (visibleUnder with no asked targets); untargeted, every ven reads it as it is. Of an object
    * with one target such a ven sees that target, so nothing is hidden; with several, each client's
-   * granted ones among them decide what it sees (target hiding), asked of the store in one query.
+   * granted targets decide what it sees (target hiding), read for the page at once (grantsOf).
    */
   async venTopicPage(change: Change, after: number, limit: number): Promise<VenTopicPage> {
     if (change.kind !== "PROGRAM" && change.kind !== "EVENT")
@@ -86,23 +118,10 @@ export class Audience {
     const targets = [...new Set(o.targets ?? [])];
     const vens = await this.store.venOwners({ after, limit, grantedAnyOf: targets.length > 0 ? targets : undefined });
     if (targets.length <= 1) return { vens, views: vens.map(() => ({})) };
-    const policy = change.kind === "PROGRAM" ? this.policy.program : this.policy.event;
-    const seen = await this.policy.grants.visibilitiesAmong(
-      vens.map((v) => v.object.clientId),
-      targets,
+    const granted = await this.policy.grants.grantsOf(vens.map((v) => v.object.clientId));
+    const views = vens.map(({ object: ven }) =>
+      this.shownUnder(change, this.policy.grants.visibilityFrom(VEN, undefined, granted.get(ven.clientId))),
     );
-    const views = vens.map(({ object: ven }) => {
-      const v = seen.get(ven.clientId);
-      return v && shownOf(o, policy.seeUnder(o as never, v) as typeof o | undefined);
-    });
     return { vens, views };
   }
-}
-
-/** The view of a targeted object `o` that is shown as `s` (undefined: not at all). */
-function shownOf(o: { targets?: string[] | null }, s: { targets?: string[] | null } | undefined): View | undefined {
-  if (!s) return undefined;
-  const before = o.targets ?? [];
-  const after = s.targets ?? [];
-  return after.length === before.length ? {} : { shownTargets: after };
 }

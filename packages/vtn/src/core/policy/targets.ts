@@ -17,14 +17,32 @@ export interface Visibility {
 
 const ALL: Visibility = Object.freeze({ key: "all" });
 
-function visibilityOf(filter: TargetFilter, allowed?: ReadonlySet<string>): Visibility {
-  const key = JSON.stringify([
-    [...filter.anyOf].sort(),
-    filter.includeUntargeted,
-    allowed ? [...allowed].sort() : null,
-  ]);
-  return Object.freeze({ filter, allowed, key });
+/** A visibility whose key is made when first asked: the fan-out makes one per subscriber and never asks. */
+class FilteredVisibility implements Visibility {
+  #key?: string;
+  constructor(
+    readonly filter: TargetFilter,
+    readonly allowed?: ReadonlySet<string>,
+  ) {}
+
+  get key(): string {
+    this.#key ??= JSON.stringify([
+      [...this.filter.anyOf].sort(),
+      this.filter.includeUntargeted,
+      this.allowed ? [...this.allowed].sort() : null,
+    ]);
+    return this.#key;
+  }
 }
+
+const visibilityOf = (filter: TargetFilter, allowed?: ReadonlySet<string>): Visibility =>
+  new FilteredVisibility(filter, allowed);
+
+/** BL's visibility: everything, or a plain filter by the targets it asked for. */
+const blVisibility = (asked: readonly string[] | undefined): Visibility =>
+  asked ? visibilityOf({ anyOf: asked, includeUntargeted: false }) : ALL;
+
+const NOTHING_GRANTED: ReadonlySet<string> = new Set();
 
 /** What granted targets are read from. */
 export type GrantStore = Pick<ObjectStore, "grantedTargets" | "grantedTargetsOf">;
@@ -38,42 +56,73 @@ const GRANTS_KEPT = 50_000;
  * the API thread tells it so).
  */
 export class TargetGrants {
-  private readonly cache = new Lru<string, Promise<Set<string>>>({ max: GRANTS_KEPT });
+  /** Per client: its granted targets, or the read of them while under way. */
+  private readonly cache: Lru<string, ReadonlySet<string> | Promise<ReadonlySet<string>>>;
+  /** Bumped by `invalidate`: a read that began before it is not kept. */
+  private generation = 0;
   /** A VEN's visibility per asked target list: the polling path asks the same one again and again. */
-  private readonly views = new Lru<string, Promise<Visibility>>({ max: GRANTS_KEPT });
+  private readonly views: Lru<string, Promise<Visibility>>;
   /** The views above that have settled, for `visibilityNow`; cleared with them. */
-  private readonly settled = new Lru<string, Visibility>({ max: GRANTS_KEPT });
+  private readonly settled: Lru<string, Visibility>;
 
-  constructor(private readonly store: GrantStore) {}
+  /** `kept`: clients whose grants (and views) are kept; tests make it small. */
+  constructor(
+    private readonly store: GrantStore,
+    private readonly kept = GRANTS_KEPT,
+  ) {
+    this.cache = new Lru({ max: kept });
+    this.views = new Lru({ max: kept });
+    this.settled = new Lru({ max: kept });
+  }
 
-  of(clientId: string): Promise<Set<string>> {
-    let g = this.cache.get(clientId);
-    if (!g) {
-      g = this.store.grantedTargets(clientId);
-      this.cache.set(clientId, g);
-      g.catch(() => this.cache.delete(clientId));
-    }
-    return g;
+  of(clientId: string): Promise<ReadonlySet<string>> {
+    const kept = this.cache.get(clientId);
+    if (kept) return kept instanceof Promise ? kept : Promise.resolve(kept);
+    const generation = this.generation;
+    const read = this.store.grantedTargets(clientId).then((granted) => {
+      if (this.generation === generation && this.cache.peek(clientId) === read) this.cache.set(clientId, granted);
+      return granted;
+    });
+    this.cache.set(clientId, read);
+    read.catch(() => {
+      if (this.cache.peek(clientId) === read) this.cache.delete(clientId);
+    });
+    return read;
   }
 
   /**
-   * Asks the store at once for those of `clientIds` not kept (one query instead of one each), and
-   * keeps them; resolves when they are known. For the notifier's fan-out, which asks for every
-   * subscriber of a change: more of them than are kept, so each change finds few still here.
+   * The granted targets of each of `clientIds`: those kept at once, the others in one store query
+   * (instead of one each). For the notifier's fan-out, which asks for a page of subscribers or
+   * vens at a time. What was read is kept while there is room for all of it: with more clients
+   * than are kept (50,000), each page would otherwise push out what the next change asks for
+   * first, and every change would read them all again.
    */
-  async warm(clientIds: readonly string[]): Promise<void> {
-    const missing = [...new Set(clientIds)].filter((c) => !this.cache.has(c));
-    if (missing.length === 0) return;
-    const all = this.store.grantedTargetsOf(missing);
-    for (const c of missing) {
-      const g = all.then((m) => m.get(c) ?? new Set<string>());
-      this.cache.set(c, g);
-      g.catch(() => this.cache.delete(c));
+  async grantsOf(clientIds: readonly string[]): Promise<Map<string, ReadonlySet<string>>> {
+    const out = new Map<string, ReadonlySet<string>>();
+    const reads: Promise<unknown>[] = [];
+    const missing = new Set<string>();
+    for (const c of clientIds) {
+      if (out.has(c) || missing.has(c)) continue;
+      const kept = this.cache.get(c);
+      if (kept instanceof Promise) reads.push(kept.then((granted) => out.set(c, granted)));
+      else if (kept) out.set(c, kept);
+      else missing.add(c);
     }
-    await all;
+    if (missing.size > 0) {
+      const generation = this.generation;
+      const read = await this.store.grantedTargetsOf([...missing]);
+      const keep = this.generation === generation && this.cache.size + missing.size <= this.kept;
+      for (const [c, granted] of read) {
+        out.set(c, granted);
+        if (keep) this.cache.set(c, granted);
+      }
+    }
+    await Promise.all(reads);
+    return out;
   }
 
   invalidate(): void {
+    this.generation++;
     this.cache.clear();
     this.views.clear();
     this.settled.clear();
@@ -87,7 +136,7 @@ export class TargetGrants {
    */
   visibility(p: Principal, requested: readonly string[] | undefined): Promise<Visibility> {
     const asked = requested && requested.length > 0 ? requested : undefined;
-    if (readsAll(p)) return Promise.resolve(asked ? visibilityOf({ anyOf: asked, includeUntargeted: false }) : ALL);
+    if (readsAll(p)) return Promise.resolve(blVisibility(asked));
     const key = viewKey(p, asked);
     let v = this.views.get(key);
     if (!v) {
@@ -105,26 +154,12 @@ export class TargetGrants {
   }
 
   /**
-   * The visibility of each of `clientIds`, as VENs asking for no targets, over objects carrying
-   * only `among`: made from their granted targets among those, which decide alone whether such an
-   * object is visible and how it is shown (visibleUnder, shown). One store query; nothing is kept,
-   * since the fan-out asks this for more clients than are kept and would only push the others out.
+   * As `visibility`, from granted targets already read (`grantsOf`, for a VEN; unused for BL),
+   * and not kept: the fan-out's views of a page of subscribers at once.
    */
-  async visibilitiesAmong(clientIds: readonly string[], among: readonly string[]): Promise<Map<string, Visibility>> {
-    const held = await this.store.grantedTargetsOf(clientIds, among);
-    // Most clients hold the same few of a few targets: one visibility per distinct set.
-    const made = new Map<string, Visibility>();
-    const out = new Map<string, Visibility>();
-    for (const [clientId, granted] of held) {
-      const key = [...granted].sort().join("\n");
-      let v = made.get(key);
-      if (!v) {
-        v = venVisibility(granted, undefined);
-        made.set(key, v);
-      }
-      out.set(clientId, v);
-    }
-    return out;
+  visibilityFrom(p: Principal, requested: readonly string[] | undefined, granted?: ReadonlySet<string>): Visibility {
+    const asked = requested && requested.length > 0 ? requested : undefined;
+    return readsAll(p) ? blVisibility(asked) : venVisibility(granted ?? NOTHING_GRANTED, asked);
   }
 
   /**
@@ -133,7 +168,7 @@ export class TargetGrants {
    */
   visibilityNow(p: Principal, requested: readonly string[] | undefined): Visibility | undefined {
     const asked = requested && requested.length > 0 ? requested : undefined;
-    if (readsAll(p)) return asked ? visibilityOf({ anyOf: asked, includeUntargeted: false }) : ALL;
+    if (readsAll(p)) return blVisibility(asked);
     return this.settled.get(viewKey(p, asked));
   }
 }
