@@ -9,7 +9,10 @@
 // leaf per 15,000 subscribers, since a process may hold 20,000 sockets here), subscribers
 // anonymous on the leaves. Ceiling, same run: the same tier and subscribers, the same messages
 // published to the root by a bare mqtt.js client (QoS 1).
+// --tier-nice N: the tier's brokers run at nice N (default 0), as the subscribers run at nice 10:
+// stand-ins for machines of their own, which then take the CPU only when the VTN leaves it.
 //   npx tsx bench/notify-mqtt.ts [--vens 10000] [--rate 1000] [--connections 8] [--broker embedded|mosquitto]
+//     [--tier-nice 0]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +36,7 @@ const VENS = numberArg("vens", 10_000);
 const RATE = numberArg("rate", 1000);
 const CONNECTIONS = numberArg("connections", 8);
 const BROKER = stringArg("broker", "embedded");
+const TIER_NICE = numberArg("tier-nice", 0);
 if (!["embedded", "mosquitto"].includes(BROKER)) throw new Error(`--broker is embedded or mosquitto, not ${BROKER}`);
 /** Subscribers per Mosquitto leaf (and per subscriber process): under the 20,000 sockets a process may hold. */
 const PER_LEAF = 15_000;
@@ -151,7 +155,10 @@ async function main() {
       tier = await startMosquittoTier(
         slices(leaves).map(([from, to]) => vens.slice(from, to).map((v) => `events/vens/${v.venId}/+`)),
       );
-      log(`  Mosquitto tier up: a root and ${leaves} bridged leaves in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (TIER_NICE !== 0) for (const pid of tier.pids) setPriority(pid, TIER_NICE);
+      log(
+        `  Mosquitto tier up: a root and ${leaves} bridged leaves in ${((Date.now() - t0) / 1000).toFixed(1)} s${TIER_NICE ? ` (nice ${TIER_NICE})` : ""}`,
+      );
     }
     vtn = await startChild("bench/support/notify-vtn.ts", tier ? [dataDir, tier.root] : [dataDir]);
     const base = vtn.url;
@@ -235,7 +242,7 @@ async function main() {
     }
 
     const where = tier
-      ? `external Mosquitto tier, root + ${leaves} bridged leaves, anonymous subscribers`
+      ? `external Mosquitto tier, root + ${leaves} bridged leaves${TIER_NICE ? ` at nice ${TIER_NICE}` : ""}, anonymous subscribers`
       : "embedded broker, token auth";
     const out = [
       `### One event to ${VENS.toLocaleString("en")} MQTT subscribers (${where}, VEN-scoped topics, QoS 1)`,

@@ -20,6 +20,8 @@ export interface MosquittoTier {
   root: string;
   /** leaves[k] serves the VEN topics of group k. */
   leaves: string[];
+  /** The brokers' process ids (root first), e.g. to lower their priority. */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -93,7 +95,7 @@ export async function startMosquittoTier(groups: string[][]): Promise<MosquittoT
     await stop();
     throw err;
   }
-  return { root, leaves, stop };
+  return { root, leaves, pids: brokers.flatMap((b) => (b.pid ? [b.pid] : [])), stop };
 }
 
 const connect = async (url: string, deadline: number) => {

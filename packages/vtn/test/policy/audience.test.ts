@@ -12,7 +12,8 @@ const granted: Record<string, string[]> = { c1: ["g"], c2: [] };
 const policy = createPolicy({
   grantedTargets: async (c) => new Set(granted[c] ?? []),
   grantedTargetsOf: async (ids) => new Map(ids.map((c) => [c, new Set(granted[c] ?? [])])),
-  // Pages of vens (venTopicPage) are tested against a real store: ven-topic-page.test.ts.
+  // Pages of vens and listeners (venTopicPage, viewsFor) are tested against a real store:
+  // audience-pages.test.ts.
   venOwners: async () => [],
 });
 const ven = (targets?: string[]): Listener => ({ principal: principalFor("ven", "c1"), targets });

@@ -1,8 +1,9 @@
-// Core's audience of a program or event for the VEN-scoped MQTT topics, a page of vens at once
-// (audience.venTopicPage, which the fan-out asks): for every ven the same decision, and the same
-// shown targets, as asking for that ven alone (venTopicView, the VEN's own read), with grants
-// through ven objects and resources, target hiding, and targets so many objects carry that the
-// store reads the vens one by one.
+// Core's audience of a program or event for a page at once, as the notifier's fan-out asks it:
+// the vens of VEN-scoped MQTT topics (audience.venTopicPage) and a page of webhook subscribers
+// (audience.viewsFor). For each ven or listener the same decision, and the same shown targets, as
+// asking for it alone (venTopicView, viewFor), with grants through ven objects and resources,
+// target hiding, subscription targets, and targets so many objects carry that the store reads the
+// vens one by one.
 
 import type { Ven } from "@gridlink/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ const stamp = { createdDateTime: "2030-01-01T00:00:00Z", modificationDateTime: "
 const change = (kind: "PROGRAM" | "EVENT", targets: string[] | null): Change =>
   ({ kind, operation: "CREATE", object: { id: "o1", programID: "p1", targets } }) as unknown as Change;
 
-describe("the VEN-scoped topics of a change, a page of vens at once", () => {
+describe("the audience of a change, a page at once", () => {
   let t: TestVtn;
   const ven = (id: string, clientID: string, targets?: string[]) =>
     ({ id, ...stamp, objectType: "VEN", venName: id, clientID, ...(targets ? { targets } : {}) }) as Ven;
