@@ -284,8 +284,17 @@ export class Reader implements ObjectStore {
         q = q.where("client_id", "in", viaVens.union(viaResources));
       } else {
         q = q.where((eb) =>
-          eb.or(
-            OWNER_TABLES.map(([table, kind]) =>
+          eb.or([
+            // Most often the ven itself carries one: one index probe, and the others not asked.
+            eb.exists(
+              d
+                .selectFrom("targets as t")
+                .select("t.object_id")
+                .where("t.kind", "=", "VEN")
+                .whereRef("t.object_id", "=", "vens.id")
+                .where("t.target", "in", list),
+            ),
+            ...OWNER_TABLES.map(([table, kind]) =>
               eb.exists(
                 d
                   .selectFrom(`${table} as o`)
@@ -297,7 +306,7 @@ export class Reader implements ObjectStore {
                   .where("t.target", "in", list),
               ),
             ),
-          ),
+          ]),
         );
       }
     }
