@@ -258,8 +258,8 @@ export class Reader implements ObjectStore {
       const list = [...vq.grantedAnyOf];
       // Few objects carry the targets: the set of their owners is small, made once per page. Many
       // (an event to every VEN): that set would be made again for every page, O(vens) each time,
-      // so each ven in order is asked instead whether its client owns one (two index probes), and
-      // all the pages together read the vens once. CROSS JOIN keeps the owner's objects the outer
+      // so each ven in order is asked instead whether it carries one or its client owns one (an
+      // index probe or two each), and all the pages together read the vens once. CROSS JOIN keeps the owner's objects the outer
       // loop: SQLite (no statistics) otherwise starts from the target index and reads every carrier
       // for each ven (SQLite's query optimizer doc, §6 "Manual Control Of Query Plans Using CROSS
       // JOIN"); PostgreSQL plans a CROSS JOIN with its condition as the inner join it is.
