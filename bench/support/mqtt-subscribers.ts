@@ -17,29 +17,61 @@ let firstAt = 0;
 let lastAt = 0;
 const clients: MqttClient[] = [];
 
+/**
+ * Connects and subscribes VEN `i`, trying again a few times: the VTN's embedded broker cuts
+ * connections past its `mqttMaxPendingConnections` (100) still logging in, which a loaded machine
+ * can reach while two subscriber processes connect at once.
+ */
 async function connect(i: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(i);
+    } catch (err) {
+      if (attempt === 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+async function connectOnce(i: number): Promise<void> {
   const v = vens[i];
-  const c = await mqtt.connectAsync(url, {
-    ...(anonymous ? {} : { username: v.clientId, password: v.token }),
-    clientId: `sub-${v.venId}`,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-    keepalive: 0,
-    connectTimeout: 60_000,
-  });
+  const c = await mqtt.connectAsync(
+    url,
+    {
+      ...(anonymous ? {} : { username: v.clientId, password: v.token }),
+      clientId: `sub-${v.venId}`,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      keepalive: 0,
+      connectTimeout: 60_000,
+      // false: a connection closed before its CONNACK rejects (and is tried again above) instead of
+      // leaving the promise unsettled.
+    },
+    false,
+  );
   c.on("message", () => {
     if (got.has(i)) return;
     got.add(i);
     lastAt = Date.now();
     if (!firstAt) firstAt = lastAt;
   });
-  const granted = await c.subscribeAsync(`events/vens/${v.venId}/+`, { qos: 1 });
+  // Once connected, a lost connection is reported (the run then waits for a message that does
+  // not come and says so), not an uncaught error that ends every subscriber of this process.
+  c.on("error", (err) => process.stderr.write(`subscriber ${v.venId}: ${err.message}\n`));
+  let granted: Awaited<ReturnType<MqttClient["subscribeAsync"]>>;
+  try {
+    granted = await c.subscribeAsync(`events/vens/${v.venId}/+`, { qos: 1 });
+  } catch (err) {
+    await c.endAsync(true);
+    throw err;
+  }
   if (granted[0].qos > 1) throw new Error(`subscription of ${v.venId} refused`);
   clients.push(c);
 }
 
-for (let i = 0; i < vens.length; i += 100)
-  await Promise.all(Array.from({ length: Math.min(100, vens.length - i) }, (_, k) => connect(i + k)));
+const AT_ONCE = 50;
+for (let i = 0; i < vens.length; i += AT_ONCE)
+  await Promise.all(Array.from({ length: Math.min(AT_ONCE, vens.length - i) }, (_, k) => connect(i + k)));
 
 const control = createServer((req, res) => {
   if (req.method === "POST") {
