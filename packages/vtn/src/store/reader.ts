@@ -3,7 +3,7 @@
 // indexed table. A transaction's writes are writer.ts; the store with its group commit is
 // kysely-store.ts.
 import type { Subscription } from "@gridlink/model";
-import { type CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import { type Compilable, type CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from "kysely";
 import { fromJson } from "./json-body.ts";
 import { COUNTED_SKIP, startSeqByCounts } from "./postgres/seq-counts.ts";
 import { reusableByKey } from "./reusable.ts";
@@ -253,67 +253,107 @@ export class Reader implements ObjectStore {
   }
 
   async venOwners(vq: Cursor & { grantedAnyOf?: readonly string[] }): Promise<Seq<{ id: string; clientId: string }>[]> {
-    let q = this.q.selectFrom("vens").select(["seq", "id", "client_id"]).where("seq", ">", vq.after);
-    if (vq.grantedAnyOf && vq.grantedAnyOf.length > 0) {
-      const list = [...vq.grantedAnyOf];
-      // Few objects carry the targets: the set of their owners is small, made once per page. Many
-      // (an event to every VEN): that set would be made again for every page, O(vens) each time,
-      // so each ven in order is asked instead whether it carries one or its client owns one (an
-      // index probe or two each), and all the pages together read the vens once. CROSS JOIN keeps the owner's objects the outer
-      // loop: SQLite (no statistics) otherwise starts from the target index and reads every carrier
-      // for each ven (SQLite's query optimizer doc, §6 "Manual Control Of Query Plans Using CROSS
-      // JOIN"); PostgreSQL plans a CROSS JOIN with its condition as the inner join it is.
-      const carriers = await this.q
-        .selectFrom("targets")
-        .select("object_id")
-        .where("kind", "in", ["VEN", "RESOURCE"])
-        .where("target", "in", list)
-        .limit(FEW_CARRIERS)
-        .execute();
+    const list = [...(vq.grantedAnyOf ?? [])];
+    let form: VenOwnersForm = "all";
+    if (list.length > 0) {
+      const carriers = await this.runShaped<{ object_id: string }>(
+        "venOwners carriers",
+        list.length,
+        (db, limit, ...targets) =>
+          db
+            .selectFrom("targets")
+            .select("object_id")
+            .where("kind", "in", [sql.lit("VEN"), sql.lit("RESOURCE")])
+            .where("target", "in", targets)
+            .limit(limit as number),
+        [FEW_CARRIERS, ...list],
+      );
       if (carriers.length === 0) return [];
-      const d = dyn(this.q);
-      if (carriers.length < FEW_CARRIERS) {
-        const [viaVens, viaResources] = OWNER_TABLES.map(([table, kind]) =>
-          d
-            .selectFrom("targets as t")
-            .innerJoin(`${table} as o`, "o.id", "t.object_id")
-            .select("o.client_id")
-            .where("t.kind", "=", kind)
-            .where("t.target", "in", list),
-        );
-        q = q.where("client_id", "in", viaVens.union(viaResources));
-      } else {
-        q = q.where((eb) =>
-          eb.or([
-            // Most often the ven itself carries one: one index probe, and the others not asked.
-            eb.exists(
-              d
-                .selectFrom("targets as t")
-                .select("t.object_id")
-                .where("t.kind", "=", "VEN")
-                .whereRef("t.object_id", "=", "vens.id")
-                .where("t.target", "in", list),
-            ),
-            ...OWNER_TABLES.map(([table, kind]) =>
-              eb.exists(
-                d
-                  .selectFrom(`${table} as o`)
-                  .crossJoin("targets as t")
-                  .select("t.object_id")
-                  .whereRef("t.object_id", "=", "o.id")
-                  .whereRef("o.client_id", "=", "vens.client_id")
-                  .where("t.kind", "=", kind)
-                  .where("t.target", "in", list),
-              ),
-            ),
-          ]),
-        );
-      }
+      form = carriers.length < FEW_CARRIERS ? "few" : "many";
     }
-    const rows = await q.orderBy("seq").limit(vq.limit).execute();
+    const rows = await this.runShaped<{ seq: number | string; id: string; client_id: string }>(
+      `venOwners ${form}`,
+      list.length,
+      (db, after, limit, ...targets) => venOwnersQuery(db, form, after, limit, targets),
+      [vq.after, vq.limit, ...list],
+    );
     return rows.map((r) => ({ seq: Number(r.seq), object: { id: r.id, clientId: r.client_id } }));
   }
+
+  /**
+   * Runs `build(db, ...args)`: compiled once per dialect, key and list length when the list is
+   * short (reusable.ts; the fan-out asks the same shape for every page), built each time otherwise.
+   * Every argument must be a parameter of the SQL; constants go in as literals.
+   */
+  private runShaped<R>(
+    key: string,
+    listLength: number,
+    build: (db: DynDb, ...args: unknown[]) => Compilable<unknown>,
+    args: unknown[],
+  ): Promise<R[]> {
+    const st: Statement =
+      listLength <= REUSED_LIST
+        ? statement(`${this.sqlDialect} ${key} ${listLength}`, build)
+        : (db, ...a) => build(db, ...a).compile();
+    return this.run<R>(st, ...args);
+  }
 }
+
+type VenOwnersForm = "all" | "few" | "many";
+
+/**
+ * The page of vens after `after` whose client is granted one of `targets` (ObjectStore.venOwners).
+ * Few objects carry the targets: the set of their owners is small, made once per page. Many (an
+ * event to every VEN): that set would be made again for every page, O(vens) each time, so each ven
+ * in order is asked instead whether it carries one or its client owns one (an index probe or two
+ * each), and all the pages together read the vens once. CROSS JOIN keeps the owner's objects the
+ * outer loop: SQLite (no statistics) otherwise starts from the target index and reads every
+ * carrier for each ven (SQLite's query optimizer doc, §6 "Manual Control Of Query Plans Using
+ * CROSS JOIN"); PostgreSQL plans a CROSS JOIN with its condition as the inner join it is.
+ */
+function venOwnersQuery(d: DynDb, form: VenOwnersForm, after: unknown, limit: unknown, targets: unknown[]) {
+  let q = d.selectFrom("vens").select(["seq", "id", "client_id"]).where("seq", ">", after);
+  if (form === "few") {
+    const [viaVens, viaResources] = OWNER_TABLES.map(([table, kind]) =>
+      d
+        .selectFrom("targets as t")
+        .innerJoin(`${table} as o`, "o.id", "t.object_id")
+        .select("o.client_id")
+        .where("t.kind", "=", sql.lit(kind))
+        .where("t.target", "in", targets),
+    );
+    q = q.where("client_id", "in", viaVens.union(viaResources));
+  } else if (form === "many")
+    q = q.where((eb) =>
+      eb.or([
+        // Most often the ven itself carries one: one index probe, and the others not asked.
+        eb.exists(
+          d
+            .selectFrom("targets as t")
+            .select("t.object_id")
+            .where("t.kind", "=", sql.lit("VEN"))
+            .whereRef("t.object_id", "=", "vens.id")
+            .where("t.target", "in", targets),
+        ),
+        ...OWNER_TABLES.map(([table, kind]) =>
+          eb.exists(
+            d
+              .selectFrom(`${table} as o`)
+              .crossJoin("targets as t")
+              .select("t.object_id")
+              .whereRef("t.object_id", "=", "o.id")
+              .whereRef("o.client_id", "=", "vens.client_id")
+              .where("t.kind", "=", sql.lit(kind))
+              .where("t.target", "in", targets),
+          ),
+        ),
+      ]),
+    );
+  return q.orderBy("seq").limit(limit as number);
+}
+
+/** Targets per list up to which venOwners's statements are compiled once (runShaped). */
+const REUSED_LIST = 8;
 
 /**
  * Objects carrying a target below which venOwners makes the set of their owners (see there). The
