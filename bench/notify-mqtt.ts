@@ -12,7 +12,10 @@
 // --tier-nice N: the tier's brokers run at nice N (default 0), as the subscribers run at nice 10:
 // stand-ins for machines of their own, which then take the CPU only when the VTN leaves it.
 //   npx tsx bench/notify-mqtt.ts [--vens 10000] [--rate 1000] [--connections 8] [--broker embedded|mosquitto]
-//     [--tier-nice 0]
+//     [--tier-nice 0] [--cold-ceiling]
+// --cold-ceiling (with --broker mosquitto): the ceiling once more on the tier as it first is, just
+// after the subscribers subscribed and before gridlink's first event (which then finds the tier
+// warm): how much of the first event's extra time is the tier's own.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +40,8 @@ const RATE = numberArg("rate", 1000);
 const CONNECTIONS = numberArg("connections", 8);
 const BROKER = stringArg("broker", "embedded");
 const TIER_NICE = numberArg("tier-nice", 0);
+const COLD_CEILING = process.argv.includes("--cold-ceiling");
+if (COLD_CEILING && BROKER !== "mosquitto") throw new Error("--cold-ceiling is for --broker mosquitto");
 if (!["embedded", "mosquitto"].includes(BROKER)) throw new Error(`--broker is embedded or mosquitto, not ${BROKER}`);
 /** Subscribers per Mosquitto leaf (and per subscriber process): under the 20,000 sockets a process may hold. */
 const PER_LEAF = 15_000;
@@ -164,8 +169,24 @@ async function main() {
     const base = vtn.url;
     const token = await bearerToken(base, blCreds);
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    if (tier) subs = await subscribe(tier.leaves, file, true);
-    else {
+    const payload = JSON.stringify({
+      objectType: "EVENT",
+      operation: "CREATE",
+      object: benchEvent(programId),
+      targets: ["bench"],
+    });
+    const topics = vens.map((v) => `events/vens/${v.venId}/create`);
+    let coldCeilingMs: number | undefined;
+    if (tier) {
+      subs = await subscribe(tier.leaves, file, true);
+      if (COLD_CEILING) {
+        log("  ceiling on the cold tier: the messages published to the root by a bare client...");
+        await subs.reset();
+        const c0 = Date.now();
+        await tierCeiling(tier.root, topics, payload);
+        coldCeilingMs = (await subs.done()).lastAt - c0;
+      }
+    } else {
       const broker = (await getJson<{ MQTT: { URIS: string[] } }>(`${base}/notifiers`, { headers })).MQTT.URIS[0];
       subs = await subscribe([broker, broker], file, false);
     }
@@ -211,13 +232,6 @@ async function main() {
     await stopChild(vtn.child);
     vtn = undefined;
 
-    const payload = JSON.stringify({
-      objectType: "EVENT",
-      operation: "CREATE",
-      object: benchEvent(programId),
-      targets: ["bench"],
-    });
-    const topics = vens.map((v) => `events/vens/${v.venId}/create`);
     let ceilingMs: number;
     let ceiling: string;
     if (tier) {
@@ -256,6 +270,12 @@ async function main() {
         last: "last subscriber",
       }),
       "",
+      ...(coldCeilingMs === undefined
+        ? []
+        : [
+            `The ceiling on the cold tier, before gridlink's first event (which then found the tier warm): ${(coldCeilingMs / 1000).toFixed(2)} s, against ${(ceilingMs / 1000).toFixed(2)} s warm.`,
+            "",
+          ]),
       `Outbox after the runs: ${JSON.stringify(summary.counts.MQTT)}; MQTT clients connected: ${summary.mqttClients}.`,
     ];
     process.stdout.write(`${out.join("\n")}\n`);
