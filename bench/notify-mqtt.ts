@@ -130,9 +130,17 @@ async function subscribe(brokers: string[], file: string, anonymous: boolean) {
 
 /**
  * The ceiling on the Mosquitto tier: the same messages published to its root by a bare client,
- * with as many unacknowledged at once as the VTN may have (4 deliveries of 500 topics).
+ * with as many unacknowledged at once as the VTN may have (4 deliveries of 500 topics). Resolves
+ * with the milliseconds from the first publish to the last subscriber's message.
  */
-async function tierCeiling(root: string, topics: string[], payload: string): Promise<void> {
+async function tierCeiling(
+  root: string,
+  subs: Awaited<ReturnType<typeof subscribe>>,
+  topics: string[],
+  payload: string,
+): Promise<number> {
+  await subs.reset();
+  const c0 = Date.now();
   const client = await mqtt.connectAsync(root, { reconnectPeriod: 0 });
   const body = Buffer.from(payload);
   let next = 0;
@@ -142,6 +150,7 @@ async function tierCeiling(root: string, topics: string[], payload: string): Pro
     }),
   );
   await client.endAsync();
+  return (await subs.done()).lastAt - c0;
 }
 
 async function main() {
@@ -181,10 +190,7 @@ async function main() {
       subs = await subscribe(tier.leaves, file, true);
       if (COLD_CEILING) {
         log("  ceiling on the cold tier: the messages published to the root by a bare client...");
-        await subs.reset();
-        const c0 = Date.now();
-        await tierCeiling(tier.root, topics, payload);
-        coldCeilingMs = (await subs.done()).lastAt - c0;
+        coldCeilingMs = await tierCeiling(tier.root, subs, topics, payload);
       }
     } else {
       const broker = (await getJson<{ MQTT: { URIS: string[] } }>(`${base}/notifiers`, { headers })).MQTT.URIS[0];
@@ -236,10 +242,7 @@ async function main() {
     let ceiling: string;
     if (tier) {
       log("  ceiling: the same tier and subscribers, the messages published to the root by a bare client...");
-      await subs.reset();
-      const c0 = Date.now();
-      await tierCeiling(tier.root, topics, payload);
-      ceilingMs = (await subs.done()).lastAt - c0;
+      ceilingMs = await tierCeiling(tier.root, subs, topics, payload);
       ceiling = `the same Mosquitto tier (root + ${leaves} leaves) and subscribers, a bare mqtt.js client publishing to the root`;
     } else {
       await subs.stop();

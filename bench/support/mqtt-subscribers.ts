@@ -35,6 +35,8 @@ async function connect(i: number): Promise<void> {
 
 async function connectOnce(i: number): Promise<void> {
   const v = vens[i];
+  // allowRetries false: a connection closed before its CONNACK rejects (and is tried again
+  // above) instead of leaving the promise unsettled.
   const c = await mqtt.connectAsync(
     url,
     {
@@ -44,8 +46,6 @@ async function connectOnce(i: number): Promise<void> {
       reconnectPeriod: 0,
       keepalive: 0,
       connectTimeout: 60_000,
-      // false: a connection closed before its CONNACK rejects (and is tried again above) instead of
-      // leaving the promise unsettled.
     },
     false,
   );

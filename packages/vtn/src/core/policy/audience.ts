@@ -6,13 +6,10 @@
 // in response filtering"). Each channel (webhooks, MQTT, later 2.0b and CIM) asks this, with the
 // object policies deciding exactly as they do for a read.
 import type { Change, ObjectStore, Seq } from "../../store/types.ts";
-import { type Principal, principalFor, readsAll } from "../principal.ts";
+import { type Principal, readsAll } from "../principal.ts";
 import type { Policy } from "./index.ts";
 import { carriesAny } from "./owned.ts";
 import type { Visibility } from "./targets.ts";
-
-/** A VEN-scoped topic's reader, for visibilityFrom: which asks only whether it reads all. */
-const VEN = principalFor("ven", "");
 
 /** Who listens: a principal, and the targets its subscription filters by. */
 export interface Listener {
@@ -109,7 +106,7 @@ export class Audience {
    * vens whose client was granted one of the object's targets, i.e. those that may read it
    * (visibleUnder with no asked targets); untargeted, every ven reads it as it is. Of an object
    * with one target such a ven sees that target, so nothing is hidden; with several, each client's
-   * granted targets decide what it sees (target hiding), read for the page at once (grantsOf).
+   * granted targets decide what it sees (target hiding), as for a page of listeners (viewsFor).
    */
   async venTopicPage(change: Change, after: number, limit: number): Promise<VenTopicPage> {
     if (change.kind !== "PROGRAM" && change.kind !== "EVENT")
@@ -118,9 +115,9 @@ export class Audience {
     const targets = [...new Set(o.targets ?? [])];
     const vens = await this.store.venOwners({ after, limit, grantedAnyOf: targets.length > 0 ? targets : undefined });
     if (targets.length <= 1) return { vens, views: vens.map(() => ({})) };
-    const granted = await this.policy.grants.grantsOf(vens.map((v) => v.object.clientId));
-    const views = vens.map(({ object: ven }) =>
-      this.shownUnder(change, this.policy.grants.visibilityFrom(VEN, undefined, granted.get(ven.clientId))),
+    const views = await this.viewsFor(
+      change,
+      vens.map((v) => ({ principal: this.policy.principalFor("ven", v.object.clientId) })),
     );
     return { vens, views };
   }

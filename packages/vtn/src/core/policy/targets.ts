@@ -58,7 +58,7 @@ const GRANTS_KEPT = 50_000;
 export class TargetGrants {
   /** Per client: its granted targets, or the read of them while under way. */
   private readonly cache: Lru<string, ReadonlySet<string> | Promise<ReadonlySet<string>>>;
-  /** Bumped by `invalidate`: a read that began before it is not kept. */
+  /** Bumped by `invalidate`: a page read (grantsOf) that began before it is not kept. */
   private generation = 0;
   /** A VEN's visibility per asked target list: the polling path asks the same one again and again. */
   private readonly views: Lru<string, Promise<Visibility>>;
@@ -78,9 +78,9 @@ export class TargetGrants {
   of(clientId: string): Promise<ReadonlySet<string>> {
     const kept = this.cache.get(clientId);
     if (kept) return kept instanceof Promise ? kept : Promise.resolve(kept);
-    const generation = this.generation;
+    // Kept only while this read is still the cached one (invalidate clears it).
     const read = this.store.grantedTargets(clientId).then((granted) => {
-      if (this.generation === generation && this.cache.peek(clientId) === read) this.cache.set(clientId, granted);
+      if (this.cache.peek(clientId) === read) this.cache.set(clientId, granted);
       return granted;
     });
     this.cache.set(clientId, read);
