@@ -13,12 +13,14 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Core, copySqliteToPostgres, createVtn, type Principal } from "@gridlink/vtn";
+import type { Core, Principal } from "@gridlink/vtn";
 import { startTestCluster } from "@gridlink/vtn/testing";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { TABLES } from "../packages/vtn/src/store/tables.ts";
 import type { Derived, Kind } from "../packages/vtn/src/store/types.ts";
 import { bundleScript, type LoadResult, load, startChild, stopChild } from "./support/harness.ts";
+import { copyToPostgres } from "./support/postgres-copy.ts";
 import { bearerToken, benchDir, log, numberArg, seedingVtn } from "./support/setup.ts";
 
 const argOf = (name: string, dflt: string) => {
@@ -359,62 +361,9 @@ async function main() {
         const s = seeded.get(size) as Seeded;
         let url: string | undefined;
         if (store === "postgres" && cluster) {
-          const db = `scale_${size}`;
-          const admin = await import("pg");
-          const c = new admin.default.Client({ connectionString: cluster.url });
-          await c.connect();
-          await c.query(`create database ${db}`);
-          await c.end();
-          url = cluster.url.replace(/\/postgres$/, `/${db}`);
-          const t0 = Date.now();
-          // As `gridlink db copy` does: the PostgreSQL side migrated by a VTN opened on it first.
-          const scratch = benchDir("scale-pg");
-          const migrating = await createVtn({
-            dataDir: scratch,
-            store: "postgres",
-            databaseUrl: url,
-            demo: false,
-            logLevel: "silent",
-            mqttBroker: "none",
-          });
-          await migrating.close();
-          rmSync(scratch, { recursive: true, force: true });
-          let shown = 0;
-          const rows = await copySqliteToPostgres(s.dataDir, url, (table, done, all) => {
-            if (done - shown < 100_000 && done !== all) return;
-            shown = done === all ? 0 : done;
-            log(`  size ${size}: copying ${table} ${done}/${all} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-          });
-          log(`  size ${size}: ${rows} rows copied to PostgreSQL in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-          // What autovacuum does to a database in use: statistics for the planner and the visibility
-          // map (index-only scans). Left to autovacuum, it would start on the 3,000,000 fresh rows
-          // in the middle of the measurement.
-          const v = new admin.default.Client({ connectionString: url });
+          url = await copyToPostgres(cluster.url, s.dataDir, `scale_${size}`);
+          const v = new pg.Client({ connectionString: url });
           await v.connect();
-          // Vacuum marks a page all-visible (so an index-only scan needs no heap fetch) only once it
-          // can set the rows' commit hint bits, and for a commit made asynchronously (the test
-          // cluster runs with synchronous_commit=off) it may not until the WAL of the commit's clog
-          // group is flushed; the likely cause that the first round leaves the copied pages unmarked (seen
-          // at 1,000 and 10,000, with no snapshot held) is that the ANALYZE of the tables before
-          // `events` commits asynchronously in that group. A later round marks them. Vacuum until the events' pages are all visible; were a snapshot
-          // holding them back instead, it is printed.
-          await v.query("checkpoint");
-          for (let round = 1; ; round++) {
-            await v.query("vacuum analyze");
-            const { rows: vm } = await v.query(
-              "select relpages, relallvisible from pg_class where relname = 'events' and relkind = 'r'",
-            );
-            const { relpages, relallvisible } = vm[0] as { relpages: number; relallvisible: number };
-            log(`  size ${size}: vacuum round ${round}: ${relallvisible} of ${relpages} event pages all-visible`);
-            if (relallvisible >= relpages * 0.99 || round === 10) break;
-            const { rows: holders } = await v.query(
-              `select pid, backend_type, state, backend_xmin::text as xmin, left(query, 60) as query
-                 from pg_stat_activity where datname = current_database() and backend_xmin is not null
-                 and pid <> pg_backend_pid()`,
-            );
-            log(`  size ${size}: snapshots held: ${JSON.stringify(holders)}`);
-            await new Promise((r) => setTimeout(r, 3000));
-          }
           // The plans of the two queries whose cost grows with the table (stderr, for the record).
           for (const q of [
             `select body from events where seq >= (select seq from events order by seq limit 1 offset ${Math.max(0, size - 50)}) order by seq limit 50`,
@@ -425,7 +374,6 @@ async function main() {
             log(`  size ${size}: ${q}\n${plan.rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
           }
           await v.end();
-          log(`  size ${size}: vacuum analyze done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         }
         results.set(size, await measure(s, size, url));
       }

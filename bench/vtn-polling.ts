@@ -1,6 +1,11 @@
 // Benchmark of issue 2: the VEN polling path and report ingest, beside a bare node:http server
 // that returns the same bytes, measured in the same run.
 //   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32] [--only polling|ingest]
+//     [--store sqlite|postgres]
+// --store postgres: the same seeded database copied into PostgreSQL (support/postgres-copy.ts) on
+// a cluster of its own started for the run with PostgreSQL's own durability (fsync and
+// synchronous_commit on, as docs/deployment.md asks), the VTN on it; the ingest floor then inserts
+// into PostgreSQL too (floor-server.ts report-pg), and durability is counted there.
 // Each gridlink row is followed by its CPU per answered request: utime + stime of the VTN process
 // (all threads, /proc/PID/stat) over the wrk window. With BENCH_CPU_PROF=<dir> (harness.ts) the
 // VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
@@ -10,14 +15,19 @@
 // group-committed INSERT of each report, the most a server doing that work can reach.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startTestCluster, type TestCluster } from "@gridlink/vtn/testing";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { load, loadServer, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
-import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
+import { copyToPostgres } from "./support/postgres-copy.ts";
+import { bearerToken, benchArgs, benchDir, log, seedingVtn, stringArg } from "./support/setup.ts";
 
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
 const onlyAt = process.argv.indexOf("--only");
 const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (ONLY !== undefined && ONLY !== "polling" && ONLY !== "ingest") throw new Error("--only takes polling or ingest");
+const STORE = stringArg("store", "sqlite");
+if (STORE !== "sqlite" && STORE !== "postgres") throw new Error(`--store is sqlite or postgres, not ${STORE}`);
 const PROGRAMS = 100;
 const EVENTS = 10_000;
 const VENS = 1_000;
@@ -97,10 +107,16 @@ const cpuLine = (label: string, r: { cpuUs: number }) => `CPU per request, ${lab
 
 async function main() {
   const dataDir = benchDir("polling");
-  log(`gridlink bench: VEN polling and report ingest (${SECONDS} s per run, ${CONNECTIONS} connections)`);
+  log(`gridlink bench: VEN polling and report ingest on ${STORE} (${SECONDS} s per run, ${CONNECTIONS} connections)`);
+  let cluster: TestCluster | undefined;
   try {
     const venClient = await seed(dataDir);
-    const vtn = await startChild("bench/support/serve-vtn.ts", [dataDir]);
+    let databaseUrl: string | undefined;
+    if (STORE === "postgres") {
+      cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB" });
+      databaseUrl = await copyToPostgres(cluster.url, dataDir, "polling");
+    }
+    const vtn = await startChild("bench/support/serve-vtn.ts", databaseUrl ? [dataDir, "0", databaseUrl] : [dataDir]);
     const pid = vtn.child.pid as number;
     const auth = { authorization: `Bearer ${await bearerToken(vtn.url, venClient)}` };
     const rows: string[] = [];
@@ -174,8 +190,8 @@ async function main() {
         reportFile,
         "201",
         "application/json",
-        "report",
-        dataDir,
+        databaseUrl ? "report-pg" : "report",
+        databaseUrl ?? dataDir,
       ]);
       const reached = await loadServer(floor.child.pid as number, {
         url: `${floor.url}/reports`,
@@ -189,7 +205,7 @@ async function main() {
       await stopChild(floor.child);
       rows.push(
         row(
-          "floor: bare node:http doing only JSON.parse, the schema check and a group-committed INSERT",
+          `floor: bare node:http doing only JSON.parse, the schema check and a group-committed INSERT (${STORE})`,
           reached,
           ingestCeiling,
         ),
@@ -207,9 +223,7 @@ async function main() {
       vtn.child.kill("SIGKILL");
       await new Promise((r) => vtn.child.once("exit", r));
     }
-    const db = new Database(join(dataDir, "gridlink.sqlite"), { readonly: true });
-    const stored = (db.prepare("select count(*) as n from reports").get() as { n: number }).n;
-    db.close();
+    const stored = await storedReports(dataDir, databaseUrl);
     if (profiled) notes.push("Durability not checked (profiled: the VTN was stopped with SIGTERM).");
     else if (acknowledged > 0)
       notes.push(
@@ -217,7 +231,7 @@ async function main() {
       );
 
     const out = [
-      `Database: ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
+      `Database (${STORE === "postgres" ? "PostgreSQL, fsync and synchronous_commit on" : "SQLite"}): ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
       "",
       TABLE_HEAD,
       ...rows,
@@ -226,7 +240,27 @@ async function main() {
     ].join("\n");
     process.stdout.write(`${out}\n`);
   } finally {
+    cluster?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The reports in the VTN's store. */
+async function storedReports(dataDir: string, databaseUrl: string | undefined): Promise<number> {
+  if (databaseUrl) {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    try {
+      return Number((await c.query("select count(*) as n from reports")).rows[0].n);
+    } finally {
+      await c.end();
+    }
+  }
+  const db = new Database(join(dataDir, "gridlink.sqlite"), { readonly: true });
+  try {
+    return (db.prepare("select count(*) as n from reports").get() as { n: number }).n;
+  } finally {
+    db.close();
   }
 }
 

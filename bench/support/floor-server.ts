@@ -10,14 +10,18 @@
 //           reportRequest (the AJV validator core uses, @gridlink/model), and a durable INSERT of
 //           its text; the requests that arrive together are committed in one transaction before
 //           any of them is answered (a group commit, as the store's writer does).
+//   report-pg  the same with the INSERT into PostgreSQL: <dir> is then the database's URL, and
+//           the reports that arrive while one commit is under way go in the next, one statement
+//           each (as the PostgreSQL store's writer batches them).
 // The SQLite database is its own, in <dir>, set as the VTN's store (WAL, synchronous=NORMAL) but
 // with no checkpoint during the run (the VTN runs its checkpoints on a thread of their own): a
 // floor must do no more than a server has to. Prints its URL.
-//   tsx bench/support/floor-server.ts <answer file> <status> <content type> <xsd|mark|report> <dir>
+//   tsx bench/support/floor-server.ts <answer file> <status> <content type> <xsd|mark|report|report-pg> <dir|url>
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { validate } from "../../packages/model/src/schema.ts";
 import { LIMITS } from "../../packages/vtn/src/bindings/oadr2b/index.ts";
 import { validatedMessage } from "../../packages/vtn/src/bindings/oadr2b/parse-memo.ts";
@@ -76,14 +80,55 @@ function reportWork(): Work {
     for (const b of done) b.answer();
   };
   return (text, answer) => {
-    const errors = validate("reportRequest", JSON.parse(text));
-    if (errors.length > 0) throw new Error(`${errors[0].path}: ${errors[0].message}`);
+    checkReport(text);
     if (batch.length === 0) setImmediate(commit);
     batch.push({ text, answer });
   };
 }
 
-const works: Record<string, () => Work> = { xsd: xsdWork, mark: markWork, report: reportWork };
+/** The report's JSON.parse and schema check, as core does them (throws to refuse). */
+function checkReport(text: string): void {
+  const errors = validate("reportRequest", JSON.parse(text));
+  if (errors.length > 0) throw new Error(`${errors[0].path}: ${errors[0].message}`);
+}
+
+function reportPgWork(): Work {
+  const client = new pg.Client({ connectionString: dir });
+  const ready = client
+    .connect()
+    .then(() =>
+      client.query("create table if not exists floor_reports (seq bigserial primary key, body text not null)"),
+    );
+  let batch: Array<{ text: string; answer: () => void }> = [];
+  let committing = false;
+  const commit = async () => {
+    committing = true;
+    await ready;
+    while (batch.length > 0) {
+      const done = batch;
+      batch = [];
+      await client.query("insert into floor_reports (body) select unnest($1::text[])", [done.map((b) => b.text)]);
+      for (const b of done) b.answer();
+    }
+    committing = false;
+  };
+  return (text, answer) => {
+    checkReport(text);
+    batch.push({ text, answer });
+    if (!committing)
+      commit().catch((err) => {
+        process.stderr.write(`floor-server: the INSERT failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      });
+  };
+}
+
+const works: Record<string, () => Work> = {
+  xsd: xsdWork,
+  mark: markWork,
+  report: reportWork,
+  "report-pg": reportPgWork,
+};
 if (!works[workName]) throw new Error(`floor-server: the work is one of ${Object.keys(works).join(", ")}`);
 const work = works[workName]();
 let refused = 0;

@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL cluster for tests: initdb in a temp dir, started on a free loopback port
-// with durability switched off (a test database dies with the run), stopped and removed at the
-// end. PostgreSQL refuses to run as root, so as root (CI) it runs as the `postgres` user that
+// with durability switched off (a test database dies with the run; benchmarks may keep it on),
+// stopped and removed at the end. PostgreSQL refuses to run as root, so as root (CI) it runs as the `postgres` user that
 // Debian's package creates.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -47,7 +47,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+export interface ClusterOptions {
+  /**
+   * Keep PostgreSQL's own durability (fsync, synchronous_commit, full_page_writes on), as
+   * docs/deployment.md asks of a production cluster: for benchmarks whose figures must hold for
+   * one. Tests leave it off.
+   */
+  durable?: boolean;
+  /** shared_buffers (default 64MB). */
+  sharedBuffers?: string;
+}
+
+export async function startTestCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
   const bin = postgresBinDir();
   if (!bin) throw new Error(`PostgreSQL is not installed: ${POSTGRES_HOWTO}`);
   const asRoot = process.getuid?.() === 0;
@@ -69,12 +80,10 @@ export async function startTestCluster(): Promise<TestCluster> {
     "-c listen_addresses=127.0.0.1",
     `-c unix_socket_directories=${dir}`,
     // Test data need not survive a crash of the machine: no fsync, no waiting for the WAL flush.
-    "-c fsync=off",
-    "-c synchronous_commit=off",
-    "-c full_page_writes=off",
+    ...(opts.durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
     // Every test VTN holds a pool for its API and one for its notifier.
     "-c max_connections=400",
-    "-c shared_buffers=64MB",
+    `-c shared_buffers=${opts.sharedBuffers ?? "64MB"}`,
   ].join(" ");
   run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", settings, "-w", "-t", "30", "start"]);
   let stopped = false;

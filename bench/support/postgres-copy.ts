@@ -1,0 +1,78 @@
+// A seeded SQLite data dir moved to a new PostgreSQL database, for the benches that measure both
+// stores on the same data: the database created on the cluster, migrated by a VTN opened on it (as
+// `gridlink db copy` wants), filled by `gridlink db copy`'s own code, then vacuumed and analysed as
+// autovacuum would in time, so that the measurement does not run into autovacuum's first pass over
+// fresh rows. Returns the database's URL.
+import { rmSync } from "node:fs";
+import { copySqliteToPostgres, createVtn } from "@gridlink/vtn";
+import pg from "pg";
+import { benchDir, log } from "./setup.ts";
+
+/** Copies `dataDir`'s SQLite store into a new database `name` on the cluster at `clusterUrl`. */
+export async function copyToPostgres(clusterUrl: string, dataDir: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`copyToPostgres: ${name} is not a plain database name`);
+  const admin = new pg.Client({ connectionString: clusterUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = clusterUrl.replace(/\/[^/]*$/, `/${name}`);
+  const t0 = Date.now();
+  const scratch = benchDir("pg-migrate");
+  try {
+    const migrating = await createVtn({
+      dataDir: scratch,
+      store: "postgres",
+      databaseUrl: url,
+      demo: false,
+      logLevel: "silent",
+      mqttBroker: "none",
+    });
+    await migrating.close();
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  let shown = 0;
+  const rows = await copySqliteToPostgres(dataDir, url, (table, done, all) => {
+    if (done - shown < 100_000 && done !== all) return;
+    shown = done === all ? 0 : done;
+    log(`  ${name}: copying ${table} ${done}/${all} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  });
+  log(`  ${name}: ${rows} rows copied to PostgreSQL in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await vacuumUntilVisible(url, name);
+  log(`  ${name}: vacuum analyze done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return url;
+}
+
+/**
+ * Vacuum marks a page all-visible (so an index-only scan needs no heap fetch) only once it can set
+ * the rows' commit hint bits, and for a commit made asynchronously (the test cluster's default
+ * synchronous_commit=off) it may not until the WAL of the commit's clog group is flushed: seen at
+ * 1,000 and 10,000 rows, with no snapshot held, a first round left the copied pages unmarked and a
+ * later one marked them. So: vacuum until the events' pages are all visible; were a snapshot
+ * holding them back instead, it is printed.
+ */
+async function vacuumUntilVisible(url: string, name: string): Promise<void> {
+  const v = new pg.Client({ connectionString: url });
+  await v.connect();
+  try {
+    await v.query("checkpoint");
+    for (let round = 1; ; round++) {
+      await v.query("vacuum analyze");
+      const { rows: vm } = await v.query(
+        "select relpages, relallvisible from pg_class where relname = 'events' and relkind = 'r'",
+      );
+      const { relpages, relallvisible } = vm[0] as { relpages: number; relallvisible: number };
+      log(`  ${name}: vacuum round ${round}: ${relallvisible} of ${relpages} event pages all-visible`);
+      if (relallvisible >= relpages * 0.99 || round === 10) break;
+      const { rows: holders } = await v.query(
+        `select pid, backend_type, state, backend_xmin::text as xmin, left(query, 60) as query
+           from pg_stat_activity where datname = current_database() and backend_xmin is not null
+           and pid <> pg_backend_pid()`,
+      );
+      log(`  ${name}: snapshots held: ${JSON.stringify(holders)}`);
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  } finally {
+    await v.end();
+  }
+}
