@@ -130,11 +130,15 @@ export class KyselyStore extends Reader implements Store {
     try {
       const value = await w.fn(tx);
       if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
-      await trx.executeQuery(RELEASE);
+      // On PostgreSQL each statement is a round trip: a write that succeeded leaves its savepoint
+      // open (the commit ends them all; the next write's savepoint nests in it, and a failing
+      // write rolls back to its own, the innermost). SQLite's release costs no trip.
+      if (this.hooks.dialect !== "postgres") await trx.executeQuery(RELEASE);
       return { ok: true, value, changes: tx.changes };
     } catch (err) {
       // What it wrote is undone, and what the others read may have been read after it wrote.
       batch.reads.clear();
+      batch.memo.clear();
       await trx.executeQuery(ROLLBACK_TO);
       await trx.executeQuery(RELEASE);
       return { ok: false, value: err, changes: [] };

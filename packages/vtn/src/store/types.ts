@@ -120,6 +120,15 @@ export interface StoreTx extends ObjectStore, ModuleTablesTx {
    * commit (Store.beforeCommit) that a later write of the batch must still see.
    */
   readonly earlier: readonly Change[];
+  /**
+   * `read`'s answer under `key`, read once per transaction and kept for its later writes (a group
+   * commit holds up to 64, and on PostgreSQL every statement is a round trip). For reads of what
+   * the transaction's own writes do not change, or whose writer drops the key (a subscription
+   * written drops `anySubscriber`); a failed write drops them all. What another connection
+   * commits meanwhile is concurrent with the transaction, which may see it or not as if it had
+   * committed before or after.
+   */
+  once<T>(key: string, read: () => Promise<T>): Promise<T>;
   /** Each write records its change (CREATE, UPDATE, DELETE); listeners see them before commit. */
   insert<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
   update<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;

@@ -48,9 +48,14 @@ const CASCADE_PAGE = 500;
 export interface Batch {
   readonly earlier: Change[];
   readonly reads: Map<string, unknown>;
+  /** Answers read once per transaction (`Writer.once`), dropped with `reads` when a write fails. */
+  readonly memo: Map<string, unknown>;
 }
 
-export const newBatch = (): Batch => ({ earlier: [], reads: new Map() });
+export const newBatch = (): Batch => ({ earlier: [], reads: new Map(), memo: new Map() });
+
+/** The memo key of `anySubscriber(kind)`: dropped by any write of a subscription in the transaction. */
+const ANY_SUBSCRIBER = "anySubscriber ";
 
 export class Writer extends Reader implements StoreTx {
   readonly changes: Change[] = [];
@@ -81,6 +86,21 @@ export class Writer extends Reader implements StoreTx {
   /** The object `o` of `kind` is written: a later read by id in the transaction reads it again. */
   private changed(kind: Kind, o: { id: string }): void {
     this.batch.reads.delete(`${kind} ${o.id}`);
+    if (kind === "SUBSCRIPTION")
+      for (const k of [...this.batch.memo.keys()]) if (k.startsWith(ANY_SUBSCRIBER)) this.batch.memo.delete(k);
+  }
+
+  async once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const { memo } = this.batch;
+    if (memo.has(key)) return memo.get(key) as T;
+    const value = await read();
+    memo.set(key, value);
+    return value;
+  }
+
+  /** As Reader's, once per transaction: every write of a group commit asks it (notify/outbox.ts). */
+  override anySubscriber(kind?: Kind): Promise<boolean> {
+    return this.once(`${ANY_SUBSCRIBER}${kind ?? ""}`, () => super.anySubscriber(kind));
   }
 
   tables<DB>(m: StoreModule<DB>): Transaction<DB> {

@@ -45,7 +45,10 @@ export function eventMessageRecorder(policy: Policy, outbound: CimOutbound): Cha
     if (relevant.length === 0) return;
     const db = tx.tables(cimTables);
     everyListener ??= db.selectFrom("cim_listeners").selectAll().compile();
-    const listeners = (await db.executeQuery(everyListener)).rows;
+    const query = everyListener;
+    // Once per transaction: a group commit of reports asks it for each (cim_listeners is written
+    // outside the store's transactions, listeners.ts).
+    const listeners = await tx.once("cim listeners", async () => (await db.executeQuery(query)).rows);
     if (listeners.length === 0) return;
     for (const c of relevant) {
       const noun = nounOf(c) as Noun;
