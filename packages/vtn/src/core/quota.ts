@@ -113,7 +113,7 @@ export class Quotas {
 
   constructor(store: Store, limits: QuotaLimits) {
     this.policy = new QuotaPolicy(limits);
-    store.onChange((tx, changes) => this.record(tx.tables(quotaTables), changes));
+    store.onChange((tx, changes) => this.record(tx.tables(quotaTables), changes, tx.earlier));
     store.beforeCommit((tx, changes) => this.counted(tx.tables(quotaTables), changes));
     store.afterCommit((changes) => this.committed(changes));
   }
@@ -174,13 +174,31 @@ export class Quotas {
     ),
   };
 
-  private async record(db: Transaction<QuotaTables>, changes: readonly Change[]): Promise<void> {
-    for (const c of changes) {
+  /**
+   * The stored size and owner of an object a write replaces or removes: its quota_objects row, or,
+   * for one created earlier in the same transaction (whose row is written just before the commit,
+   * `counted`), that creation. `before`: the changes of the transaction before this one.
+   */
+  private async stored(
+    db: Transaction<QuotaTables>,
+    kind: Kind,
+    id: string,
+    before: () => Iterable<Change>,
+  ): Promise<{ client_id: string; bytes: number | string } | undefined> {
+    const row = (await db.executeQuery(this.sql.objectOf(db, kind, id))).rows[0];
+    if (row) return row;
+    const created = createdIn(before(), kind, id);
+    return created && { client_id: created.clientID ?? "", bytes: sizeOf(created) };
+  }
+
+  private async record(db: Transaction<QuotaTables>, changes: readonly Change[], earlier: readonly Change[]) {
+    for (const [i, c] of changes.entries()) {
       if (!OWNED.has(c.kind)) continue;
       const o = c.object as { id: string; clientID?: string };
-      // A new object has a fresh id: nothing stored to replace.
-      const old =
-        c.operation === "CREATE" ? undefined : (await db.executeQuery(this.sql.objectOf(db, c.kind, o.id))).rows[0];
+      // A new object has a fresh id: nothing stored to replace. Its row is written with the
+      // others of its commit (`counted`): one statement per commit, not one per write.
+      if (c.operation === "CREATE") continue;
+      const old = await this.stored(db, c.kind, o.id, () => [...earlier, ...changes.slice(0, i)]);
       if (old) {
         await this.count(db, old.client_id, c.kind, -1, -Number(old.bytes));
         this.uncommitted.add(old.client_id);
@@ -192,8 +210,6 @@ export class Quotas {
       const clientId = o.clientID ?? "";
       const bytes = sizeOf(o);
       await db.executeQuery(this.sql.keep(db, c.kind, o.id, clientId, bytes));
-      // A new object is counted with the others of its commit (`counted`); a replacement now.
-      if (c.operation === "CREATE") continue;
       await this.count(db, clientId, c.kind, 1, bytes);
       this.uncommitted.add(clientId);
     }
@@ -201,13 +217,20 @@ export class Quotas {
 
   /**
    * Before the commit: the new objects of all its writes counted in one upsert per client and
-   * kind (a group commit of 28 reports of one VEN was 28 upserts of the same row).
+   * kind (a group commit of 28 reports of one VEN was 28 upserts of the same row), and their rows
+   * written in one statement. A new object that a later write of the commit replaced has its row
+   * from that write (`record`); one it removed has none.
    */
   private async counted(db: Transaction<QuotaTables>, changes: readonly Change[]): Promise<void> {
     const sums = new Map<string, { clientId: string; kind: Kind; objects: number; bytes: number }>();
+    const last = new Map<string, Change>();
+    for (const c of changes) if (OWNED.has(c.kind)) last.set(`${c.kind} ${(c.object as { id: string }).id}`, c);
+    const rows: QuotaObjectsTable[] = [];
     for (const c of changes) {
       if (c.operation !== "CREATE" || !OWNED.has(c.kind)) continue;
-      const clientId = (c.object as { clientID?: string }).clientID ?? "";
+      const o = c.object as { id: string; clientID?: string };
+      const clientId = o.clientID ?? "";
+      const bytes = sizeOf(o);
       const key = `${c.kind} ${clientId}`;
       let sum = sums.get(key);
       if (!sum) {
@@ -215,8 +238,20 @@ export class Quotas {
         sums.set(key, sum);
       }
       sum.objects++;
-      sum.bytes += sizeOf(c.object as object);
+      sum.bytes += bytes;
+      if (last.get(`${c.kind} ${o.id}`) === c) rows.push({ kind: c.kind, id: o.id, client_id: clientId, bytes });
     }
+    for (let i = 0; i < rows.length; i += KEEP_CHUNK)
+      await db
+        .insertInto("quota_objects")
+        .values(rows.slice(i, i + KEEP_CHUNK))
+        .onConflict((oc) =>
+          oc.columns(["kind", "id"]).doUpdateSet((eb) => ({
+            client_id: eb.ref("excluded.client_id"),
+            bytes: eb.ref("excluded.bytes"),
+          })),
+        )
+        .execute();
     for (const s of sums.values()) await this.count(db, s.clientId, s.kind, s.objects, s.bytes);
   }
 
@@ -253,10 +288,28 @@ export class Quotas {
       // Usage read inside a batch includes writes not yet committed: not for the cache.
       if (!behind) this.usage.set(owner, usage);
     }
-    const old = isNew ? undefined : (await db.executeQuery(this.sql.bytesOf(db, kind, o.id, owner))).rows[0];
-    const oldBytes = old ? Number(old.bytes) : undefined;
+    let oldBytes: number | undefined;
+    if (!isNew) {
+      const old = (await db.executeQuery(this.sql.bytesOf(db, kind, o.id, owner))).rows[0];
+      // One created earlier in the open transaction has no row yet (`counted`).
+      const created = old ? undefined : createdIn(tx.earlier, kind, o.id);
+      oldBytes = old ? Number(old.bytes) : created && (created.clientID ?? "") === owner ? sizeOf(created) : undefined;
+    }
     this.policy.mayStore(withEarlierNew(usage, tx.earlier, owner), kind, sizeOf(o), oldBytes);
   }
+}
+
+/** Rows of quota_objects per statement: 4 parameters each. */
+const KEEP_CHUNK = 200;
+
+/** The object of `kind` and `id` as the last of `changes` created it, if one did and none changed it since. */
+function createdIn(changes: Iterable<Change>, kind: Kind, id: string): { clientID?: string } | undefined {
+  let created: { clientID?: string } | undefined;
+  for (const c of changes) {
+    if (c.kind !== kind || (c.object as { id: string }).id !== id) continue;
+    created = c.operation === "CREATE" ? (c.object as { clientID?: string }) : undefined;
+  }
+  return created;
 }
 
 /**

@@ -2,6 +2,7 @@
 // share a transaction, so each must see the ones before it (core/quota.ts), not the usage as it
 // stood before the batch.
 
+import type { Report } from "@gridlink/model";
 import { principalFor } from "@gridlink/vtn";
 import { type Actors, actors, bodies, expectProblem, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,5 +92,53 @@ describe("quotas within one group commit", () => {
       Array.from({ length: 3 }, () => t.vtn.core.reports.create(ven, bodies.report(eventID))),
     );
     expect(more.filter((r) => r.status === "fulfilled")).toHaveLength(2);
+  });
+
+  it("an object created and then replaced or removed in the same commit is counted as it ends", async () => {
+    // Store writes in one turn (one group commit), ids chosen here so that later writes of the
+    // batch can name what earlier ones created: the new objects' rows are written at the commit.
+    const owner = "batch-owner";
+    const db = t.vtn.store.tables(quotaTables);
+    const now = new Date().toISOString();
+    const report = (id: string, reportName: string) =>
+      ({
+        id,
+        objectType: "REPORT",
+        createdDateTime: now,
+        modificationDateTime: now,
+        eventID,
+        clientID: owner,
+        clientName: "batch",
+        reportName,
+        resources: [],
+      }) as unknown as Report;
+    const big = "y".repeat(700);
+    await Promise.all([
+      t.vtn.store.write((tx) => tx.insert("REPORT", report("r-replaced", "small"))),
+      t.vtn.store.write((tx) => tx.update("REPORT", report("r-replaced", big))),
+      t.vtn.store.write((tx) => tx.insert("REPORT", report("r-removed", "gone"))),
+      t.vtn.store.write((tx) => tx.remove("REPORT", report("r-removed", "gone"))),
+      t.vtn.store.write(async (tx) => {
+        await tx.insert("REPORT", report("r-both", "first"));
+        await tx.update("REPORT", report("r-both", `${big}${big}`));
+      }),
+      t.vtn.store.write((tx) => tx.insert("REPORT", report("r-kept", "kept"))),
+    ]);
+    const rows = await db
+      .selectFrom("quota_objects")
+      .select(["id", "bytes"])
+      .where("client_id", "=", owner)
+      .where("kind", "=", "REPORT")
+      .orderBy("id")
+      .execute();
+    const expected = [report("r-both", `${big}${big}`), report("r-kept", "kept"), report("r-replaced", big)];
+    expect(rows.map((r) => [r.id, Number(r.bytes)])).toEqual(expected.map((o) => [o.id, jsonBytes(o)]));
+    const usage = await db
+      .selectFrom("quota_usage")
+      .select(["objects", "bytes"])
+      .where("client_id", "=", owner)
+      .where("kind", "=", "REPORT")
+      .executeTakeFirst();
+    expect([Number(usage?.objects), Number(usage?.bytes)]).toEqual([3, expected.reduce((n, o) => n + jsonBytes(o), 0)]);
   });
 });
