@@ -1,11 +1,13 @@
 // Benchmark of issue 2: the VEN polling path and report ingest, beside a bare node:http server
 // that returns the same bytes, measured in the same run.
 //   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32] [--only polling|ingest]
-//     [--store sqlite|postgres]
+//     [--store sqlite|postgres] [--socket]
 // --store postgres: the same seeded database copied into PostgreSQL (support/postgres-copy.ts) on
 // a cluster of its own started for the run with PostgreSQL's own durability (fsync and
 // synchronous_commit on, as docs/deployment.md asks), the VTN on it; the ingest floor then inserts
-// into PostgreSQL too (floor-server.ts report-pg), and durability is counted there.
+// into PostgreSQL too (floor-server.ts report-pg), and durability is counted there. With --socket
+// the VTN and the floor connect over the cluster's Unix socket instead of loopback TCP (as a VTN
+// on the database's own machine would).
 // Each gridlink row is followed by its CPU per answered request: utime + stime of the VTN process
 // (all threads, /proc/PID/stat) over the wrk window. With BENCH_CPU_PROF=<dir> (harness.ts) the
 // VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
@@ -27,6 +29,7 @@ const onlyAt = process.argv.indexOf("--only");
 const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (ONLY !== undefined && ONLY !== "polling" && ONLY !== "ingest") throw new Error("--only takes polling or ingest");
 const STORE = stringArg("store", "sqlite");
+const SOCKET = process.argv.includes("--socket");
 if (STORE !== "sqlite" && STORE !== "postgres") throw new Error(`--store is sqlite or postgres, not ${STORE}`);
 const PROGRAMS = 100;
 const EVENTS = 10_000;
@@ -114,7 +117,7 @@ async function main() {
     let databaseUrl: string | undefined;
     if (STORE === "postgres") {
       cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB" });
-      databaseUrl = await copyToPostgres(cluster.url, dataDir, "polling");
+      databaseUrl = await copyToPostgres(SOCKET ? cluster.socketUrl : cluster.url, dataDir, "polling");
     }
     const vtn = await startChild("bench/support/serve-vtn.ts", databaseUrl ? [dataDir, "0", databaseUrl] : [dataDir]);
     const pid = vtn.child.pid as number;
@@ -231,7 +234,7 @@ async function main() {
       );
 
     const out = [
-      `Database (${STORE === "postgres" ? "PostgreSQL, fsync and synchronous_commit on" : "SQLite"}): ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
+      `Database (${STORE === "postgres" ? `PostgreSQL over ${SOCKET ? "its Unix socket" : "loopback TCP"}, fsync and synchronous_commit on` : "SQLite"}): ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
       "",
       TABLE_HEAD,
       ...rows,

@@ -15,7 +15,9 @@ export async function copyToPostgres(clusterUrl: string, dataDir: string, name: 
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = clusterUrl.replace(/\/[^/]*$/, `/${name}`);
+  const u = new URL(clusterUrl);
+  u.pathname = `/${name}`;
+  const url = u.href;
   const t0 = Date.now();
   const scratch = benchDir("pg-migrate");
   try {

@@ -32,6 +32,8 @@ export function postgresBinDir(): string | undefined {
 export interface TestCluster {
   /** A superuser URL on the `postgres` database, for creating and dropping test databases. */
   url: string;
+  /** The same over the cluster's Unix socket (`?host=<socket dir>`), as a VTN on the database's machine connects. */
+  socketUrl: string;
   stop(): void;
 }
 
@@ -89,6 +91,7 @@ export async function startTestCluster(opts: ClusterOptions = {}): Promise<TestC
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    socketUrl: `postgres://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
     stop() {
       if (stopped) return;
       stopped = true;
