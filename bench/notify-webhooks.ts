@@ -6,7 +6,10 @@
 // The API probe is GET /programs: at a steady 1,000 requests/s (open loop; 10,000 VENs polling
 // every 10 s), and again saturating it with 8 closed-loop connections.
 //   npx tsx bench/notify-webhooks.ts [--vens 10000] [--endpoints 100] [--rate 1000] [--connections 8]
-//     [--seed-cache <dir>] [--rounds N]
+//     [--seed-cache <dir>] [--rounds N] [--store sqlite|postgres]
+// --store postgres: the seeded data dir copied into PostgreSQL (support/postgres-copy.ts) on a
+// cluster of the run's own with PostgreSQL's durability on (fsync, synchronous_commit), the VTN
+// on it: the outbox claimed with leases, as several instances share it.
 // --rounds N: N more events under the steady probe, each followed by a quiet stretch as long as it
 // took, and the p99 of all their fan-out windows against that of all the quiet stretches.
 // With --seed-cache, a seeded data dir is kept in <dir> (with the receivers on fixed ports from
@@ -18,6 +21,7 @@ import http from "node:http";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Principal, principalFor } from "@gridlink/vtn";
+import { startTestCluster, type TestCluster } from "@gridlink/vtn/testing";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
   apiRows,
@@ -31,7 +35,8 @@ import {
   seedBenchVens,
   threeRuns,
 } from "./support/notify-probe.ts";
-import { bearerToken, log, numberArg } from "./support/setup.ts";
+import { copyToPostgres } from "./support/postgres-copy.ts";
+import { bearerToken, log, numberArg, stringArg } from "./support/setup.ts";
 
 const VENS = numberArg("vens", 10_000);
 const ENDPOINTS = numberArg("endpoints", 100);
@@ -43,6 +48,8 @@ const PER_ENDPOINT = 8;
 const cacheArg = process.argv.indexOf("--seed-cache");
 const SEED_CACHE = cacheArg > 0 ? process.argv[cacheArg + 1] : undefined;
 const RECEIVER_PORT = SEED_CACHE ? numberArg("receiver-port", 39_100) : 0;
+const STORE = stringArg("store", "sqlite");
+if (STORE !== "sqlite" && STORE !== "postgres") throw new Error(`--store is sqlite or postgres, not ${STORE}`);
 
 interface Stats {
   unique: number;
@@ -145,7 +152,7 @@ async function ceiling(receivers: string[], body: string): Promise<number> {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "gridlink-bench-notify-"));
-  log(`gridlink bench: one event to ${VENS} webhook subscribers`);
+  log(`gridlink bench: one event to ${VENS} webhook subscribers (${STORE})`);
   const rx = await startChild("bench/support/notify-receivers.ts", [String(ENDPOINTS), String(RECEIVER_PORT)]);
   const { control, receivers } = JSON.parse(rx.url) as { control: string; receivers: string[] };
   // The receivers stand in for VENs on other machines: on this 2-core box they run at a lower
@@ -154,9 +161,15 @@ async function main() {
   const stats = () => getJson<Stats>(`${control}/stats`);
   const reset = () => getJson<Stats>(`${control}/reset`, { method: "POST" });
   let vtn: Awaited<ReturnType<typeof startChild>> | undefined;
+  let cluster: TestCluster | undefined;
   try {
     const { blCreds, programId } = await seeded(dataDir, receivers);
-    vtn = await startChild("bench/support/notify-vtn.ts", [dataDir]);
+    let args = [dataDir];
+    if (STORE === "postgres") {
+      cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB" });
+      args = [dataDir, "", await copyToPostgres(cluster.url, dataDir, "webhooks")];
+    }
+    vtn = await startChild("bench/support/notify-vtn.ts", args);
     const base = vtn.url;
     const token = await bearerToken(base, blCreds);
     const probeUrl = `${base}/programs?limit=10`;
@@ -213,7 +226,7 @@ async function main() {
     if (c.unique < VENS) throw new Error(`ceiling delivered only ${c.unique}`);
 
     const out = [
-      `### One event to ${VENS.toLocaleString("en")} webhook subscribers (${ENDPOINTS} receiver endpoints on loopback)`,
+      `### One event to ${VENS.toLocaleString("en")} webhook subscribers (${ENDPOINTS} receiver endpoints on loopback, ${STORE === "postgres" ? "PostgreSQL with fsync and synchronous_commit on" : "SQLite"})`,
       "",
       ...resultTables(runs, {
         n: VENS,
@@ -237,6 +250,7 @@ async function main() {
   } finally {
     if (vtn) await stopChild(vtn.child);
     await stopChild(rx.child);
+    cluster?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
