@@ -13,7 +13,8 @@
 // --rounds N: N more events under the steady probe, each followed by a quiet stretch as long as it
 // took, and the p99 of all their fan-out windows against that of all the quiet stretches.
 // With --seed-cache, a seeded data dir is kept in <dir> (with the receivers on fixed ports from
-// --receiver-port, default 39100, so that its callbacks stay right) and the next run with the
+// --receiver-port, default 29100: below the ephemeral ports, 32768-60999 on Linux, which an outgoing
+// connection may hold; so that its callbacks stay right) and the next run with the
 // same --vens and --endpoints starts from a copy of it instead of seeding again.
 
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -47,7 +48,7 @@ const CONCURRENCY = 256;
 const PER_ENDPOINT = 8;
 const cacheArg = process.argv.indexOf("--seed-cache");
 const SEED_CACHE = cacheArg > 0 ? process.argv[cacheArg + 1] : undefined;
-const RECEIVER_PORT = SEED_CACHE ? numberArg("receiver-port", 39_100) : 0;
+const RECEIVER_PORT = SEED_CACHE ? numberArg("receiver-port", 29_100) : 0;
 const STORE = stringArg("store", "sqlite");
 if (STORE !== "sqlite" && STORE !== "postgres") throw new Error(`--store is sqlite or postgres, not ${STORE}`);
 

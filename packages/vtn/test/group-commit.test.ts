@@ -115,4 +115,72 @@ describe("the store's group commit", () => {
     expect(afterDelete).toEqual({ status: "fulfilled", value: "gone" });
     expect(await store.get("PROGRAM", "id-kept")).toBeUndefined();
   });
+
+  it("runs a batch once when a write is refused before it wrote, and twice when one failed after writing", async () => {
+    // Without a savepoint per write first: a refusal decided on reads needs nothing undone; a
+    // write that failed after it wrote rolls the transaction back, and the batch runs again with
+    // a savepoint per write (each write's function is called again).
+    const calls = { a: 0, refused: 0, b: 0 };
+    const refusal = new Error("refused on what it read");
+    const once = await Promise.allSettled([
+      store.write(async (tx) => {
+        calls.a++;
+        await tx.insert("PROGRAM", program("once-a"));
+      }),
+      store.write(async (tx) => {
+        calls.refused++;
+        await tx.get("PROGRAM", "id-once-a");
+        throw refusal;
+      }),
+      store.write(async (tx) => {
+        calls.b++;
+        await tx.insert("PROGRAM", program("once-b"));
+      }),
+    ]);
+    expect(once.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((once[1] as PromiseRejectedResult).reason).toBe(refusal);
+    expect(calls).toEqual({ a: 1, refused: 1, b: 1 });
+
+    const twice = { a: 0, failed: 0, b: 0 };
+    const results = await Promise.allSettled([
+      store.write(async (tx) => {
+        twice.a++;
+        await tx.insert("PROGRAM", program("twice-a"));
+      }),
+      store.write(async (tx) => {
+        twice.failed++;
+        await tx.insert("PROGRAM", program("twice-undone"));
+        throw new Error("failed after it wrote");
+      }),
+      store.write(async (tx) => {
+        twice.b++;
+        await tx.insert("PROGRAM", program("twice-b"));
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    // The third write had not run when the second failed in the first pass.
+    expect(twice).toEqual({ a: 2, failed: 2, b: 1 });
+    const names = (await store.list("PROGRAM", { skip: 0, limit: 50 })).map((p) => p.programName).sort();
+    expect(names).toEqual(["once-a", "once-b", "twice-a", "twice-b"]);
+  });
+
+  it("a read whose statement fails fails only its write, also where the failure aborts the transaction", async () => {
+    // PostgreSQL refuses a negative LIMIT and then every statement of the transaction until it
+    // is rolled back; SQLite reads a negative LIMIT as none. Either way the others commit.
+    const results = await Promise.allSettled([
+      store.write(async (tx) => tx.insert("PROGRAM", program("before-bad-read"))),
+      store.write(async (tx) => (await tx.list("PROGRAM", { skip: 0, limit: -5 })).length),
+      store.write(async (tx) => tx.insert("PROGRAM", program("after-bad-read"))),
+    ]);
+    const postgres = store.dialect === "postgres";
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", postgres ? "rejected" : "fulfilled", "fulfilled"]);
+    // The failing read last: nothing after it would have noticed the aborted transaction.
+    const last = await Promise.allSettled([
+      store.write(async (tx) => tx.insert("PROGRAM", program("before-last-bad-read"))),
+      store.write(async (tx) => (await tx.list("PROGRAM", { skip: 0, limit: -5 })).length),
+    ]);
+    expect(last.map((r) => r.status)).toEqual(["fulfilled", postgres ? "rejected" : "fulfilled"]);
+    const names = (await store.list("PROGRAM", { skip: 0, limit: 50 })).map((p) => p.programName).sort();
+    expect(names).toEqual(["after-bad-read", "before-bad-read", "before-last-bad-read"]);
+  });
 });

@@ -1,6 +1,6 @@
 // The Store over Kysely, shared by the SQLite and PostgreSQL adapters. Reads are reader.ts and a
 // transaction's writes writer.ts; here is the store itself, which runs the writes asked for in one
-// turn of the event loop as one transaction (group commit), each in its own savepoint.
+// turn of the event loop as one transaction (group commit; docs/architecture.md §Store).
 import { CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
 import type { ModuleTablesTx, StoreModule } from "./module.ts";
 import { type CoreDb, Reader } from "./reader.ts";
@@ -14,10 +14,19 @@ interface PendingWrite {
   reject: (err: unknown) => void;
 }
 
-// Each write of a group commit runs in its own savepoint (the same SQL in every dialect).
+// A write of a batch run again after a rollback has its own savepoint (the same SQL in every dialect).
 const SAVEPOINT = CompiledQuery.raw("savepoint gridlink_write");
 const RELEASE = CompiledQuery.raw("release savepoint gridlink_write");
 const ROLLBACK_TO = CompiledQuery.raw("rollback to savepoint gridlink_write");
+const SELECT_ONE = CompiledQuery.raw("select 1");
+/** Thrown inside a batch's transaction to roll it back: it runs again with savepoints. */
+const ROLLED_BACK = new Error("the batch runs again with a savepoint per write");
+
+interface Outcome {
+  ok: boolean;
+  value: unknown;
+  changes: readonly Change[];
+}
 
 /** Most writes one transaction carries under load. */
 const MAX_GROUP = 64;
@@ -60,7 +69,7 @@ export class KyselyStore extends Reader implements Store {
 
   /**
    * Group commit: writes that arrive while a transaction is open wait for it, then run together
-   * in the next transaction, each inside its own savepoint (a failing one is rolled back alone).
+   * in the next transaction (`drain`: a failing one is refused or rolled back alone).
    * Each caller is answered only after the commit that holds its write, so an acknowledged
    * write is durable; batching saves a commit per write under load.
    */
@@ -89,28 +98,18 @@ export class KyselyStore extends Reader implements Store {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_GROUP);
-        const outcomes: Array<{ ok: boolean; value: unknown; changes: readonly Change[] }> = [];
+        const outcomes: Array<Outcome | undefined> = new Array(batch.length);
         try {
-          await this.db.transaction().execute(async (trx) => {
-            // The changes of the batch's writes that succeeded so far (each write sees those before it).
-            const shared = newBatch();
-            const done = shared.earlier;
-            for (const w of batch) {
-              const o = await this.runOne(trx, w, shared);
-              outcomes.push(o);
-              for (const c of o.changes) done.push(c);
-            }
-            if (done.length === 0) return;
-            const tx = new Writer(trx, this.hooks, this.modules, shared);
-            for (const h of this.beforeCommitHooks) await h(tx, done);
-            if (this.hooks.announce) await this.hooks.announce(trx, new Set(done.map((c) => c.kind)));
-          });
+          // First without a savepoint per write: most batches have no write that fails after it
+          // wrote (on PostgreSQL a savepoint is a round trip per write). One that does rolls the
+          // transaction back, and the batch runs again with a savepoint per write.
+          if (!(await this.commit(batch, outcomes, false))) await this.commit(batch, outcomes, true);
         } catch (err) {
           for (const w of batch) w.reject(err);
           continue;
         }
         for (const [i, w] of batch.entries()) {
-          const o = outcomes[i];
+          const o = outcomes[i] as Outcome;
           if (!o.ok) {
             w.reject(o.value);
             continue;
@@ -124,7 +123,67 @@ export class KyselyStore extends Reader implements Store {
     }
   }
 
-  private async runOne(trx: Transaction<CoreTables>, w: PendingWrite, batch: Batch) {
+  /**
+   * One transaction of `batch`, the outcomes in `outcomes` (a write refused by an earlier pass is
+   * not run again). Without savepoints, false when a write failed after writing: the transaction
+   * was rolled back and the outcomes of the writes that succeeded in it dropped.
+   */
+  private async commit(batch: PendingWrite[], outcomes: Array<Outcome | undefined>, savepoints: boolean) {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        // The changes of the batch's writes that succeeded so far (each write sees those before it).
+        const shared = newBatch();
+        const done = shared.earlier;
+        for (const [i, w] of batch.entries()) {
+          if (outcomes[i]) continue;
+          const o = savepoints ? await this.runOne(trx, w, shared) : await this.runPlain(trx, w, shared);
+          if (o === undefined) throw ROLLED_BACK;
+          outcomes[i] = o;
+          for (const c of o.changes) done.push(c);
+        }
+        if (done.length === 0) return;
+        const tx = new Writer(trx, this.hooks, this.modules, shared);
+        for (const h of this.beforeCommitHooks) await h(tx, done);
+        if (this.hooks.announce) await this.hooks.announce(trx, new Set(done.map((c) => c.kind)));
+      });
+      return true;
+    } catch (err) {
+      if (err !== ROLLED_BACK) throw err;
+      for (const [i, o] of outcomes.entries()) if (o?.ok) outcomes[i] = undefined;
+      return false;
+    }
+  }
+
+  /**
+   * A write without a savepoint of its own. One that fails before it wrote anything, in a
+   * transaction still sound, is refused alone (a 403 or a 404 decided on what it read); one that
+   * failed after it wrote, or whose statement failed on PostgreSQL (which then refuses every
+   * statement until the rollback), gives undefined: the batch must run again with savepoints.
+   */
+  private async runPlain(trx: Transaction<CoreTables>, w: PendingWrite, batch: Batch): Promise<Outcome | undefined> {
+    const tx = new Writer(trx, this.hooks, this.modules, batch);
+    try {
+      const value = await w.fn(tx);
+      if (tx.changes.length > 0) for (const l of this.listeners) await l(tx, tx.changes);
+      return { ok: true, value, changes: tx.changes };
+    } catch (err) {
+      if (!tx.wrote && (await this.sound(trx))) return { ok: false, value: err, changes: [] };
+      return undefined;
+    }
+  }
+
+  /** Whether the open transaction still takes statements (a failed one aborts it on PostgreSQL). */
+  private async sound(trx: Transaction<CoreTables>): Promise<boolean> {
+    if (this.hooks.dialect !== "postgres") return true;
+    try {
+      await trx.executeQuery(SELECT_ONE);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async runOne(trx: Transaction<CoreTables>, w: PendingWrite, batch: Batch): Promise<Outcome> {
     await trx.executeQuery(SAVEPOINT);
     const tx = new Writer(trx, this.hooks, this.modules, batch);
     try {

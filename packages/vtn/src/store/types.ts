@@ -138,7 +138,11 @@ export interface StoreTx extends ObjectStore, ModuleTablesTx {
 }
 
 export interface Store extends ObjectStore, ModuleTables {
-  /** Runs `fn` in one transaction; change listeners run inside it, after-commit hooks after it. */
+  /**
+   * Runs `fn` in one transaction; change listeners run inside it, after-commit hooks after it.
+   * `fn` may be called twice (its group commit rolled back for another write and run again), so
+   * it must do nothing outside `tx` that a rollback would not undo.
+   */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   onChange(listener: ChangeListener): void;
   /**

@@ -59,6 +59,11 @@ const ANY_SUBSCRIBER = "anySubscriber ";
 
 export class Writer extends Reader implements StoreTx {
   readonly changes: Change[] = [];
+  /**
+   * Whether this write asked to change anything (an object, or a module's tables, which it may
+   * also have only read): a failed write that did not is refused without rolling anything back.
+   */
+  wrote = false;
 
   constructor(
     private readonly trx: Transaction<CoreTables>,
@@ -104,6 +109,7 @@ export class Writer extends Reader implements StoreTx {
   }
 
   tables<DB>(m: StoreModule<DB>): Transaction<DB> {
+    this.wrote = true;
     return moduleDb<Transaction<DB>>(this.modules, m as StoreModule<unknown>, this.trx);
   }
 
@@ -152,6 +158,7 @@ export class Writer extends Reader implements StoreTx {
   }
 
   async insert<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    this.wrote = true;
     const { table } = TABLES[kind];
     const { columns, values } = setColumns(this.row(kind, o, d));
     const st = statement(`${this.sqlDialect} insert ${kind} ${columns}`, (db, ...vs) =>
@@ -164,6 +171,7 @@ export class Writer extends Reader implements StoreTx {
   }
 
   async update<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    this.wrote = true;
     const { id: _id, ...row } = this.row(kind, o, d);
     const { table } = TABLES[kind];
     const { columns, values } = setColumns(row);
@@ -177,6 +185,7 @@ export class Writer extends Reader implements StoreTx {
   }
 
   async remove<K extends Kind>(kind: K, o: ObjectsByKind[K]): Promise<void> {
+    this.wrote = true;
     const { table } = TABLES[kind];
     const st = statement(`${this.sqlDialect} remove ${kind}`, (db, id) => db.deleteFrom(table).where("id", "=", id));
     this.changed(kind, o);

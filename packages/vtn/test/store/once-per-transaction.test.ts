@@ -48,18 +48,33 @@ describe("a read once per transaction (StoreTx.once)", () => {
     expect(await store.write((tx) => tx.once("other", read))).toBe(3);
   });
 
-  it("reads again after a write of the transaction failed", async () => {
+  it("keeps the answer past a write refused before it wrote, and reads again after one that wrote and failed", async () => {
     let reads = 0;
     const read = async () => ++reads;
-    const results = await Promise.allSettled([
+    const refused = await Promise.allSettled([
       store.write((tx) => tx.once("k", read)),
       store.write(async (tx) => {
         await tx.once("k", read);
-        throw new Error("this write fails");
+        throw new Error("refused on what it read");
       }),
       store.write((tx) => tx.once("k", read)),
     ]);
-    expect(results.map((r) => (r.status === "fulfilled" ? r.value : "failed"))).toEqual([1, "failed", 2]);
+    expect(refused.map((r) => (r.status === "fulfilled" ? r.value : "failed"))).toEqual([1, "failed", 1]);
+    // A write that wrote, then failed: the batch's transaction is rolled back and run again with a
+    // savepoint per write (the first write reads afresh there), and after the failed write's
+    // savepoint is rolled back the third reads again.
+    reads = 0;
+    const undone = await Promise.allSettled([
+      store.write((tx) => tx.once("k", read)),
+      store.write(async (tx) => {
+        await tx.once("k", read);
+        await tx.insert("SUBSCRIPTION", subscription("written-then-failed"));
+        throw new Error("failed after it wrote");
+      }),
+      store.write((tx) => tx.once("k", read)),
+    ]);
+    expect(undone.map((r) => (r.status === "fulfilled" ? r.value : "failed"))).toEqual([2, "failed", 3]);
+    expect(await store.get("SUBSCRIPTION", "written-then-failed")).toBeUndefined();
   });
 
   it("answers anySubscriber afresh after a write of the same transaction changed subscriptions", async () => {
