@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Program } from "@gridlink/model";
+import type { Program, Report } from "@gridlink/model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UniqueViolation } from "../src/store/errors.ts";
 import type { KyselyStore } from "../src/store/kysely-store.ts";
@@ -183,4 +183,59 @@ describe("the store's group commit", () => {
     const names = (await store.list("PROGRAM", { skip: 0, limit: 50 })).map((p) => p.programName).sort();
     expect(names).toEqual(["after-bad-read", "before-bad-read", "before-last-bad-read"]);
   });
+
+  it("appended objects: found by id, listed, replaced and removed by later writes of the batch", async () => {
+    // On PostgreSQL a batch's appended rows are inserted in one statement before the commit
+    // (store.append); everything the batch's other writes ask must see them all the same.
+    const [, , found, listed, , , , after] = await Promise.all([
+      store.write((tx) => tx.append("REPORT", report("ap-1", "first"))),
+      store.write((tx) => tx.append("REPORT", report("ap-2", "second"))),
+      store.write(async (tx) => (await tx.get("REPORT", "ap-1"))?.reportName),
+      store.write(async (tx) => (await tx.list("REPORT", { skip: 0, limit: 50 })).map((r) => r.id)),
+      store.write((tx) => tx.append("REPORT", report("ap-3", "third"))),
+      store.write((tx) => tx.update("REPORT", report("ap-3", "third, replaced"))),
+      store.write((tx) => tx.remove("REPORT", report("ap-2", "second"))),
+      store.write(async (tx) => (await tx.list("REPORT", { skip: 0, limit: 50 })).map((r) => r.reportName)),
+    ]);
+    expect(found).toBe("first");
+    expect(listed).toEqual(["ap-1", "ap-2"]);
+    expect(after).toEqual(["first", "third, replaced"]);
+    const stored = await store.list("REPORT", { skip: 0, limit: 50 });
+    expect(stored.map((r) => [r.id, r.reportName])).toEqual([
+      ["ap-1", "first"],
+      ["ap-3", "third, replaced"],
+    ]);
+  });
+
+  it("an appended row the database refuses fails its own write only", async () => {
+    await store.write((tx) => tx.append("REPORT", report("taken", "stored before")));
+    const results = await Promise.allSettled([
+      store.write((tx) => tx.append("REPORT", report("fresh-1", "kept"))),
+      store.write((tx) => tx.append("REPORT", report("taken", "same id"))),
+      store.write((tx) => tx.append("REPORT", report("fresh-2", "kept too"))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(UniqueViolation);
+    const stored = await store.list("REPORT", { skip: 0, limit: 50 });
+    expect(stored.map((r) => [r.id, r.reportName])).toEqual([
+      ["taken", "stored before"],
+      ["fresh-1", "kept"],
+      ["fresh-2", "kept too"],
+    ]);
+  });
 });
+
+function report(id: string, reportName: string): Report {
+  const now = new Date().toISOString();
+  return {
+    id,
+    createdDateTime: now,
+    modificationDateTime: now,
+    objectType: "REPORT",
+    eventID: "event-1",
+    clientID: "ven-client",
+    clientName: "batch",
+    reportName,
+    resources: [],
+  } as unknown as Report;
+}

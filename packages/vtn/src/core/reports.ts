@@ -61,7 +61,8 @@ export class Reports {
       const e = policy.aboutEvent(await tx.get("EVENT", req.eventID), v, req.eventID);
       const o = joinedJson<Report>(metadata(this.deps, "REPORT"), req, { clientID: p.clientId }, body);
       await this.deps.quotas?.mayStore(tx, p, "REPORT", o, o.clientID, true);
-      await tx.insert("REPORT", o, { programId: e.programID });
+      // Appended: on PostgreSQL a group commit's new reports go in one statement (store.append).
+      await tx.append("REPORT", o, { programId: e.programID });
       return o;
     });
   }

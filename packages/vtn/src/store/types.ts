@@ -131,6 +131,12 @@ export interface StoreTx extends ObjectStore, ModuleTablesTx {
   once<T>(key: string, read: () => Promise<T>): Promise<T>;
   /** Each write records its change (CREATE, UPDATE, DELETE); listeners see them before commit. */
   insert<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
+  /**
+   * As insert, for a new object the rest of the transaction finds by id only (a report): the
+   * store may insert it with the others of its group commit, in one statement, before the
+   * commit; `get` finds it meanwhile.
+   */
+  append<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
   update<K extends Kind>(kind: K, object: ObjectsByKind[K], derived?: Derived): Promise<void>;
   remove<K extends Kind>(kind: K, object: ObjectsByKind[K]): Promise<void>;
   /** Removes every object of `kind` matching `where` (a cascade), a page at a time; each recorded. */

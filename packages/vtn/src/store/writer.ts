@@ -7,7 +7,7 @@ import type { StoreModule } from "./module.ts";
 import { Reader, statement } from "./reader.ts";
 import type { CoreTables } from "./schema.ts";
 import { TABLES, targetsOf } from "./tables.ts";
-import type { Change, Derived, Kind, ListQuery, ObjectsByKind, StoreTx } from "./types.ts";
+import type { Change, Derived, JsonPage, Kind, ListQuery, ObjectsByKind, StoreTx } from "./types.ts";
 
 export interface DialectHooks {
   dialect: "sqlite" | "postgres";
@@ -50,9 +50,45 @@ export interface Batch {
   readonly reads: Map<string, unknown>;
   /** Answers read once per transaction (`Writer.once`), dropped with `reads` when a write fails. */
   readonly memo: Map<string, unknown>;
+  /** Rows of `Writer.append` not yet inserted (`flushAppends`); undefined: append inserts at once. */
+  readonly appends?: Array<{ kind: Kind; row: Record<string, unknown> }>;
 }
 
-export const newBatch = (): Batch => ({ earlier: [], reads: new Map(), memo: new Map() });
+/** `deferAppends`: appended rows wait for `flushAppends` (PostgreSQL, a batch without savepoints). */
+export const newBatch = (deferAppends = false): Batch => ({
+  earlier: [],
+  reads: new Map(),
+  memo: new Map(),
+  ...(deferAppends ? { appends: [] } : {}),
+});
+
+/** Appended rows per INSERT statement (7-8 parameters each). */
+const APPEND_CHUNK = 500;
+
+/**
+ * Inserts the rows `Writer.append` deferred, one statement per table and set of columns: what a
+ * group commit of reports writes in one round trip instead of one per report.
+ */
+export async function flushAppends(trx: Transaction<CoreTables>, batch: Batch): Promise<void> {
+  const rows = batch.appends;
+  if (!rows || rows.length === 0) return;
+  const shapes = new Map<string, { table: string; values: Record<string, unknown>[] }>();
+  for (const { kind, row } of rows.splice(0)) {
+    const key = `${kind} ${Object.keys(row)}`;
+    let shape = shapes.get(key);
+    if (!shape) {
+      shape = { table: TABLES[kind].table, values: [] };
+      shapes.set(key, shape);
+    }
+    shape.values.push(row);
+  }
+  for (const { table, values } of shapes.values())
+    for (let i = 0; i < values.length; i += APPEND_CHUNK)
+      await trx
+        .insertInto(table as "reports")
+        .values(values.slice(i, i + APPEND_CHUNK) as never)
+        .execute();
+}
 
 /** The memo key of `anySubscriber(kind)`: dropped by any write of a subscription in the transaction. */
 const ANY_SUBSCRIBER = "anySubscriber ";
@@ -170,8 +206,35 @@ export class Writer extends Reader implements StoreTx {
     this.changes.push({ kind, operation: "CREATE", object: o });
   }
 
+  /**
+   * As insert, for a new object nothing else in the transaction looks up but by id (a report):
+   * in a batch run without savepoints on PostgreSQL its row is inserted with the others of the
+   * batch, before the commit (`flushAppends`); `get` finds it meanwhile, and a list, update or
+   * remove inserts what waits first. An object with targets is inserted at once.
+   */
+  async append<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
+    const { appends } = this.batch;
+    if (!appends || targetsOf(o as { targets?: string[] | null }).length > 0) return this.insert(kind, o, d);
+    this.wrote = true;
+    const row = this.row(kind, o, d);
+    appends.push({ kind, row: Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) });
+    this.batch.reads.set(`${kind} ${o.id}`, o);
+    this.changes.push({ kind, operation: "CREATE", object: o });
+  }
+
+  override async list<K extends Kind>(kind: K, lq: ListQuery): Promise<ObjectsByKind[K][]> {
+    await flushAppends(this.trx, this.batch);
+    return super.list(kind, lq);
+  }
+
+  override async listJson(kind: Kind, lq: ListQuery): Promise<JsonPage> {
+    await flushAppends(this.trx, this.batch);
+    return super.listJson(kind, lq);
+  }
+
   async update<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived = {}): Promise<void> {
     this.wrote = true;
+    await flushAppends(this.trx, this.batch);
     const { id: _id, ...row } = this.row(kind, o, d);
     const { table } = TABLES[kind];
     const { columns, values } = setColumns(row);
@@ -186,6 +249,7 @@ export class Writer extends Reader implements StoreTx {
 
   async remove<K extends Kind>(kind: K, o: ObjectsByKind[K]): Promise<void> {
     this.wrote = true;
+    await flushAppends(this.trx, this.batch);
     const { table } = TABLES[kind];
     const st = statement(`${this.sqlDialect} remove ${kind}`, (db, id) => db.deleteFrom(table).where("id", "=", id));
     this.changed(kind, o);
