@@ -21,6 +21,7 @@ import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROLE_SCOPES } from "@gridlink/vtn";
 import mqtt from "mqtt";
+import { quietLog } from "../packages/vtn/src/notify/mqtt-publisher.ts";
 import { startChild, stopChild } from "./support/harness.ts";
 import { type MosquittoTier, startMosquittoTier } from "./support/mosquitto-tier.ts";
 import {
@@ -141,7 +142,8 @@ async function tierCeiling(
 ): Promise<number> {
   await subs.reset();
   const c0 = Date.now();
-  const client = await mqtt.connectAsync(root, { reconnectPeriod: 0 });
+  // mqtt.js's per-packet debug logging off, as the VTN's publisher has it (mqtt-publisher.ts quietLog).
+  const client = await mqtt.connectAsync(root, { reconnectPeriod: 0, ...quietLog() });
   const body = Buffer.from(payload);
   let next = 0;
   await Promise.all(

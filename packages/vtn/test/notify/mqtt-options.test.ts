@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { eventBody, startTestVtn, type TestVtn } from "@gridlink/vtn/testing";
 import mqtt from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
+import { quietLog } from "../../src/notify/mqtt-publisher.ts";
 
 const started: TestVtn[] = [];
 const dir = mkdtempSync(join(tmpdir(), "gridlink-mqtt-tls-"));
@@ -35,6 +36,13 @@ async function firstEvent(t: TestVtn, client: mqtt.MqttClient, topic: string): P
 }
 
 describe("MQTT options", () => {
+  it("the external publisher's mqtt.js logging is off unless DEBUG names mqttjs", () => {
+    const quiet = quietLog({});
+    expect(typeof quiet.log).toBe("function");
+    expect(quietLog({ DEBUG: "gridlink*" }).log).toBeDefined();
+    expect(quietLog({ DEBUG: "mqttjs*" })).toEqual({});
+  });
+
   it("with mqttTlsCert and mqttTlsKey the embedded broker speaks mqtts://", async () => {
     const key = join(dir, "key.pem");
     const cert = join(dir, "cert.pem");
