@@ -22,7 +22,6 @@ import http from "node:http";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Principal, principalFor } from "@gridlink/vtn";
-import { startTestCluster, type TestCluster } from "@gridlink/vtn/testing";
 import { startChild, stopChild } from "./support/harness.ts";
 import {
   apiRows,
@@ -36,8 +35,8 @@ import {
   seedBenchVens,
   threeRuns,
 } from "./support/notify-probe.ts";
-import { copyToPostgres } from "./support/postgres-copy.ts";
-import { bearerToken, log, numberArg, stringArg } from "./support/setup.ts";
+import { durablePostgres, storeArg } from "./support/postgres-copy.ts";
+import { bearerToken, log, numberArg } from "./support/setup.ts";
 
 const VENS = numberArg("vens", 10_000);
 const ENDPOINTS = numberArg("endpoints", 100);
@@ -49,8 +48,7 @@ const PER_ENDPOINT = 8;
 const cacheArg = process.argv.indexOf("--seed-cache");
 const SEED_CACHE = cacheArg > 0 ? process.argv[cacheArg + 1] : undefined;
 const RECEIVER_PORT = SEED_CACHE ? numberArg("receiver-port", 29_100) : 0;
-const STORE = stringArg("store", "sqlite");
-if (STORE !== "sqlite" && STORE !== "postgres") throw new Error(`--store is sqlite or postgres, not ${STORE}`);
+const STORE = storeArg();
 
 interface Stats {
   unique: number;
@@ -162,13 +160,13 @@ async function main() {
   const stats = () => getJson<Stats>(`${control}/stats`);
   const reset = () => getJson<Stats>(`${control}/reset`, { method: "POST" });
   let vtn: Awaited<ReturnType<typeof startChild>> | undefined;
-  let cluster: TestCluster | undefined;
+  let cluster: { url: string; stop(): void } | undefined;
   try {
     const { blCreds, programId } = await seeded(dataDir, receivers);
     let args = [dataDir];
     if (STORE === "postgres") {
-      cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB" });
-      args = [dataDir, "", await copyToPostgres(cluster.url, dataDir, "webhooks")];
+      cluster = await durablePostgres(dataDir, "webhooks");
+      args = [dataDir, "", cluster.url];
     }
     vtn = await startChild("bench/support/notify-vtn.ts", args);
     const base = vtn.url;

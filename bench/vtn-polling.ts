@@ -17,20 +17,18 @@
 // group-committed INSERT of each report, the most a server doing that work can reach.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startTestCluster, type TestCluster } from "@gridlink/vtn/testing";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { load, loadServer, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
-import { copyToPostgres } from "./support/postgres-copy.ts";
-import { bearerToken, benchArgs, benchDir, log, seedingVtn, stringArg } from "./support/setup.ts";
+import { durablePostgres, storeArg } from "./support/postgres-copy.ts";
+import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
 const onlyAt = process.argv.indexOf("--only");
 const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (ONLY !== undefined && ONLY !== "polling" && ONLY !== "ingest") throw new Error("--only takes polling or ingest");
-const STORE = stringArg("store", "sqlite");
+const STORE = storeArg();
 const SOCKET = process.argv.includes("--socket");
-if (STORE !== "sqlite" && STORE !== "postgres") throw new Error(`--store is sqlite or postgres, not ${STORE}`);
 const PROGRAMS = 100;
 const EVENTS = 10_000;
 const VENS = 1_000;
@@ -111,13 +109,13 @@ const cpuLine = (label: string, r: { cpuUs: number }) => `CPU per request, ${lab
 async function main() {
   const dataDir = benchDir("polling");
   log(`gridlink bench: VEN polling and report ingest on ${STORE} (${SECONDS} s per run, ${CONNECTIONS} connections)`);
-  let cluster: TestCluster | undefined;
+  let cluster: { url: string; stop(): void } | undefined;
   try {
     const venClient = await seed(dataDir);
     let databaseUrl: string | undefined;
     if (STORE === "postgres") {
-      cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB" });
-      databaseUrl = await copyToPostgres(SOCKET ? cluster.socketUrl : cluster.url, dataDir, "polling");
+      cluster = await durablePostgres(dataDir, "polling", SOCKET);
+      databaseUrl = cluster.url;
     }
     const vtn = await startChild("bench/support/serve-vtn.ts", databaseUrl ? [dataDir, "0", databaseUrl] : [dataDir]);
     const pid = vtn.child.pid as number;

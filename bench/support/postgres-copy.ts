@@ -5,8 +5,37 @@
 // fresh rows. Returns the database's URL.
 import { rmSync } from "node:fs";
 import { copySqliteToPostgres, createVtn } from "@gridlink/vtn";
+import { startTestCluster } from "@gridlink/vtn/testing";
 import pg from "pg";
-import { benchDir, log } from "./setup.ts";
+import { benchDir, log, stringArg } from "./setup.ts";
+
+/** The bench's `--store sqlite|postgres` (default sqlite). */
+export function storeArg(): "sqlite" | "postgres" {
+  const store = stringArg("store", "sqlite");
+  if (store !== "sqlite" && store !== "postgres") throw new Error(`--store is sqlite or postgres, not ${store}`);
+  return store;
+}
+
+/**
+ * `dataDir`'s store copied into database `name` of a cluster started for the run with
+ * PostgreSQL's own durability on (fsync, synchronous_commit, full_page_writes; shared_buffers
+ * 256 MB), as docs/deployment.md asks of a production cluster. `socket`: its URL over the
+ * cluster's Unix socket instead of loopback TCP.
+ */
+export async function durablePostgres(
+  dataDir: string,
+  name: string,
+  socket = false,
+): Promise<{ url: string; stop: () => void }> {
+  const cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB" });
+  try {
+    const url = await copyToPostgres(socket ? cluster.socketUrl : cluster.url, dataDir, name);
+    return { url, stop: () => cluster.stop() };
+  } catch (err) {
+    cluster.stop();
+    throw err;
+  }
+}
 
 /** Copies `dataDir`'s SQLite store into a new database `name` on the cluster at `clusterUrl`. */
 export async function copyToPostgres(clusterUrl: string, dataDir: string, name: string): Promise<string> {

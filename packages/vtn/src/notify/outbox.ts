@@ -80,7 +80,8 @@ export class Outbox {
   async subscribed(tx: StoreTx, changes: readonly Change[]): Promise<Change[]> {
     // Which kinds have subscribers, cached: writes are serialised, so a transaction that changes
     // subscriptions drops the cache before any later transaction can read it.
-    // On PostgreSQL other instances write subscriptions too: there the answer is never kept.
+    // On PostgreSQL other instances write subscriptions too: there the answer is kept for one
+    // transaction only (tx.anySubscriber, read once per group commit).
     if (this.store.dialect === "postgres" || changes.some((c) => c.kind === "SUBSCRIPTION"))
       this.subscribedKinds.clear();
     for (const kind of new Set(changes.map((c) => c.kind))) {

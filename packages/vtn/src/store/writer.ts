@@ -216,8 +216,8 @@ export class Writer extends Reader implements StoreTx {
     const { appends } = this.batch;
     if (!appends || targetsOf(o as { targets?: string[] | null }).length > 0) return this.insert(kind, o, d);
     this.wrote = true;
-    const row = this.row(kind, o, d);
-    appends.push({ kind, row: Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) });
+    const { columns, values } = setColumns(this.row(kind, o, d));
+    appends.push({ kind, row: byColumns(columns, values) });
     this.batch.reads.set(`${kind} ${o.id}`, o);
     this.changes.push({ kind, operation: "CREATE", object: o });
   }

@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL cluster for tests: initdb in a temp dir, started on a free loopback port
 // with durability switched off (a test database dies with the run; benchmarks may keep it on),
-// stopped and removed at the end. PostgreSQL refuses to run as root, so as root (CI) it runs as the `postgres` user that
-// Debian's package creates.
+// stopped and removed at the end. PostgreSQL refuses to run as root, so as root (CI) it runs as
+// the `postgres` user that Debian's package creates.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
