@@ -96,8 +96,9 @@ export class Deliveries {
   }
 
   /**
-   * Due deliveries (oldest due first), leaving out those the dispatcher holds (`held`: claims live
-   * in its memory only, so a restart has nothing to release) and those of `busy` endpoints; for
+   * Due deliveries (oldest due first), leaving out those the dispatcher holds (`held`: on SQLite
+   * claims live in its memory only, so a restart has nothing to release; on PostgreSQL a held row
+   * is leased to this instance, which keeps it out, Leases.free) and those of `busy` endpoints; for
    * the others no more than `room(endpoint)` each, so one endpoint never crowds out the rest.
    * `found` is how many due rows the query saw (fewer than `limit`: none else is due now);
    * `crowded` the endpoints that had more due rows than room.
@@ -115,7 +116,7 @@ export class Deliveries {
       .where("state", "=", PENDING)
       .where("next_at", "<=", now);
     if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
-    if (held.size > 0) q = q.where("seq", "not in", [...held]);
+    if (held.size > 0 && !this.leases) q = q.where("seq", "not in", [...held]);
     q = q.orderBy("next_at").orderBy("seq").limit(limit);
     const found = this.leases ? await this.leases.claimDeliveries(q, now) : ((await q.execute()) as Claimed[]);
     const taken = new Map<string, number>();
@@ -144,7 +145,7 @@ export class Deliveries {
       .where("endpoint", "=", endpoint)
       .where("state", "=", PENDING)
       .where("next_at", "<=", now);
-    if (held.size > 0) q = q.where("seq", "not in", [...held]);
+    if (held.size > 0 && !this.leases) q = q.where("seq", "not in", [...held]);
     q = q.orderBy("next_at").orderBy("seq").limit(limit);
     const rows = this.leases ? await this.leases.claimDeliveries(q, now) : ((await q.execute()) as Claimed[]);
     return rows.map(numeric);
@@ -237,12 +238,13 @@ export class Deliveries {
       .where("state", "=", PENDING);
     // Rows another instance holds are its to send: they wake nobody here (a takeover is found
     // by the next poll once their lease ends).
-    if (this.leases) {
+    const leases = this.leases;
+    if (leases) {
       const now = Date.now();
-      q = q.where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]));
+      q = q.where((eb) => leases.free(eb, now));
     }
     if (except.length > 0) q = q.where("endpoint", "not in", [...except]);
-    if (held.size > 0) q = q.where("seq", "not in", [...held]);
+    if (held.size > 0 && !leases) q = q.where("seq", "not in", [...held]);
     const r = await q.executeTakeFirst();
     return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
   }

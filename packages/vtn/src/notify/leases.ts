@@ -10,7 +10,7 @@
 // dies is sent again by the next one (at least once; receivers tell repeats by webhook-id).
 // SQLite has one notifier per data dir: it claims in memory only and uses none of this.
 import { randomUUID } from "node:crypto";
-import type { Kysely, SelectQueryBuilder } from "kysely";
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from "kysely";
 import { CLAIMED_COLUMNS, type Claimed } from "./deliveries.ts";
 import type { NotifyTables } from "./schema.ts";
 
@@ -47,7 +47,7 @@ export class Leases {
    */
   async claimDeliveries(q: DeliveryQuery, now: number): Promise<Claimed[]> {
     const free = q
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+      .where((eb) => this.free(eb, now))
       .clearSelect()
       .select("seq")
       .forUpdate()
@@ -62,15 +62,41 @@ export class Leases {
     return rows.map(({ next_at: _, ...r }) => r);
   }
 
-  /** Gives back claimed deliveries this instance will not send now (no room for them). */
+  /**
+   * Whether a delivery is free to claim: no lease, or another instance's that ended. A row this
+   * instance holds is leased to it for as long as it holds it (claimed, renewed, given back when
+   * its outcome is written or when it is released): so the claims need no list of the rows held
+   * in memory, and their statement stays the same from claim to claim. A lease of this instance's
+   * that ended (its event loop stalled past the lease) is still in its memory: not claimed again.
+   */
+  free(eb: ExpressionBuilder<NotifyTables, "notify_deliveries">, now: number) {
+    return eb.or([
+      eb("lease_until", "is", null),
+      eb.and([eb("lease_until", "<", now), eb("lease_owner", "<>", this.owner)]),
+    ]);
+  }
+
+  /** Claimed rows whose release failed (the database was unreachable): given back at the next renewal. */
+  private unreleased: number[] = [];
+
+  /**
+   * Gives back claimed deliveries this instance will not send now (no room for them). If the
+   * database refuses, they are given back at the next renewal (which fails, and is logged, while
+   * the database still refuses): left leased to this instance, they would be renewed and sent by
+   * nobody. The claim that found them goes on with the rows it keeps.
+   */
   async releaseDeliveries(seqs: readonly number[]): Promise<void> {
     if (seqs.length === 0) return;
-    await this.db
-      .updateTable("notify_deliveries")
-      .set({ lease_owner: null, lease_until: null })
-      .where("seq", "in", [...seqs])
-      .where("lease_owner", "=", this.owner)
-      .execute();
+    try {
+      await this.db
+        .updateTable("notify_deliveries")
+        .set({ lease_owner: null, lease_until: null })
+        .where("seq", "in", [...seqs])
+        .where("lease_owner", "=", this.owner)
+        .execute();
+    } catch {
+      this.unreleased.push(...seqs);
+    }
   }
 
   /** Changes whose fan-out is unfinished and free (or already ours), oldest first, claimed. */
@@ -98,6 +124,11 @@ export class Leases {
   /** Extends every lease this instance holds (the heartbeat); false if the database is unreachable. */
   async renew(now = Date.now()): Promise<void> {
     const until = now + this.leaseMs;
+    if (this.unreleased.length > 0) {
+      const seqs = this.unreleased.splice(0);
+      await this.releaseDeliveries(seqs);
+      if (this.unreleased.length > 0) throw new Error(`${seqs.length} claimed deliveries could not be given back`);
+    }
     await this.db
       .updateTable("notify_deliveries")
       .set({ lease_until: until })

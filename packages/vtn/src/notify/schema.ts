@@ -178,11 +178,29 @@ const leases: Migration = {
   },
 };
 
+/**
+ * 0005, PostgreSQL: new delivery rows fill half a page. A claim rewrites a row's lease columns,
+ * which no index names: with room on the page PostgreSQL keeps the new version there and adds no
+ * index entries (a heap-only tuple); on full pages every claim added an entry to each of the six
+ * indexes. Measured (pg_stat_statements, three events to 10,000 webhooks): updates heap-only 3%
+ * before, 45-47% after; the claims' WAL 29 → 8.7 MB, their time 38 → 28-35 µs per row. The table
+ * takes no more room: a page's old versions are pruned in place. SQLite rewrites rows in place
+ * and has no such setting.
+ */
+function deliveryFillfactor(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect === "postgres") await sql`alter table notify_deliveries set (fillfactor = 50)`.execute(db);
+    },
+  };
+}
+
 export const notifyTables: StoreModule<NotifyTables> = {
   name: "notify",
   migrations: (dialect) => ({
     "0002-notify-outbox": notifyOutboxMigration(dialect),
     "0003-notify-delivery-format": deliveryFormat,
     "0004-notify-leases": leases,
+    "0005-notify-delivery-fillfactor": deliveryFillfactor(dialect),
   }),
 };
