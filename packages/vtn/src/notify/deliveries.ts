@@ -110,14 +110,7 @@ export class Deliveries {
     room: (endpoint: string) => number,
     held: ReadonlySet<number>,
   ): Promise<{ rows: Claimed[]; found: number; crowded: Set<string> }> {
-    let q = this.db
-      .selectFrom("notify_deliveries")
-      .select(CLAIMED_COLUMNS)
-      .where("state", "=", PENDING)
-      .where("next_at", "<=", now);
-    if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
-    if (held.size > 0 && !this.leases) q = q.where("seq", "not in", [...held]);
-    q = q.orderBy("next_at").orderBy("seq").limit(limit);
+    const q = this.dueQuery(now, limit, busy, held);
     const found = this.leases ? await this.leases.claimDeliveries(q, now) : ((await q.execute()) as Claimed[]);
     const taken = new Map<string, number>();
     const crowded = new Set<string>();
@@ -135,6 +128,18 @@ export class Deliveries {
       await this.leases.releaseDeliveries(found.filter((r) => !kept.has(r.seq)).map((r) => Number(r.seq)));
     }
     return { rows: rows.map(numeric), found: found.length, crowded };
+  }
+
+  /** The due rows a global claim reads, oldest due first (see claim). */
+  dueQuery(now: number, limit: number, busy: readonly string[], held: ReadonlySet<number>) {
+    let q = this.db
+      .selectFrom("notify_deliveries")
+      .select(CLAIMED_COLUMNS)
+      .where("state", "=", PENDING)
+      .where("next_at", "<=", now);
+    if (busy.length > 0) q = q.where("endpoint", "not in", [...busy]);
+    if (held.size > 0 && !this.leases) q = q.where("seq", "not in", [...held]);
+    return q.orderBy("next_at").orderBy("seq").limit(limit);
   }
 
   /** Due deliveries to one endpoint not in `held` (an indexed lookup). */

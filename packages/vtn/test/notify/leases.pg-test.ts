@@ -3,10 +3,11 @@
 // once its lease has ended, and never its own holder's again while it holds it (the claims carry
 // no list of the rows held in memory: the lease says it). A release that failed is retried at
 // the next renewal, so that rows this instance gave up are not renewed for ever, sent by nobody.
+// And a claim finds its rows by index however many delivered rows the table keeps.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Deliveries } from "../../src/notify/deliveries.ts";
 import { queueDirect } from "../../src/notify/direct.ts";
@@ -63,6 +64,23 @@ describe("leases on the outbox: two notifiers, one database", () => {
     expect(first.rows.map((r) => r.client_id)).toEqual(["r1"]);
     expect(first.crowded).toEqual(new Set(["ep"]));
     expect(await claim(onA, now)).toEqual(["r2", "r3", "r4"]);
+  });
+
+  it("a claim reads the due rows by index, not the delivered rows the table keeps", async () => {
+    const db = store.tables(notifyTables);
+    await sql`insert into notify_deliveries (id, change_seq, channel, endpoint, target, client_id, state, next_at, created_at, updated_at)
+      select 'kept-' || g, (select min(seq) from notify_changes), 'WEBHOOK', 'ep' || (g % 100), 'https://x/' || g, 'c' || g,
+        case when g <= 30000 then 'DELIVERED' else 'PENDING' end, ${now}, ${now}, ${now}
+      from generate_series(1, 40000) g`.execute(db);
+    await sql`analyze notify_deliveries`.execute(db);
+    const claim = a.claimStatement(onA.dueQuery(now, 500, [], new Set()), now).compile();
+    const plan = await db.executeQuery<{ "QUERY PLAN": string }>(
+      CompiledQuery.raw(`explain ${claim.sql}`, [...claim.parameters]),
+    );
+    const lines = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(lines).toMatch(/Index Scan using notify_deliveries_due/);
+    expect(lines).toMatch(/Index Scan using notify_deliveries_pkey/);
+    expect(lines).not.toMatch(/Seq Scan/);
   });
 
   it("a release that failed is retried at the next renewal", async () => {
