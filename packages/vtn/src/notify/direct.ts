@@ -8,10 +8,10 @@
 // the binding recorded, and one notify_deliveries row per receiver. The binding's transport, on
 // the API thread (Notifier.serve), turns the row into the request it POSTs.
 import type { Kysely, Transaction } from "kysely";
+import { timeOrderedId } from "../ids.ts";
 import type { ModuleTables, ModuleTablesTx } from "../store/module.ts";
 import type { Claimed } from "./deliveries.ts";
 import type { SendOutcome } from "./dispatcher.ts";
-import { timeOrderedId } from "./ids.ts";
 import { type NotifyTables, notifyTables } from "./schema.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 

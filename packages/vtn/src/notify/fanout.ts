@@ -7,8 +7,8 @@
 import type { Subscription } from "@gridlink/model";
 import { VERSION_301 } from "@gridlink/model/oadr301";
 import type { Listener, Policy } from "../core/index.ts";
+import { timeOrderedId } from "../ids.ts";
 import type { Change } from "../store/types.ts";
-import { timeOrderedId } from "./ids.ts";
 import { type Callback, callbacksFor, type NotificationBody } from "./matching.ts";
 import type { ChangeRow, Outbox, Progress } from "./outbox.ts";
 import { wants301 } from "./render301.ts";
