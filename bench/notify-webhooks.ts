@@ -6,10 +6,11 @@
 // The API probe is GET /programs: at a steady 1,000 requests/s (open loop; 10,000 VENs polling
 // every 10 s), and again saturating it with 8 closed-loop connections.
 //   npx tsx bench/notify-webhooks.ts [--vens 10000] [--endpoints 100] [--rate 1000] [--connections 8]
-//     [--seed-cache <dir>] [--rounds N] [--store sqlite|postgres]
+//     [--seed-cache <dir>] [--rounds N] [--store sqlite|postgres] [--pg-statements]
 // --store postgres: the seeded data dir copied into PostgreSQL (support/postgres-copy.ts) on a
 // cluster of the run's own with PostgreSQL's durability on (fsync, synchronous_commit), the VTN
-// on it: the outbox claimed with leases, as several instances share it.
+// on it: the outbox claimed with leases, as several instances share it. --pg-statements (with it):
+// what PostgreSQL spent per statement over the three events (support/postgres-copy.ts statementStats).
 // --rounds N: N more events under the steady probe, each followed by a quiet stretch as long as it
 // took, and the p99 of all their fan-out windows against that of all the quiet stretches.
 // With --seed-cache, a seeded data dir is kept in <dir> (with the receivers on fixed ports from
@@ -35,7 +36,7 @@ import {
   seedBenchVens,
   threeRuns,
 } from "./support/notify-probe.ts";
-import { durablePostgres, storeArg } from "./support/postgres-copy.ts";
+import { durablePostgres, statementStats, storeArg } from "./support/postgres-copy.ts";
 import { bearerToken, log, numberArg } from "./support/setup.ts";
 
 const VENS = numberArg("vens", 10_000);
@@ -49,6 +50,7 @@ const cacheArg = process.argv.indexOf("--seed-cache");
 const SEED_CACHE = cacheArg > 0 ? process.argv[cacheArg + 1] : undefined;
 const RECEIVER_PORT = SEED_CACHE ? numberArg("receiver-port", 29_100) : 0;
 const STORE = storeArg();
+const PG_STATEMENTS = process.argv.includes("--pg-statements");
 
 interface Stats {
   unique: number;
@@ -165,7 +167,7 @@ async function main() {
     const { blCreds, programId } = await seeded(dataDir, receivers);
     let args = [dataDir];
     if (STORE === "postgres") {
-      cluster = await durablePostgres(dataDir, "webhooks");
+      cluster = await durablePostgres(dataDir, "webhooks", false, PG_STATEMENTS);
       args = [dataDir, "", cluster.url];
     }
     vtn = await startChild("bench/support/notify-vtn.ts", args);
@@ -208,6 +210,8 @@ async function main() {
     const steady = () => probe(probeUrl, token, RATE);
     const busy = () => saturate(probeUrl, token, CONNECTIONS);
 
+    const statements = cluster && PG_STATEMENTS ? statementStats(cluster.url) : undefined;
+    await statements?.start();
     const runs = await threeRuns(steady, busy, trigger, done, log);
     if (ROUNDS > 0) log(`  ${ROUNDS} more events under the steady probe, each followed by as long without...`);
     const pooled = ROUNDS > 0 ? await pooledRounds(steady, trigger, done, ROUNDS) : undefined;
@@ -217,6 +221,7 @@ async function main() {
       summary = await getJson(`${base}/gridlink/deliveries/summary`, { headers });
     }
 
+    const statementRows = (await statements?.table()) ?? [];
     log("  ceiling: bare node:http client, same bodies and limits...");
     await reset();
     const body = JSON.stringify({ objectType: "EVENT", operation: "CREATE", object: event, targets: ["bench"] });
@@ -244,6 +249,7 @@ async function main() {
         : []),
       "",
       `Outbox after the runs: ${JSON.stringify(summary.counts.WEBHOOK)}; every notification POSTed once: ${(await stats()).posts === VENS ? "yes" : "no"}.`,
+      ...(statementRows.length > 0 ? ["", "PostgreSQL's statements over the three events:", "", ...statementRows] : []),
     ];
     process.stdout.write(`${out.join("\n")}\n`);
   } finally {

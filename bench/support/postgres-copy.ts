@@ -26,8 +26,9 @@ export async function durablePostgres(
   dataDir: string,
   name: string,
   socket = false,
+  statementStats = false,
 ): Promise<{ url: string; stop: () => void }> {
-  const cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB" });
+  const cluster = await startTestCluster({ durable: true, sharedBuffers: "256MB", statementStats });
   try {
     const url = await copyToPostgres(socket ? cluster.socketUrl : cluster.url, dataDir, name);
     return { url, stop: () => cluster.stop() };
@@ -72,6 +73,42 @@ export async function copyToPostgres(clusterUrl: string, dataDir: string, name: 
   await vacuumUntilVisible(url, name);
   log(`  ${name}: vacuum analyze done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return url;
+}
+
+/**
+ * A bench's `--pg-statements`: what PostgreSQL spent on each statement between `start()` and
+ * `table()` (pg_stat_statements, loaded by durablePostgres with statementStats): calls, rows, time
+ * inside PostgreSQL (which on a busy 2-core machine includes waiting for a core) and WAL written,
+ * the top `top` by time. Statements are named by their first 110 characters.
+ */
+export function statementStats(url: string, top = 12) {
+  const client = new pg.Client({ connectionString: url });
+  return {
+    async start(): Promise<void> {
+      await client.connect();
+      await client.query("create extension if not exists pg_stat_statements");
+      await client.query("select pg_stat_statements_reset()");
+    },
+    async table(): Promise<string[]> {
+      const { rows } = await client.query(
+        `select left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as statement, sum(calls)::bigint as calls,
+           sum(rows)::bigint as rows, round(sum(total_exec_time)::numeric, 1) as ms, sum(wal_bytes)::bigint as wal
+         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+         group by 1 order by 4 desc limit $1`,
+        [top],
+      );
+      await client.end();
+      const n = (v: unknown) => Number(v).toLocaleString("en");
+      return [
+        "| statement (first 110 characters) | calls | rows | ms in PostgreSQL | µs per row | WAL bytes |",
+        "|---|---|---|---|---|---|",
+        ...rows.map(
+          (r) =>
+            `| \`${String(r.statement).replaceAll("|", "\\|")}\` | ${n(r.calls)} | ${n(r.rows)} | ${n(r.ms)} | ${Number(r.rows) > 0 ? ((Number(r.ms) * 1000) / Number(r.rows)).toFixed(1) : ""} | ${n(r.wal)} |`,
+        ),
+      ];
+    },
+  };
 }
 
 /**

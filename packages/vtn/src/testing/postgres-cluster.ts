@@ -58,6 +58,8 @@ export interface ClusterOptions {
   durable?: boolean;
   /** shared_buffers (default 64MB). */
   sharedBuffers?: string;
+  /** Load pg_stat_statements (a bench's `--pg-statements`: time and WAL per statement, in PostgreSQL). */
+  statementStats?: boolean;
 }
 
 export async function startTestCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
@@ -86,6 +88,7 @@ export async function startTestCluster(opts: ClusterOptions = {}): Promise<TestC
     // Every test VTN holds a pool for its API and one for its notifier.
     "-c max_connections=400",
     `-c shared_buffers=${opts.sharedBuffers ?? "64MB"}`,
+    ...(opts.statementStats ? ["-c shared_preload_libraries=pg_stat_statements"] : []),
   ].join(" ");
   run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", settings, "-w", "-t", "30", "start"]);
   let stopped = false;
