@@ -114,6 +114,33 @@ export class SpecValidators {
     return v;
   }
 
+  /** Whether the validator of `name` is compiled already (warmValidators). */
+  isCompiled(name: string): boolean {
+    return this.compiled.has(name);
+  }
+
+  /**
+   * Compiles the validators of `names` ahead of their first use, one per turn of the event loop
+   * (the first also parses the spec and builds the Ajv instance), so that requests arriving
+   * meanwhile wait for one compile at most. Returns a function that stops it.
+   */
+  warm(names: readonly string[]): () => void {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const next = (i: number) => {
+      if (stopped || i >= names.length) return;
+      this.validatorFor(names[i]);
+      timer = setTimeout(() => next(i + 1), 0);
+      timer.unref();
+    };
+    timer = setTimeout(() => next(0), 0);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }
+
   /** Validates `value` against a named schema; the field errors (empty when valid). */
   validate(name: string, value: unknown, root = "body"): FieldError[] {
     const v = this.validatorFor(name);

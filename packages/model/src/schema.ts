@@ -41,6 +41,16 @@ export function validatorFor(name: string): ValidateFunction {
   return spec31.validatorFor(name);
 }
 
+/** Whether the validator of a named schema is compiled already. */
+export function isCompiled(name: string): boolean {
+  return spec31.isCompiled(name);
+}
+
+/** Compiles these named schemas' validators in the background, one per turn (SpecValidators.warm). */
+export function warmValidators(names: readonly string[]): () => void {
+  return spec31.warm(names);
+}
+
 /** Compiles an ad-hoc JSON schema (e.g. a query) that may $ref the spec's components as `oadr3#/...`. */
 export function compileSchema(schema: object): ValidateFunction {
   return spec31.instance().compile(schema);

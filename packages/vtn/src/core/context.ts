@@ -59,7 +59,23 @@ const VTN_OWNED = ["id", "createdDateTime", "modificationDateTime", "objectType"
 export const MAX_TARGETS = 1000;
 
 /** A copy of a request body without VTN-owned fields (and `extra` ones), validated against `schema`. */
-export function checkedBody<T>(schema: string, body: unknown, extra: readonly string[] = []): T {
+/** The spec schemas checkedBody checks request bodies against (core's services and policies). */
+export const REQUEST_SCHEMAS = [
+  "programRequest",
+  "eventRequest",
+  "reportRequest",
+  "subscriptionRequest",
+  "BlVenRequest",
+  "VenVenRequest",
+  "BlResourceRequest",
+  "VenResourceRequest",
+] as const;
+
+export function checkedBody<T>(
+  schema: (typeof REQUEST_SCHEMAS)[number],
+  body: unknown,
+  extra: readonly string[] = [],
+): T {
   if (body === null || typeof body !== "object" || Array.isArray(body))
     throw new Invalid("body", "must be a JSON object");
   const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
