@@ -133,14 +133,12 @@ export class Leases {
     return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
   }
 
-  /** Extends every lease this instance holds (the heartbeat); false if the database is unreachable. */
+  /**
+   * Extends every lease this instance holds (the heartbeat), then gives back what an earlier
+   * release could not; throws if the database is unreachable or still refuses that release.
+   */
   async renew(now = Date.now()): Promise<void> {
     const until = now + this.leaseMs;
-    if (this.unreleased.length > 0) {
-      const seqs = this.unreleased.splice(0);
-      await this.releaseDeliveries(seqs);
-      if (this.unreleased.length > 0) throw new Error(`${seqs.length} claimed deliveries could not be given back`);
-    }
     await this.db
       .updateTable("notify_deliveries")
       .set({ lease_until: until })
@@ -153,6 +151,11 @@ export class Leases {
       .where("lease_owner", "=", this.owner)
       .where("done", "=", 0)
       .execute();
+    if (this.unreleased.length > 0) {
+      const seqs = this.unreleased.splice(0);
+      await this.releaseDeliveries(seqs);
+      if (this.unreleased.length > 0) throw new Error(`${seqs.length} claimed deliveries could not be given back`);
+    }
   }
 
   /** Gives back every lease at a clean stop, so that the other instances take over at once. */

@@ -101,10 +101,12 @@ describe("leases on the outbox: two notifiers, one database", () => {
     const kept = await onA.claim(now, 10, [], () => 1, new Set());
     expect(kept.rows.map((r) => r.client_id)).toEqual(["r1"]);
     // The three rows A could not give back are still leased to it; a renewal while the database
-    // still refuses says so, and keeps them to give back.
+    // still refuses says so, and keeps them to give back, having extended the lease of the row A
+    // holds all the same (B does not take it over when the first lease would have ended).
     expect(await claim(onB, now)).toEqual([]);
-    await expect(a.renew(now)).rejects.toThrow(/3 claimed deliveries could not be given back/);
+    await expect(a.renew(now + 5_000)).rejects.toThrow(/3 claimed deliveries could not be given back/);
     expect(await claim(onB, now)).toEqual([]);
+    expect(await claim(onB, now + LEASE + 1)).toEqual([]);
     await sql`delete from refuse_release`.execute(db);
     await a.renew(now);
     expect(await claim(onB, now)).toEqual(["r2", "r3", "r4"]);
