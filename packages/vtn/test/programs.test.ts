@@ -26,6 +26,14 @@ describe("programs", () => {
     expect(expectOk(await t.call(a.bl, "GET", "/programs")).map((x: { id: string }) => x.id)).toContain(p.id);
   });
 
+  it("ids are UUIDv7, in the order the objects were made (core/context.ts, ids.ts)", async () => {
+    const ids: string[] = [];
+    for (const name of ["p-id-1", "p-id-2", "p-id-3"])
+      ids.push(expectOk(await t.call(a.bl, "POST", "/programs", bodies.program(name)), 201).id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it("PUT replaces a program, keeping id and createdDateTime and moving modificationDateTime", async () => {
     const p = (await t.call(a.bl, "POST", "/programs", bodies.program("p-put"))).body;
     clock.advance(1_000);
