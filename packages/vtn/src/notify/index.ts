@@ -169,7 +169,11 @@ export class Notifier {
       w.once("exit", () => resolve());
     });
     w.postMessage({ type: "stop" } satisfies ToWorker);
-    await Promise.race([stopped, new Promise((r) => setTimeout(r, 5000))]);
+    // At most 5 s for the worker's last batch; the timer cleared once it stopped, or it would
+    // hold the process that long after close().
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     await w.terminate();
     for (const reply of this.replies.values()) reply(idle());
     this.replies.clear();
