@@ -2,7 +2,9 @@
 // stores on the same data: the database created on the cluster, migrated by a VTN opened on it (as
 // `gridlink db copy` wants), filled by `gridlink db copy`'s own code, then vacuumed and analysed as
 // autovacuum would in time, so that the measurement does not run into autovacuum's first pass over
-// fresh rows. Returns the database's URL.
+// fresh rows. Returns the database's URL. Also here: a bench's `--store` (storeArg), the durable
+// cluster it runs on (durablePostgres), and what PostgreSQL spent per statement (statementStats,
+// a bench's `--pg-statements`).
 import { rmSync } from "node:fs";
 import { copySqliteToPostgres, createVtn } from "@gridlink/vtn";
 import { startTestCluster } from "@gridlink/vtn/testing";
