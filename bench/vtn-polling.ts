@@ -1,13 +1,15 @@
 // Benchmark of issue 2: the VEN polling path and report ingest, beside a bare node:http server
 // that returns the same bytes, measured in the same run.
 //   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32] [--only polling|ingest]
-//     [--store sqlite|postgres] [--socket]
+//     [--store sqlite|postgres] [--socket] [--mqtt-live]
 // --store postgres: the same seeded database copied into PostgreSQL (support/postgres-copy.ts) on
 // a cluster of its own started for the run with PostgreSQL's own durability (fsync and
 // synchronous_commit on, as docs/deployment.md asks), the VTN on it; the ingest floor then inserts
 // into PostgreSQL too (floor-server.ts report-pg), and durability is counted there. With --socket
 // the VTN and the floor connect over the cluster's Unix socket instead of loopback TCP (as a VTN
-// on the database's own machine would).
+// on the database's own machine would). With --mqtt-live the VTN's MQTT notifications are
+// retained (support/serve-vtn.ts), so MQTT is live: every change, each report too, is recorded in
+// the outbox inside the transaction that writes it, and published, as when MQTT subscribers are connected.
 // Each gridlink row is followed by its CPU per answered request: utime + stime of the VTN process
 // (all threads, /proc/PID/stat) over the wrk window. With BENCH_CPU_PROF=<dir> (harness.ts) the
 // VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
@@ -29,6 +31,7 @@ const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (ONLY !== undefined && ONLY !== "polling" && ONLY !== "ingest") throw new Error("--only takes polling or ingest");
 const STORE = storeArg();
 const SOCKET = process.argv.includes("--socket");
+if (process.argv.includes("--mqtt-live")) process.env.BENCH_MQTT_RETAIN = "1";
 const PROGRAMS = 100;
 const EVENTS = 10_000;
 const VENS = 1_000;
@@ -232,7 +235,7 @@ async function main() {
       );
 
     const out = [
-      `Database (${STORE === "postgres" ? `PostgreSQL over ${SOCKET ? "its Unix socket" : "loopback TCP"}, fsync and synchronous_commit on` : "SQLite"}): ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
+      `Database (${STORE === "postgres" ? `PostgreSQL over ${SOCKET ? "its Unix socket" : "loopback TCP"}, fsync and synchronous_commit on` : "SQLite"})${process.env.BENCH_MQTT_RETAIN === "1" ? ", MQTT live (every change in the outbox and published)" : ""}: ${PROGRAMS} programs, ${EVENTS} events, ${VENS} vens; ${CONNECTIONS} connections, ${SECONDS} s per run; VTN and ceiling each in their own process.`,
       "",
       TABLE_HEAD,
       ...rows,

@@ -12,6 +12,9 @@ const vtn = await createVtn({
   logLevel: "warn",
   demo: false,
   tokenRateLimitPerMinute: 0,
+  // BENCH_MQTT_RETAIN=1: retained MQTT notifications, so MQTT is live with nobody connected and
+  // every change is recorded in the outbox and published (as with MQTT subscribers connected).
+  ...(process.env.BENCH_MQTT_RETAIN === "1" ? { mqttRetain: true } : {}),
   mqttPort: 0, // any free port: another VTN on the machine may hold 1883
   // BENCH_HEAP_GROWING_PERCENT=0: V8's own old-generation growth, for a comparison (server.ts tuneHeap).
   ...(process.env.BENCH_HEAP_GROWING_PERCENT

@@ -5,7 +5,7 @@
 import { type Kysely, type Migration, sql, type Transaction } from "kysely";
 import { Lru } from "../lru.ts";
 import { jsonBytes } from "../store/json-body.ts";
-import type { StoreModule } from "../store/module.ts";
+import type { ModuleTablesTx, StoreModule } from "../store/module.ts";
 import { reusable } from "../store/reusable.ts";
 import type { Change, Kind, Store, StoreTx } from "../store/types.ts";
 import { OWNED_KINDS, type QuotaLimits, QuotaPolicy, type Usage } from "./policy/quota.ts";
@@ -114,7 +114,7 @@ export class Quotas {
   constructor(store: Store, limits: QuotaLimits) {
     this.policy = new QuotaPolicy(limits);
     store.onChange((tx, changes) => this.record(tx.tables(quotaTables), changes, tx.earlier));
-    store.beforeCommit((tx, changes) => this.counted(tx.tables(quotaTables), changes));
+    store.beforeCommit((tx, changes) => this.counted(tx, changes));
     store.afterCommit((changes) => this.committed(changes));
   }
 
@@ -221,7 +221,8 @@ export class Quotas {
    * written in one statement. A new object that a later write of the commit replaced has its row
    * from that write (`record`); one it removed has none.
    */
-  private async counted(db: Transaction<QuotaTables>, changes: readonly Change[]): Promise<void> {
+  private async counted(tx: ModuleTablesTx, changes: readonly Change[]): Promise<void> {
+    const db = tx.tables(quotaTables);
     const sums = new Map<string, { clientId: string; kind: Kind; objects: number; bytes: number }>();
     const last = new Map<string, Change>();
     for (const c of changes) if (OWNED.has(c.kind)) last.set(`${c.kind} ${(c.object as { id: string }).id}`, c);
@@ -241,18 +242,39 @@ export class Quotas {
       sum.bytes += bytes;
       if (last.get(`${c.kind} ${o.id}`) === c) rows.push({ kind: c.kind, id: o.id, client_id: clientId, bytes });
     }
+    // Written with the commit's other trailing writes (one round trip on PostgreSQL, ModuleTablesTx.later):
+    // each row is one object's and each count one owner's and kind's, and nothing reads them before the commit.
     for (let i = 0; i < rows.length; i += KEEP_CHUNK)
-      await db
-        .insertInto("quota_objects")
-        .values(rows.slice(i, i + KEEP_CHUNK))
-        .onConflict((oc) =>
-          oc.columns(["kind", "id"]).doUpdateSet((eb) => ({
-            client_id: eb.ref("excluded.client_id"),
-            bytes: eb.ref("excluded.bytes"),
-          })),
-        )
-        .execute();
-    for (const s of sums.values()) await this.count(db, s.clientId, s.kind, s.objects, s.bytes);
+      await tx.later(
+        db
+          .insertInto("quota_objects")
+          .values(rows.slice(i, i + KEEP_CHUNK))
+          .onConflict((oc) =>
+            oc.columns(["kind", "id"]).doUpdateSet((eb) => ({
+              client_id: eb.ref("excluded.client_id"),
+              bytes: eb.ref("excluded.bytes"),
+            })),
+          ),
+      );
+    // One upsert for every owner and kind of the commit: each appears once in `sums`.
+    const counts = [...sums.values()].map((c) => ({
+      client_id: c.clientId,
+      kind: c.kind,
+      objects: c.objects,
+      bytes: c.bytes,
+    }));
+    for (let i = 0; i < counts.length; i += KEEP_CHUNK)
+      await tx.later(
+        db
+          .insertInto("quota_usage")
+          .values(counts.slice(i, i + KEEP_CHUNK))
+          .onConflict((oc) =>
+            oc.columns(["client_id", "kind"]).doUpdateSet((eb) => ({
+              objects: eb("quota_usage.objects", "+", eb.ref("excluded.objects")),
+              bytes: eb("quota_usage.bytes", "+", eb.ref("excluded.bytes")),
+            })),
+          ),
+      );
   }
 
   private async count(db: Transaction<QuotaTables>, clientId: string, kind: Kind, objects: number, bytes: number) {
@@ -299,7 +321,7 @@ export class Quotas {
   }
 }
 
-/** Rows of quota_objects per statement: 4 parameters each. */
+/** Rows of quota_objects or quota_usage per statement: 4 parameters each. */
 const KEEP_CHUNK = 200;
 
 /** The object of `kind` and `id` as the last of `changes` created it, if one did and none changed it since. */

@@ -57,7 +57,6 @@ export class Outbox {
 
   /** The store.onChange listener: one row per change, in the writing transaction. */
   static async record(tx: StoreTx, changes: readonly Change[], now = Date.now()): Promise<void> {
-    const db = tx.tables(notifyTables);
     for (let i = 0; i < changes.length; i += INSERT_CHUNK) {
       const rows = changes.slice(i, i + INSERT_CHUNK).map((c) => ({
         id: timeOrderedId(),
@@ -67,7 +66,8 @@ export class Outbox {
         body: JSON.stringify(notificationOf(c)),
         created_at: now,
       }));
-      await db.insertInto("notify_changes").values(rows).execute();
+      // With the commit's other trailing writes (ModuleTablesTx.laterInsert): the worker reads them after it.
+      await tx.laterInsert(notifyTables, "notify_changes", rows);
     }
   }
 

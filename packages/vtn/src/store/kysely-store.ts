@@ -6,7 +6,7 @@ import type { ModuleTablesTx, StoreModule } from "./module.ts";
 import { type CoreDb, Reader } from "./reader.ts";
 import type { CoreTables } from "./schema.ts";
 import type { Change, ChangeListener, Kind, Store, StoreTx } from "./types.ts";
-import { type Batch, type DialectHooks, flushAppends, moduleDb, newBatch, Writer } from "./writer.ts";
+import { type Batch, type DialectHooks, flushTail, moduleDb, newBatch, Writer } from "./writer.ts";
 
 interface PendingWrite {
   fn: (tx: StoreTx) => Promise<unknown>;
@@ -132,7 +132,8 @@ export class KyselyStore extends Reader implements Store {
     try {
       await this.db.transaction().execute(async (trx) => {
         // The changes of the batch's writes that succeeded so far (each write sees those before it).
-        // Without savepoints on PostgreSQL, appended rows wait for one INSERT before the commit.
+        // Without savepoints on PostgreSQL, appended rows and later's writes wait for one
+        // statement before the commit (writer.ts flushTail, postgres/together.ts).
         const shared = newBatch(!savepoints && this.hooks.dialect === "postgres");
         const done = shared.earlier;
         for (const [i, w] of batch.entries()) {
@@ -142,16 +143,17 @@ export class KyselyStore extends Reader implements Store {
           outcomes[i] = o;
           for (const c of o.changes) done.push(c);
         }
-        if (done.length === 0) return;
+        if (done.length > 0) {
+          const tx = new Writer(trx, this.hooks, this.modules, shared);
+          for (const h of this.beforeCommitHooks) await h(tx, done);
+          if (this.hooks.announcement) await tx.later(this.hooks.announcement(new Set(done.map((c) => c.kind))));
+        }
         try {
-          await flushAppends(trx, shared);
+          await flushTail(trx, shared, this.hooks);
         } catch {
-          // Which write's row failed is not known here: run the batch again, each write on its own.
+          // Which write's statement failed is not known here: run the batch again, each write on its own.
           throw ROLLED_BACK;
         }
-        const tx = new Writer(trx, this.hooks, this.modules, shared);
-        for (const h of this.beforeCommitHooks) await h(tx, done);
-        if (this.hooks.announce) await this.hooks.announce(trx, new Set(done.map((c) => c.kind)));
       });
       return true;
     } catch (err) {

@@ -1,6 +1,6 @@
 // A transaction of the Store over Kysely: its writes (each records its own change; targets are
 // kept in their own table) over the reads of reader.ts.
-import { sql, type Transaction } from "kysely";
+import { type Compilable, type CompiledQuery, type Insertable, sql, type Transaction } from "kysely";
 import { UniqueViolation } from "./errors.ts";
 import { jsonOf } from "./json-body.ts";
 import type { StoreModule } from "./module.ts";
@@ -13,8 +13,10 @@ export interface DialectHooks {
   dialect: "sqlite" | "postgres";
   /** Whether a driver error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
-  /** Tells other processes on the database, inside the transaction, which kinds it changes. */
-  announce?(trx: Transaction<CoreTables>, kinds: ReadonlySet<Kind>): Promise<void>;
+  /** The statement that tells other processes on the database, inside the transaction, which kinds it changes. */
+  announcement?(kinds: ReadonlySet<Kind>): CompiledQuery;
+  /** `queries` as fewer statements, run in order (postgres/together.ts); without it, one each. */
+  together?(queries: readonly CompiledQuery[]): CompiledQuery[];
   close(): Promise<void>;
 }
 
@@ -50,44 +52,73 @@ export interface Batch {
   readonly reads: Map<string, unknown>;
   /** Answers read once per transaction (`Writer.once`), dropped with `reads` when a write fails. */
   readonly memo: Map<string, unknown>;
-  /** Rows of `Writer.append` not yet inserted (`flushAppends`); undefined: append inserts at once. */
-  readonly appends?: Array<{ kind: Kind; row: Record<string, unknown> }>;
+  /**
+   * Rows of `Writer.append` and `Writer.laterInsert` not yet inserted (`flushAppends`), in the
+   * order written; undefined: they are inserted at once.
+   */
+  readonly appends?: Array<{ table: string; row: Record<string, unknown> }>;
+  /** Statements of `Writer.later` not yet run (`flushTail`); undefined with `appends`: later runs at once. */
+  readonly trailing?: CompiledQuery[];
 }
 
-/** `deferAppends`: appended rows wait for `flushAppends` (PostgreSQL, a batch without savepoints). */
-export const newBatch = (deferAppends = false): Batch => ({
+/**
+ * `defer`: appended rows and `later`'s statements wait for the end of the transaction
+ * (PostgreSQL, a batch without savepoints: each statement there is a round trip).
+ */
+export const newBatch = (defer = false): Batch => ({
   earlier: [],
   reads: new Map(),
   memo: new Map(),
-  ...(deferAppends ? { appends: [] } : {}),
+  ...(defer ? { appends: [], trailing: [] } : {}),
 });
 
 /** Appended rows per INSERT statement (7-8 parameters each). */
 const APPEND_CHUNK = 500;
 
 /**
- * Inserts the rows `Writer.append` deferred, one statement per table and set of columns: what a
+ * Inserts the rows `Writer.append` and `laterInsert` deferred, one statement per table and set of columns: what a
  * group commit of reports writes in one round trip instead of one per report.
  */
 export async function flushAppends(trx: Transaction<CoreTables>, batch: Batch): Promise<void> {
+  for (const q of appendedInserts(trx, batch)) await trx.executeQuery(q);
+}
+
+/**
+ * The end of a transaction's writes: the appended rows and `later`'s statements, merged into
+ * as few statements as `hooks.together` makes of them (one round trip on PostgreSQL).
+ */
+export async function flushTail(trx: Transaction<CoreTables>, batch: Batch, hooks: DialectHooks): Promise<void> {
+  const queries = [...appendedInserts(trx, batch), ...(batch.trailing?.splice(0) ?? [])];
+  if (queries.length === 0) return;
+  for (const q of hooks.together ? hooks.together(queries) : queries) await trx.executeQuery(q);
+}
+
+/** The INSERTs of the rows `Writer.append` and `laterInsert` deferred, taken from the batch. */
+function appendedInserts(trx: Transaction<CoreTables>, batch: Batch): CompiledQuery[] {
   const rows = batch.appends;
-  if (!rows || rows.length === 0) return;
+  if (!rows || rows.length === 0) return [];
+  // One INSERT per table and set of columns, its rows in the order written (the sequence numbers
+  // them so: the outbox fans changes out in that order).
   const shapes = new Map<string, { table: string; values: Record<string, unknown>[] }>();
-  for (const { kind, row } of rows.splice(0)) {
-    const key = `${kind} ${Object.keys(row)}`;
+  for (const { table, row } of rows.splice(0)) {
+    const key = `${table} ${Object.keys(row)}`;
     let shape = shapes.get(key);
     if (!shape) {
-      shape = { table: TABLES[kind].table, values: [] };
+      shape = { table, values: [] };
       shapes.set(key, shape);
     }
     shape.values.push(row);
   }
+  const queries: CompiledQuery[] = [];
   for (const { table, values } of shapes.values())
     for (let i = 0; i < values.length; i += APPEND_CHUNK)
-      await trx
-        .insertInto(table as "reports")
-        .values(values.slice(i, i + APPEND_CHUNK) as never)
-        .execute();
+      queries.push(
+        trx
+          .insertInto(table as "reports")
+          .values(values.slice(i, i + APPEND_CHUNK) as never)
+          .compile(),
+      );
+  return queries;
 }
 
 /** The memo key of `anySubscriber(kind)`: dropped by any write of a subscription in the transaction. */
@@ -147,6 +178,32 @@ export class Writer extends Reader implements StoreTx {
   tables<DB>(m: StoreModule<DB>): Transaction<DB> {
     this.wrote = true;
     return moduleDb<Transaction<DB>>(this.modules, m as StoreModule<unknown>, this.trx);
+  }
+
+  async laterInsert<DB, T extends keyof DB & string>(
+    m: StoreModule<DB>,
+    table: T,
+    rows: ReadonlyArray<Insertable<DB[T]>>,
+  ): Promise<void> {
+    const db = this.tables(m);
+    const { appends } = this.batch;
+    if (!appends) {
+      if (rows.length > 0)
+        await db
+          .insertInto(table)
+          .values(rows as never)
+          .execute();
+      return;
+    }
+    for (const row of rows) appends.push({ table, row: row as Record<string, unknown> });
+  }
+
+  async later(query: Compilable | CompiledQuery): Promise<void> {
+    this.wrote = true;
+    const q = "compile" in query ? query.compile() : query;
+    const { trailing } = this.batch;
+    if (trailing) trailing.push(q);
+    else await this.trx.executeQuery(q);
   }
 
   private row<K extends Kind>(kind: K, o: ObjectsByKind[K], d: Derived) {
@@ -217,7 +274,7 @@ export class Writer extends Reader implements StoreTx {
     if (!appends || targetsOf(o as { targets?: string[] | null }).length > 0) return this.insert(kind, o, d);
     this.wrote = true;
     const { columns, values } = setColumns(this.row(kind, o, d));
-    appends.push({ kind, row: byColumns(columns, values) });
+    appends.push({ table: TABLES[kind].table, row: byColumns(columns, values) });
     this.batch.reads.set(`${kind} ${o.id}`, o);
     this.changes.push({ kind, operation: "CREATE", object: o });
   }

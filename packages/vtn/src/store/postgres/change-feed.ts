@@ -5,7 +5,7 @@
 // its own and hands the kinds of other stores' commits to its hooks, typically a few milliseconds
 // after the commit. A listener that loses its connection flushes everything when it is back,
 // since it may have missed notifications meanwhile.
-import { type Kysely, sql, type Transaction } from "kysely";
+import { CompiledQuery } from "kysely";
 import pg from "pg";
 import type { Kind } from "../types.ts";
 
@@ -18,10 +18,10 @@ interface Message {
   kinds: Kind[];
 }
 
-/** Sends the kinds a transaction changed, delivered to the listeners at its commit. */
-export async function announce(trx: Transaction<unknown> | Kysely<unknown>, from: string, kinds: Iterable<Kind>) {
+/** The statement that sends the kinds a transaction changed, delivered to the listeners at its commit. */
+export function announcement(from: string, kinds: Iterable<Kind>): CompiledQuery {
   const payload: Message = { from, kinds: [...new Set(kinds)] };
-  await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(payload)})`.execute(trx);
+  return CompiledQuery.raw("select pg_notify($1, $2)", [CHANNEL, JSON.stringify(payload)]);
 }
 
 /** Listens for other stores' commits until the returned function is called. */

@@ -9,8 +9,9 @@ import { KyselyStore } from "../kysely-store.ts";
 import { migrate } from "../migrations.ts";
 import type { StoreModule } from "../module.ts";
 import type { CoreDb } from "../reader.ts";
-import { announce, listenForChanges } from "./change-feed.ts";
+import { announcement, listenForChanges } from "./change-feed.ts";
 import { seqCounts } from "./seq-counts.ts";
+import { together } from "./together.ts";
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (libpq URL; `?sslmode=require` for TLS). */
@@ -71,7 +72,8 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
     {
       dialect: "postgres",
       isUniqueViolation: (err) => (err as { code?: unknown })?.code === UNIQUE_VIOLATION,
-      announce: (trx, kinds) => announce(trx as never, self, kinds),
+      announcement: (kinds) => announcement(self, kinds),
+      together,
       close: async () => {
         await stopListening?.();
         await db.destroy();
