@@ -1,7 +1,7 @@
 // Benchmark of issue 2: the VEN polling path and report ingest, beside a bare node:http server
 // that returns the same bytes, measured in the same run.
 //   npx tsx bench/vtn-polling.ts [--seconds 10] [--connections 32] [--only polling|ingest]
-//     [--store sqlite|postgres] [--socket] [--mqtt-live]
+//     [--store sqlite|postgres] [--socket] [--mqtt-live] [--pg-statements]
 // --store postgres: the same seeded database copied into PostgreSQL (support/postgres-copy.ts) on
 // a cluster of its own started for the run with PostgreSQL's own durability (fsync and
 // synchronous_commit on, as docs/deployment.md asks), the VTN on it; the ingest floor then inserts
@@ -10,6 +10,8 @@
 // on the database's own machine would). With --mqtt-live the VTN's MQTT notifications are
 // retained (support/serve-vtn.ts), so MQTT is live: every change, each report too, is recorded in
 // the outbox inside the transaction that writes it, and published, as when MQTT subscribers are connected.
+// --pg-statements (with --store postgres): what PostgreSQL spent per statement over gridlink's
+// ingest run (support/postgres-copy.ts statementStats).
 // Each gridlink row is followed by its CPU per answered request: utime + stime of the VTN process
 // (all threads, /proc/PID/stat) over the wrk window. With BENCH_CPU_PROF=<dir> (harness.ts) the
 // VTN is stopped with SIGTERM so that it writes its profiles, and durability is not checked.
@@ -22,7 +24,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { load, loadServer, row, startChild, stopChild, TABLE_HEAD } from "./support/harness.ts";
-import { durablePostgres, storeArg } from "./support/postgres-copy.ts";
+import { durablePostgres, statementStats, storeArg } from "./support/postgres-copy.ts";
 import { bearerToken, benchArgs, benchDir, log, seedingVtn } from "./support/setup.ts";
 
 const { seconds: SECONDS, connections: CONNECTIONS } = benchArgs();
@@ -31,6 +33,7 @@ const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (ONLY !== undefined && ONLY !== "polling" && ONLY !== "ingest") throw new Error("--only takes polling or ingest");
 const STORE = storeArg();
 const SOCKET = process.argv.includes("--socket");
+const PG_STATEMENTS = process.argv.includes("--pg-statements");
 if (process.argv.includes("--mqtt-live")) process.env.BENCH_MQTT_RETAIN = "1";
 const PROGRAMS = 100;
 const EVENTS = 10_000;
@@ -117,7 +120,7 @@ async function main() {
     const venClient = await seed(dataDir);
     let databaseUrl: string | undefined;
     if (STORE === "postgres") {
-      cluster = await durablePostgres(dataDir, "polling", SOCKET);
+      cluster = await durablePostgres(dataDir, "polling", SOCKET, PG_STATEMENTS);
       databaseUrl = cluster.url;
     }
     const vtn = await startChild("bench/support/serve-vtn.ts", databaseUrl ? [dataDir, "0", databaseUrl] : [dataDir]);
@@ -125,6 +128,7 @@ async function main() {
     const auth = { authorization: `Bearer ${await bearerToken(vtn.url, venClient)}` };
     const rows: string[] = [];
     const notes: string[] = [];
+    const statementRows: string[] = [];
 
     // 1. Polling: capture the exact response, then load both servers.
     const pollUrl = `${vtn.url}/events?targets=group-7&limit=50`;
@@ -167,6 +171,8 @@ async function main() {
       if (sample.status !== 201) throw new Error(`POST /reports answered ${sample.status}: ${sampleBytes}`);
       const reportFile = join(dataDir, "report.json");
       writeFileSync(reportFile, sampleBytes);
+      const statements = cluster && PG_STATEMENTS ? statementStats(cluster.url) : undefined;
+      await statements?.start();
       const ingest = await loadServer(pid, {
         url: `${vtn.url}/reports`,
         method: "POST",
@@ -176,6 +182,8 @@ async function main() {
         seconds: SECONDS,
         label: "gridlink POST /reports",
       });
+      if (statements)
+        statementRows.push("", "PostgreSQL's statements over gridlink's ingest run:", ...(await statements.table()));
       const bare2 = await startChild("bench/support/bare-server.ts", [reportFile, "201"]);
       const ingestCeiling = await load({
         url: `${bare2.url}/reports`,
@@ -241,6 +249,7 @@ async function main() {
       ...rows,
       "",
       notes.join(" "),
+      ...statementRows,
     ].join("\n");
     process.stdout.write(`${out}\n`);
   } finally {

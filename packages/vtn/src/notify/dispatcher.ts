@@ -25,6 +25,8 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Deliveries in flight at once to one endpoint (a receiver's origin, or the MQTT broker). */
   perEndpoint: (endpoint: string) => number;
+  /** Deliveries one endpoint may hold in memory (queued or in flight); default 8x its concurrency. */
+  heldPerEndpoint?: (endpoint: string) => number | undefined;
   retry: (channel: Channel) => RetryPolicy;
   /** Longest sleep between looks for due deliveries (retries, rows retried from the CLI). */
   pollMs: number;
@@ -133,7 +135,7 @@ export class Dispatcher {
 
   /** Deliveries one endpoint may hold in memory: its concurrency, and more queued behind. */
   private cap(endpoint: string): number {
-    return this.opts.perEndpoint(endpoint) * 8;
+    return this.opts.heldPerEndpoint?.(endpoint) ?? this.opts.perEndpoint(endpoint) * 8;
   }
 
   /**

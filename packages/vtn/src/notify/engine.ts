@@ -115,6 +115,11 @@ export class NotifyEngine {
         // A 2.0b VEN is pushed one message at a time: each is rendered from what the last one left.
         perEndpoint: (e) =>
           e === MQTT_ENDPOINT ? 4 : e.startsWith(OADR2B_ENDPOINT) ? 1 : config.webhookConcurrencyPerEndpoint,
+        // The broker takes a publish in microseconds: its deliveries may fill half the memory
+        // (the other half stays for webhooks). Held to 32 (4x8), a global claim of reports'
+        // deliveries kept 32 and gave the rest back, one claim after another (49,174 rows claimed
+        // for 13,509 deliveries: bench/RESULTS.md, issue 13).
+        heldPerEndpoint: (e) => (e === MQTT_ENDPOINT ? config.webhookConcurrency : undefined),
         retry: () => retry,
         pollMs: 1000,
         onOutcome: (d, o, dead) => {

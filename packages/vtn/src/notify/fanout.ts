@@ -8,8 +8,8 @@ import type { Subscription } from "@gridlink/model";
 import { VERSION_301 } from "@gridlink/model/oadr301";
 import type { Listener, Policy } from "../core/index.ts";
 import { timeOrderedId } from "../ids.ts";
-import type { Change } from "../store/types.ts";
-import { type Callback, callbacksFor, type NotificationBody } from "./matching.ts";
+import type { Change, Seq } from "../store/types.ts";
+import { type Callback, callbacksFor, type NotificationBody, programOf } from "./matching.ts";
 import type { ChangeRow, Outbox, Progress } from "./outbox.ts";
 import { wants301 } from "./render301.ts";
 import type { NewDelivery } from "./schema.ts";
@@ -26,6 +26,17 @@ export interface FanOutOptions {
 }
 
 export const MQTT_ENDPOINT = "mqtt";
+
+/** Changes done in one step whose steps are written in one transaction, and most deliveries it writes. */
+const GROUP_STEPS = 200;
+const GROUP_DELIVERIES = 2000;
+
+/** A step planned for a change and not yet written. */
+interface Planned {
+  row: ChangeRow;
+  deliveries: NewDelivery[];
+  progress: Progress;
+}
 
 /**
  * Lets network I/O run. better-sqlite3 answers synchronously, so a loop of awaited queries is a
@@ -44,6 +55,8 @@ export function originOf(url: string): string {
 
 export class FanOut {
   private loopRun?: Promise<void>;
+  /** Pages of subscriptions read for the changes claimed last (subscriptionsFor). */
+  private readonly pages = new Map<string, Array<Seq<Subscription>>>();
   private again = false;
   private stopped = false;
 
@@ -84,16 +97,30 @@ export class FanOut {
         for (;;) {
           const changes = await this.outbox.unfinished(200);
           if (changes.length === 0 || this.stopped) break;
+          this.pages.clear();
           // Nobody to notify (no subscription, no MQTT): the whole batch is done at once.
           if (!this.opts.mqtt() && !(await this.outbox.anySubscription())) {
             await this.outbox.finish(changes.map((c) => c.seq));
             continue;
           }
+          // The first step of each change is planned in turn; consecutive changes done in one step
+          // (a report's, told to BL topics) are written together, in one transaction. A change with
+          // more pages is written with those before it and then fanned out to its end, as before,
+          // so the steps are written in the same order as one by one.
+          let group: Planned[] = [];
           for (const c of changes) {
-            while (!this.stopped && (await this.step(c))) await yieldToIo();
+            const planned = { row: c, ...(await this.plan(c)) };
+            group.push(planned);
             await yieldToIo();
             if (this.stopped) return;
+            const deliveries = group.reduce((n, g) => n + g.deliveries.length, 0);
+            if (planned.progress.done && group.length < GROUP_STEPS && deliveries < GROUP_DELIVERIES) continue;
+            await this.write(group);
+            group = [];
+            if (!planned.progress.done) while (!this.stopped && (await this.step(c))) await yieldToIo();
+            if (this.stopped) return;
           }
+          await this.write(group);
         }
       } catch (err) {
         this.opts.onError(err);
@@ -105,6 +132,41 @@ export class FanOut {
 
   /** One page of one change; true while the change has more to do. Updates `row`'s cursors. */
   private async step(row: ChangeRow): Promise<boolean> {
+    const planned = { row, ...(await this.plan(row)) };
+    await this.write([planned]);
+    return !planned.progress.done;
+  }
+
+  /** Writes planned steps in one transaction, then moves their rows' cursors. */
+  private async write(steps: readonly Planned[]): Promise<void> {
+    if (steps.length === 0) return;
+    await this.outbox.steps(
+      steps.map((st) => ({ changeSeq: st.row.seq, deliveries: st.deliveries, progress: st.progress })),
+    );
+    for (const { row, progress } of steps) {
+      if (progress.subCursor !== undefined) row.sub_cursor = progress.subCursor;
+      if (progress.venCursor !== undefined) row.ven_cursor = progress.venCursor;
+    }
+    if (steps.some((st) => st.deliveries.length > 0)) this.opts.onDeliveries();
+  }
+
+  /**
+   * A page of the subscriptions that may hear of `change`, read once per claimed batch of changes
+   * and kind, program and cursor: each read comes after every change of the batch committed, as
+   * a read per change did (a report's fan-out was one read of no rows per report).
+   */
+  private async subscriptionsFor(row: ChangeRow, change: Change): Promise<Array<Seq<Subscription>>> {
+    const key = `${change.kind} ${programOf(change) ?? ""} ${row.sub_cursor}`;
+    let page = this.pages.get(key);
+    if (!page) {
+      page = await this.outbox.subscriptions(change, row.sub_cursor, this.opts.subscriptionPage);
+      this.pages.set(key, page);
+    }
+    return [...page];
+  }
+
+  /** The deliveries of the next page of one change and where its cursors go then; writes nothing. */
+  private async plan(row: ChangeRow): Promise<{ deliveries: NewDelivery[]; progress: Progress }> {
     const body = JSON.parse(row.body) as NotificationBody;
     const change = { kind: body.objectType, operation: body.operation, object: body.object } as unknown as Change;
     const now = Date.now();
@@ -112,7 +174,7 @@ export class FanOut {
     let deliveries: NewDelivery[];
     let progress: Progress;
     if (row.sub_cursor >= 0) {
-      const page = await this.outbox.subscriptions(change, row.sub_cursor, this.opts.subscriptionPage);
+      const page = await this.subscriptionsFor(row, change);
       // A deleted subscription is told of its own deletion, if it asked to be.
       if (row.sub_cursor === 0 && change.kind === "SUBSCRIPTION" && change.operation === "DELETE")
         page.unshift({ seq: 0, object: change.object as unknown as Subscription });
@@ -148,11 +210,7 @@ export class FanOut {
       deliveries = [];
       progress = { done: true };
     }
-    await this.outbox.step(row.seq, deliveries, progress);
-    if (progress.subCursor !== undefined) row.sub_cursor = progress.subCursor;
-    if (progress.venCursor !== undefined) row.ven_cursor = progress.venCursor;
-    if (deliveries.length > 0) this.opts.onDeliveries();
-    return !progress.done;
+    return { deliveries, progress };
   }
 
   private async webhooks(row: ChangeRow, change: Change, subs: Subscription[], now: number): Promise<NewDelivery[]> {

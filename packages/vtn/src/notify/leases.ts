@@ -25,8 +25,10 @@ export const RENEW_MS = 3_000;
 
 /** A fan-out step found its change claimed by another instance (its own lease had ended). */
 export class LeaseLost extends Error {
-  constructor(changeSeq: number) {
-    super(`the lease on change ${changeSeq} passed to another instance; it resumes the fan-out`);
+  constructor(changeSeqs: readonly number[]) {
+    super(
+      `${changeSeqs.length === 1 ? `the lease on change ${changeSeqs[0]}` : `a lease on one of changes ${changeSeqs.join(", ")}`} passed to another instance; it resumes the fan-out`,
+    );
     this.name = "LeaseLost";
   }
 }

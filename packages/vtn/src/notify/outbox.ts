@@ -150,29 +150,48 @@ export class Outbox {
     return this.store.anySubscriber();
   }
 
-  /** Writes a fan-out step's deliveries and moves the change's cursors, in one transaction. */
-  async step(changeSeq: number, deliveries: NewDelivery[], progress: Progress): Promise<void> {
+  /**
+   * Writes fan-out steps (each a change's deliveries and its cursors) of one or several changes in
+   * one transaction, in the order given: changes done in one step (a report's, told to BL topics)
+   * cost a transaction of four statements each (bench/RESULTS.md, issue 13). All or none: with
+   * leases, a change no longer held by this instance fails them all (LeaseLost).
+   */
+  async steps(steps: ReadonlyArray<{ changeSeq: number; deliveries: NewDelivery[]; progress: Progress }>) {
+    const deliveries = steps.flatMap((st) => st.deliveries);
+    // The changes whose cursors move the same way, one UPDATE each.
+    const moves = new Map<
+      string,
+      { set: { sub_cursor?: number; ven_cursor?: number; done?: number }; seqs: number[] }
+    >();
+    for (const { changeSeq, progress } of steps) {
+      const set: { sub_cursor?: number; ven_cursor?: number; done?: number } = {};
+      if (progress.subCursor !== undefined) set.sub_cursor = progress.subCursor;
+      if (progress.venCursor !== undefined) set.ven_cursor = progress.venCursor;
+      if (progress.done) set.done = 1;
+      const key = JSON.stringify(set);
+      const move = moves.get(key) ?? { set, seqs: [] };
+      move.seqs.push(changeSeq);
+      moves.set(key, move);
+    }
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
         const chunk = deliveries.slice(i, i + INSERT_CHUNK).map((d) => ({ ...d, updated_at: d.created_at }));
         await trx.insertInto("notify_deliveries").values(chunk).execute();
       }
-      const set: { sub_cursor?: number; ven_cursor?: number; done?: number } = {};
-      if (progress.subCursor !== undefined) set.sub_cursor = progress.subCursor;
-      if (progress.venCursor !== undefined) set.ven_cursor = progress.venCursor;
-      if (progress.done) set.done = 1;
-      if (this.leases) {
-        // Commit the step only while this instance holds the change: after a takeover the other
-        // instance writes this page (from the saved cursors), so it is never written twice.
-        const r = await trx
-          .updateTable("notify_changes")
-          .set({ ...set, lease_owner: this.leases.owner })
-          .where("seq", "=", changeSeq)
-          .where("lease_owner", "=", this.leases.owner)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) throw new LeaseLost(changeSeq);
-      } else if (Object.keys(set).length > 0)
-        await trx.updateTable("notify_changes").set(set).where("seq", "=", changeSeq).execute();
+      for (const { set, seqs } of moves.values()) {
+        if (this.leases) {
+          // Commit the steps only while this instance holds the changes: after a takeover the other
+          // instance writes these pages (from the saved cursors), so none is ever written twice.
+          const r = await trx
+            .updateTable("notify_changes")
+            .set({ ...set, lease_owner: this.leases.owner })
+            .where("seq", "in", seqs)
+            .where("lease_owner", "=", this.leases.owner)
+            .executeTakeFirst();
+          if (Number(r.numUpdatedRows) !== seqs.length) throw new LeaseLost(seqs);
+        } else if (Object.keys(set).length > 0)
+          await trx.updateTable("notify_changes").set(set).where("seq", "in", seqs).execute();
+      }
     });
   }
 
