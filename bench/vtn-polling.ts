@@ -9,7 +9,8 @@
 // the VTN and the floor connect over the cluster's Unix socket instead of loopback TCP (as a VTN
 // on the database's own machine would). With --mqtt-live the VTN's MQTT notifications are
 // retained (support/serve-vtn.ts), so MQTT is live: every change, each report too, is recorded in
-// the outbox inside the transaction that writes it, and published, as when MQTT subscribers are connected.
+// the outbox inside the transaction that writes it, and published, as when MQTT subscribers are
+// connected; the run then also counts the outbox's changes not yet fanned out as the load stopped.
 // --pg-statements (with --store postgres): what PostgreSQL spent per statement over gridlink's
 // ingest run (support/postgres-copy.ts statementStats).
 // Each gridlink row is followed by its CPU per answered request: utime + stime of the VTN process
@@ -182,6 +183,11 @@ async function main() {
         seconds: SECONDS,
         label: "gridlink POST /reports",
       });
+      if (process.env.BENCH_MQTT_RETAIN === "1") {
+        // Whether the fan-out kept pace: the changes the load made, and those still to fan out as it stopped.
+        const { changes, todo } = await outboxBacklog(dataDir, databaseUrl);
+        notes.push(`Outbox when the load stopped: ${todo} of ${changes} changes not yet fanned out.`);
+      }
       if (statements)
         statementRows.push("", "PostgreSQL's statements over gridlink's ingest run:", ...(await statements.table()));
       const bare2 = await startChild("bench/support/bare-server.ts", [reportFile, "201"]);
@@ -260,18 +266,37 @@ async function main() {
 
 /** The reports in the VTN's store. */
 async function storedReports(dataDir: string, databaseUrl: string | undefined): Promise<number> {
+  return Number((await readRow(dataDir, databaseUrl, "select count(*) as n from reports")).n);
+}
+
+/** The outbox's changes, and those not yet fanned out (with MQTT live, one per report). */
+async function outboxBacklog(dataDir: string, databaseUrl: string | undefined) {
+  const r = await readRow(
+    dataDir,
+    databaseUrl,
+    "select count(*) as n, coalesce(sum(case when done = 0 then 1 else 0 end), 0) as todo from notify_changes",
+  );
+  return { changes: Number(r.n), todo: Number(r.todo) };
+}
+
+/** One row of a read of the VTN's store, while it runs or after. */
+async function readRow(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  query: string,
+): Promise<Record<string, unknown>> {
   if (databaseUrl) {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
     try {
-      return Number((await c.query("select count(*) as n from reports")).rows[0].n);
+      return (await c.query(query)).rows[0];
     } finally {
       await c.end();
     }
   }
   const db = new Database(join(dataDir, "gridlink.sqlite"), { readonly: true });
   try {
-    return (db.prepare("select count(*) as n from reports").get() as { n: number }).n;
+    return db.prepare(query).get() as Record<string, unknown>;
   } finally {
     db.close();
   }
