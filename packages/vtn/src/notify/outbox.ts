@@ -10,7 +10,7 @@ import { timeOrderedId } from "../ids.ts";
 import type { ModuleTables } from "../store/module.ts";
 import type { Change, Kind, ObjectStore, Seq, StoreTx } from "../store/types.ts";
 import { LeaseLost, type Leases } from "./leases.ts";
-import { notificationOf, PROGRAM_SCOPED, programOf } from "./matching.ts";
+import { notificationJson, PROGRAM_SCOPED, programOf } from "./matching.ts";
 import { type NewDelivery, type NotifyTables, notifyTables } from "./schema.ts";
 
 export interface ChangeRow {
@@ -63,7 +63,7 @@ export class Outbox {
         kind: c.kind,
         operation: c.operation,
         object_id: (c.object as { id: string }).id,
-        body: JSON.stringify(notificationOf(c)),
+        body: notificationJson(c),
         created_at: now,
       }));
       // With the commit's other trailing writes (ModuleTablesTx.laterInsert): the worker reads them after it.

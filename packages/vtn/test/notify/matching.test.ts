@@ -2,7 +2,8 @@
 // tables of cases over the pure functions.
 import type { Subscription } from "@gridlink/model";
 import { describe, expect, it } from "vitest";
-import { bodyFor, callbacksFor, notificationOf, programOf } from "../../src/notify/matching.ts";
+import { bodyFor, callbacksFor, notificationJson, notificationOf, programOf } from "../../src/notify/matching.ts";
+import { jsonOf } from "../../src/store/json-body.ts";
 import type { Change } from "../../src/store/types.ts";
 
 const sub = (ops: Array<[string[], string[], string]>, extra: Partial<Subscription> = {}): Subscription =>
@@ -106,6 +107,22 @@ describe("notification bodies", () => {
     expect(notificationOf(change("REPORT", "DELETE", {})).targets).toBeNull();
     expect(programOf(c)).toBe("p");
     expect(programOf(change("RESOURCE", "CREATE", {}))).toBeUndefined();
+  });
+
+  it("the outbox's text of a notification is JSON.stringify's, the object's text taken as the store wrote it", () => {
+    const cases = [
+      change("EVENT", "CREATE", {
+        programID: "p",
+        targets: ["g", "h"],
+        intervals: [{ id: 0, payloads: [{ values: [1.5, -2] }] }],
+      }),
+      change("REPORT", "DELETE", { reportName: 'quote " backslash \\ ünïcode \u2028', resources: [] }),
+      change("VEN", "UPDATE", { targets: null, attributes: [{ type: "x", values: [null, true] }] }),
+    ];
+    // One object's text memoised before (jsonOf), as the store's insert leaves it.
+    jsonOf(cases[0].object as object);
+    for (const c of cases) expect(notificationJson(c)).toBe(JSON.stringify(notificationOf(c)));
+    expect(JSON.parse(notificationJson(cases[1])).object.reportName).toBe('quote " backslash \\ ünïcode \u2028');
   });
 
   it("a subscriber's body hides targets in the object and the notification alike", () => {
