@@ -78,7 +78,8 @@ export interface DeliveryCounts {
 
 export class Deliveries {
   /** The recorded body as it may be sent: a subscription is shown as its policy says. */
-  private wire(body: string): string {
+  /** A change's stored notification body as it goes out (a subscription's tokens masked). */
+  wire(body: string): string {
     const shown = this.shownSubscription;
     if (!shown || !body.includes('"objectType":"SUBSCRIPTION"')) return body;
     const n = JSON.parse(body) as { object: Subscription };

@@ -119,6 +119,14 @@ export class Dispatcher {
     // Whatever is still in flight is PENDING in the table: the next start sends it again.
   }
 
+  /**
+   * The body of change `changeSeq` as it goes out, from the fan-out that just made its deliveries:
+   * then their claim need not read it back from the outbox (each report's 6 KB, with MQTT live).
+   */
+  prime(changeSeq: number, body: string): void {
+    if (!this.bodies.has(changeSeq)) this.bodies.set(changeSeq, body);
+  }
+
   /** Deliveries held in memory (queued or in flight). */
   get inFlight(): number {
     return this.held;

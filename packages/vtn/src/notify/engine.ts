@@ -87,7 +87,10 @@ export class NotifyEngine {
       mqtt: () => this.mqttLive(),
       subscriptionPage: 500,
       venPage: 500,
-      onDeliveries: () => this.dispatcher.wake(),
+      onDeliveries: (changes) => {
+        for (const c of changes) this.dispatcher.prime(c.seq, this.deliveries.wire(c.body));
+        this.dispatcher.wake();
+      },
       onError: (err) => log.error({ err }, "notification fan-out failed; retrying"),
     });
     // A changed subscription goes out as every channel shows it: bearer tokens masked.

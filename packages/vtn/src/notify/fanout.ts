@@ -20,8 +20,8 @@ export interface FanOutOptions {
   mqtt: () => boolean;
   subscriptionPage: number;
   venPage: number;
-  /** Called after deliveries were written, to wake the dispatcher. */
-  onDeliveries: () => void;
+  /** Called after deliveries were written, with the changes they are of, to wake the dispatcher. */
+  onDeliveries: (changes: readonly ChangeRow[]) => void;
   onError: (err: unknown) => void;
 }
 
@@ -147,7 +147,8 @@ export class FanOut {
       if (progress.subCursor !== undefined) row.sub_cursor = progress.subCursor;
       if (progress.venCursor !== undefined) row.ven_cursor = progress.venCursor;
     }
-    if (steps.some((st) => st.deliveries.length > 0)) this.opts.onDeliveries();
+    const told = steps.filter((st) => st.deliveries.length > 0).map((st) => st.row);
+    if (told.length > 0) this.opts.onDeliveries(told);
   }
 
   /**
