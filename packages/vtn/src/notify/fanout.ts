@@ -1,8 +1,8 @@
 // Fan-out: turns each recorded change into deliveries, outside any request. Webhooks first (one
 // delivery per matching subscription callback), then MQTT (BL topics, then VEN-scoped topics for
 // every VEN that may read the object). Each page of work is one short transaction that also moves
-// the change's cursor, so a VTN stopped mid-fan-out resumes exactly where it was: nothing is lost
-// and nothing is fanned out twice.
+// the change's cursor (consecutive changes done in one page share one), so a VTN stopped
+// mid-fan-out resumes exactly where it was: nothing is lost and nothing is fanned out twice.
 
 import type { Subscription } from "@gridlink/model";
 import { VERSION_301 } from "@gridlink/model/oadr301";
