@@ -58,7 +58,6 @@ const VTN_OWNED = ["id", "createdDateTime", "modificationDateTime", "objectType"
  */
 export const MAX_TARGETS = 1000;
 
-/** A copy of a request body without VTN-owned fields (and `extra` ones), validated against `schema`. */
 /** The spec schemas checkedBody checks request bodies against (core's services and policies). */
 export const REQUEST_SCHEMAS = [
   "programRequest",
@@ -71,6 +70,7 @@ export const REQUEST_SCHEMAS = [
   "VenResourceRequest",
 ] as const;
 
+/** A copy of a request body without VTN-owned fields (and `extra` ones), validated against `schema`. */
 export function checkedBody<T>(
   schema: (typeof REQUEST_SCHEMAS)[number],
   body: unknown,

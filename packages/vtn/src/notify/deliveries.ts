@@ -77,8 +77,7 @@ export interface DeliveryCounts {
 }
 
 export class Deliveries {
-  /** The recorded body as it may be sent: a subscription is shown as its policy says. */
-  /** A change's stored notification body as it goes out (a subscription's tokens masked). */
+  /** A change's recorded notification body as it goes out: a subscription shown as its policy says. */
   wire(body: string): string {
     const shown = this.shownSubscription;
     if (!shown || !body.includes('"objectType":"SUBSCRIPTION"')) return body;

@@ -27,7 +27,7 @@ export const RENEW_MS = 3_000;
 export class LeaseLost extends Error {
   constructor(changeSeqs: readonly number[]) {
     super(
-      `${changeSeqs.length === 1 ? `the lease on change ${changeSeqs[0]}` : `a lease on one of changes ${changeSeqs.join(", ")}`} passed to another instance; it resumes the fan-out`,
+      `${changeSeqs.length === 1 ? `the lease on change ${changeSeqs[0]}` : `a lease on one of ${changeSeqs.length} changes (${changeSeqs[0]} to ${changeSeqs[changeSeqs.length - 1]})`} passed to another instance; it resumes the fan-out`,
     );
     this.name = "LeaseLost";
   }

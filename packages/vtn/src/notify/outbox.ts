@@ -13,6 +13,9 @@ import { LeaseLost, type Leases } from "./leases.ts";
 import { notificationJson, PROGRAM_SCOPED, programOf } from "./matching.ts";
 import { type NewDelivery, type NotifyTables, notifyTables } from "./schema.ts";
 
+/** The columns of notify_changes a fan-out step sets. */
+type CursorSet = { sub_cursor?: number; ven_cursor?: number; done?: number };
+
 export interface ChangeRow {
   seq: number;
   id: string;
@@ -159,12 +162,9 @@ export class Outbox {
   async steps(steps: ReadonlyArray<{ changeSeq: number; deliveries: NewDelivery[]; progress: Progress }>) {
     const deliveries = steps.flatMap((st) => st.deliveries);
     // The changes whose cursors move the same way, one UPDATE each.
-    const moves = new Map<
-      string,
-      { set: { sub_cursor?: number; ven_cursor?: number; done?: number }; seqs: number[] }
-    >();
+    const moves = new Map<string, { set: CursorSet; seqs: number[] }>();
     for (const { changeSeq, progress } of steps) {
-      const set: { sub_cursor?: number; ven_cursor?: number; done?: number } = {};
+      const set: CursorSet = {};
       if (progress.subCursor !== undefined) set.sub_cursor = progress.subCursor;
       if (progress.venCursor !== undefined) set.ven_cursor = progress.venCursor;
       if (progress.done) set.done = 1;
